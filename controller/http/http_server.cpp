@@ -1,0 +1,1 @@
+#include "controller/http/http_server.hpp"

@@ -1,0 +1,179 @@
+#include "controller/store/schema.hpp"
+
+namespace neutrino::store {
+
+// Table and column names follow Neutron's and Keystone's, so an operator who knows those
+// finds things where they expect ("select * from ipallocations").
+const std::vector<std::string>& schema_migrations() {
+  static const std::vector<std::string> migrations = {
+      R"sql(
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  domain_id TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  domain_id TEXT NOT NULL,
+  password_hash TEXT,
+  email TEXT,
+  description TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  default_project_id TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE roles (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE role_assignments (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+  PRIMARY KEY (user_id, project_id, role_id)
+);
+-- Only a digest of each token is kept: a stolen database yields no usable token.
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  methods TEXT NOT NULL,
+  audit_id TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_expiry ON tokens (expires_at);
+
+CREATE TABLE networks (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  admin_state_up INTEGER NOT NULL,
+  shared INTEGER NOT NULL,
+  router_external INTEGER NOT NULL,
+  mtu INTEGER NOT NULL,
+  port_security_enabled INTEGER NOT NULL,
+  revision_number INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX networks_project ON networks (project_id);
+CREATE TABLE networksegments (
+  id TEXT PRIMARY KEY,
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+  network_type TEXT NOT NULL,
+  physical_network TEXT,
+  segmentation_id INTEGER
+);
+CREATE INDEX networksegments_network ON networksegments (network_id);
+-- Segment allocations hold only ids in use; the primary key is what makes an id unique.
+CREATE TABLE ml2_vxlan_allocations (
+  vxlan_vni INTEGER PRIMARY KEY,
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE
+);
+CREATE TABLE ml2_vlan_allocations (
+  physical_network TEXT NOT NULL,
+  vlan_id INTEGER NOT NULL,
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+  PRIMARY KEY (physical_network, vlan_id)
+);
+CREATE TABLE ml2_flat_allocations (
+  physical_network TEXT PRIMARY KEY,
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE
+);
+
+CREATE TABLE subnets (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+  name TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  ip_version INTEGER NOT NULL,
+  cidr TEXT NOT NULL,
+  gateway_ip TEXT,
+  enable_dhcp INTEGER NOT NULL,
+  revision_number INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX subnets_network ON subnets (network_id);
+CREATE TABLE ipallocationpools (
+  id TEXT PRIMARY KEY,
+  subnet_id TEXT NOT NULL REFERENCES subnets(id) ON DELETE CASCADE,
+  first_ip TEXT NOT NULL,
+  last_ip TEXT NOT NULL
+);
+CREATE INDEX ipallocationpools_subnet ON ipallocationpools (subnet_id);
+CREATE TABLE dnsnameservers (
+  subnet_id TEXT NOT NULL REFERENCES subnets(id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  "order" INTEGER NOT NULL,
+  PRIMARY KEY (subnet_id, address)
+);
+CREATE TABLE subnetroutes (
+  subnet_id TEXT NOT NULL REFERENCES subnets(id) ON DELETE CASCADE,
+  destination TEXT NOT NULL,
+  nexthop TEXT NOT NULL,
+  PRIMARY KEY (subnet_id, destination, nexthop)
+);
+
+CREATE TABLE ports (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  network_id TEXT NOT NULL REFERENCES networks(id),
+  name TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  mac_address TEXT NOT NULL,
+  admin_state_up INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  device_id TEXT NOT NULL DEFAULT '',
+  device_owner TEXT NOT NULL DEFAULT '',
+  port_security_enabled INTEGER NOT NULL,
+  revision_number INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (network_id, mac_address)
+);
+CREATE INDEX ports_project ON ports (project_id);
+CREATE INDEX ports_network ON ports (network_id);
+CREATE INDEX ports_device ON ports (device_id);
+CREATE TABLE ml2_port_bindings (
+  port_id TEXT PRIMARY KEY REFERENCES ports(id) ON DELETE CASCADE,
+  host TEXT NOT NULL DEFAULT '',
+  vif_type TEXT NOT NULL,
+  vnic_type TEXT NOT NULL,
+  profile TEXT NOT NULL DEFAULT '{}',
+  vif_details TEXT NOT NULL DEFAULT '{}'
+);
+-- The (ip_address, subnet_id) key makes a double allocation impossible, whatever the caller.
+CREATE TABLE ipallocations (
+  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+  ip_address TEXT NOT NULL,
+  subnet_id TEXT NOT NULL REFERENCES subnets(id),
+  network_id TEXT NOT NULL REFERENCES networks(id),
+  PRIMARY KEY (ip_address, subnet_id)
+);
+CREATE INDEX ipallocations_port ON ipallocations (port_id);
+CREATE INDEX ipallocations_subnet ON ipallocations (subnet_id);
+
+CREATE TABLE tags (
+  resource_type TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (resource_type, resource_id, tag)
+);
+)sql",
+  };
+  return migrations;
+}
+
+}  // namespace neutrino::store

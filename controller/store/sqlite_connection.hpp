@@ -1,0 +1,34 @@
+#pragma once
+// One sqlite3 handle with a cache of prepared statements, exposed as an SqlSession.
+#include <map>
+#include <string>
+
+#include "controller/store/sql_session.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace neutrino::store {
+
+class SqliteConnection final : public SqlSession {
+ public:
+  SqliteConnection(const std::string& path, int busy_timeout_ms);
+  ~SqliteConnection() override;
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  std::vector<SqlRow> query(std::string_view sql, const SqlParams& params = {}) override;
+  int64_t execute(std::string_view sql, const SqlParams& params = {}) override;
+  // Runs one or more statements without parameters or results (PRAGMA, DDL, BEGIN).
+  void exec_script(const std::string& sql);
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql);
+  void bind(sqlite3_stmt* stmt, const SqlParams& params);
+  [[noreturn]] void fail(int code, std::string_view what);
+
+  sqlite3* db_ = nullptr;
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+};
+
+}  // namespace neutrino::store
