@@ -1,0 +1,184 @@
+#include "controller/app/controller_app.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "controller/api/api_error.hpp"
+#include "controller/identity/bootstrap.hpp"
+
+namespace neutrino::controller {
+namespace {
+
+bool is_identity_path(const std::string& path) {
+  return path == "/v3" || path.rfind("/v3/", 0) == 0;
+}
+
+bool is_wildcard(const std::string& host) {
+  return host == "0.0.0.0" || host == "::" || host.empty();
+}
+
+// A Host header is echoed into links; accept only what a host[:port] can contain.
+bool plausible_host(const std::string& host) {
+  if (host.empty() || host.size() > 255) {
+    return false;
+  }
+  for (unsigned char c : host) {
+    if (!std::isalnum(c) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ControllerApp::ControllerApp(ControllerConfig config) : config_(std::move(config)) {
+  std::filesystem::create_directories(config_.data_dir);
+  store::SqliteOptions options;
+  options.synchronous = config_.db_sync;
+  db_ = std::make_unique<store::SqliteDatabase>(config_.database_path(), options);
+  if (identity::needs_bootstrap(*db_)) {
+    if (!config_.admin_password) {
+      throw std::runtime_error(
+          "the store at " + config_.database_path() +
+          " has no users yet: give the admin password with --admin-password, the "
+          "NEUTRINO_ADMIN_PASSWORD environment variable or admin_password in the config file");
+    }
+    identity::bootstrap(*db_, hasher_, *config_.admin_password);
+  }
+  identity::TokenOptions token_options;
+  token_options.ttl_seconds = config_.token_expiration;
+  tokens_ = std::make_unique<identity::TokenService>(*db_, token_options);
+  keystone_ = std::make_unique<identity::KeystoneApi>(
+      *db_, *tokens_, hasher_,
+      [this](const http::Request& request) { return public_base_url(request); });
+  keystone_->register_routes(identity_router_);
+  neutron_ = std::make_unique<neutron::NeutronApi>(
+      *db_, *tokens_, config_.network,
+      [this](const http::Request& request) { return public_base_url(request); });
+  neutron_->register_routes(network_router_);
+}
+
+ControllerApp::~ControllerApp() {
+  stop();
+}
+
+std::string ControllerApp::public_base_url(const http::Request& request) const {
+  if (!config_.public_url.empty()) {
+    return config_.public_url;
+  }
+  if (is_wildcard(config_.listen_host)) {
+    if (const auto host = request.header("host"); host && plausible_host(*host)) {
+      return (config_.tls() ? "https://" : "http://") + *host;
+    }
+  }
+  return bound_url_;
+}
+
+http::Response ControllerApp::handle(const http::Request& request) {
+  const int64_t started = clock::now_unix_micros();
+  http::Response response = route(request);
+  log::debug(request.method, " ", request.target, " ", response.status, " ",
+             clock::now_unix_micros() - started, "us");
+  return response;
+}
+
+http::Response ControllerApp::route(const http::Request& request) {
+  const bool identity = is_identity_path(request.path);
+  const auto render = identity ? api::keystone_error_response : api::neutron_error_response;
+  try {
+    const http::Router& router = identity ? identity_router_ : network_router_;
+    const auto match = router.match(request.method, request.path);
+    if (match.handler == nullptr) {
+      if (match.path_known) {
+        throw api::ApiError(405, "HTTPMethodNotAllowed",
+                            "The method " + request.method + " is not allowed for this resource.");
+      }
+      throw api::not_found("The resource could not be found.");
+    }
+    return (*match.handler)(request, match.params);
+  } catch (const api::ApiError& error) {
+    return render(error);
+  } catch (const std::exception& error) {
+    log::error("request ", request.method, " ", request.target, " failed: ", error.what());
+    return render(api::ApiError(500, "HTTPInternalServerError",
+                                "Request Failed: internal server error while processing your "
+                                "request."));
+  }
+}
+
+void ControllerApp::start() {
+  if (server_) {
+    return;
+  }
+  // A stale file from an earlier run must not send clients to a dead port.
+  std::filesystem::remove(config_.url_file_path());
+  http::ServerOptions options;
+  options.address = config_.listen_host;
+  options.port = config_.listen_port;
+  options.threads = config_.api_workers;
+  options.tls_cert_file = config_.tls_cert_file;
+  options.tls_key_file = config_.tls_key_file;
+  auto server = std::make_unique<http::HttpServer>(
+      options, [this](const http::Request& request) { return handle(request); });
+  server->start();
+  std::string host = is_wildcard(config_.listen_host) ? "127.0.0.1" : config_.listen_host;
+  if (host.find(':') != std::string::npos) {
+    host = "[" + host + "]";
+  }
+  bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
+               std::to_string(server->port());
+  server_ = std::move(server);
+  publish_url();
+  log::info("neutrino-controller serving on ", bound_url_,
+            config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
+}
+
+void ControllerApp::publish_url() {
+  // Written aside and renamed, so a reader never sees a half-written URL.
+  const std::string path = config_.url_file_path();
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << bound_url_;
+    if (!out.flush()) {
+      throw std::runtime_error("cannot write " + temp);
+    }
+  }
+  std::filesystem::rename(temp, path);
+}
+
+void ControllerApp::stop() {
+  if (!server_) {
+    return;
+  }
+  server_->stop();
+  server_.reset();
+  std::error_code ignored;
+  std::filesystem::remove(config_.url_file_path(), ignored);
+  log::info("neutrino-controller stopped");
+}
+
+int ControllerApp::run() {
+  // Blocked before the server's threads exist, so they inherit the mask and the signals are
+  // left for sigwait() here.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  start();
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("received signal ", received, ", stopping");
+  stop();
+  return 0;
+}
+
+}  // namespace neutrino::controller

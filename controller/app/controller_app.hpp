@@ -1,0 +1,67 @@
+#pragma once
+// Wires the controller together: the store, identity (tokens, Keystone API), the routers and
+// the HTTP server. Requests under /v3 go to the identity router and fail in Keystone's error
+// shape; everything else goes to the network router and fails in Neutron's.
+#include <memory>
+#include <string>
+
+#include "controller/app/controller_config.hpp"
+#include "controller/http/http_server.hpp"
+#include "controller/http/router.hpp"
+#include "controller/identity/keystone_api.hpp"
+#include "controller/identity/password_hasher.hpp"
+#include "controller/identity/token_service.hpp"
+#include "controller/neutron/neutron_api.hpp"
+#include "controller/store/sqlite_database.hpp"
+
+namespace neutrino::controller {
+
+class ControllerApp {
+ public:
+  // Opens (creating) the data directory and store, and bootstraps the admin on an empty store.
+  // Throws std::runtime_error when the store is empty and no admin password was given.
+  explicit ControllerApp(ControllerConfig config);
+  ~ControllerApp();
+  ControllerApp(const ControllerApp&) = delete;
+  ControllerApp& operator=(const ControllerApp&) = delete;
+
+  const ControllerConfig& config() const { return config_; }
+  store::Database& database() { return *db_; }
+  // What the network API authenticates X-Auth-Token with.
+  identity::TokenValidator& token_validator() { return *tokens_; }
+  // Every non-/v3 route: Neutron's, including GET /.
+  http::Router& network_router() { return network_router_; }
+  http::Router& identity_router() { return identity_router_; }
+
+  // The front dispatcher the server calls; public so tests can drive it without sockets.
+  http::Response handle(const http::Request& request);
+  // The base URL clients should use for links and the catalog: --public-url, else the host
+  // the client addressed when listening on a wildcard address, else the bound URL.
+  std::string public_base_url(const http::Request& request) const;
+
+  // Binds, serves, and publishes the bound URL in <data dir>/controller.url.
+  void start();
+  // Stops serving and removes controller.url. Idempotent.
+  void stop();
+  // "http://127.0.0.1:41234"; empty before start().
+  const std::string& bound_url() const { return bound_url_; }
+  // start(), wait for SIGTERM or SIGINT, stop(). Returns the process exit code.
+  int run();
+
+ private:
+  http::Response route(const http::Request& request);
+  void publish_url();
+
+  ControllerConfig config_;
+  std::unique_ptr<store::SqliteDatabase> db_;
+  identity::PasswordHasher hasher_;
+  std::unique_ptr<identity::TokenService> tokens_;
+  std::unique_ptr<identity::KeystoneApi> keystone_;
+  std::unique_ptr<neutron::NeutronApi> neutron_;
+  http::Router identity_router_;
+  http::Router network_router_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::string bound_url_;
+};
+
+}  // namespace neutrino::controller

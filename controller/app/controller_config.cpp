@@ -1,0 +1,248 @@
+#include "controller/app/controller_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+
+#include "common/ini_config.hpp"
+
+namespace neutrino::controller {
+namespace {
+
+using Setter = void (*)(ControllerConfig&, const std::string&);
+
+int64_t to_integer(const std::string& what, const std::string& value, int64_t min, int64_t max) {
+  int64_t parsed = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, parsed);
+  if (ec != std::errc() || ptr != end || parsed < min || parsed > max) {
+    throw ConfigError(what + " must be an integer between " + std::to_string(min) + " and " +
+                      std::to_string(max) + ", not '" + value + "'");
+  }
+  return parsed;
+}
+
+bool to_bool(const std::string& value) {
+  return value == "true" || value == "True" || value == "1" || value == "yes";
+}
+
+void set_listen(ControllerConfig& c, const std::string& value) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
+    throw ConfigError("listen address must be HOST:PORT, not '" + value + "'");
+  }
+  std::string host = value.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);  // [::1]:9696
+  }
+  c.listen_host = host;
+  c.listen_port =
+      static_cast<uint16_t>(to_integer("listen port", value.substr(colon + 1), 0, 65535));
+}
+
+void set_base_mac(ControllerConfig& c, const std::string& value) {
+  bool ok = value.size() == 17;
+  for (size_t i = 0; ok && i < value.size(); ++i) {
+    ok = i % 3 == 2 ? value[i] == ':' : std::isxdigit(static_cast<unsigned char>(value[i])) != 0;
+  }
+  if (!ok) {
+    throw ConfigError("base_mac must look like fa:16:3e:00:00:00, not '" + value + "'");
+  }
+  c.network.base_mac = value;
+}
+
+struct Option {
+  const char* flag;     // command line
+  const char* ini_key;  // "section.key" in the config file; nullptr when there is none
+  const char* help;
+  Setter set;
+};
+
+const Option kOptions[] = {
+    {"--listen", "DEFAULT.listen", "HOST:PORT to serve on (127.0.0.1:9696; port 0 = any)",
+     set_listen},
+    {"--data-dir", "DEFAULT.data_dir", "DIR for the store and controller.url (required)",
+     [](ControllerConfig& c, const std::string& v) { c.data_dir = v; }},
+    {"--admin-password", "DEFAULT.admin_password",
+     "password of the bootstrap admin (or NEUTRINO_ADMIN_PASSWORD)",
+     [](ControllerConfig& c, const std::string& v) { c.admin_password = v; }},
+    {"--token-expiration", "token.expiration", "token lifetime in seconds (3600)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.token_expiration = to_integer("token expiration", v, 1, 365LL * 24 * 3600);
+     }},
+    {"--tls-cert", "ssl.cert_file", "PEM certificate: serve HTTPS",
+     [](ControllerConfig& c, const std::string& v) { c.tls_cert_file = v; }},
+    {"--tls-key", "ssl.key_file", "PEM private key for --tls-cert",
+     [](ControllerConfig& c, const std::string& v) { c.tls_key_file = v; }},
+    {"--public-url", "DEFAULT.public_url", "base URL in the service catalog",
+     [](ControllerConfig& c, const std::string& v) { c.public_url = v; }},
+    {"--api-workers", "DEFAULT.api_workers", "request handling threads (4)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.api_workers = static_cast<int>(to_integer("api workers", v, 1, 256));
+     }},
+    {"--db-sync", "DEFAULT.db_sync", "full|normal: fsync every commit or not (full)",
+     [](ControllerConfig& c, const std::string& v) { c.db_sync = v; }},
+    {"--log-level", "DEFAULT.log_level", "debug|info|warning|error (info)",
+     [](ControllerConfig& c, const std::string& v) { c.log_level = v; }},
+    {"--vni-ranges", "ml2_type_vxlan.vni_ranges", "VXLAN VNI ranges (1:65535)",
+     [](ControllerConfig& c, const std::string& v) { c.network.vni_ranges = v; }},
+    {"--network-vlan-ranges", "ml2_type_vlan.network_vlan_ranges",
+     "PHYSNET[:MIN:MAX],... for VLAN networks",
+     [](ControllerConfig& c, const std::string& v) { c.network.network_vlan_ranges = v; }},
+    {"--flat-networks", "ml2_type_flat.flat_networks", "physnets for flat networks (*)",
+     [](ControllerConfig& c, const std::string& v) { c.network.flat_networks = v; }},
+    {"--base-mac", "DEFAULT.base_mac", "MAC prefix of ports (fa:16:3e:00:00:00)", set_base_mac},
+    {"--underlay-mtu", "DEFAULT.global_physnet_mtu", "MTU of the physical network (1500)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.network.global_physnet_mtu = static_cast<int>(to_integer("underlay MTU", v, 68, 65535));
+     }},
+};
+
+const Option* find_flag(const std::string& flag) {
+  for (const Option& option : kOptions) {
+    if (flag == option.flag) {
+      return &option;
+    }
+  }
+  return nullptr;
+}
+
+// "--name=value" or "--name value"; advances i past what it consumed.
+std::pair<std::string, std::string> take_flag(const std::vector<std::string>& args, size_t& i) {
+  const std::string& arg = args[i];
+  const size_t eq = arg.find('=');
+  if (eq != std::string::npos) {
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+  }
+  if (i + 1 >= args.size()) {
+    throw ConfigError("option " + arg + " needs a value");
+  }
+  return {arg, args[++i]};
+}
+
+void apply_file(ControllerConfig& c, const std::string& path) {
+  IniConfig ini;
+  try {
+    ini = IniConfig::load_file(path);
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(e.what());
+  }
+  // Neutron's own spelling of the listen address, overridden by `listen` if both are given.
+  if (const auto host = ini.get("DEFAULT.bind_host")) {
+    c.listen_host = *host;
+  }
+  if (const auto port = ini.get("DEFAULT.bind_port")) {
+    c.listen_port = static_cast<uint16_t>(to_integer("bind_port", *port, 0, 65535));
+  }
+  if (const auto debug = ini.get("DEFAULT.debug"); debug && to_bool(*debug)) {
+    c.log_level = "debug";
+  }
+  for (const Option& option : kOptions) {
+    if (option.ini_key == nullptr) {
+      continue;
+    }
+    if (const auto value = ini.get(option.ini_key)) {
+      try {
+        option.set(c, *value);
+      } catch (const ConfigError& e) {
+        throw ConfigError(path + ": " + option.ini_key + ": " + e.what());
+      }
+    }
+  }
+}
+
+void validate(ControllerConfig& c) {
+  if (c.data_dir.empty()) {
+    throw ConfigError("--data-dir is required");
+  }
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    throw ConfigError("--tls-cert and --tls-key go together");
+  }
+  if (c.db_sync != "full" && c.db_sync != "normal") {
+    throw ConfigError("--db-sync must be full or normal, not '" + c.db_sync + "'");
+  }
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warning" &&
+      c.log_level != "error") {
+    throw ConfigError("--log-level must be debug, info, warning or error");
+  }
+  while (!c.public_url.empty() && c.public_url.back() == '/') {
+    c.public_url.pop_back();
+  }
+  if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
+      c.public_url.rfind("https://", 0) != 0) {
+    throw ConfigError("--public-url must start with http:// or https://");
+  }
+  if (c.admin_password && c.admin_password->empty()) {
+    throw ConfigError("the admin password must not be empty");
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+ControllerConfig parse_controller_config(const std::vector<std::string>& args,
+                                         const EnvLookup& env) {
+  ControllerConfig config;
+  // First pass: help and the config file, which every flag overrides whatever its position.
+  std::optional<std::string> config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      config.show_help = true;
+      return config;
+    }
+    if (args[i] == "--config" || args[i].rfind("--config=", 0) == 0) {
+      config_file = take_flag(args, i).second;
+    }
+  }
+  if (config_file) {
+    apply_file(config, *config_file);
+  }
+  if (const auto password = env("NEUTRINO_ADMIN_PASSWORD"); password && !password->empty()) {
+    config.admin_password = password;
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].rfind("--", 0) != 0) {
+      throw ConfigError("unexpected argument '" + args[i] + "'");
+    }
+    const std::string name = args[i].substr(0, args[i].find('='));
+    const Option* option = find_flag(name);
+    if (option == nullptr && name != "--config") {
+      throw ConfigError("unknown option " + name);
+    }
+    const std::string value = take_flag(args, i).second;
+    if (option != nullptr) {
+      option->set(config, value);
+    }
+  }
+  validate(config);
+  return config;
+}
+
+std::string controller_usage() {
+  std::string text =
+      "Usage: neutrino-controller --data-dir DIR [options]\n"
+      "\n"
+      "The Neutrino controller: OpenStack Networking (Neutron v2.0) and Identity (Keystone v3)\n"
+      "APIs on one port.\n"
+      "\n"
+      "Options (a flag overrides the config file):\n"
+      "  --config FILE                 oslo-style INI file ([DEFAULT], [token], [ssl],\n"
+      "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat])\n";
+  for (const Option& option : kOptions) {
+    std::string left = std::string("  ") + option.flag + " VALUE";
+    left.resize(std::max<size_t>(left.size() + 1, 32), ' ');
+    text += left + option.help + "\n";
+  }
+  text += "  --help                        this text\n";
+  return text;
+}
+
+}  // namespace neutrino::controller

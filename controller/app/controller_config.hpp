@@ -1,0 +1,52 @@
+#pragma once
+// The controller's configuration, from an oslo-style INI file (--config) and command-line
+// flags; a flag wins over the file. Option names follow Neutron's and Keystone's where they
+// have one, so an operator's existing knowledge carries over.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "controller/neutron/network_settings.hpp"
+
+namespace neutrino::controller {
+
+// A usage error: unknown flag, missing value, malformed setting. main() prints it with a hint.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ControllerConfig {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 9696;  // 0: any free port; the bound URL lands in controller.url
+  std::string data_dir;
+  std::optional<std::string> admin_password;  // only needed to bootstrap an empty store
+  int64_t token_expiration = 3600;            // seconds
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string public_url;  // catalog base; empty: derived from the bound address
+  int api_workers = 4;
+  std::string db_sync = "full";  // "full" | "normal" (SQLite synchronous)
+  std::string log_level = "info";
+  neutron::NetworkSettings network;
+  bool show_help = false;
+
+  std::string database_path() const { return data_dir + "/neutrino.db"; }
+  std::string url_file_path() const { return data_dir + "/controller.url"; }
+  bool tls() const { return !tls_cert_file.empty(); }
+};
+
+// Reads an environment variable; injectable for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+std::optional<std::string> process_env(const std::string& name);
+
+// `args` excludes the program name. Throws ConfigError. With --help, returns at once with
+// show_help set and nothing else checked.
+ControllerConfig parse_controller_config(const std::vector<std::string>& args,
+                                         const EnvLookup& env = process_env);
+std::string controller_usage();
+
+}  // namespace neutrino::controller

@@ -1,0 +1,60 @@
+#pragma once
+// Users in the store. Passwords are hashed before the write transaction opens, because the
+// KDF is slow on purpose and must not hold the store's write lock.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/identity/identity_records.hpp"
+#include "controller/identity/password_hasher.hpp"
+#include "controller/store/database.hpp"
+
+namespace neutrino::identity {
+
+struct NewUser {
+  std::string name;
+  std::string domain_id = kDefaultDomainId;
+  std::optional<std::string> password;  // none: the user cannot authenticate by password
+  std::optional<std::string> email;
+  std::string description;
+  bool enabled = true;
+  std::optional<std::string> default_project_id;
+};
+
+// Outer optional: change it or not; inner nullopt: clear it (JSON null).
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> password;
+  std::optional<std::optional<std::string>> email;
+  std::optional<std::string> description;
+  std::optional<bool> enabled;
+  std::optional<std::optional<std::string>> default_project_id;
+};
+
+struct UserFilter {
+  std::optional<std::string> name;
+  std::optional<std::string> domain_id;
+  std::optional<bool> enabled;
+};
+
+class UserStore {
+ public:
+  UserStore(store::Database& db, const PasswordHasher& hasher) : db_(db), hasher_(hasher) {}
+
+  User create(const NewUser& user);
+  std::optional<User> get(const std::string& id);
+  std::optional<User> find_by_name(const std::string& domain_id, const std::string& name);
+  std::vector<User> list(const UserFilter& filter = {});
+  // A password change also revokes the user's tokens, as Keystone does.
+  User update(const std::string& id, const UserChanges& changes);
+  // Also removes the user's role assignments and tokens (foreign keys cascade).
+  void remove(const std::string& id);
+  // True when the user has a password and it matches. Takes the same time for unknown users.
+  bool check_password(const std::string& user_id, const std::string& password);
+
+ private:
+  store::Database& db_;
+  const PasswordHasher& hasher_;
+};
+
+}  // namespace neutrino::identity

@@ -1,0 +1,196 @@
+#include "controller/app/controller_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace neutrino::controller {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  };
+}
+
+ControllerConfig parse(const std::vector<std::string>& args,
+                       std::map<std::string, std::string> env = {}) {
+  return parse_controller_config(args, env_of(std::move(env)));
+}
+
+class ConfigFile {
+ public:
+  explicit ConfigFile(const std::string& text)
+      : path_(std::filesystem::temp_directory_path() /
+              ("neutrino-config-test-" + std::to_string(::getpid()) + ".ini")) {
+    std::ofstream(path_) << text;
+  }
+  ~ConfigFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ControllerConfigTest, Defaults) {
+  const auto c = parse({"--data-dir", "/tmp/x"});
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 9696);
+  EXPECT_EQ(c.data_dir, "/tmp/x");
+  EXPECT_EQ(c.database_path(), "/tmp/x/neutrino.db");
+  EXPECT_EQ(c.url_file_path(), "/tmp/x/controller.url");
+  EXPECT_FALSE(c.admin_password.has_value());
+  EXPECT_EQ(c.token_expiration, 3600);
+  EXPECT_EQ(c.api_workers, 4);
+  EXPECT_EQ(c.db_sync, "full");
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_FALSE(c.tls());
+  EXPECT_EQ(c.network.vni_ranges, "1:65535");
+  EXPECT_EQ(c.network.network_vlan_ranges, "");
+  EXPECT_EQ(c.network.flat_networks, "*");
+  EXPECT_EQ(c.network.base_mac, "fa:16:3e:00:00:00");
+  EXPECT_EQ(c.network.global_physnet_mtu, 1500);
+}
+
+TEST(ControllerConfigTest, FlagsInBothSpellings) {
+  const auto c = parse({"--data-dir=/d",
+                        "--listen",
+                        "0.0.0.0:0",
+                        "--admin-password=pw",
+                        "--token-expiration",
+                        "60",
+                        "--api-workers",
+                        "2",
+                        "--db-sync",
+                        "normal",
+                        "--log-level",
+                        "debug",
+                        "--public-url",
+                        "https://cloud.example/",
+                        "--vni-ranges",
+                        "100:200",
+                        "--network-vlan-ranges",
+                        "physnet1:10:20",
+                        "--flat-networks",
+                        "physnet2",
+                        "--base-mac",
+                        "fa:16:3e:aa:00:00",
+                        "--underlay-mtu",
+                        "9000",
+                        "--tls-cert",
+                        "c.pem",
+                        "--tls-key",
+                        "k.pem"});
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 0);
+  EXPECT_EQ(c.admin_password, "pw");
+  EXPECT_EQ(c.token_expiration, 60);
+  EXPECT_EQ(c.api_workers, 2);
+  EXPECT_EQ(c.db_sync, "normal");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.public_url, "https://cloud.example");
+  EXPECT_EQ(c.network.vni_ranges, "100:200");
+  EXPECT_EQ(c.network.network_vlan_ranges, "physnet1:10:20");
+  EXPECT_EQ(c.network.flat_networks, "physnet2");
+  EXPECT_EQ(c.network.base_mac, "fa:16:3e:aa:00:00");
+  EXPECT_EQ(c.network.global_physnet_mtu, 9000);
+  EXPECT_TRUE(c.tls());
+}
+
+TEST(ControllerConfigTest, Ipv6Listen) {
+  const auto c = parse({"--data-dir", "/d", "--listen", "[::1]:8080"});
+  EXPECT_EQ(c.listen_host, "::1");
+  EXPECT_EQ(c.listen_port, 8080);
+}
+
+TEST(ControllerConfigTest, IniFileWithOsloNamesAndFlagsWin) {
+  ConfigFile file(
+      "[DEFAULT]\n"
+      "listen = 10.0.0.1:9000\n"
+      "data_dir = /from/file\n"
+      "admin_password = filepw\n"
+      "api_workers = 8\n"
+      "base_mac = fa:16:3e:11:00:00\n"
+      "global_physnet_mtu = 1450\n"
+      "some_neutron_option = ignored\n"
+      "[token]\nexpiration = 120\n"
+      "[ml2_type_vxlan]\nvni_ranges = 5:10\n"
+      "[ml2_type_vlan]\nnetwork_vlan_ranges = physnet1:1:9\n"
+      "[ml2_type_flat]\nflat_networks = ext\n"
+      "[ssl]\ncert_file = /c.pem\nkey_file = /k.pem\n");
+  const auto from_file = parse({"--config", file.path()});
+  EXPECT_EQ(from_file.listen_host, "10.0.0.1");
+  EXPECT_EQ(from_file.listen_port, 9000);
+  EXPECT_EQ(from_file.data_dir, "/from/file");
+  EXPECT_EQ(from_file.admin_password, "filepw");
+  EXPECT_EQ(from_file.api_workers, 8);
+  EXPECT_EQ(from_file.token_expiration, 120);
+  EXPECT_EQ(from_file.network.vni_ranges, "5:10");
+  EXPECT_EQ(from_file.network.network_vlan_ranges, "physnet1:1:9");
+  EXPECT_EQ(from_file.network.flat_networks, "ext");
+  EXPECT_EQ(from_file.network.base_mac, "fa:16:3e:11:00:00");
+  EXPECT_EQ(from_file.network.global_physnet_mtu, 1450);
+  EXPECT_EQ(from_file.tls_cert_file, "/c.pem");
+  EXPECT_EQ(from_file.tls_key_file, "/k.pem");
+
+  // Flags win regardless of their position relative to --config; the environment beats the
+  // file but not the flag.
+  const auto flags =
+      parse({"--api-workers", "3", "--config", file.path(), "--listen", "127.0.0.1:1234"},
+            {{"NEUTRINO_ADMIN_PASSWORD", "envpw"}});
+  EXPECT_EQ(flags.api_workers, 3);
+  EXPECT_EQ(flags.listen_port, 1234);
+  EXPECT_EQ(flags.data_dir, "/from/file");
+  EXPECT_EQ(flags.admin_password, "envpw");
+  const auto flag_pw = parse({"--config", file.path(), "--admin-password", "flagpw"},
+                             {{"NEUTRINO_ADMIN_PASSWORD", "envpw"}});
+  EXPECT_EQ(flag_pw.admin_password, "flagpw");
+}
+
+TEST(ControllerConfigTest, NeutronBindHostAndDebug) {
+  ConfigFile file("[DEFAULT]\nbind_host = 0.0.0.0\nbind_port = 9797\ndebug = True\ndata_dir=/d\n");
+  const auto c = parse({"--config", file.path()});
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 9797);
+  EXPECT_EQ(c.log_level, "debug");
+}
+
+TEST(ControllerConfigTest, UsageErrors) {
+  EXPECT_THROW(parse({}), ConfigError);  // no data dir
+  EXPECT_THROW(parse({"--data-dir", "/d", "--bogus", "1"}), ConfigError);
+  try {
+    parse({"--data-dir", "/d", "--bogus"});
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "unknown option --bogus");
+  }
+  EXPECT_THROW(parse({"--data-dir", "/d", "stray"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--listen", "nohost"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--listen", "h:70000"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--api-workers", "0"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--token-expiration", "x"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--db-sync", "off"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--log-level", "loud"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--tls-cert", "c.pem"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--base-mac", "fa:16:3e"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--public-url", "cloud.example"}), ConfigError);
+  EXPECT_THROW(parse({"--config", "/no/such/file.ini"}), ConfigError);
+}
+
+TEST(ControllerConfigTest, HelpNeedsNothingElse) {
+  EXPECT_TRUE(parse({"--bogus", "--help"}).show_help);
+  const std::string usage = controller_usage();
+  EXPECT_NE(usage.find("--data-dir"), std::string::npos);
+  EXPECT_NE(usage.find("--vni-ranges"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neutrino::controller
