@@ -1,0 +1,51 @@
+#include "controller/neutron/extensions.hpp"
+
+namespace neutrino::neutron {
+namespace {
+Json extension(const char* alias, const char* name, const char* description) {
+  return {{"alias", alias},
+          {"name", name},
+          {"description", description},
+          {"updated", "2013-01-01T10:00:00-00:00"},
+          {"links", Json::array()}};
+}
+}  // namespace
+
+const Json& supported_extensions() {
+  static const Json list = Json::array({
+      extension("project-id", "project_id field enabled",
+                "Extension that indicates that project_id field is enabled."),
+      extension("standard-attr-description", "standard-attr-description",
+                "Extension to add descriptions to standard attributes"),
+      extension("standard-attr-revisions", "Resource revision numbers",
+                "This extension will display the revision number of neutron resources."),
+      extension("standard-attr-timestamp", "Resource timestamps",
+                "Adds created_at and updated_at fields to all Neutron resources that have "
+                "Neutron standard attributes."),
+      extension("standard-attr-tag", "Tag support for resources with standard attribute",
+                "Enables to set tag on resources with standard attribute."),
+      extension("binding", "Port Binding",
+                "Expose port bindings of a virtual port to external "
+                "application"),
+      extension("provider", "Provider Network",
+                "Expose mapping of virtual networks to physical "
+                "networks"),
+      extension("external-net", "Neutron external network",
+                "Adds external network attribute to network resource."),
+      extension("port-security", "Port Security", "Provides port security"),
+      extension("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
+      extension("net-mtu-writable", "Network MTU (writable)",
+                "Provides a writable MTU attribute for a network resource."),
+      extension("pagination", "Pagination support",
+                "Extension that indicates that pagination "
+                "is enabled."),
+      extension("sorting", "Sorting support",
+                "Extension that indicates that sorting is "
+                "enabled."),
+      extension("filter-validation", "Filter parameters validation",
+                "Provides validation on filtering parameters."),
+  });
+  return list;
+}
+
+}  // namespace neutrino::neutron

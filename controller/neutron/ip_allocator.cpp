@@ -1,0 +1,226 @@
+#include "controller/neutron/ip_allocator.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "controller/api/api_error.hpp"
+#include "controller/ipam/address_picker.hpp"
+#include "controller/neutron/subnet_service.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+constexpr int kAllocationAttempts = 16;
+
+struct Wanted {
+  std::optional<std::string> subnet_id;
+  std::optional<ipam::IpAddress> address;
+};
+
+api::ApiError invalid_fixed_ips(const std::string& reason) {
+  return api::bad_request("Invalid input for fixed_ips. Reason: " + reason + ".");
+}
+
+std::vector<Wanted> parse_request(const Json& requested) {
+  std::vector<Wanted> wanted;
+  for (const auto& entry : requested) {
+    if (!entry.is_object()) {
+      throw invalid_fixed_ips("'" + entry.dump() + "' is not a dictionary");
+    }
+    Wanted w;
+    for (const auto& [key, value] : entry.items()) {
+      if (key == "subnet_id") {
+        if (!value.is_string()) {
+          throw invalid_fixed_ips("'" + value.dump() + "' is not a valid UUID");
+        }
+        w.subnet_id = value.get<std::string>();
+      } else if (key == "ip_address") {
+        const auto ip = value.is_string() ? ipam::IpAddress::parse(value.get<std::string>())
+                                          : std::optional<ipam::IpAddress>();
+        if (!ip) {
+          throw invalid_fixed_ips("'" +
+                                  (value.is_string() ? value.get<std::string>() : value.dump()) +
+                                  "' is not a valid IP address");
+        }
+        w.address = ip;
+      } else {
+        throw invalid_fixed_ips("Unrecognized key '" + key + "'");
+      }
+    }
+    if (!w.subnet_id && !w.address) {
+      throw invalid_fixed_ips("each entry needs a subnet_id or an ip_address");
+    }
+    wanted.push_back(w);
+  }
+  return wanted;
+}
+
+std::vector<ipam::IpAddress> allocated_in(store::SqlSession& s, const std::string& subnet_id) {
+  std::vector<ipam::IpAddress> out;
+  for (const auto& r :
+       s.query("SELECT ip_address FROM ipallocations WHERE subnet_id = ?", {subnet_id})) {
+    if (auto ip = ipam::IpAddress::parse(r.text(0))) {
+      out.push_back(*ip);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void insert(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
+            const ipam::IpAddress& ip) {
+  s.execute(
+      "INSERT INTO ipallocations (port_id, ip_address, subnet_id, network_id) VALUES (?, ?, ?, ?)",
+      {port_id, ip.to_string(), subnet.id, subnet.network_id});
+}
+
+void insert_exact(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
+                  const ipam::IpAddress& ip) {
+  const bool usable =
+      subnet.cidr.contains(ip) && ip >= subnet.cidr.first_host() && ip <= subnet.cidr.last_host();
+  if (!usable) {
+    throw api::bad_request(
+        "IP address " + ip.to_string() + " is not a valid IP for the specified subnet.",
+        "InvalidIpForSubnet");
+  }
+  try {
+    if (subnet.gateway && *subnet.gateway == ip) {
+      throw store::ConstraintViolation("gateway");
+    }
+    insert(s, port_id, subnet, ip);
+  } catch (const store::ConstraintViolation&) {
+    throw api::conflict(
+        "IpAddressAlreadyAllocated",
+        "IP address " + ip.to_string() + " already allocated in subnet " + subnet.id);
+  }
+}
+
+// A random free address of the subnet's pools, or nullopt when the pools are full.
+std::optional<ipam::IpAddress> insert_any(store::SqlSession& s, const std::string& port_id,
+                                          const SubnetInfo& subnet) {
+  auto allocated = allocated_in(s, subnet.id);
+  if (subnet.gateway) {
+    allocated.insert(std::upper_bound(allocated.begin(), allocated.end(), *subnet.gateway),
+                     *subnet.gateway);
+  }
+  for (int attempt = 0; attempt < kAllocationAttempts; ++attempt) {
+    const auto candidate = ipam::pick_free_address(subnet.pools, allocated);
+    if (!candidate) {
+      return std::nullopt;
+    }
+    try {
+      insert(s, port_id, subnet, *candidate);
+      return candidate;
+    } catch (const store::ConstraintViolation&) {
+      // Another writer took it (possible with a multi-writer store); try another one.
+      allocated.insert(std::upper_bound(allocated.begin(), allocated.end(), *candidate),
+                       *candidate);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<FixedIp> IpAllocator::of_port(store::SqlSession& s, const std::string& port_id) {
+  std::vector<FixedIp> out;
+  for (const auto& r :
+       s.query("SELECT subnet_id, ip_address FROM ipallocations WHERE port_id = ? ORDER BY rowid",
+               {port_id})) {
+    out.push_back(FixedIp{r.text(0), r.text(1)});
+  }
+  return out;
+}
+
+std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string& port_id,
+                                         const std::string& network_id,
+                                         const std::optional<Json>& requested,
+                                         const std::vector<FixedIp>& previous) {
+  const auto subnets = SubnetService::of_network(s, network_id);
+  s.execute("DELETE FROM ipallocations WHERE port_id = ?", {port_id});
+
+  if (!requested) {
+    // One address per IP version, from the first subnet that has room.
+    std::set<int> served;
+    bool tried = false;
+    for (const auto& subnet : subnets) {
+      if (served.contains(subnet.cidr.version())) {
+        continue;
+      }
+      tried = true;
+      if (insert_any(s, port_id, subnet)) {
+        served.insert(subnet.cidr.version());
+      }
+    }
+    if (tried && served.empty()) {
+      throw api::conflict("IpAddressGenerationFailure",
+                          "No more IP addresses available on network " + network_id + ".");
+    }
+    return of_port(s, port_id);
+  }
+
+  if (!requested->is_array()) {
+    throw invalid_fixed_ips("'" + requested->dump() + "' is not a list");
+  }
+  auto find_subnet = [&](const std::string& id) -> const SubnetInfo& {
+    for (const auto& subnet : subnets) {
+      if (subnet.id == id) {
+        return subnet;
+      }
+    }
+    throw api::bad_request("Invalid input for operation: Failed to create port on network " +
+                               network_id + ", because fixed_ips included invalid subnet " + id +
+                               ".",
+                           "InvalidInput");
+  };
+  const auto wanted = parse_request(*requested);
+  std::set<std::string> claimed;  // previous addresses already re-used
+  // Exact addresses first, so a subnet-only entry cannot take an address named explicitly.
+  for (const auto& w : wanted) {
+    if (!w.address) {
+      continue;
+    }
+    const SubnetInfo* subnet = nullptr;
+    if (w.subnet_id) {
+      subnet = &find_subnet(*w.subnet_id);
+    } else {
+      for (const auto& candidate : subnets) {
+        if (candidate.cidr.contains(*w.address)) {
+          subnet = &candidate;
+        }
+      }
+      if (subnet == nullptr) {
+        throw api::bad_request("IP address " + w.address->to_string() +
+                                   " is not a valid IP for any of the subnets on the specified "
+                                   "network.",
+                               "InvalidIpForNetwork");
+      }
+    }
+    insert_exact(s, port_id, *subnet, *w.address);
+    claimed.insert(w.address->to_string());
+  }
+  for (const auto& w : wanted) {
+    if (w.address) {
+      continue;
+    }
+    const SubnetInfo& subnet = find_subnet(*w.subnet_id);
+    // On update, a subnet-only entry keeps the address the port already has there.
+    const auto kept = std::find_if(previous.begin(), previous.end(), [&](const FixedIp& p) {
+      return p.subnet_id == subnet.id && !claimed.contains(p.ip_address);
+    });
+    if (kept != previous.end()) {
+      insert(s, port_id, subnet, *ipam::IpAddress::parse(kept->ip_address));
+      claimed.insert(kept->ip_address);
+      continue;
+    }
+    const auto picked = insert_any(s, port_id, subnet);
+    if (!picked) {
+      throw api::conflict("IpAddressGenerationFailure",
+                          "No more IP addresses available for subnet " + subnet.id + ".");
+    }
+    claimed.insert(picked->to_string());
+  }
+  return of_port(s, port_id);
+}
+
+}  // namespace neutrino::neutron

@@ -1,0 +1,296 @@
+#include "controller/neutron/network_service.hpp"
+
+#include <map>
+
+#include "common/clock.hpp"
+#include "common/random.hpp"
+#include "controller/api/api_error.hpp"
+#include "controller/neutron/tag_store.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+constexpr int kMinMtu = 68;
+
+api::ApiError network_not_found(const std::string& id) {
+  return api::not_found("Network " + id + " could not be found.", "NetworkNotFound");
+}
+
+int checked_mtu(int64_t requested, int max) {
+  if (requested < kMinMtu) {
+    throw api::bad_request("Invalid input for mtu. Reason: '" + std::to_string(requested) +
+                           "' is too small - must be at least '" + std::to_string(kMinMtu) + "'.");
+  }
+  if (requested > max) {
+    throw api::bad_request("Invalid input for operation: Requested MTU is too big, maximum is " +
+                               std::to_string(max) + ".",
+                           "InvalidInput");
+  }
+  return static_cast<int>(requested);
+}
+
+std::optional<std::string> optional_string(const Json& attributes, const char* key) {
+  const auto it = attributes.find(key);
+  if (it == attributes.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> optional_int(const Json& attributes, const char* key) {
+  const auto it = attributes.find(key);
+  if (it == attributes.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return it->get<int64_t>();
+}
+
+}  // namespace
+
+std::optional<NetworkInfo> NetworkService::find(store::SqlSession& s, const std::string& id) {
+  const auto rows = s.query(
+      "SELECT id, project_id, shared, port_security_enabled, mtu FROM networks WHERE id = ?", {id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  const auto& r = rows[0];
+  return NetworkInfo{r.text(0), r.text(1), r.boolean(2), r.boolean(3),
+                     static_cast<int>(r.integer(4))};
+}
+
+NetworkInfo NetworkService::visible(store::SqlSession& s, const AuthContext& ctx,
+                                    const std::string& id) {
+  auto network = find(s, id);
+  if (!network || !(owns(ctx, network->project_id) || network->shared)) {
+    throw network_not_found(id);
+  }
+  return *network;
+}
+
+void NetworkService::touch(store::SqlSession& s, const std::string& id) {
+  s.execute(
+      "UPDATE networks SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
+      {clock::now_unix_seconds(), id});
+}
+
+Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
+                            const Json& attributes) const {
+  const std::string project = owning_project(ctx, attributes);
+  SegmentRequest request{optional_string(attributes, "provider:network_type"),
+                         optional_string(attributes, "provider:physical_network"),
+                         optional_int(attributes, "provider:segmentation_id")};
+  if (!request.empty()) {
+    for (const char* attr :
+         {"provider:network_type", "provider:physical_network", "provider:segmentation_id"}) {
+      if (attributes.contains(attr)) {
+        require_admin_for(ctx, "create_network", attr);
+      }
+    }
+  }
+  const bool shared = attributes.value("shared", false);
+  if (shared) {
+    require_admin_for(ctx, "create_network", "shared");
+  }
+  const bool external = attributes.value("router:external", false);
+  if (external) {
+    require_admin_for(ctx, "create_network", "router:external");
+  }
+
+  const std::string id = random::uuid4();
+  const int64_t now = clock::now_unix_seconds();
+  // The segment type fixes the MTU; the allocation rows need the network row to exist first.
+  const Segment probe{request.network_type.value_or("vxlan"), std::nullopt, std::nullopt};
+  const int max_mtu = segments_.max_mtu(probe);
+  const auto requested_mtu = optional_int(attributes, "mtu");
+  const int mtu = requested_mtu ? checked_mtu(*requested_mtu, max_mtu) : max_mtu;
+  s.execute(
+      "INSERT INTO networks (id, project_id, name, description, status, admin_state_up, shared, "
+      "router_external, mtu, port_security_enabled, revision_number, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, 1, ?, ?)",
+      {id, project, attributes.value("name", ""), attributes.value("description", ""),
+       int64_t{attributes.value("admin_state_up", true)}, int64_t{shared}, int64_t{external},
+       int64_t{mtu}, int64_t{attributes.value("port_security_enabled", true)}, now, now});
+  const Segment segment = segments_.allocate(s, id, request);
+  s.execute(
+      "INSERT INTO networksegments (id, network_id, network_type, physical_network, "
+      "segmentation_id) VALUES (?, ?, ?, ?, ?)",
+      {random::uuid4(), id, segment.network_type, store::null_if_empty(segment.physical_network),
+       segment.segmentation_id ? store::SqlValue(*segment.segmentation_id)
+                               : store::SqlValue(std::monostate{})});
+  if (attributes.contains("tags")) {
+    TagStore::replace(s, "networks", id, attributes["tags"]);
+  }
+  return show(s, ctx, id);
+}
+
+std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& ctx,
+                                       const std::optional<std::string>& id) const {
+  const std::string columns =
+      "SELECT n.id, n.project_id, n.name, n.description, n.status, n.admin_state_up, n.shared, "
+      "n.router_external, n.mtu, n.port_security_enabled, n.revision_number, n.created_at, "
+      "n.updated_at, g.network_type, g.physical_network, g.segmentation_id FROM networks n "
+      "LEFT JOIN networksegments g ON g.network_id = n.id";
+  std::vector<store::SqlRow> rows;
+  if (id) {
+    rows = s.query(columns + " WHERE n.id = ?", {*id});
+  } else if (ctx.is_admin()) {
+    rows = s.query(columns, {});
+  } else {
+    rows = s.query(columns + " WHERE n.project_id = ? OR n.shared = 1", {ctx.project_id});
+  }
+  std::map<std::string, std::vector<std::string>> subnets;
+  std::map<std::string, std::vector<std::string>> tags;
+  if (id) {
+    for (const auto& r : s.query("SELECT network_id, id FROM subnets WHERE network_id = ? "
+                                 "ORDER BY created_at, id",
+                                 {*id})) {
+      subnets[r.text(0)].push_back(r.text(1));
+    }
+    tags[*id] = TagStore::load(s, "networks", *id);
+  } else {
+    for (const auto& r :
+         s.query("SELECT network_id, id FROM subnets ORDER BY created_at, id", {})) {
+      subnets[r.text(0)].push_back(r.text(1));
+    }
+    tags = TagStore::load_all(s, "networks");
+  }
+  std::vector<Json> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    const std::string network_id = r.text(0);
+    Json n = {
+        {"id", network_id},
+        {"name", r.text(2)},
+        {"description", r.text(3)},
+        {"tenant_id", r.text(1)},
+        {"project_id", r.text(1)},
+        {"status", r.text(4)},
+        {"admin_state_up", r.boolean(5)},
+        {"shared", r.boolean(6)},
+        {"router:external", r.boolean(7)},
+        {"mtu", r.integer(8)},
+        {"port_security_enabled", r.boolean(9)},
+        {"subnets", subnets[network_id]},
+        {"tags", tags[network_id]},
+        {"revision_number", r.integer(10)},
+        {"created_at", clock::format_iso8601(r.integer(11))},
+        {"updated_at", clock::format_iso8601(r.integer(12))},
+    };
+    if (ctx.is_admin()) {
+      n["provider:network_type"] = r.text(13);
+      n["provider:physical_network"] = r.is_null(14) ? Json(nullptr) : Json(r.text(14));
+      n["provider:segmentation_id"] = r.is_null(15) ? Json(nullptr) : Json(r.integer(15));
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+Json NetworkService::show(store::SqlSession& s, const AuthContext& ctx,
+                          const std::string& id) const {
+  visible(s, ctx, id);
+  auto found = load(s, ctx, id);
+  if (found.empty()) {
+    throw network_not_found(id);
+  }
+  return found.front();
+}
+
+std::vector<Json> NetworkService::list(store::SqlSession& s, const AuthContext& ctx) const {
+  return load(s, ctx, std::nullopt);
+}
+
+Json NetworkService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
+                            const Json& attributes) const {
+  const NetworkInfo network = visible(s, ctx, id);
+  if (!owns(ctx, network.project_id)) {
+    throw api::forbidden("(rule:update_network) is disallowed by policy");
+  }
+  for (const char* attr :
+       {"provider:network_type", "provider:physical_network", "provider:segmentation_id"}) {
+    if (attributes.contains(attr)) {
+      require_admin_for(ctx, "update_network", attr);
+      throw api::bad_request(
+          "Invalid input for operation: Plugin does not support updating provider attributes.",
+          "InvalidInput");
+    }
+  }
+  for (const char* attr : {"shared", "router:external"}) {
+    if (attributes.contains(attr)) {
+      require_admin_for(ctx, "update_network", attr);
+    }
+  }
+  if (attributes.contains("shared") && !attributes["shared"].get<bool>() && network.shared) {
+    const auto others =
+        s.query("SELECT COUNT(*) FROM ports WHERE network_id = ? AND project_id <> ?",
+                {id, network.project_id});
+    if (others[0].integer(0) > 0) {
+      throw api::conflict("InvalidSharedSetting",
+                          "Unable to reconfigure sharing settings for network " + id +
+                              ". Multiple tenants are using it.");
+    }
+  }
+  if (attributes.contains("mtu")) {
+    const auto segment_type =
+        s.query("SELECT network_type FROM networksegments WHERE network_id = ?", {id});
+    const Segment segment{segment_type.empty() ? "vxlan" : segment_type[0].text(0), std::nullopt,
+                          std::nullopt};
+    checked_mtu(attributes["mtu"].get<int64_t>(), segments_.max_mtu(segment));
+  }
+  static const std::vector<std::pair<const char*, const char*>> columns = {
+      {"name", "name"},
+      {"description", "description"},
+      {"admin_state_up", "admin_state_up"},
+      {"shared", "shared"},
+      {"router:external", "router_external"},
+      {"mtu", "mtu"},
+      {"port_security_enabled", "port_security_enabled"},
+  };
+  for (const auto& [attr, column] : columns) {
+    const auto it = attributes.find(attr);
+    if (it == attributes.end()) {
+      continue;
+    }
+    store::SqlValue value = it->is_boolean()  ? store::SqlValue(int64_t{it->get<bool>()})
+                            : it->is_string() ? store::SqlValue(it->get<std::string>())
+                                              : store::SqlValue(it->get<int64_t>());
+    s.execute(std::string("UPDATE networks SET ") + column + " = ? WHERE id = ?", {value, id});
+  }
+  touch(s, id);
+  return show(s, ctx, id);
+}
+
+void NetworkService::remove(store::SqlSession& s, const AuthContext& ctx,
+                            const std::string& id) const {
+  const NetworkInfo network = visible(s, ctx, id);
+  if (!owns(ctx, network.project_id)) {
+    throw api::forbidden("(rule:delete_network) is disallowed by policy");
+  }
+  const auto in_use = s.query(
+      "SELECT id FROM ports WHERE network_id = ? AND device_owner <> 'network:dhcp' ORDER BY id",
+      {id});
+  if (!in_use.empty()) {
+    std::string ids;
+    for (const auto& r : in_use) {
+      ids += (ids.empty() ? "" : ", ") + r.text(0);
+    }
+    throw api::conflict("NetworkInUse", "Unable to complete operation on network " + id +
+                                            ". There are one or more ports still in use on the "
+                                            "network, id for these ports is: " +
+                                            ids + ".");
+  }
+  // DHCP ports belong to the network's service; they go with it, as in Neutron.
+  s.execute(
+      "DELETE FROM tags WHERE resource_type = 'ports' AND resource_id IN "
+      "(SELECT id FROM ports WHERE network_id = ?)",
+      {id});
+  s.execute("DELETE FROM ports WHERE network_id = ?", {id});
+  s.execute(
+      "DELETE FROM tags WHERE resource_type = 'subnets' AND resource_id IN "
+      "(SELECT id FROM subnets WHERE network_id = ?)",
+      {id});
+  TagStore::remove_all(s, "networks", id);
+  s.execute("DELETE FROM networks WHERE id = ?", {id});
+}
+
+}  // namespace neutrino::neutron

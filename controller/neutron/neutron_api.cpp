@@ -1,0 +1,388 @@
+#include "controller/neutron/neutron_api.hpp"
+
+#include "controller/api/api_error.hpp"
+#include "controller/neutron/extensions.hpp"
+#include "controller/neutron/list_query.hpp"
+#include "controller/neutron/list_query_engine.hpp"
+#include "controller/neutron/resource_schemas.hpp"
+#include "controller/neutron/tag_store.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+// Runs a handler and renders its refusal in Neutron's shape. A missing or bad token is
+// answered the way keystonemiddleware in front of Neutron answers it.
+http::Response guarded(const std::function<http::Response()>& handler, const std::string& base) {
+  try {
+    return handler();
+  } catch (const api::ApiError& error) {
+    if (error.status() == 401) {
+      return api::keystone_error_response(error).with_header("WWW-Authenticate",
+                                                             "Keystone uri=\"" + base + "/v3\"");
+    }
+    return api::neutron_error_response(error);
+  }
+}
+
+Json select_fields(const Json& item, const http::QueryParams& query) {
+  std::vector<std::string> fields;
+  for (const auto& [key, value] : query) {
+    if (key == "fields") {
+      size_t start = 0;
+      while (start <= value.size()) {
+        const size_t comma = std::min(value.find(',', start), value.size());
+        if (comma > start) {
+          fields.push_back(value.substr(start, comma - start));
+        }
+        start = comma + 1;
+      }
+    }
+  }
+  if (fields.empty()) {
+    return item;
+  }
+  Json out = Json::object();
+  for (const auto& field : fields) {
+    if (item.contains(field)) {
+      out[field] = item[field];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Json parse_body(const http::Request& request) {
+  Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) {
+    throw api::bad_request("Malformed request body");
+  }
+  return body;
+}
+
+NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
+                       const NetworkSettings& settings, BaseUrl base_url)
+    : db_(db),
+      tokens_(tokens),
+      segments_(settings),
+      networks_(segments_),
+      ports_(settings.base_mac),
+      base_url_(std::move(base_url)) {
+  using S = store::SqlSession;
+  using C = AuthContext;
+  resources_.push_back(
+      Resource{&network_schema(),
+               [this](S& s, const C& c, const Json& a) { return networks_.create(s, c, a); },
+               [this](S& s, const C& c, const std::string& id) { return networks_.show(s, c, id); },
+               [this](S& s, const C& c) { return networks_.list(s, c); },
+               [this](S& s, const C& c, const std::string& id, const Json& a) {
+                 return networks_.update(s, c, id, a);
+               },
+               [this](S& s, const C& c, const std::string& id) { networks_.remove(s, c, id); },
+               &NetworkService::touch,
+               [](const std::string& id) {
+                 return api::not_found("Network " + id + " could not be found.", "NetworkNotFound");
+               }});
+  resources_.push_back(
+      Resource{&subnet_schema(),
+               [this](S& s, const C& c, const Json& a) { return subnets_.create(s, c, a); },
+               [this](S& s, const C& c, const std::string& id) { return subnets_.show(s, c, id); },
+               [this](S& s, const C& c) { return subnets_.list(s, c); },
+               [this](S& s, const C& c, const std::string& id, const Json& a) {
+                 return subnets_.update(s, c, id, a);
+               },
+               [this](S& s, const C& c, const std::string& id) { subnets_.remove(s, c, id); },
+               &SubnetService::touch,
+               [](const std::string& id) {
+                 return api::not_found("Subnet " + id + " could not be found.", "SubnetNotFound");
+               }});
+  resources_.push_back(Resource{
+      &port_schema(), [this](S& s, const C& c, const Json& a) { return ports_.create(s, c, a); },
+      [this](S& s, const C& c, const std::string& id) { return ports_.show(s, c, id); },
+      [this](S& s, const C& c) { return ports_.list(s, c); },
+      [this](S& s, const C& c, const std::string& id, const Json& a) {
+        return ports_.update(s, c, id, a);
+      },
+      [this](S& s, const C& c, const std::string& id) { ports_.remove(s, c, id); },
+      &PortService::touch,
+      [](const std::string& id) {
+        return api::not_found("Port " + id + " could not be found.", "PortNotFound");
+      }});
+}
+
+AuthContext NeutronApi::authenticate(const http::Request& request) const {
+  const auto token = request.header("x-auth-token");
+  if (!token || token->empty()) {
+    throw api::unauthorized();
+  }
+  auto ctx = tokens_.validate(*token);
+  if (!ctx || ctx->project_id.empty()) {
+    throw api::unauthorized();
+  }
+  return *ctx;
+}
+
+void NeutronApi::register_routes(http::Router& router) {
+  router.add("GET", "/",
+             [this](const http::Request& r, const http::PathParams&) { return versions(r); });
+  for (const char* path : {"/v2.0", "/v2.0/"}) {
+    router.add("GET", path, [this](const http::Request& r, const http::PathParams&) {
+      return guarded(
+          [&] {
+            authenticate(r);
+            return resources(r);
+          },
+          base_url_(r));
+    });
+  }
+  router.add("GET", "/v2.0/extensions", [this](const http::Request& r, const http::PathParams&) {
+    return guarded(
+        [&] {
+          authenticate(r);
+          return http::Response::json(200, {{"extensions", supported_extensions()}});
+        },
+        base_url_(r));
+  });
+  router.add(
+      "GET", "/v2.0/extensions/{alias}", [this](const http::Request& r, const http::PathParams& p) {
+        return guarded(
+            [&] {
+              authenticate(r);
+              for (const auto& e : supported_extensions()) {
+                if (e["alias"] == p.at("alias")) {
+                  return http::Response::json(200, {{"extension", e}});
+                }
+              }
+              throw api::not_found("Extension with alias " + p.at("alias") + " does not exist");
+            },
+            base_url_(r));
+      });
+  for (const auto& resource : resources_) {
+    register_resource(router, resource);
+    register_tags(router, resource);
+  }
+}
+
+void NeutronApi::register_resource(http::Router& router, const Resource& resource) {
+  const std::string collection = "/v2.0/" + resource.schema->plural();
+  const std::string item = collection + "/{id}";
+  const Resource* r = &resource;
+  router.add("GET", collection, [this, r](const http::Request& req, const http::PathParams&) {
+    return guarded([&] { return list(*r, req); }, base_url_(req));
+  });
+  router.add("POST", collection, [this, r](const http::Request& req, const http::PathParams&) {
+    return guarded([&] { return create(*r, req); }, base_url_(req));
+  });
+  router.add("GET", item, [this, r](const http::Request& req, const http::PathParams& p) {
+    return guarded([&] { return show(*r, req, p.at("id")); }, base_url_(req));
+  });
+  router.add("PUT", item, [this, r](const http::Request& req, const http::PathParams& p) {
+    return guarded([&] { return update(*r, req, p.at("id")); }, base_url_(req));
+  });
+  router.add("DELETE", item, [this, r](const http::Request& req, const http::PathParams& p) {
+    return guarded([&] { return remove(*r, req, p.at("id")); }, base_url_(req));
+  });
+}
+
+http::Response NeutronApi::versions(const http::Request& request) const {
+  const std::string base = base_url_(request);
+  return http::Response::json(200,
+                              {{"versions",
+                                {{{"id", "v2.0"},
+                                  {"status", "CURRENT"},
+                                  {"links", {{{"href", base + "/v2.0/"}, {"rel", "self"}}}}}}}});
+}
+
+http::Response NeutronApi::resources(const http::Request& request) const {
+  const std::string base = base_url_(request);
+  Json list = Json::array();
+  for (const auto& r : resources_) {
+    list.push_back(
+        {{"name", r.schema->singular()},
+         {"collection", r.schema->plural()},
+         {"links", {{{"href", base + "/v2.0/" + r.schema->plural()}, {"rel", "self"}}}}});
+  }
+  return http::Response::json(200, {{"resources", list}});
+}
+
+http::Response NeutronApi::list(const Resource& r, const http::Request& request) {
+  const AuthContext ctx = authenticate(request);
+  const ListQuery query = parse_list_query(request.query, r.schema->attribute_names());
+  auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
+  const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->plural(),
+                          r.not_found};
+  return http::Response::json(200, apply_list_query(std::move(items), query, target));
+}
+
+http::Response NeutronApi::show(const Resource& r, const http::Request& request,
+                                const std::string& id) {
+  const AuthContext ctx = authenticate(request);
+  const Json item = db_.read([&](store::SqlSession& s) { return r.show(s, ctx, id); });
+  return http::Response::json(200, {{r.schema->singular(), select_fields(item, request.query)}});
+}
+
+http::Response NeutronApi::create(const Resource& r, const http::Request& request) {
+  const AuthContext ctx = authenticate(request);
+  const Json body = parse_body(request);
+  const std::string& one = r.schema->singular();
+  const std::string& many = r.schema->plural();
+  if (body.is_object() && body.contains(many)) {
+    if (!body[many].is_array() || body[many].empty()) {
+      throw api::bad_request("Resources required");
+    }
+    std::vector<Json> attributes;
+    for (const auto& entry : body[many]) {
+      if (!entry.is_object() || !entry.contains(one)) {
+        // Bulk entries are either bare attribute maps or wrapped in their singular key.
+        attributes.push_back(r.schema->validate(entry, Operation::kCreate));
+      } else {
+        attributes.push_back(r.schema->validate(entry[one], Operation::kCreate));
+      }
+    }
+    // One transaction: a bulk request creates all of its resources or none.
+    Json created = db_.write([&](store::SqlSession& s) {
+      Json out = Json::array();
+      for (const auto& a : attributes) {
+        out.push_back(r.create(s, ctx, a));
+      }
+      return out;
+    });
+    return http::Response::json(201, {{many, created}});
+  }
+  if (!body.is_object() || !body.contains(one)) {
+    throw api::bad_request("Unable to find '" + one + "' in request body");
+  }
+  const Json attributes = r.schema->validate(body[one], Operation::kCreate);
+  const Json created =
+      db_.write([&](store::SqlSession& s) { return r.create(s, ctx, attributes); });
+  return http::Response::json(201, {{one, created}});
+}
+
+http::Response NeutronApi::update(const Resource& r, const http::Request& request,
+                                  const std::string& id) {
+  const AuthContext ctx = authenticate(request);
+  const Json body = parse_body(request);
+  const std::string& one = r.schema->singular();
+  if (!body.is_object() || !body.contains(one)) {
+    throw api::bad_request("Unable to find '" + one + "' in request body");
+  }
+  const Json attributes = r.schema->validate(body[one], Operation::kUpdate);
+  const Json updated =
+      db_.write([&](store::SqlSession& s) { return r.update(s, ctx, id, attributes); });
+  return http::Response::json(200, {{one, updated}});
+}
+
+http::Response NeutronApi::remove(const Resource& r, const http::Request& request,
+                                  const std::string& id) {
+  const AuthContext ctx = authenticate(request);
+  db_.write([&](store::SqlSession& s) { r.remove(s, ctx, id); });
+  return http::Response::empty(204);
+}
+
+void NeutronApi::check_tag_owner(store::SqlSession& s, const Resource& r, const AuthContext& ctx,
+                                 const std::string& id) const {
+  const Json item = r.show(s, ctx, id);
+  if (!owns(ctx, item["project_id"].get<std::string>())) {
+    throw api::forbidden("(rule:update_" + r.schema->singular() + ":tags) is disallowed by policy");
+  }
+}
+
+void NeutronApi::register_tags(http::Router& router, const Resource& resource) {
+  const std::string base = "/v2.0/" + resource.schema->plural() + "/{id}/tags";
+  const Resource* r = &resource;
+  const std::string type = resource.schema->plural();
+  router.add("GET", base, [this, r](const http::Request& req, const http::PathParams& p) {
+    return guarded(
+        [&] {
+          const AuthContext ctx = authenticate(req);
+          const Json item =
+              db_.read([&](store::SqlSession& s) { return r->show(s, ctx, p.at("id")); });
+          return http::Response::json(200, {{"tags", item["tags"]}});
+        },
+        base_url_(req));
+  });
+  router.add(
+      "GET", base + "/{tag}", [this, r](const http::Request& req, const http::PathParams& p) {
+        return guarded(
+            [&] {
+              const AuthContext ctx = authenticate(req);
+              const Json item =
+                  db_.read([&](store::SqlSession& s) { return r->show(s, ctx, p.at("id")); });
+              for (const auto& tag : item["tags"]) {
+                if (tag == p.at("tag")) {
+                  return http::Response::empty(204);
+                }
+              }
+              throw api::not_found("Tag " + p.at("tag") + " could not be found for " +
+                                       r->schema->singular() + " " + p.at("id") + ".",
+                                   "TagNotFound");
+            },
+            base_url_(req));
+      });
+  router.add("PUT", base, [this, r, type](const http::Request& req, const http::PathParams& p) {
+    return guarded(
+        [&] {
+          const AuthContext ctx = authenticate(req);
+          const Json body = parse_body(req);
+          if (!body.is_object() || !body.contains("tags")) {
+            throw api::bad_request(
+                "Invalid input for tags. Reason: body must be {\"tags\": [...]}.");
+          }
+          const Json item = db_.write([&](store::SqlSession& s) {
+            check_tag_owner(s, *r, ctx, p.at("id"));
+            TagStore::replace(s, type, p.at("id"), body["tags"]);
+            r->touch(s, p.at("id"));
+            return r->show(s, ctx, p.at("id"));
+          });
+          return http::Response::json(200, {{"tags", item["tags"]}});
+        },
+        base_url_(req));
+  });
+  router.add("PUT", base + "/{tag}",
+             [this, r, type](const http::Request& req, const http::PathParams& p) {
+               return guarded(
+                   [&] {
+                     const AuthContext ctx = authenticate(req);
+                     db_.write([&](store::SqlSession& s) {
+                       check_tag_owner(s, *r, ctx, p.at("id"));
+                       TagStore::add(s, type, p.at("id"), p.at("tag"));
+                       r->touch(s, p.at("id"));
+                     });
+                     return http::Response::empty(201);
+                   },
+                   base_url_(req));
+             });
+  router.add("DELETE", base, [this, r, type](const http::Request& req, const http::PathParams& p) {
+    return guarded(
+        [&] {
+          const AuthContext ctx = authenticate(req);
+          db_.write([&](store::SqlSession& s) {
+            check_tag_owner(s, *r, ctx, p.at("id"));
+            TagStore::remove_all(s, type, p.at("id"));
+            r->touch(s, p.at("id"));
+          });
+          return http::Response::empty(204);
+        },
+        base_url_(req));
+  });
+  router.add("DELETE", base + "/{tag}",
+             [this, r, type](const http::Request& req, const http::PathParams& p) {
+               return guarded(
+                   [&] {
+                     const AuthContext ctx = authenticate(req);
+                     db_.write([&](store::SqlSession& s) {
+                       check_tag_owner(s, *r, ctx, p.at("id"));
+                       if (!TagStore::remove(s, type, p.at("id"), p.at("tag"))) {
+                         throw api::not_found("Tag " + p.at("tag") + " could not be found for " +
+                                                  r->schema->singular() + " " + p.at("id") + ".",
+                                              "TagNotFound");
+                       }
+                       r->touch(s, p.at("id"));
+                     });
+                     return http::Response::empty(204);
+                   },
+                   base_url_(req));
+             });
+}
+
+}  // namespace neutrino::neutron

@@ -1,0 +1,76 @@
+#pragma once
+// The Neutron v2.0 REST front: version discovery, extensions, and networks, subnets and ports
+// with bulk create, filters/fields/sorting/pagination and the tags subresource. It
+// authenticates every request (except version discovery) through a TokenValidator, runs
+// each request in one store transaction, and renders refusals as NeutronError bodies.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "controller/api/api_error.hpp"
+#include "controller/http/router.hpp"
+#include "controller/identity/token_validator.hpp"
+#include "controller/neutron/network_service.hpp"
+#include "controller/neutron/network_settings.hpp"
+#include "controller/neutron/port_service.hpp"
+#include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/segment_allocator.hpp"
+#include "controller/neutron/subnet_service.hpp"
+#include "controller/store/database.hpp"
+
+namespace neutrino::neutron {
+
+// "http://127.0.0.1:9696": the URL clients reach this server at, for links.
+using BaseUrl = std::function<std::string(const http::Request&)>;
+
+class NeutronApi {
+ public:
+  NeutronApi(store::Database& db, identity::TokenValidator& tokens, const NetworkSettings& settings,
+             BaseUrl base_url);
+
+  void register_routes(http::Router& router);
+
+ private:
+  // How the generic handlers reach one resource's service.
+  struct Resource {
+    const ResourceSchema* schema;
+    std::function<Json(store::SqlSession&, const AuthContext&, const Json&)> create;
+    std::function<Json(store::SqlSession&, const AuthContext&, const std::string&)> show;
+    std::function<std::vector<Json>(store::SqlSession&, const AuthContext&)> list;
+    std::function<Json(store::SqlSession&, const AuthContext&, const std::string&, const Json&)>
+        update;
+    std::function<void(store::SqlSession&, const AuthContext&, const std::string&)> remove;
+    std::function<void(store::SqlSession&, const std::string&)> touch;
+    std::function<api::ApiError(const std::string&)> not_found;
+  };
+
+  void register_resource(http::Router& router, const Resource& resource);
+  void register_tags(http::Router& router, const Resource& resource);
+
+  AuthContext authenticate(const http::Request& request) const;
+  http::Response list(const Resource& r, const http::Request& request);
+  http::Response create(const Resource& r, const http::Request& request);
+  http::Response show(const Resource& r, const http::Request& request, const std::string& id);
+  http::Response update(const Resource& r, const http::Request& request, const std::string& id);
+  http::Response remove(const Resource& r, const http::Request& request, const std::string& id);
+  // Tag changes need ownership of the resource and bump its revision.
+  void check_tag_owner(store::SqlSession& s, const Resource& r, const AuthContext& ctx,
+                       const std::string& id) const;
+
+  http::Response versions(const http::Request& request) const;
+  http::Response resources(const http::Request& request) const;
+
+  store::Database& db_;
+  identity::TokenValidator& tokens_;
+  SegmentAllocator segments_;
+  NetworkService networks_;
+  SubnetService subnets_;
+  PortService ports_;
+  BaseUrl base_url_;
+  std::vector<Resource> resources_;
+};
+
+// Parses a JSON request body; 400 "Malformed request body" when it is not JSON.
+Json parse_body(const http::Request& request);
+
+}  // namespace neutrino::neutron

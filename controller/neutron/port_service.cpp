@@ -1,0 +1,314 @@
+#include "controller/neutron/port_service.hpp"
+
+#include <map>
+#include <set>
+
+#include "common/clock.hpp"
+#include "common/random.hpp"
+#include "controller/api/api_error.hpp"
+#include "controller/ipam/mac_address.hpp"
+#include "controller/neutron/ip_allocator.hpp"
+#include "controller/neutron/network_service.hpp"
+#include "controller/neutron/tag_store.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+constexpr int kMacAttempts = 16;
+
+api::ApiError port_not_found(const std::string& id) {
+  return api::not_found("Port " + id + " could not be found.", "PortNotFound");
+}
+
+const std::set<std::string>& vnic_types() {
+  static const std::set<std::string> types = {
+      "normal",           "direct",    "macvtap", "baremetal",     "direct-physical",
+      "virtio-forwarder", "smart-nic", "vdpa",    "remote-managed"};
+  return types;
+}
+
+void check_vnic_type(const Json& attributes) {
+  if (attributes.contains("binding:vnic_type") &&
+      !vnic_types().contains(attributes["binding:vnic_type"].get<std::string>())) {
+    throw api::bad_request("Invalid input for binding:vnic_type. Reason: '" +
+                           attributes["binding:vnic_type"].get<std::string>() +
+                           "' is not in the list of supported vnic types.");
+  }
+}
+
+std::string checked_mac(const std::string& text) {
+  const auto mac = ipam::MacAddress::parse(text);
+  if (!mac || mac->is_multicast() || mac->to_string() == "00:00:00:00:00:00") {
+    throw api::bad_request("Invalid input for mac_address. Reason: '" + text +
+                           "' is not a valid MAC address.");
+  }
+  return mac->to_string();
+}
+
+// Until agents report in, a port bound to a host has no mechanism to wire it.
+std::string vif_type_for(const std::string& host) {
+  return host.empty() ? "unbound" : "binding_failed";
+}
+
+}  // namespace
+
+void PortService::touch(store::SqlSession& s, const std::string& id) {
+  s.execute("UPDATE ports SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
+            {clock::now_unix_seconds(), id});
+}
+
+std::string PortService::insert_with_mac(store::SqlSession& s,
+                                         const std::vector<store::SqlValue>& row,
+                                         const std::optional<std::string>& requested_mac,
+                                         const std::string& network_id) const {
+  static const std::string sql =
+      "INSERT INTO ports (id, project_id, network_id, name, description, admin_state_up, "
+      "status, device_id, device_owner, port_security_enabled, revision_number, created_at, "
+      "updated_at, mac_address) VALUES (?, ?, ?, ?, ?, ?, 'DOWN', ?, ?, ?, 1, ?, ?, ?)";
+  auto params = row;
+  if (requested_mac) {
+    params.push_back(*requested_mac);
+    try {
+      s.execute(sql, params);
+    } catch (const store::ConstraintViolation&) {
+      throw api::conflict("MacAddressInUse", "Unable to complete operation for network " +
+                                                 network_id + ". The mac address " +
+                                                 *requested_mac + " is in use.");
+    }
+    return *requested_mac;
+  }
+  // UNIQUE (network_id, mac_address) decides; a collision just draws again.
+  for (int attempt = 0; attempt < kMacAttempts; ++attempt) {
+    const std::string mac = ipam::MacAddress::random_with_base(base_mac_).to_string();
+    params.push_back(mac);
+    try {
+      s.execute(sql, params);
+      return mac;
+    } catch (const store::ConstraintViolation&) {
+      params.pop_back();
+    }
+  }
+  throw api::ApiError(503, "MacAddressGenerationFailure",
+                      "Unable to generate unique mac on network " + network_id + ".");
+}
+
+Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
+                         const Json& attributes) const {
+  const std::string project = owning_project(ctx, attributes);
+  const std::string network_id = attributes["network_id"].get<std::string>();
+  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  const bool network_owner = owns(ctx, network.project_id);
+  for (const char* attr : {"binding:host_id", "binding:profile"}) {
+    if (attributes.contains(attr)) {
+      require_admin_for(ctx, "create_port", attr);
+    }
+  }
+  check_vnic_type(attributes);
+  std::optional<std::string> mac;
+  if (attributes.contains("mac_address")) {
+    if (!network_owner) {
+      throw api::forbidden("(rule:create_port:mac_address) is disallowed by policy");
+    }
+    mac = checked_mac(attributes["mac_address"].get<std::string>());
+  }
+  if (!network_owner && attributes.contains("fixed_ips")) {
+    for (const auto& entry : attributes["fixed_ips"]) {
+      if (entry.is_object() && entry.contains("ip_address")) {
+        throw api::forbidden("(rule:create_port:fixed_ips:ip_address) is disallowed by policy");
+      }
+    }
+  }
+  const std::string id = random::uuid4();
+  const int64_t now = clock::now_unix_seconds();
+  const bool port_security =
+      attributes.value("port_security_enabled", network.port_security_enabled);
+  insert_with_mac(
+      s,
+      {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
+       int64_t{attributes.value("admin_state_up", true)}, attributes.value("device_id", ""),
+       attributes.value("device_owner", ""), int64_t{port_security}, now, now},
+      mac, network_id);
+  const std::string host = attributes.value("binding:host_id", "");
+  s.execute(
+      "INSERT INTO ml2_port_bindings (port_id, host, vif_type, vnic_type, profile, vif_details) "
+      "VALUES (?, ?, ?, ?, ?, '{}')",
+      {id, host, vif_type_for(host), attributes.value("binding:vnic_type", "normal"),
+       attributes.value("binding:profile", Json::object()).dump()});
+  IpAllocator::assign(s, id, network_id,
+                      attributes.contains("fixed_ips")
+                          ? std::optional<Json>(attributes["fixed_ips"])
+                          : std::nullopt);
+  if (attributes.contains("tags")) {
+    TagStore::replace(s, "ports", id, attributes["tags"]);
+  }
+  return show(s, ctx, id);
+}
+
+void PortService::check_visible(store::SqlSession& s, const AuthContext& ctx,
+                                const std::string& id) const {
+  const auto rows = s.query(
+      "SELECT p.project_id, n.project_id FROM ports p JOIN networks n ON n.id = p.network_id "
+      "WHERE p.id = ?",
+      {id});
+  if (rows.empty() || !(owns(ctx, rows[0].text(0)) || owns(ctx, rows[0].text(1)))) {
+    throw port_not_found(id);
+  }
+}
+
+std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx,
+                                    const std::optional<std::string>& id) const {
+  const std::string columns =
+      "SELECT p.id, p.project_id, p.network_id, p.name, p.description, p.mac_address, "
+      "p.admin_state_up, p.status, p.device_id, p.device_owner, p.port_security_enabled, "
+      "p.revision_number, p.created_at, p.updated_at, b.host, b.vif_type, b.vnic_type, "
+      "b.profile, b.vif_details FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
+  std::vector<store::SqlRow> rows;
+  std::map<std::string, Json> fixed_ips;
+  const std::string ip_columns = "SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a";
+  std::vector<store::SqlRow> ip_rows;
+  if (id) {
+    rows = s.query(columns + " WHERE p.id = ?", {*id});
+    ip_rows = s.query(ip_columns + " WHERE a.port_id = ? ORDER BY a.rowid", {*id});
+  } else if (ctx.is_admin()) {
+    rows = s.query(columns, {});
+    ip_rows = s.query(ip_columns + " ORDER BY a.rowid", {});
+  } else {
+    const std::string scope =
+        " JOIN networks n ON n.id = p.network_id WHERE p.project_id = ? OR n.project_id = ?";
+    rows = s.query(columns + scope, {ctx.project_id, ctx.project_id});
+    ip_rows =
+        s.query(ip_columns + " JOIN ports p ON p.id = a.port_id" + scope + " ORDER BY a.rowid",
+                {ctx.project_id, ctx.project_id});
+  }
+  for (const auto& r : ip_rows) {
+    fixed_ips[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
+  }
+  auto tags =
+      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "ports", *id)}}
+         : TagStore::load_all(s, "ports");
+  std::vector<Json> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    const std::string port_id = r.text(0);
+    const auto ips = fixed_ips.find(port_id);
+    Json p = {
+        {"id", port_id},
+        {"name", r.text(3)},
+        {"description", r.text(4)},
+        {"network_id", r.text(2)},
+        {"tenant_id", r.text(1)},
+        {"project_id", r.text(1)},
+        {"mac_address", r.text(5)},
+        {"admin_state_up", r.boolean(6)},
+        {"status", r.text(7)},
+        {"device_id", r.text(8)},
+        {"device_owner", r.text(9)},
+        {"fixed_ips", ips == fixed_ips.end() ? Json::array() : ips->second},
+        {"port_security_enabled", r.boolean(10)},
+        {"binding:vnic_type", r.text(16)},
+        {"tags", tags[port_id]},
+        {"revision_number", r.integer(11)},
+        {"created_at", clock::format_iso8601(r.integer(12))},
+        {"updated_at", clock::format_iso8601(r.integer(13))},
+    };
+    if (ctx.is_admin()) {
+      p["binding:host_id"] = r.text(14);
+      p["binding:vif_type"] = r.text(15);
+      p["binding:profile"] = Json::parse(r.text(17), nullptr, false);
+      p["binding:vif_details"] = Json::parse(r.text(18), nullptr, false);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Json PortService::show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const {
+  check_visible(s, ctx, id);
+  auto found = load(s, ctx, id);
+  if (found.empty()) {
+    throw port_not_found(id);
+  }
+  return found.front();
+}
+
+std::vector<Json> PortService::list(store::SqlSession& s, const AuthContext& ctx) const {
+  return load(s, ctx, std::nullopt);
+}
+
+Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
+                         const Json& attributes) const {
+  check_visible(s, ctx, id);
+  for (const char* attr : {"binding:host_id", "binding:profile", "mac_address"}) {
+    if (attributes.contains(attr)) {
+      require_admin_for(ctx, "update_port", attr);
+    }
+  }
+  check_vnic_type(attributes);
+  const auto row = s.query("SELECT network_id FROM ports WHERE id = ?", {id});
+  const std::string network_id = row[0].text(0);
+  if (attributes.contains("fixed_ips")) {
+    const auto network = NetworkService::find(s, network_id);
+    if (!owns(ctx, network->project_id)) {
+      for (const auto& entry : attributes["fixed_ips"]) {
+        if (entry.is_object() && entry.contains("ip_address")) {
+          // Re-stating an address the port already has is fine; choosing a new one is not.
+          bool current = false;
+          for (const auto& ip : IpAllocator::of_port(s, id)) {
+            current = current || (entry["ip_address"].is_string() &&
+                                  entry["ip_address"].get<std::string>() == ip.ip_address);
+          }
+          if (!current) {
+            throw api::forbidden("(rule:update_port:fixed_ips:ip_address) is disallowed by policy");
+          }
+        }
+      }
+    }
+    IpAllocator::assign(s, id, network_id, attributes["fixed_ips"], IpAllocator::of_port(s, id));
+  }
+  if (attributes.contains("mac_address")) {
+    const std::string mac = checked_mac(attributes["mac_address"].get<std::string>());
+    try {
+      s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {mac, id});
+    } catch (const store::ConstraintViolation&) {
+      throw api::conflict("MacAddressInUse", "Unable to complete operation for network " +
+                                                 network_id + ". The mac address " + mac +
+                                                 " is in use.");
+    }
+  }
+  for (const char* column : {"name", "description", "device_id", "device_owner"}) {
+    if (attributes.contains(column)) {
+      s.execute(std::string("UPDATE ports SET ") + column + " = ? WHERE id = ?",
+                {attributes[column].get<std::string>(), id});
+    }
+  }
+  for (const char* column : {"admin_state_up", "port_security_enabled"}) {
+    if (attributes.contains(column)) {
+      s.execute(std::string("UPDATE ports SET ") + column + " = ? WHERE id = ?",
+                {int64_t{attributes[column].get<bool>()}, id});
+    }
+  }
+  if (attributes.contains("binding:host_id")) {
+    const std::string host = attributes["binding:host_id"].get<std::string>();
+    s.execute("UPDATE ml2_port_bindings SET host = ?, vif_type = ? WHERE port_id = ?",
+              {host, vif_type_for(host), id});
+  }
+  if (attributes.contains("binding:profile")) {
+    s.execute("UPDATE ml2_port_bindings SET profile = ? WHERE port_id = ?",
+              {attributes["binding:profile"].dump(), id});
+  }
+  if (attributes.contains("binding:vnic_type")) {
+    s.execute("UPDATE ml2_port_bindings SET vnic_type = ? WHERE port_id = ?",
+              {attributes["binding:vnic_type"].get<std::string>(), id});
+  }
+  touch(s, id);
+  return show(s, ctx, id);
+}
+
+void PortService::remove(store::SqlSession& s, const AuthContext& ctx,
+                         const std::string& id) const {
+  check_visible(s, ctx, id);
+  TagStore::remove_all(s, "ports", id);
+  s.execute("DELETE FROM ports WHERE id = ?", {id});
+}
+
+}  // namespace neutrino::neutron

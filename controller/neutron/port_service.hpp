@@ -1,0 +1,40 @@
+#pragma once
+// Ports: a MAC unique on the network, fixed IPs from the network's subnets, device and binding
+// attributes. Status stays DOWN until an agent reports the port wired.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.hpp"
+#include "controller/neutron/policy.hpp"
+#include "controller/store/sql_session.hpp"
+
+namespace neutrino::neutron {
+
+class PortService {
+ public:
+  explicit PortService(std::string base_mac) : base_mac_(std::move(base_mac)) {}
+
+  Json create(store::SqlSession& s, const AuthContext& ctx, const Json& attributes) const;
+  Json show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
+  std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx) const;
+  Json update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
+              const Json& attributes) const;
+  void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
+
+  // Marks a change: bumps revision_number and updated_at.
+  static void touch(store::SqlSession& s, const std::string& id);
+
+ private:
+  std::vector<Json> load(store::SqlSession& s, const AuthContext& ctx,
+                         const std::optional<std::string>& id) const;
+  // Throws 404 PortNotFound unless the caller owns the port or the network it is on.
+  void check_visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
+  std::string insert_with_mac(store::SqlSession& s, const std::vector<store::SqlValue>& row,
+                              const std::optional<std::string>& requested_mac,
+                              const std::string& network_id) const;
+
+  std::string base_mac_;
+};
+
+}  // namespace neutrino::neutron

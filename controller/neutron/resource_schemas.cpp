@@ -1,0 +1,76 @@
+#include "controller/neutron/resource_schemas.hpp"
+
+namespace neutrino::neutron {
+namespace {
+using T = AttrType;
+// Attributes every resource has (standard attributes, ownership).
+std::vector<AttributeSpec> with_standard(std::vector<AttributeSpec> specific) {
+  std::vector<AttributeSpec> all = {
+      {"id", T::kString, false, false},           {"name", T::kString, true, true},
+      {"description", T::kString, true, true},    {"project_id", T::kString, true, false},
+      {"tenant_id", T::kString, true, false},     {"tags", T::kList, true, false},
+      {"revision_number", T::kInt, false, false}, {"created_at", T::kString, false, false},
+      {"updated_at", T::kString, false, false},
+  };
+  all.insert(all.end(), specific.begin(), specific.end());
+  return all;
+}
+}  // namespace
+
+const ResourceSchema& network_schema() {
+  static const ResourceSchema schema(
+      "network", "networks",
+      with_standard({
+          {"admin_state_up", T::kBool, true, true},
+          {"status", T::kString, false, false},
+          {"subnets", T::kList, false, false},
+          {"shared", T::kBool, true, true},
+          {"router:external", T::kBool, true, true},
+          {"mtu", T::kInt, true, true},
+          {"port_security_enabled", T::kBool, true, true},
+          {"provider:network_type", T::kString, true, true},
+          {"provider:physical_network", T::kNullableString, true, true},
+          {"provider:segmentation_id", T::kNullableInt, true, true},
+      }));
+  return schema;
+}
+
+const ResourceSchema& subnet_schema() {
+  static const ResourceSchema schema("subnet", "subnets",
+                                     with_standard({
+                                         {"network_id", T::kString, true, false, true},
+                                         {"ip_version", T::kInt, true, false, true},
+                                         {"cidr", T::kString, true, false, true},
+                                         {"gateway_ip", T::kNullableString, true, true},
+                                         {"enable_dhcp", T::kBool, true, true},
+                                         {"allocation_pools", T::kList, true, true},
+                                         {"dns_nameservers", T::kList, true, true},
+                                         {"host_routes", T::kList, true, true},
+                                         {"subnetpool_id", T::kNullableString, true, false},
+                                         {"ipv6_ra_mode", T::kNullableString, true, false},
+                                         {"ipv6_address_mode", T::kNullableString, true, false},
+                                     }));
+  return schema;
+}
+
+const ResourceSchema& port_schema() {
+  static const ResourceSchema schema("port", "ports",
+                                     with_standard({
+                                         {"network_id", T::kString, true, false, true},
+                                         {"admin_state_up", T::kBool, true, true},
+                                         {"status", T::kString, false, false},
+                                         {"mac_address", T::kString, true, true},
+                                         {"fixed_ips", T::kList, true, true},
+                                         {"device_id", T::kString, true, true},
+                                         {"device_owner", T::kString, true, true},
+                                         {"port_security_enabled", T::kBool, true, true},
+                                         {"binding:host_id", T::kString, true, true},
+                                         {"binding:profile", T::kDict, true, true},
+                                         {"binding:vnic_type", T::kString, true, true},
+                                         {"binding:vif_type", T::kString, false, false},
+                                         {"binding:vif_details", T::kDict, false, false},
+                                     }));
+  return schema;
+}
+
+}  // namespace neutrino::neutron

@@ -1,0 +1,11 @@
+#pragma once
+// The attribute maps of the resources the API serves.
+#include "controller/neutron/resource_schema.hpp"
+
+namespace neutrino::neutron {
+
+const ResourceSchema& network_schema();
+const ResourceSchema& subnet_schema();
+const ResourceSchema& port_schema();
+
+}  // namespace neutrino::neutron

@@ -1,0 +1,322 @@
+#include "controller/neutron/subnet_service.hpp"
+
+#include <map>
+
+#include "common/clock.hpp"
+#include "common/random.hpp"
+#include "controller/api/api_error.hpp"
+#include "controller/ipam/allocation_pools.hpp"
+#include "controller/neutron/network_service.hpp"
+#include "controller/neutron/subnet_attributes.hpp"
+#include "controller/neutron/tag_store.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+api::ApiError subnet_not_found(const std::string& id) {
+  return api::not_found("Subnet " + id + " could not be found.", "SubnetNotFound");
+}
+
+std::vector<ipam::IpRange> load_pools(store::SqlSession& s, const std::string& subnet_id) {
+  std::vector<ipam::IpRange> pools;
+  for (const auto& r :
+       s.query("SELECT first_ip, last_ip FROM ipallocationpools WHERE subnet_id = ? ORDER BY rowid",
+               {subnet_id})) {
+    pools.push_back(
+        ipam::IpRange{*ipam::IpAddress::parse(r.text(0)), *ipam::IpAddress::parse(r.text(1))});
+  }
+  return pools;
+}
+
+void store_pools(store::SqlSession& s, const std::string& subnet_id,
+                 const std::vector<ipam::IpRange>& pools) {
+  s.execute("DELETE FROM ipallocationpools WHERE subnet_id = ?", {subnet_id});
+  for (const auto& pool : pools) {
+    s.execute(
+        "INSERT INTO ipallocationpools (id, subnet_id, first_ip, last_ip) VALUES (?, ?, ?, ?)",
+        {random::uuid4(), subnet_id, pool.first.to_string(), pool.last.to_string()});
+  }
+}
+
+void store_dns(store::SqlSession& s, const std::string& subnet_id, const Json& value, int version) {
+  const auto servers = parse_dns_nameservers(value, version);
+  s.execute("DELETE FROM dnsnameservers WHERE subnet_id = ?", {subnet_id});
+  int64_t order = 0;
+  for (const auto& address : servers) {
+    s.execute("INSERT INTO dnsnameservers (subnet_id, address, \"order\") VALUES (?, ?, ?)",
+              {subnet_id, address, order++});
+  }
+}
+
+void store_routes(store::SqlSession& s, const std::string& subnet_id, const Json& value,
+                  int version) {
+  const auto routes = parse_host_routes(value, version);
+  s.execute("DELETE FROM subnetroutes WHERE subnet_id = ?", {subnet_id});
+  for (const auto& route : routes) {
+    s.execute("INSERT INTO subnetroutes (subnet_id, destination, nexthop) VALUES (?, ?, ?)",
+              {subnet_id, route.destination, route.nexthop});
+  }
+}
+
+SubnetInfo info_from(store::SqlSession& s, const store::SqlRow& r) {
+  // Columns: id, network_id, project_id, cidr, gateway_ip
+  SubnetInfo info{r.text(0), r.text(1), r.text(2), ipam::Cidr::parse(r.text(3)), std::nullopt, {}};
+  if (!r.is_null(4)) {
+    info.gateway = ipam::IpAddress::parse(r.text(4));
+  }
+  info.pools = load_pools(s, info.id);
+  return info;
+}
+
+}  // namespace
+
+void SubnetService::touch(store::SqlSession& s, const std::string& id) {
+  s.execute("UPDATE subnets SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
+            {clock::now_unix_seconds(), id});
+}
+
+std::vector<SubnetInfo> SubnetService::of_network(store::SqlSession& s,
+                                                  const std::string& network_id) {
+  std::vector<SubnetInfo> out;
+  for (const auto& r : s.query("SELECT id, network_id, project_id, cidr, gateway_ip FROM subnets "
+                               "WHERE network_id = ? ORDER BY created_at, id",
+                               {network_id})) {
+    out.push_back(info_from(s, r));
+  }
+  return out;
+}
+
+SubnetInfo SubnetService::visible(store::SqlSession& s, const AuthContext& ctx,
+                                  const std::string& id) const {
+  const auto rows = s.query(
+      "SELECT s.id, s.network_id, s.project_id, s.cidr, s.gateway_ip, n.shared FROM subnets s "
+      "JOIN networks n ON n.id = s.network_id WHERE s.id = ?",
+      {id});
+  if (rows.empty() || !(owns(ctx, rows[0].text(2)) || rows[0].boolean(5))) {
+    throw subnet_not_found(id);
+  }
+  return info_from(s, rows[0]);
+}
+
+Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
+                           const Json& attributes) const {
+  const std::string project = owning_project(ctx, attributes);
+  const std::string network_id = attributes["network_id"].get<std::string>();
+  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  if (!owns(ctx, network.project_id)) {
+    throw api::forbidden("(rule:create_subnet) is disallowed by policy");
+  }
+  const int64_t version = attributes["ip_version"].get<int64_t>();
+  if (version != 4 && version != 6) {
+    throw api::bad_request("Invalid input for ip_version. Reason: " + std::to_string(version) +
+                           " is not in [4, 6].");
+  }
+  if (attributes.contains("subnetpool_id") && !attributes["subnetpool_id"].is_null()) {
+    throw api::bad_request("Invalid input for operation: subnet pools are not supported.",
+                           "InvalidInput");
+  }
+  const ipam::Cidr cidr = ipam::Cidr::parse(attributes["cidr"].get<std::string>());
+  if (cidr.version() != version) {
+    throw api::bad_request("Invalid input for operation: Cidr " + cidr.to_string() +
+                               " is invalid for IP version " + std::to_string(version) + ".",
+                           "InvalidInput");
+  }
+  for (const auto& other : of_network(s, network_id)) {
+    if (other.cidr.overlaps(cidr)) {
+      throw api::bad_request(
+          "Invalid input for operation: Requested subnet with cidr: " + cidr.to_string() +
+              " for network: " + network_id + " overlaps with another subnet.",
+          "InvalidInput");
+    }
+  }
+  std::optional<ipam::IpAddress> gateway;
+  if (attributes.contains("gateway_ip")) {
+    gateway = parse_gateway(attributes["gateway_ip"], cidr);
+  } else {
+    gateway = cidr.first_host();
+  }
+  std::vector<ipam::IpRange> pools;
+  if (attributes.contains("allocation_pools")) {
+    pools = ipam::parse_allocation_pools(attributes["allocation_pools"]);
+    ipam::validate_allocation_pools(cidr, pools, gateway);
+  } else {
+    pools = ipam::default_allocation_pools(cidr, gateway);
+  }
+
+  const std::string id = random::uuid4();
+  const int64_t now = clock::now_unix_seconds();
+  s.execute(
+      "INSERT INTO subnets (id, project_id, network_id, name, description, ip_version, cidr, "
+      "gateway_ip, enable_dhcp, revision_number, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+      {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
+       version, cidr.to_string(),
+       gateway ? store::SqlValue(gateway->to_string()) : store::SqlValue(std::monostate{}),
+       int64_t{attributes.value("enable_dhcp", true)}, now, now});
+  store_pools(s, id, pools);
+  if (attributes.contains("dns_nameservers")) {
+    store_dns(s, id, attributes["dns_nameservers"], static_cast<int>(version));
+  }
+  if (attributes.contains("host_routes")) {
+    store_routes(s, id, attributes["host_routes"], static_cast<int>(version));
+  }
+  if (attributes.contains("tags")) {
+    TagStore::replace(s, "subnets", id, attributes["tags"]);
+  }
+  NetworkService::touch(s, network_id);
+  return show(s, ctx, id);
+}
+
+std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& ctx,
+                                      const std::optional<std::string>& id) const {
+  const std::string columns =
+      "SELECT s.id, s.project_id, s.network_id, s.name, s.description, s.ip_version, s.cidr, "
+      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at FROM subnets s";
+  std::vector<store::SqlRow> rows;
+  if (id) {
+    rows = s.query(columns + " WHERE s.id = ?", {*id});
+  } else if (ctx.is_admin()) {
+    rows = s.query(columns + " ORDER BY s.created_at, s.id", {});
+  } else {
+    rows = s.query(columns +
+                       " JOIN networks n ON n.id = s.network_id WHERE s.project_id = ? OR "
+                       "n.shared = 1 ORDER BY s.created_at, s.id",
+                   {ctx.project_id});
+  }
+  const std::string where = id ? " WHERE subnet_id = ?" : "";
+  const store::SqlParams params = id ? store::SqlParams{*id} : store::SqlParams{};
+  std::map<std::string, Json> pools, dns, routes;
+  for (const auto& r : s.query(
+           "SELECT subnet_id, first_ip, last_ip FROM ipallocationpools" + where + " ORDER BY rowid",
+           params)) {
+    pools[r.text(0)].push_back({{"start", r.text(1)}, {"end", r.text(2)}});
+  }
+  for (const auto& r :
+       s.query("SELECT subnet_id, address FROM dnsnameservers" + where + " ORDER BY \"order\"",
+               params)) {
+    dns[r.text(0)].push_back(r.text(1));
+  }
+  for (const auto& r :
+       s.query("SELECT subnet_id, destination, nexthop FROM subnetroutes" + where, params)) {
+    routes[r.text(0)].push_back({{"destination", r.text(1)}, {"nexthop", r.text(2)}});
+  }
+  auto tags =
+      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "subnets", *id)}}
+         : TagStore::load_all(s, "subnets");
+  std::vector<Json> out;
+  for (const auto& r : rows) {
+    const std::string subnet_id = r.text(0);
+    auto list_or_empty = [](std::map<std::string, Json>& m, const std::string& key) {
+      auto it = m.find(key);
+      return it == m.end() ? Json::array() : it->second;
+    };
+    out.push_back({
+        {"id", subnet_id},
+        {"name", r.text(3)},
+        {"description", r.text(4)},
+        {"tenant_id", r.text(1)},
+        {"project_id", r.text(1)},
+        {"network_id", r.text(2)},
+        {"ip_version", r.integer(5)},
+        {"cidr", r.text(6)},
+        {"gateway_ip", r.is_null(7) ? Json(nullptr) : Json(r.text(7))},
+        {"enable_dhcp", r.boolean(8)},
+        {"allocation_pools", list_or_empty(pools, subnet_id)},
+        {"dns_nameservers", list_or_empty(dns, subnet_id)},
+        {"host_routes", list_or_empty(routes, subnet_id)},
+        {"subnetpool_id", nullptr},
+        {"ipv6_ra_mode", nullptr},
+        {"ipv6_address_mode", nullptr},
+        {"service_types", Json::array()},
+        {"tags", tags[subnet_id]},
+        {"revision_number", r.integer(9)},
+        {"created_at", clock::format_iso8601(r.integer(10))},
+        {"updated_at", clock::format_iso8601(r.integer(11))},
+    });
+  }
+  return out;
+}
+
+Json SubnetService::show(store::SqlSession& s, const AuthContext& ctx,
+                         const std::string& id) const {
+  visible(s, ctx, id);
+  auto found = load(s, ctx, id);
+  if (found.empty()) {
+    throw subnet_not_found(id);
+  }
+  return found.front();
+}
+
+std::vector<Json> SubnetService::list(store::SqlSession& s, const AuthContext& ctx) const {
+  return load(s, ctx, std::nullopt);
+}
+
+Json SubnetService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
+                           const Json& attributes) const {
+  const SubnetInfo subnet = visible(s, ctx, id);
+  if (!owns(ctx, subnet.project_id)) {
+    throw api::forbidden("(rule:update_subnet) is disallowed by policy");
+  }
+  const int version = subnet.cidr.version();
+  std::optional<ipam::IpAddress> gateway = subnet.gateway;
+  if (attributes.contains("gateway_ip")) {
+    gateway = parse_gateway(attributes["gateway_ip"], subnet.cidr);
+  }
+  std::vector<ipam::IpRange> pools = subnet.pools;
+  if (attributes.contains("allocation_pools")) {
+    pools = ipam::parse_allocation_pools(attributes["allocation_pools"]);
+  }
+  if (attributes.contains("allocation_pools") || attributes.contains("gateway_ip")) {
+    ipam::validate_allocation_pools(subnet.cidr, pools, gateway);
+  }
+  if (attributes.contains("gateway_ip")) {
+    s.execute(
+        "UPDATE subnets SET gateway_ip = ? WHERE id = ?",
+        {gateway ? store::SqlValue(gateway->to_string()) : store::SqlValue(std::monostate{}), id});
+  }
+  if (attributes.contains("allocation_pools")) {
+    store_pools(s, id, pools);
+  }
+  if (attributes.contains("dns_nameservers")) {
+    store_dns(s, id, attributes["dns_nameservers"], version);
+  }
+  if (attributes.contains("host_routes")) {
+    store_routes(s, id, attributes["host_routes"], version);
+  }
+  for (const char* column : {"name", "description"}) {
+    if (attributes.contains(column)) {
+      s.execute(std::string("UPDATE subnets SET ") + column + " = ? WHERE id = ?",
+                {attributes[column].get<std::string>(), id});
+    }
+  }
+  if (attributes.contains("enable_dhcp")) {
+    s.execute("UPDATE subnets SET enable_dhcp = ? WHERE id = ?",
+              {int64_t{attributes["enable_dhcp"].get<bool>()}, id});
+  }
+  touch(s, id);
+  return show(s, ctx, id);
+}
+
+void SubnetService::remove(store::SqlSession& s, const AuthContext& ctx,
+                           const std::string& id) const {
+  const SubnetInfo subnet = visible(s, ctx, id);
+  if (!owns(ctx, subnet.project_id)) {
+    throw api::forbidden("(rule:delete_subnet) is disallowed by policy");
+  }
+  const auto in_use = s.query(
+      "SELECT COUNT(*) FROM ipallocations a JOIN ports p ON p.id = a.port_id "
+      "WHERE a.subnet_id = ? AND p.device_owner <> 'network:dhcp'",
+      {id});
+  if (in_use[0].integer(0) > 0) {
+    throw api::conflict("SubnetInUse", "Unable to complete operation on subnet " + id +
+                                           ": One or more ports have an IP allocation from this "
+                                           "subnet.");
+  }
+  // DHCP ports keep running on the network's other subnets; they only lose this address.
+  s.execute("DELETE FROM ipallocations WHERE subnet_id = ?", {id});
+  TagStore::remove_all(s, "subnets", id);
+  s.execute("DELETE FROM subnets WHERE id = ?", {id});
+  NetworkService::touch(s, subnet.network_id);
+}
+
+}  // namespace neutrino::neutron

@@ -1,0 +1,33 @@
+#pragma once
+// Tags of any resource (Neutron's standard-attr-tag): a set of strings per resource, kept in
+// the `tags` table keyed by resource type and id.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/json.hpp"
+#include "controller/store/sql_session.hpp"
+
+namespace neutrino::neutron {
+
+class TagStore {
+ public:
+  static std::vector<std::string> load(store::SqlSession& session, const std::string& type,
+                                       const std::string& id);
+  // Every tag of every resource of a type, for rendering lists without one query per row.
+  static std::map<std::string, std::vector<std::string>> load_all(store::SqlSession& session,
+                                                                  const std::string& type);
+  // Validates (400) and replaces the whole set.
+  static void replace(store::SqlSession& session, const std::string& type, const std::string& id,
+                      const Json& tags);
+  static void add(store::SqlSession& session, const std::string& type, const std::string& id,
+                  const std::string& tag);
+  // Returns false when the resource did not have the tag.
+  static bool remove(store::SqlSession& session, const std::string& type, const std::string& id,
+                     const std::string& tag);
+  static void remove_all(store::SqlSession& session, const std::string& type,
+                         const std::string& id);
+  static void validate(const std::string& tag);
+};
+
+}  // namespace neutrino::neutron

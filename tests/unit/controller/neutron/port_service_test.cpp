@@ -1,0 +1,134 @@
+#include "controller/neutron/port_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "service_fixture.hpp"
+
+namespace neutrino::neutron {
+namespace {
+
+using Refusal = std::pair<int, std::string>;
+
+class PortServiceTest : public testing::ServiceFixture {
+ protected:
+  void SetUp() override {
+    ServiceFixture::SetUp();
+    network_id_ = create_network(alice_)["id"];
+    subnet_id_ = create_subnet(
+        alice_, {{"network_id", network_id_}, {"ip_version", 4}, {"cidr", "10.0.0.0/29"}})["id"];
+  }
+  Json port(Json extra = Json::object()) {
+    Json body = {{"network_id", network_id_}};
+    body.update(extra);
+    return create_port(alice_, body);
+  }
+  std::string network_id_;
+  std::string subnet_id_;
+};
+
+TEST_F(PortServiceTest, GetsAddressFromPoolAndBaseMac) {
+  const Json p = port();
+  EXPECT_EQ(p["status"], "DOWN");
+  EXPECT_EQ(p["mac_address"].get<std::string>().substr(0, 9), "fa:16:3e:");
+  ASSERT_EQ(p["fixed_ips"].size(), 1u);
+  EXPECT_EQ(p["fixed_ips"][0]["subnet_id"], subnet_id_);
+  const std::string ip = p["fixed_ips"][0]["ip_address"];
+  EXPECT_TRUE(std::set<std::string>({"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"})
+                  .contains(ip))
+      << ip;
+  EXPECT_FALSE(p.contains("binding:host_id"));  // admin-only view
+  EXPECT_EQ(p["binding:vnic_type"], "normal");
+}
+
+TEST_F(PortServiceTest, ExhaustionIsConflictAndAddressesAreUnique) {
+  std::set<std::string> ips;
+  for (int i = 0; i < 5; ++i) {
+    ips.insert(port()["fixed_ips"][0]["ip_address"].get<std::string>());
+  }
+  EXPECT_EQ(ips.size(), 5u);
+  EXPECT_EQ(refusal([&] { port(); }), Refusal(409, "IpAddressGenerationFailure"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"subnet_id", subnet_id_}}}}});
+            }),
+            Refusal(409, "IpAddressGenerationFailure"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports"), 5);
+}
+
+TEST_F(PortServiceTest, FixedIpRulesFollowNeutron) {
+  const Json p = port({{"fixed_ips", {{{"ip_address", "10.0.0.6"}}}}});
+  EXPECT_EQ(p["fixed_ips"][0]["ip_address"], "10.0.0.6");
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"ip_address", "10.0.0.6"}}}}});
+            }),
+            Refusal(409, "IpAddressAlreadyAllocated"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"ip_address", "10.0.0.1"}}}}});
+            }),
+            Refusal(409, "IpAddressAlreadyAllocated"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"ip_address", "10.0.0.7"}}}}});
+            }),
+            Refusal(400, "InvalidIpForSubnet"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"ip_address", "10.9.0.7"}}}}});
+            }),
+            Refusal(400, "InvalidIpForNetwork"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"ip_address", "nope"}}}}});
+            }),
+            Refusal(400, "HTTPBadRequest"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"subnet_id", "missing"}}}}});
+            }),
+            Refusal(400, "InvalidInput"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports"), 1);
+  EXPECT_EQ(port({{"fixed_ips", Json::array()}})["fixed_ips"].size(), 0u);
+}
+
+TEST_F(PortServiceTest, UpdateKeepsAddressForSubnetOnlyEntry) {
+  const Json p = port();
+  const std::string ip = p["fixed_ips"][0]["ip_address"];
+  const Json same = update_port(alice_, p["id"], {{"fixed_ips", {{{"subnet_id", subnet_id_}}}}});
+  EXPECT_EQ(same["fixed_ips"][0]["ip_address"], ip);
+  EXPECT_EQ(same["revision_number"], 2);
+  const std::string other = ip == "10.0.0.2" ? "10.0.0.3" : "10.0.0.2";
+  const Json moved = update_port(admin_, p["id"], {{"fixed_ips", {{{"ip_address", other}}}}});
+  EXPECT_EQ(moved["fixed_ips"][0]["ip_address"], other);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ipallocations WHERE ip_address = '" + ip + "'"), 0);
+}
+
+TEST_F(PortServiceTest, MacAddressesAreUniquePerNetwork) {
+  port({{"mac_address", "FA:16:3E:00:00:01"}});
+  EXPECT_EQ(refusal([&] {
+              port({{"mac_address", "fa:16:3e:00:00:01"}});
+            }),
+            Refusal(409, "MacAddressInUse"));
+  EXPECT_EQ(refusal([&] {
+              port({{"mac_address", "01:00:5e:00:00:01"}});
+            }),
+            Refusal(400, "HTTPBadRequest"));
+}
+
+TEST_F(PortServiceTest, IsolationAndAdminOnlyBinding) {
+  const Json p = port();
+  EXPECT_EQ(
+      refusal([&] { db().read([&](store::SqlSession& s) { ports_.show(s, bob_, p["id"]); }); }),
+      Refusal(404, "PortNotFound"));
+  EXPECT_EQ(refusal([&] {
+              create_port(bob_, {{"network_id", network_id_}});
+            }),
+            Refusal(404, "NetworkNotFound"));
+  EXPECT_EQ(refusal([&] {
+              port({{"binding:host_id", "compute1"}});
+            }),
+            Refusal(403, "PolicyNotAuthorized"));
+  const Json bound =
+      create_port(admin_, {{"network_id", network_id_}, {"binding:host_id", "compute1"}});
+  EXPECT_EQ(bound["binding:host_id"], "compute1");
+  EXPECT_EQ(bound["binding:vif_type"], "binding_failed");
+}
+
+}  // namespace
+}  // namespace neutrino::neutron
