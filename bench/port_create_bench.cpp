@@ -1,0 +1,179 @@
+// Port creation throughput and latency through the real HTTP API on the embedded store:
+// N sequential creates, then N creates from C concurrent clients, for each store durability
+// mode, printed side by side with ratios. Also checks that no address was handed out twice.
+//
+//   build/bin/port_create_bench [--ports 1000] [--clients 8] [--controller
+//   build/bin/neutrino-controller]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/controller_process.hpp"
+#include "common/http_client.hpp"
+#include "common/json.hpp"
+
+namespace {
+
+using neutrino::HttpClient;
+using neutrino::Json;
+using Clock = std::chrono::steady_clock;
+
+struct Phase {
+  double ports_per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  auto at = [&](double q) {
+    return latencies_ms[std::min(
+        latencies_ms.size() - 1,
+        static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
+  };
+  return Phase{static_cast<double>(latencies_ms.size()) / wall_seconds, at(0.50), at(0.99)};
+}
+
+std::string token(HttpClient& client) {
+  const Json body = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password",
+           {{"user",
+             {{"name", "admin"},
+              {"domain", {{"id", "default"}}},
+              {"password", neutrino::bench::ControllerProcess::kAdminPassword}}}}}}},
+        {"scope", {{"project", {{"name", "admin"}, {"domain", {{"id", "default"}}}}}}}}}};
+  auto r = client.request("POST", "/v3/auth/tokens", body.dump());
+  if (r.status != 201) {
+    throw std::runtime_error("token request failed: " + r.body);
+  }
+  return r.headers.at("x-subject-token");
+}
+
+Json post(HttpClient& client, const std::string& tok, const std::string& path, const Json& body) {
+  auto r = client.request("POST", path, body.dump(), {{"X-Auth-Token", tok}});
+  if (r.status != 201) {
+    throw std::runtime_error("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
+  }
+  return Json::parse(r.body);
+}
+
+struct Result {
+  Phase sequential;
+  Phase concurrent;
+};
+
+Result run(const std::string& binary, const std::string& sync, int ports, int clients) {
+  neutrino::bench::ControllerProcess controller(binary, {"--db-sync", sync});
+  HttpClient setup("127.0.0.1", controller.port());
+  const std::string tok = token(setup);
+  const std::string network =
+      post(setup, tok, "/v2.0/networks", {{"network", {{"name", "bench"}}}})["network"]["id"];
+  post(setup, tok, "/v2.0/subnets",
+       {{"subnet", {{"network_id", network}, {"ip_version", 4}, {"cidr", "10.0.0.0/16"}}}});
+  const Json port_body = {{"port", {{"network_id", network}}}};
+
+  auto create_many = [&](HttpClient& client, int count, std::vector<double>& latencies) {
+    for (int i = 0; i < count; ++i) {
+      const auto start = Clock::now();
+      post(client, tok, "/v2.0/ports", port_body);
+      latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  };
+
+  Result result;
+  {
+    std::vector<double> latencies;
+    const auto start = Clock::now();
+    create_many(setup, ports, latencies);
+    result.sequential =
+        summarize(latencies, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  {
+    std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        HttpClient client("127.0.0.1", controller.port());
+        create_many(client, ports / clients, per_client[static_cast<size_t>(c)]);
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    std::vector<double> all;
+    for (const auto& l : per_client) {
+      all.insert(all.end(), l.begin(), l.end());
+    }
+    result.concurrent = summarize(all, wall);
+  }
+  // Every address handed out exactly once.
+  auto listed = setup.request("GET", "/v2.0/ports?fields=fixed_ips", "", {{"X-Auth-Token", tok}});
+  std::set<std::string> addresses;
+  size_t total = 0;
+  for (const auto& p : Json::parse(listed.body)["ports"]) {
+    for (const auto& ip : p["fixed_ips"]) {
+      addresses.insert(ip["ip_address"].get<std::string>());
+      ++total;
+    }
+  }
+  if (addresses.size() != total) {
+    throw std::runtime_error("duplicate IP addresses handed out");
+  }
+  return result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int ports = 1000;
+  int clients = 8;
+  std::string binary =
+      (std::filesystem::path(argv[0]).parent_path() / "neutrino-controller").string();
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--ports") {
+      ports = std::stoi(argv[i + 1]);
+    } else if (flag == "--clients") {
+      clients = std::stoi(argv[i + 1]);
+    } else if (flag == "--controller") {
+      binary = argv[i + 1];
+    }
+  }
+  try {
+    std::printf("port create through POST /v2.0/ports, %d ports per phase, %d clients\n", ports,
+                clients);
+    std::printf("%-8s %-12s %10s %9s %9s\n", "db-sync", "phase", "ports/s", "p50 ms", "p99 ms");
+    std::vector<std::pair<std::string, Result>> results;
+    for (const std::string sync : {"full", "normal"}) {
+      const Result r = run(binary, sync, ports, clients);
+      results.emplace_back(sync, r);
+      for (const auto& [name, phase] :
+           {std::pair{"sequential", r.sequential}, std::pair{"concurrent", r.concurrent}}) {
+        std::printf("%-8s %-12s %10.0f %9.2f %9.2f\n", sync.c_str(), name, phase.ports_per_second,
+                    phase.p50_ms, phase.p99_ms);
+      }
+    }
+    const auto& full = results[0].second;
+    const auto& normal = results[1].second;
+    std::printf(
+        "ratios: concurrent/sequential throughput (full) %.2fx, normal/full sequential "
+        "throughput %.2fx\n",
+        full.concurrent.ports_per_second / full.sequential.ports_per_second,
+        normal.sequential.ports_per_second / full.sequential.ports_per_second);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "port_create_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
