@@ -68,46 +68,31 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       networks_(segments_),
       ports_(settings.base_mac),
       base_url_(std::move(base_url)) {
+  resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
+  resources_.push_back(bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet"));
+  resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
+}
+
+template <typename Service>
+NeutronApi::Resource NeutronApi::bind(const Service& service, const ResourceSchema& schema,
+                                      void (*touch)(store::SqlSession&, const std::string&),
+                                      const std::string& label) {
   using S = store::SqlSession;
   using C = AuthContext;
-  resources_.push_back(
-      Resource{&network_schema(),
-               [this](S& s, const C& c, const Json& a) { return networks_.create(s, c, a); },
-               [this](S& s, const C& c, const std::string& id) { return networks_.show(s, c, id); },
-               [this](S& s, const C& c) { return networks_.list(s, c); },
-               [this](S& s, const C& c, const std::string& id, const Json& a) {
-                 return networks_.update(s, c, id, a);
-               },
-               [this](S& s, const C& c, const std::string& id) { networks_.remove(s, c, id); },
-               &NetworkService::touch,
-               [](const std::string& id) {
-                 return api::not_found("Network " + id + " could not be found.", "NetworkNotFound");
-               }});
-  resources_.push_back(
-      Resource{&subnet_schema(),
-               [this](S& s, const C& c, const Json& a) { return subnets_.create(s, c, a); },
-               [this](S& s, const C& c, const std::string& id) { return subnets_.show(s, c, id); },
-               [this](S& s, const C& c) { return subnets_.list(s, c); },
-               [this](S& s, const C& c, const std::string& id, const Json& a) {
-                 return subnets_.update(s, c, id, a);
-               },
-               [this](S& s, const C& c, const std::string& id) { subnets_.remove(s, c, id); },
-               &SubnetService::touch,
-               [](const std::string& id) {
-                 return api::not_found("Subnet " + id + " could not be found.", "SubnetNotFound");
-               }});
-  resources_.push_back(Resource{
-      &port_schema(), [this](S& s, const C& c, const Json& a) { return ports_.create(s, c, a); },
-      [this](S& s, const C& c, const std::string& id) { return ports_.show(s, c, id); },
-      [this](S& s, const C& c) { return ports_.list(s, c); },
-      [this](S& s, const C& c, const std::string& id, const Json& a) {
-        return ports_.update(s, c, id, a);
-      },
-      [this](S& s, const C& c, const std::string& id) { ports_.remove(s, c, id); },
-      &PortService::touch,
-      [](const std::string& id) {
-        return api::not_found("Port " + id + " could not be found.", "PortNotFound");
-      }});
+  const Service* svc = &service;
+  return Resource{&schema,
+                  [svc](S& s, const C& c, const Json& a) { return svc->create(s, c, a); },
+                  [svc](S& s, const C& c, const std::string& id) { return svc->show(s, c, id); },
+                  [svc](S& s, const C& c) { return svc->list(s, c); },
+                  [svc](S& s, const C& c, const std::string& id, const Json& a) {
+                    return svc->update(s, c, id, a);
+                  },
+                  [svc](S& s, const C& c, const std::string& id) { svc->remove(s, c, id); },
+                  touch,
+                  [label](const std::string& id) {
+                    return api::not_found(label + " " + id + " could not be found.",
+                                          label + "NotFound");
+                  }};
 }
 
 AuthContext NeutronApi::authenticate(const http::Request& request) const {

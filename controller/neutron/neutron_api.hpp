@@ -44,6 +44,11 @@ class NeutronApi {
     std::function<api::ApiError(const std::string&)> not_found;
   };
 
+  // The generic handlers' view of one service.
+  template <typename Service>
+  static Resource bind(const Service& service, const ResourceSchema& schema,
+                       void (*touch)(store::SqlSession&, const std::string&),
+                       const std::string& label);
   void register_resource(http::Router& router, const Resource& resource);
   void register_tags(http::Router& router, const Resource& resource);
 

@@ -5,6 +5,7 @@ Standard library only; run with /usr/bin/python3 (the interpreter python3-openst
 installed for). The binaries come from $NEUTRINO_BIN_DIR (set by CMake), else ../../build/bin.
 """
 
+import http.client
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -61,12 +63,21 @@ class ControllerProcess:
 
     Use as a context manager, or call start() and stop(); stop() always reaps the process and
     removes the temporary directory, also when start() failed half-way.
+
+    `db_sync` is passed as --db-sync; None leaves the flag out, so the controller runs with its
+    default durability (full). `data_dir`, if given, is an existing data directory to run on:
+    it is used as is and never removed (the temporary directory then only holds the log).
+    kill() and terminate() end the process but keep the data, and restart() runs a new process
+    on the same data directory, as an operator restarting the service would.
     """
 
-    def __init__(self, admin_password=ADMIN_PASSWORD, extra_args=(), start_timeout=30):
+    def __init__(self, admin_password=ADMIN_PASSWORD, extra_args=(), start_timeout=30,
+                 db_sync="normal", data_dir=None):
         self.admin_password = admin_password
         self.extra_args = list(extra_args)
         self.start_timeout = start_timeout
+        self.db_sync = db_sync
+        self._data_dir = data_dir
         self.tmp = None
         self.proc = None
         self.url = None
@@ -76,33 +87,67 @@ class ControllerProcess:
 
     @property
     def data_dir(self):
-        return os.path.join(self.tmp, "data")
+        return self._data_dir if self._data_dir is not None else os.path.join(self.tmp, "data")
 
     @property
     def log_path(self):
         return os.path.join(self.tmp, "controller.log")
 
+    @property
+    def database_path(self):
+        return os.path.join(self.data_dir, "neutrino.db")
+
+    @property
+    def url_file(self):
+        return os.path.join(self.data_dir, "controller.url")
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc is not None else None
+
+    def argv(self):
+        argv = [os.path.join(bin_dir(), "neutrino-controller"), "--listen", "127.0.0.1:0",
+                "--data-dir", self.data_dir, "--log-level", "debug"]
+        if self.db_sync is not None:
+            argv += ["--db-sync", self.db_sync]
+        return argv + self.extra_args
+
     def start(self):
         binary = os.path.join(bin_dir(), "neutrino-controller")
         if not os.access(binary, os.X_OK):
             raise RuntimeError("%s is missing: build the neutrino-controller target first" % binary)
-        self.tmp = tempfile.mkdtemp(prefix="neutrino-it-")
+        if self.tmp is None:
+            self.tmp = tempfile.mkdtemp(prefix="neutrino-it-")
         try:
-            env = clean_env()
-            env["NEUTRINO_ADMIN_PASSWORD"] = self.admin_password
-            self._log = open(self.log_path, "wb")
-            self.proc = subprocess.Popen(
-                [binary, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-                 "--db-sync", "normal", "--log-level", "debug"] + self.extra_args,
-                env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
-            self.url = self._wait_for_url()
+            self._launch()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def _launch(self):
+        if self.proc is not None:
+            raise RuntimeError("neutrino-controller is already running (pid %d)" % self.proc.pid)
+        # A controller killed with SIGKILL leaves its controller.url behind; the new process
+        # replaces it, but must not be raced: read too early, it names the dead one's port.
+        try:
+            os.remove(self.url_file)
+        except FileNotFoundError:
+            pass
+        self.url = None
+        env = clean_env()
+        env["NEUTRINO_ADMIN_PASSWORD"] = self.admin_password
+        if self._log is None:
+            self._log = open(self.log_path, "ab")
+        self._log.write(b"=== harness: starting %s\n" % " ".join(self.argv()).encode())
+        self._log.flush()
+        self.proc = subprocess.Popen(
+            self.argv(), env=env, stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT)
+        self.url = self._wait_for_url()
+
     def _wait_for_url(self):
-        url_file = os.path.join(self.data_dir, "controller.url")
+        url_file = self.url_file
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -117,20 +162,61 @@ class ControllerProcess:
         raise RuntimeError("neutrino-controller did not publish its URL within %ss:\n%s"
                            % (self.start_timeout, self.log_text()))
 
-    def stop(self, timeout=15):
-        """SIGTERM, then SIGKILL after `timeout`; always waits. Returns the exit code."""
+    def terminate(self, timeout=15):
+        """SIGTERM, then SIGKILL after `timeout`; always waits. Keeps the data directory.
+
+        Returns the exit code (negative: killed by that signal), None if nothing was running.
+        """
         code = None
-        try:
-            if self.proc is not None:
+        if self.proc is not None:
+            try:
                 if self.proc.poll() is None:
                     self.proc.send_signal(signal.SIGTERM)
                     try:
                         self.proc.wait(timeout=timeout)
                     except subprocess.TimeoutExpired:
                         self.proc.kill()
-                        self.proc.wait()
+            finally:
+                self.proc.wait()
                 code = self.proc.returncode
                 self.proc = None
+        return code
+
+    def kill(self):
+        """SIGKILL to the controller's pid, then waits for it. Keeps the data directory.
+
+        Returns the exit code: -9 unless the process had already ended by itself.
+        """
+        code = None
+        if self.proc is not None:
+            try:
+                if self.proc.poll() is None:
+                    os.kill(self.proc.pid, signal.SIGKILL)
+            finally:
+                self.proc.wait()
+                code = self.proc.returncode
+                self.proc = None
+        return code
+
+    def restart(self, db_sync=..., extra_args=None):
+        """A new controller process on the same data directory (stopping the old one with
+        SIGTERM if it still runs). db_sync and extra_args, if given, replace the old ones."""
+        self.terminate()
+        if db_sync is not ...:
+            self.db_sync = db_sync
+        if extra_args is not None:
+            self.extra_args = list(extra_args)
+        self._launch()
+        return self
+
+    def stop(self, timeout=15):
+        """SIGTERM, then SIGKILL after `timeout`; always waits. Returns the exit code.
+
+        Removes the temporary directory (never a data_dir given to the constructor).
+        """
+        code = None
+        try:
+            code = self.terminate(timeout)
         finally:
             if self._log is not None:
                 self._log.close()
@@ -224,6 +310,43 @@ class ControllerProcess:
         if resp.status != 201:
             raise RuntimeError("authentication as %s failed: %r" % (user, resp))
         return resp.headers["X-Subject-Token"]
+
+
+class KeepAliveClient:
+    """Raw HTTP over one persistent connection (http.client keep-alive), e.g. one per thread
+    of a load test. Transport errors (OSError, http.client.HTTPException) are raised, HTTP
+    errors are returned. Not thread-safe: give every thread its own client.
+    """
+
+    def __init__(self, url, token=None, timeout=30):
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme != "http":
+            raise ValueError("KeepAliveClient speaks plain HTTP only, not %r" % url)
+        self.token = token
+        self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None):
+        data = None
+        all_headers = {"Accept": "application/json"}
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json"
+        if self.token:
+            all_headers["X-Auth-Token"] = self.token
+        all_headers.update(headers or {})
+        self.conn.request(method, path, body=data, headers=all_headers)
+        resp = self.conn.getresponse()
+        payload = resp.read()  # all of it, so the connection can carry the next request
+        return HttpResponse(resp.status, resp.msg, payload.decode())
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def _wants_json(args):
