@@ -9,8 +9,11 @@ packages=(
   # libraries
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # the agent: Open vSwitch (daemons, and the source libopenvswitch is built from), netlink
+  openvswitch-switch openvswitch-source libnl-3-dev libnl-route-3-dev python3
   # tools the tests drive as a user would
-  sqlite3 curl python3-openstackclient procps
+  sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
+  isc-dhcp-client ethtool iputils-ping
 )
 
 missing=()
