@@ -1,0 +1,38 @@
+#pragma once
+// Framing of the controller <-> agent push channel: each message is a JSON document preceded
+// by its length as a 4-byte big-endian integer. Length-prefixing (rather than newline
+// delimiting) lets a reader allocate once and reject an oversized frame before reading it.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "common/json.hpp"
+
+namespace neutrino::channel {
+
+constexpr size_t kMaxFrameBytes = 64 * 1024 * 1024;
+
+class FrameError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string encode_frame(const Json& message);
+
+// Accumulates bytes as they arrive and yields complete messages.
+class FrameDecoder {
+ public:
+  void feed(std::string_view bytes);
+  // The next complete message, or nullopt when more bytes are needed. Throws FrameError for a
+  // frame above kMaxFrameBytes or one that is not a JSON object; the stream is then unusable.
+  std::optional<Json> next();
+  size_t buffered() const { return buffer_.size() - offset_; }
+
+ private:
+  std::string buffer_;
+  size_t offset_ = 0;
+};
+
+}  // namespace neutrino::channel
