@@ -93,6 +93,11 @@ const Option kOptions[] = {
     {"--flat-networks", "ml2_type_flat.flat_networks", "physnets for flat networks (*)",
      [](ControllerConfig& c, const std::string& v) { c.network.flat_networks = v; }},
     {"--base-mac", "DEFAULT.base_mac", "MAC prefix of ports (fa:16:3e:00:00:00)", set_base_mac},
+    {"--agent-down-time", "DEFAULT.agent_down_time",
+     "seconds without a heartbeat before an agent is shown dead (75)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.network.agent_down_time = static_cast<int>(to_integer("agent down time", v, 1, 86400));
+     }},
     {"--underlay-mtu", "DEFAULT.global_physnet_mtu", "MTU of the physical network (1500)",
      [](ControllerConfig& c, const std::string& v) {
        c.network.global_physnet_mtu = static_cast<int>(to_integer("underlay MTU", v, 68, 65535));

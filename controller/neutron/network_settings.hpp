@@ -12,6 +12,7 @@ struct NetworkSettings {
   std::string flat_networks = "*";  // "*" = any physical network
   std::string base_mac = "fa:16:3e:00:00:00";
   int global_physnet_mtu = 1500;
+  int agent_down_time = 75;  // seconds without a heartbeat before an agent is shown dead
 };
 
 }  // namespace neutrino::neutron

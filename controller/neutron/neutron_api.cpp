@@ -64,13 +64,34 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
                        const NetworkSettings& settings, BaseUrl base_url)
     : db_(db),
       tokens_(tokens),
+      agents_(settings.agent_down_time),
       segments_(settings),
       networks_(segments_),
-      ports_(settings.base_mac),
+      ports_(settings.base_mac, agents_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   resources_.push_back(bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet"));
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
+  resources_.push_back(agents_resource());
+}
+
+NeutronApi::Resource NeutronApi::agents_resource() {
+  using S = store::SqlSession;
+  using C = AuthContext;
+  Resource r;
+  r.schema = &agent_schema();
+  r.show = [this](S& s, const C& c, const std::string& id) { return agents_.show(s, c, id); };
+  r.list = [this](S& s, const C& c) { return agents_.list(s, c); };
+  r.update = [this](S& s, const C& c, const std::string& id, const Json& a) {
+    return agents_.update(s, c, id, a);
+  };
+  r.remove = [this](S& s, const C& c, const std::string& id) { agents_.remove(s, c, id); };
+  r.touch = [](S&, const std::string&) {};
+  r.not_found = [](const std::string& id) {
+    return api::not_found("Agent " + id + " could not be found.", "AgentNotFound");
+  };
+  r.taggable = false;  // agents are created by agents reporting in, never through the API
+  return r;
 }
 
 template <typename Service>
@@ -144,7 +165,9 @@ void NeutronApi::register_routes(http::Router& router) {
       });
   for (const auto& resource : resources_) {
     register_resource(router, resource);
-    register_tags(router, resource);
+    if (resource.taggable) {
+      register_tags(router, resource);
+    }
   }
 }
 
@@ -155,9 +178,11 @@ void NeutronApi::register_resource(http::Router& router, const Resource& resourc
   router.add("GET", collection, [this, r](const http::Request& req, const http::PathParams&) {
     return guarded([&] { return list(*r, req); }, base_url_(req));
   });
-  router.add("POST", collection, [this, r](const http::Request& req, const http::PathParams&) {
-    return guarded([&] { return create(*r, req); }, base_url_(req));
-  });
+  if (resource.create) {
+    router.add("POST", collection, [this, r](const http::Request& req, const http::PathParams&) {
+      return guarded([&] { return create(*r, req); }, base_url_(req));
+    });
+  }
   router.add("GET", item, [this, r](const http::Request& req, const http::PathParams& p) {
     return guarded([&] { return show(*r, req, p.at("id")); }, base_url_(req));
   });

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/agents/agent_service.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
@@ -42,6 +43,7 @@ class NeutronApi {
     std::function<void(store::SqlSession&, const AuthContext&, const std::string&)> remove;
     std::function<void(store::SqlSession&, const std::string&)> touch;
     std::function<api::ApiError(const std::string&)> not_found;
+    bool taggable = true;
   };
 
   // The generic handlers' view of one service.
@@ -49,6 +51,7 @@ class NeutronApi {
   static Resource bind(const Service& service, const ResourceSchema& schema,
                        void (*touch)(store::SqlSession&, const std::string&),
                        const std::string& label);
+  Resource agents_resource();
   void register_resource(http::Router& router, const Resource& resource);
   void register_tags(http::Router& router, const Resource& resource);
 
@@ -67,6 +70,7 @@ class NeutronApi {
 
   store::Database& db_;
   identity::TokenValidator& tokens_;
+  agents::AgentService agents_;
   SegmentAllocator segments_;
   NetworkService networks_;
   SubnetService subnets_;

@@ -45,12 +45,28 @@ std::string checked_mac(const std::string& text) {
   return mac->to_string();
 }
 
-// Until agents report in, a port bound to a host has no mechanism to wire it.
-std::string vif_type_for(const std::string& host) {
-  return host.empty() ? "unbound" : "binding_failed";
-}
-
 }  // namespace
+
+void PortService::bind_to_host(store::SqlSession& s, const std::string& id,
+                               const std::string& host) const {
+  std::string vif_type = "unbound";
+  Json details = Json::object();
+  if (!host.empty()) {
+    const auto agent = agents_.alive_on_host(s, host);
+    vif_type = agent ? "ovs" : "binding_failed";
+    if (agent) {
+      const Json& config = (*agent)["configurations"];
+      details = {{"connectivity", "l2"},
+                 {"port_filter", true},
+                 {"ovs_hybrid_plug", false},
+                 {"bridge_name", config.value("integration_bridge", "br-int")},
+                 {"datapath_type", config.value("datapath_type", "system")}};
+    }
+  }
+  s.execute(
+      "UPDATE ml2_port_bindings SET host = ?, vif_type = ?, vif_details = ? WHERE port_id = ?",
+      {host, vif_type, details.dump(), id});
+}
 
 void PortService::touch(store::SqlSession& s, const std::string& id) {
   s.execute("UPDATE ports SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
@@ -132,8 +148,9 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   s.execute(
       "INSERT INTO ml2_port_bindings (port_id, host, vif_type, vnic_type, profile, vif_details) "
       "VALUES (?, ?, ?, ?, ?, '{}')",
-      {id, host, vif_type_for(host), attributes.value("binding:vnic_type", "normal"),
+      {id, host, std::string("unbound"), attributes.value("binding:vnic_type", "normal"),
        attributes.value("binding:profile", Json::object()).dump()});
+  bind_to_host(s, id, host);
   IpAllocator::assign(s, id, network_id,
                       attributes.contains("fixed_ips")
                           ? std::optional<Json>(attributes["fixed_ips"])
@@ -288,9 +305,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
     }
   }
   if (attributes.contains("binding:host_id")) {
-    const std::string host = attributes["binding:host_id"].get<std::string>();
-    s.execute("UPDATE ml2_port_bindings SET host = ?, vif_type = ? WHERE port_id = ?",
-              {host, vif_type_for(host), id});
+    bind_to_host(s, id, attributes["binding:host_id"].get<std::string>());
   }
   if (attributes.contains("binding:profile")) {
     s.execute("UPDATE ml2_port_bindings SET profile = ? WHERE port_id = ?",

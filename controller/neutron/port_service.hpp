@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/json.hpp"
+#include "controller/agents/agent_service.hpp"
 #include "controller/neutron/policy.hpp"
 #include "controller/store/sql_session.hpp"
 
@@ -13,7 +14,8 @@ namespace neutrino::neutron {
 
 class PortService {
  public:
-  explicit PortService(std::string base_mac) : base_mac_(std::move(base_mac)) {}
+  PortService(std::string base_mac, const agents::AgentService& agents)
+      : base_mac_(std::move(base_mac)), agents_(agents) {}
 
   Json create(store::SqlSession& s, const AuthContext& ctx, const Json& attributes) const;
   Json show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
@@ -34,7 +36,12 @@ class PortService {
                               const std::optional<std::string>& requested_mac,
                               const std::string& network_id) const;
 
+  // Binds the port to a host: vif_type "ovs" when an alive Open vSwitch agent serves the host,
+  // "binding_failed" when none does, "unbound" without a host.
+  void bind_to_host(store::SqlSession& s, const std::string& id, const std::string& host) const;
+
   std::string base_mac_;
+  const agents::AgentService& agents_;
 };
 
 }  // namespace neutrino::neutron

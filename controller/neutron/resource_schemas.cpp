@@ -73,4 +73,26 @@ const ResourceSchema& port_schema() {
   return schema;
 }
 
+const ResourceSchema& agent_schema() {
+  // Agents are not standard-attribute resources: no name, project or tags.
+  static const ResourceSchema schema("agent", "agents",
+                                     {
+                                         {"id", T::kString, false, false},
+                                         {"agent_type", T::kString, false, false},
+                                         {"binary", T::kString, false, false},
+                                         {"topic", T::kString, false, false},
+                                         {"host", T::kString, false, false},
+                                         {"admin_state_up", T::kBool, false, true},
+                                         {"description", T::kNullableString, false, true},
+                                         {"availability_zone", T::kString, false, false},
+                                         {"configurations", T::kDict, false, false},
+                                         {"created_at", T::kString, false, false},
+                                         {"started_at", T::kString, false, false},
+                                         {"heartbeat_timestamp", T::kString, false, false},
+                                         {"alive", T::kBool, false, false},
+                                         {"resources_synced", T::kBool, false, false},
+                                     });
+  return schema;
+}
+
 }  // namespace neutrino::neutron

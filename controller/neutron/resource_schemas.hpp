@@ -7,5 +7,6 @@ namespace neutrino::neutron {
 const ResourceSchema& network_schema();
 const ResourceSchema& subnet_schema();
 const ResourceSchema& port_schema();
+const ResourceSchema& agent_schema();
 
 }  // namespace neutrino::neutron

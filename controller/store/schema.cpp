@@ -172,6 +172,24 @@ CREATE TABLE tags (
   PRIMARY KEY (resource_type, resource_id, tag)
 );
 )sql",
+      // Agents as `openstack network agent list` shows them; one row per (agent_type, host).
+      R"sql(
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  agent_type TEXT NOT NULL,
+  "binary" TEXT NOT NULL,
+  topic TEXT NOT NULL DEFAULT 'N/A',
+  host TEXT NOT NULL,
+  admin_state_up INTEGER NOT NULL DEFAULT 1,
+  description TEXT,
+  availability_zone TEXT,
+  configurations TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  heartbeat_timestamp INTEGER NOT NULL,
+  UNIQUE (agent_type, host)
+);
+)sql",
   };
   return migrations;
 }

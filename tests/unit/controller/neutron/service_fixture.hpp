@@ -13,7 +13,8 @@ namespace neutrino::neutron::testing {
 
 class ServiceFixture : public StoreFixture {
  protected:
-  ServiceFixture() : segments_(settings()), networks_(segments_), ports_("fa:16:3e:00:00:00") {}
+  ServiceFixture()
+      : segments_(settings()), networks_(segments_), ports_("fa:16:3e:00:00:00", agents_) {}
 
   static NetworkSettings settings() {
     NetworkSettings s;
@@ -55,6 +56,7 @@ class ServiceFixture : public StoreFixture {
     return db().read([&](store::SqlSession& s) { return s.query(sql)[0].integer(0); });
   }
 
+  agents::AgentService agents_;
   SegmentAllocator segments_;
   NetworkService networks_;
   SubnetService subnets_;

@@ -1,0 +1,54 @@
+#pragma once
+// The agents table: one row per (agent type, host), refreshed by every heartbeat an agent
+// sends over the push channel. An agent whose last heartbeat is older than the down time is
+// shown dead, as Neutron's agent_down_time does.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.hpp"
+#include "controller/identity/auth_context.hpp"
+#include "controller/store/sql_session.hpp"
+
+namespace neutrino::agents {
+
+constexpr const char* kOvsAgentType = "Open vSwitch agent";
+
+struct AgentReport {
+  std::string host;
+  std::string agent_type = kOvsAgentType;
+  std::string binary = "neutrino-agent";
+  Json configurations = Json::object();
+};
+
+class AgentService {
+ public:
+  explicit AgentService(int64_t down_time_seconds = 75) : down_time_(down_time_seconds) {}
+
+  // Creates or refreshes the row; `started` marks a (re)connection. Returns the agent id.
+  std::string report(store::SqlSession& s, const AgentReport& report, bool started) const;
+  void heartbeat(store::SqlSession& s, const std::string& id) const;
+
+  // Admin-only resource: members see none (404 on show), as Neutron's default policy says.
+  Json show(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id) const;
+  std::vector<Json> list(store::SqlSession& s, const identity::AuthContext& ctx) const;
+  Json update(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id,
+              const Json& attributes) const;
+  void remove(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id) const;
+
+  // The alive, enabled agent of a type on a host, if any (port binding asks this).
+  std::optional<Json> alive_on_host(store::SqlSession& s, const std::string& host,
+                                    const std::string& agent_type = kOvsAgentType) const;
+  int64_t down_time() const { return down_time_; }
+
+ private:
+  std::vector<Json> load(store::SqlSession& s, const std::optional<std::string>& id) const;
+
+  int64_t down_time_;
+};
+
+// Neutron shows agent times as "2026-11-22 06:41:43".
+std::string agent_time(int64_t unix_seconds);
+
+}  // namespace neutrino::agents

@@ -1,0 +1,73 @@
+#include "controller/agents/agent_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../neutron/service_fixture.hpp"
+
+namespace neutrino::agents {
+namespace {
+
+class AgentServiceTest : public neutron::testing::ServiceFixture {
+ protected:
+  std::string report(const std::string& host, bool started = true) {
+    AgentReport r;
+    r.host = host;
+    r.configurations = {{"tunneling_ip", "192.0.2.10"},
+                        {"bridge_mappings", {{"physnet1", "br-phys1"}}},
+                        {"datapath_type", "netdev"}};
+    return db().write([&](store::SqlSession& s) { return agents_.report(s, r, started); });
+  }
+};
+
+TEST_F(AgentServiceTest, OneRowPerHostShownAsNeutronShowsIt) {
+  const std::string id = report("compute1");
+  EXPECT_EQ(report("compute1", false), id);
+  const auto list = db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); });
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["agent_type"], "Open vSwitch agent");
+  EXPECT_EQ(list[0]["binary"], "neutrino-agent");
+  EXPECT_EQ(list[0]["host"], "compute1");
+  EXPECT_EQ(list[0]["alive"], true);
+  EXPECT_EQ(list[0]["configurations"]["tunneling_ip"], "192.0.2.10");
+  EXPECT_EQ(list[0]["heartbeat_timestamp"].get<std::string>().size(),
+            19u);  // "YYYY-MM-DD hh:mm:ss"
+  EXPECT_TRUE(db().read([&](store::SqlSession& s) { return agents_.list(s, alice_); }).empty());
+  EXPECT_THROW(db().read([&](store::SqlSession& s) { return agents_.show(s, alice_, id); }),
+               api::ApiError);
+}
+
+TEST_F(AgentServiceTest, MissedHeartbeatsMeanDeadAndPortsFailToBind) {
+  const std::string id = report("compute1");
+  db().write([&](store::SqlSession& s) {
+    s.execute("UPDATE agents SET heartbeat_timestamp = heartbeat_timestamp - 76 WHERE id = ?",
+              {id});
+  });
+  EXPECT_EQ(db().read([&](store::SqlSession& s) { return agents_.show(s, admin_, id); })["alive"],
+            false);
+  const std::string net = create_network(admin_)["id"];
+  EXPECT_EQ(create_port(admin_,
+                        {{"network_id", net}, {"binding:host_id", "compute1"}})["binding:vif_type"],
+            "binding_failed");
+  report("compute1", false);  // a heartbeat brings it back
+  const Json bound = create_port(admin_, {{"network_id", net}, {"binding:host_id", "compute1"}});
+  EXPECT_EQ(bound["binding:vif_type"], "ovs");
+  EXPECT_EQ(bound["binding:vif_details"]["datapath_type"], "netdev");
+  EXPECT_EQ(bound["binding:vif_details"]["bridge_name"], "br-int");
+  EXPECT_EQ(create_port(admin_, {{"network_id", net}})["binding:vif_type"], "unbound");
+}
+
+TEST_F(AgentServiceTest, AdminCanDisableDescribeAndDelete) {
+  const std::string id = report("compute2");
+  const Json updated = db().write([&](store::SqlSession& s) {
+    return agents_.update(s, admin_, id, {{"admin_state_up", false}, {"description", "drained"}});
+  });
+  EXPECT_EQ(updated["admin_state_up"], false);
+  EXPECT_EQ(updated["description"], "drained");
+  EXPECT_FALSE(
+      db().read([&](store::SqlSession& s) { return agents_.alive_on_host(s, "compute2"); }));
+  db().write([&](store::SqlSession& s) { agents_.remove(s, admin_, id); });
+  EXPECT_TRUE(db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); }).empty());
+}
+
+}  // namespace
+}  // namespace neutrino::agents
