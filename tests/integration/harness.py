@@ -311,6 +311,45 @@ class ControllerProcess:
             raise RuntimeError("authentication as %s failed: %r" % (user, resp))
         return resp.headers["X-Subject-Token"]
 
+    def create_member(self, project, user, password, role="member"):
+        """Creates `project` and `user` and grants `role` on it through raw Keystone calls (no
+        CLI, so it is cheap). Returns {"project_id", "user_id", "token"}; the token is scoped to
+        the new project."""
+        admin = self.token()
+
+        def call(method, path, body=None):
+            resp = self.request(method, path, body, token=admin)
+            if resp.status not in (200, 201, 204):
+                raise RuntimeError("%s %s failed: %r" % (method, path, resp))
+            return resp.json()
+
+        project_id = call("POST", "/v3/projects",
+                          {"project": {"name": project, "domain_id": "default"}})["project"]["id"]
+        user_id = call("POST", "/v3/users", {"user": {
+            "name": user, "password": password, "domain_id": "default",
+            "default_project_id": project_id}})["user"]["id"]
+        roles = call("GET", "/v3/roles")["roles"]
+        role_id = next(r["id"] for r in roles if r["name"] == role)
+        call("PUT", "/v3/projects/%s/users/%s/roles/%s" % (project_id, user_id, role_id))
+        return {"project_id": project_id, "user_id": user_id,
+                "token": self.token(user, project, password)}
+
+    # --- the operator's view of the store ----------------------------------------------------
+
+    @property
+    def database_path(self):
+        return os.path.join(self.data_dir, "neutrino.db")
+
+    def sql(self, query):
+        """Runs `sqlite3 <data dir>/neutrino.db QUERY` as an operator would; returns the rows as
+        tuples of strings (sqlite3's default list mode, '|'-separated)."""
+        result = subprocess.run(["sqlite3", self.database_path, query], stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise RuntimeError("sqlite3 %r failed (%d): %s"
+                               % (query, result.returncode, result.stderr))
+        return [tuple(line.split("|")) for line in result.stdout.splitlines() if line]
+
 
 class KeepAliveClient:
     """Raw HTTP over one persistent connection (http.client keep-alive), e.g. one per thread
@@ -381,3 +420,25 @@ class ControllerTestCase(unittest.TestCase):
         if expect is not None:
             self.assertIn(expect, ctx.exception.stderr)
         return ctx.exception
+
+    def assertNeutronError(self, resp, status, error_type=None, message=None):
+        """resp is `status` with exactly Neutron's error body
+        {"NeutronError": {"type", "message", "detail"}}; checks type and message when given.
+        Returns the inner error dict."""
+        self.assertEqual(resp.status, status, resp)
+        self.assertIn("application/json", resp.headers.get("Content-Type", ""), resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            self.fail("error body is not JSON: %r" % resp)
+        self.assertIsInstance(body, dict, resp)
+        self.assertEqual(set(body), {"NeutronError"}, resp)
+        error = body["NeutronError"]
+        self.assertEqual(set(error), {"type", "message", "detail"}, resp)
+        self.assertIsInstance(error["message"], str, resp)
+        self.assertTrue(error["message"], resp)
+        if error_type is not None:
+            self.assertEqual(error["type"], error_type, resp)
+        if message is not None:
+            self.assertEqual(error["message"], message, resp)
+        return error
