@@ -135,9 +135,30 @@ void ControllerApp::start() {
   bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
                std::to_string(server->port());
   server_ = std::move(server);
+  start_agent_channel();
   publish_url();
   log::info("neutrino-controller serving on ", bound_url_,
             config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
+}
+
+void ControllerApp::start_agent_channel() {
+  if (config_.agent_secret.empty()) {
+    log::warning(
+        "no agent secret configured (--agent-secret, NEUTRINO_AGENT_SECRET): agents "
+        "cannot connect");
+    return;
+  }
+  channel::ChannelServerOptions options;
+  options.address = config_.agent_listen_host;
+  options.port = config_.agent_listen_port;
+  options.secret = config_.agent_secret;
+  options.heartbeat_seconds = config_.agent_heartbeat;
+  channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
+  channel_->start();
+  neutron_->set_change_listener([this] { channel_->notify_change(); });
+  const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
+  std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
+  log::info("agents connect to ", address);
 }
 
 void ControllerApp::publish_url() {
@@ -160,6 +181,11 @@ void ControllerApp::stop() {
   }
   server_->stop();
   server_.reset();
+  if (channel_) {
+    neutron_->set_change_listener([] {});
+    channel_->stop();
+    channel_.reset();
+  }
   std::error_code ignored;
   std::filesystem::remove(config_.url_file_path(), ignored);
   log::info("neutrino-controller stopped");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "controller/app/controller_config.hpp"
+#include "controller/channel/agent_channel_server.hpp"
 #include "controller/http/http_server.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/keystone_api.hpp"
@@ -51,6 +52,7 @@ class ControllerApp {
  private:
   http::Response route(const http::Request& request);
   void publish_url();
+  void start_agent_channel();
 
   ControllerConfig config_;
   std::unique_ptr<store::SqliteDatabase> db_;
@@ -61,6 +63,7 @@ class ControllerApp {
   http::Router identity_router_;
   http::Router network_router_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<channel::AgentChannelServer> channel_;
   std::string bound_url_;
 };
 

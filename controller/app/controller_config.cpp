@@ -41,6 +41,13 @@ void set_listen(ControllerConfig& c, const std::string& value) {
       static_cast<uint16_t>(to_integer("listen port", value.substr(colon + 1), 0, 65535));
 }
 
+void set_agent_listen(ControllerConfig& c, const std::string& value) {
+  ControllerConfig parsed;
+  set_listen(parsed, value);
+  c.agent_listen_host = parsed.listen_host;
+  c.agent_listen_port = parsed.listen_port;
+}
+
 void set_base_mac(ControllerConfig& c, const std::string& value) {
   bool ok = value.size() == 17;
   for (size_t i = 0; ok && i < value.size(); ++i) {
@@ -62,6 +69,15 @@ struct Option {
 const Option kOptions[] = {
     {"--listen", "DEFAULT.listen", "HOST:PORT to serve on (127.0.0.1:9696; port 0 = any)",
      set_listen},
+    {"--agent-listen", "DEFAULT.agent_listen",
+     "HOST:PORT agents connect to (127.0.0.1:9697; port 0 = any)", set_agent_listen},
+    {"--agent-secret", "DEFAULT.agent_secret",
+     "shared secret agents authenticate with (or NEUTRINO_AGENT_SECRET)",
+     [](ControllerConfig& c, const std::string& v) { c.agent_secret = v; }},
+    {"--agent-heartbeat", "DEFAULT.agent_heartbeat", "seconds between channel heartbeats (10)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.agent_heartbeat = static_cast<int>(to_integer("agent heartbeat", v, 1, 3600));
+     }},
     {"--data-dir", "DEFAULT.data_dir", "DIR for the store and controller.url (required)",
      [](ControllerConfig& c, const std::string& v) { c.data_dir = v; }},
     {"--admin-password", "DEFAULT.admin_password",
@@ -212,6 +228,9 @@ ControllerConfig parse_controller_config(const std::vector<std::string>& args,
   }
   if (const auto password = env("NEUTRINO_ADMIN_PASSWORD"); password && !password->empty()) {
     config.admin_password = password;
+  }
+  if (const auto secret = env("NEUTRINO_AGENT_SECRET"); secret && !secret->empty()) {
+    config.agent_secret = *secret;
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].rfind("--", 0) != 0) {

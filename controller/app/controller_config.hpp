@@ -31,11 +31,17 @@ struct ControllerConfig {
   int api_workers = 4;
   std::string db_sync = "full";  // "full" | "normal" (SQLite synchronous)
   std::string log_level = "info";
+  // The push channel agents connect to, and the secret they sign its challenge with.
+  std::string agent_listen_host = "127.0.0.1";
+  uint16_t agent_listen_port = 9697;
+  std::string agent_secret;
+  int agent_heartbeat = 10;  // seconds between heartbeats on the channel
   neutron::NetworkSettings network;
   bool show_help = false;
 
   std::string database_path() const { return data_dir + "/neutrino.db"; }
   std::string url_file_path() const { return data_dir + "/controller.url"; }
+  std::string agent_url_file_path() const { return data_dir + "/agent-channel.address"; }
   bool tls() const { return !tls_cert_file.empty(); }
 };
 

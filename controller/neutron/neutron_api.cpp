@@ -257,6 +257,7 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
       }
       return out;
     });
+    changed_();
     return http::Response::json(201, {{many, created}});
   }
   if (!body.is_object() || !body.contains(one)) {
@@ -265,6 +266,7 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
   const Json attributes = r.schema->validate(body[one], Operation::kCreate);
   const Json created =
       db_.write([&](store::SqlSession& s) { return r.create(s, ctx, attributes); });
+  changed_();
   return http::Response::json(201, {{one, created}});
 }
 
@@ -279,6 +281,7 @@ http::Response NeutronApi::update(const Resource& r, const http::Request& reques
   const Json attributes = r.schema->validate(body[one], Operation::kUpdate);
   const Json updated =
       db_.write([&](store::SqlSession& s) { return r.update(s, ctx, id, attributes); });
+  changed_();
   return http::Response::json(200, {{one, updated}});
 }
 
@@ -286,6 +289,7 @@ http::Response NeutronApi::remove(const Resource& r, const http::Request& reques
                                   const std::string& id) {
   const AuthContext ctx = authenticate(request);
   db_.write([&](store::SqlSession& s) { r.remove(s, ctx, id); });
+  changed_();
   return http::Response::empty(204);
 }
 

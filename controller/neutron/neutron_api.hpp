@@ -30,6 +30,9 @@ class NeutronApi {
              BaseUrl base_url);
 
   void register_routes(http::Router& router);
+  // Called after every committed change (the agent channel pushes deltas from it).
+  void set_change_listener(std::function<void()> listener) { changed_ = std::move(listener); }
+  const agents::AgentService& agents() const { return agents_; }
 
  private:
   // How the generic handlers reach one resource's service.
@@ -77,6 +80,7 @@ class NeutronApi {
   PortService ports_;
   BaseUrl base_url_;
   std::vector<Resource> resources_;
+  std::function<void()> changed_ = [] {};
 };
 
 // Parses a JSON request body; 400 "Malformed request body" when it is not JSON.

@@ -1,0 +1,59 @@
+#pragma once
+// The agent's end of the push channel: connects to the controller, answers its challenge with
+// the shared secret, announces the host, and keeps the host's desired state up to date from
+// the snapshot and deltas that follow. Reconnects with capped exponential backoff and says
+// which revision it last applied, so a restarted controller or agent resumes where it was.
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
+
+#include <boost/asio.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+#include "common/json.hpp"
+
+namespace neutrino::agent {
+
+struct ChannelClientOptions {
+  std::string controller_host = "127.0.0.1";
+  uint16_t controller_port = 9697;
+  std::string secret;
+  // Who this agent is: "host" is required; "tunnel_ip", "bridge_mappings", "datapath_type",
+  // "integration_bridge", "version" are passed through to the agents table.
+  Json identity = Json::object();
+  std::chrono::milliseconds min_backoff{200};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
+struct ChannelCallbacks {
+  // The full desired state after a snapshot or a delta, and the revision it corresponds to.
+  std::function<void(const channel::HostState&, int64_t revision)> on_state;
+  std::function<void()> on_connected;
+  std::function<void(const std::string& reason)> on_disconnected;
+};
+
+class ChannelClient {
+ public:
+  ChannelClient(boost::asio::io_context& io, ChannelClientOptions options,
+                ChannelCallbacks callbacks);
+  ~ChannelClient();
+
+  void start();
+  // Disconnects and stops retrying; takes effect on the io_context's thread.
+  void stop();
+  // Reports what the agent applied for `revision`: ports wired (ACTIVE) and gone (DOWN).
+  // Thread-safe: posts to the client's io_context.
+  void acknowledge(int64_t revision, std::vector<std::string> ports_up,
+                   std::vector<std::string> ports_down);
+  int64_t last_applied_revision() const;
+
+ private:
+  class Impl;
+  boost::asio::io_context& io_;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace neutrino::agent

@@ -1,0 +1,139 @@
+#include "controller/channel/agent_channel_server.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "controller/channel/agent_session.hpp"
+
+namespace neutrino::channel {
+
+namespace asio = boost::asio;
+
+class AgentChannelServer::Impl {
+ public:
+  Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
+      : options_(std::move(options)),
+        context_{db, agents, options_.secret, options_.heartbeat_seconds,
+                 [this] { return next_revision(); }},
+        acceptor_(io_) {}
+
+  void start() {
+    asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec)
+      acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+      acceptor_.bind(endpoint, ec);
+    if (!ec)
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error("cannot listen for agents on " + options_.address + ":" +
+                               std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  void stop() {
+    if (!thread_.joinable()) {
+      return;
+    }
+    asio::post(io_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      auto sessions = sessions_;
+      for (auto& [raw, session] : sessions) {
+        session->close();
+      }
+      io_.stop();
+    });
+    thread_.join();
+  }
+
+  void notify_change() {
+    // Coalesce bursts: one recomputation pass serves every change made before it starts.
+    if (pending_.exchange(true)) {
+      return;
+    }
+    asio::post(io_, [this] {
+      pending_ = false;
+      for (auto& [raw, session] : sessions_) {
+        try {
+          session->push_changes();
+        } catch (const std::exception& e) {
+          log::error("agent channel: cannot compute changes: ", e.what());
+        }
+      }
+    });
+  }
+
+  uint16_t port() const { return port_; }
+  size_t connected() const { return connected_; }
+
+ private:
+  // Revisions increase across controller restarts without being stored: microseconds of wall
+  // time, bumped when two changes land in the same microsecond.
+  int64_t next_revision() {
+    last_revision_ = std::max(last_revision_ + 1, clock::now_unix_micros());
+    return last_revision_;
+  }
+
+  void accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
+      if (ec) {
+        return;
+      }
+      s.set_option(asio::ip::tcp::no_delay(true));
+      auto session =
+          std::make_shared<AgentSession>(std::move(s), context_, [this](AgentSession* gone) {
+            sessions_.erase(gone);
+            connected_ = sessions_.size();
+          });
+      sessions_[session.get()] = session;
+      connected_ = sessions_.size();
+      session->start();
+      accept();
+    });
+  }
+
+  ChannelServerOptions options_;
+  SessionContext context_;
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+  std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_;
+  std::atomic<size_t> connected_{0};
+  std::atomic<bool> pending_{false};
+  int64_t last_revision_ = 0;
+  uint16_t port_ = 0;
+};
+
+AgentChannelServer::AgentChannelServer(ChannelServerOptions options, store::Database& db,
+                                       const agents::AgentService& agents)
+    : impl_(std::make_unique<Impl>(std::move(options), db, agents)) {}
+AgentChannelServer::~AgentChannelServer() {
+  stop();
+}
+void AgentChannelServer::start() {
+  impl_->start();
+}
+void AgentChannelServer::stop() {
+  impl_->stop();
+}
+uint16_t AgentChannelServer::port() const {
+  return impl_->port();
+}
+void AgentChannelServer::notify_change() {
+  impl_->notify_change();
+}
+size_t AgentChannelServer::connected_agents() const {
+  return impl_->connected();
+}
+
+}  // namespace neutrino::channel

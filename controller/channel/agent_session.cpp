@@ -1,0 +1,221 @@
+#include "controller/channel/agent_session.hpp"
+
+#include "common/channel/hmac_signer.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "common/random.hpp"
+#include "controller/channel/host_state.hpp"
+
+namespace neutrino::channel {
+
+namespace asio = boost::asio;
+
+AgentSession::AgentSession(asio::ip::tcp::socket socket, SessionContext& context,
+                           std::function<void(AgentSession*)> on_closed)
+    : socket_(std::move(socket)),
+      context_(context),
+      on_closed_(std::move(on_closed)),
+      heartbeat_timer_(socket_.get_executor()),
+      liveness_timer_(socket_.get_executor()) {
+  boost::system::error_code ec;
+  const auto endpoint = socket_.remote_endpoint(ec);
+  peer_ = ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void AgentSession::start() {
+  nonce_ = random::hex(random::bytes(16));
+  send({{"type", "challenge"}, {"nonce", nonce_}});
+  arm_timers();
+  read();
+}
+
+void AgentSession::arm_timers() {
+  // An agent that says nothing for three heartbeats is gone; a half-open TCP connection would
+  // otherwise keep its session forever.
+  liveness_timer_.expires_after(std::chrono::seconds(3 * context_.heartbeat_seconds));
+  liveness_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) {
+      log::warning("agent channel: ", self->peer_, " (", self->host_, ") went silent; closing");
+      self->close();
+    }
+  });
+}
+
+void AgentSession::read() {
+  socket_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        if (ec) {
+          self->close();
+          return;
+        }
+        try {
+          self->decoder_.feed(std::string_view(self->read_buffer_.data(), n));
+          while (auto message = self->decoder_.next()) {
+            self->handle(*message);
+            if (self->closed_) {
+              return;
+            }
+          }
+        } catch (const std::exception& e) {
+          log::warning("agent channel: dropping ", self->peer_, ": ", e.what());
+          self->close();
+          return;
+        }
+        self->read();
+      });
+}
+
+void AgentSession::handle(const Json& message) {
+  const std::string type = message.value("type", "");
+  if (!established()) {
+    if (type != "hello") {
+      log::warning("agent channel: refused ", peer_, ": expected hello, got '", type, "'");
+      close();
+      return;
+    }
+    handle_hello(message);
+    return;
+  }
+  liveness_timer_.cancel();
+  arm_timers();
+  if (type == "heartbeat") {
+    context_.db.write([&](store::SqlSession& s) { context_.agents.heartbeat(s, agent_id_); });
+  } else if (type == "ack") {
+    handle_ack(message);
+  } else {
+    log::warning("agent channel: ", host_, " sent unknown message type '", type, "'");
+  }
+}
+
+void AgentSession::handle_hello(const Json& message) {
+  const std::string host = message.value("host", "");
+  const std::string signature = message.value("signature", "");
+  if (context_.secret.empty() || host.empty() ||
+      !HmacSigner(context_.secret).verify(nonce_ + "|" + host, signature)) {
+    log::warning("agent channel: refused ", peer_, " claiming host '", host,
+                 "': bad or missing signature");
+    send({{"type", "refused"}, {"reason", "authentication failed"}});
+    close();
+    return;
+  }
+  agents::AgentReport report;
+  report.host = host;
+  report.binary = message.value("binary", "neutrino-agent");
+  report.configurations = {
+      {"tunneling_ip", message.value("tunnel_ip", "")},
+      {"tunnel_types", Json::array({"vxlan"})},
+      {"bridge_mappings", message.value("bridge_mappings", Json::object())},
+      {"datapath_type", message.value("datapath_type", "system")},
+      {"integration_bridge", message.value("integration_bridge", "br-int")},
+      {"l2_population", true},
+      {"version", message.value("version", "")},
+  };
+  agent_id_ = context_.db.write(
+      [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
+  host_ = host;
+  log::info("agent channel: ", host_, " connected from ", peer_, " (last revision ",
+            message.value("last_revision", int64_t{0}), ")");
+  sent_ = context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host_); });
+  Json state = Json::object();
+  for (const auto& [key, object] : sent_) {
+    state[key] = object;
+  }
+  send({{"type", "snapshot"},
+        {"revision", context_.next_revision()},
+        {"agent_id", agent_id_},
+        {"heartbeat_seconds", context_.heartbeat_seconds},
+        {"state", state}});
+  schedule_heartbeat();
+}
+
+void AgentSession::schedule_heartbeat() {
+  heartbeat_timer_.expires_after(std::chrono::seconds(context_.heartbeat_seconds));
+  heartbeat_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->closed_) {
+      return;
+    }
+    self->send({{"type", "heartbeat"}});
+    self->schedule_heartbeat();
+  });
+}
+
+void AgentSession::handle_ack(const Json& message) {
+  // Only ports bound to this host may change status through this agent.
+  auto set_status = [&](store::SqlSession& s, const Json& ids, const char* status) {
+    if (!ids.is_array()) {
+      return;
+    }
+    for (const auto& id : ids) {
+      if (!id.is_string()) {
+        continue;
+      }
+      s.execute(
+          "UPDATE ports SET status = ?, revision_number = revision_number + 1, updated_at = ? "
+          "WHERE id = ? AND status <> ? AND id IN "
+          "(SELECT port_id FROM ml2_port_bindings WHERE host = ?)",
+          {std::string(status), clock::now_unix_seconds(), id.get<std::string>(),
+           std::string(status), host_});
+    }
+  };
+  context_.db.write([&](store::SqlSession& s) {
+    set_status(s, message.value("ports_up", Json::array()), "ACTIVE");
+    set_status(s, message.value("ports_down", Json::array()), "DOWN");
+    context_.agents.heartbeat(s, agent_id_);
+  });
+}
+
+void AgentSession::push_changes() {
+  if (!established() || closed_) {
+    return;
+  }
+  HostState now =
+      context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host_); });
+  Json delta = diff_host_state(sent_, now);
+  if (delta_is_empty(delta)) {
+    return;
+  }
+  sent_ = std::move(now);
+  delta["type"] = "delta";
+  delta["revision"] = context_.next_revision();
+  send(delta);
+}
+
+void AgentSession::send(const Json& message) {
+  outbox_.push_back(encode_frame(message));
+  if (outbox_.size() == 1) {
+    write_next();
+  }
+}
+
+void AgentSession::write_next() {
+  asio::async_write(socket_, asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                      if (ec) {
+                        self->close();
+                        return;
+                      }
+                      self->outbox_.pop_front();
+                      if (!self->outbox_.empty()) {
+                        self->write_next();
+                      }
+                    });
+}
+
+void AgentSession::close() {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  if (!host_.empty()) {
+    log::info("agent channel: ", host_, " disconnected");
+  }
+  heartbeat_timer_.cancel();
+  liveness_timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  on_closed_(this);
+}
+
+}  // namespace neutrino::channel

@@ -1,0 +1,106 @@
+#include "controller/channel/host_state.hpp"
+
+#include <set>
+
+namespace neutrino::channel {
+namespace {
+
+std::map<std::string, Json> fixed_ips_by_port(store::SqlSession& s, const std::string& where,
+                                              const store::SqlParams& params) {
+  std::map<std::string, Json> out;
+  for (const auto& r :
+       s.query("SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a JOIN ports p ON "
+               "p.id = a.port_id JOIN ml2_port_bindings b ON b.port_id = p.id " +
+                   where + " ORDER BY a.rowid",
+               params)) {
+    out[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+HostState build_host_state(store::SqlSession& s, const std::string& host) {
+  HostState state;
+  std::set<std::string> networks;
+  auto ips = fixed_ips_by_port(s, "WHERE b.host = ?", {host});
+  for (const auto& r : s.query(
+           "SELECT p.id, p.network_id, p.mac_address, p.admin_state_up, p.port_security_enabled, "
+           "p.device_owner, p.device_id, p.project_id FROM ports p JOIN ml2_port_bindings b ON "
+           "b.port_id = p.id WHERE b.host = ?",
+           {host})) {
+    const std::string id = r.text(0);
+    networks.insert(r.text(1));
+    state["port:" + id] = {{"id", id},
+                           {"network_id", r.text(1)},
+                           {"mac_address", r.text(2)},
+                           {"admin_state_up", r.boolean(3)},
+                           {"port_security_enabled", r.boolean(4)},
+                           {"device_owner", r.text(5)},
+                           {"device_id", r.text(6)},
+                           {"project_id", r.text(7)},
+                           {"fixed_ips", ips.contains(id) ? ips[id] : Json::array()}};
+  }
+  for (const auto& network_id : networks) {
+    const auto n = s.query(
+        "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "
+        "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ?",
+        {network_id});
+    if (n.empty()) {
+      continue;
+    }
+    state["network:" + network_id] = {
+        {"id", network_id},
+        {"mtu", n[0].integer(0)},
+        {"admin_state_up", n[0].boolean(1)},
+        {"network_type", n[0].text(2)},
+        {"physical_network", n[0].is_null(3) ? Json(nullptr) : Json(n[0].text(3))},
+        {"segmentation_id", n[0].is_null(4) ? Json(nullptr) : Json(n[0].integer(4))}};
+    for (const auto& sub : s.query("SELECT id, cidr, gateway_ip, enable_dhcp, ip_version FROM "
+                                   "subnets WHERE network_id = ?",
+                                   {network_id})) {
+      Json dns = Json::array();
+      for (const auto& d :
+           s.query("SELECT address FROM dnsnameservers WHERE subnet_id = ? ORDER BY \"order\"",
+                   {sub.text(0)})) {
+        dns.push_back(d.text(0));
+      }
+      Json routes = Json::array();
+      for (const auto& h :
+           s.query("SELECT destination, nexthop FROM subnetroutes WHERE subnet_id = ?",
+                   {sub.text(0)})) {
+        routes.push_back({{"destination", h.text(0)}, {"nexthop", h.text(1)}});
+      }
+      state["subnet:" + sub.text(0)] = {
+          {"id", sub.text(0)},
+          {"network_id", network_id},
+          {"cidr", sub.text(1)},
+          {"gateway_ip", sub.is_null(2) ? Json(nullptr) : Json(sub.text(2))},
+          {"enable_dhcp", sub.boolean(3)},
+          {"ip_version", sub.integer(4)},
+          {"dns_nameservers", dns},
+          {"host_routes", routes}};
+    }
+    // Where every other port of the network lives: its host's tunnel IP from the agents table.
+    auto remote_ips =
+        fixed_ips_by_port(s, "WHERE p.network_id = ? AND b.host <> ?", {network_id, host});
+    for (const auto& r :
+         s.query("SELECT p.id, p.mac_address, b.host, a.configurations FROM ports p JOIN "
+                 "ml2_port_bindings b ON b.port_id = p.id LEFT JOIN agents a ON a.host = b.host "
+                 "WHERE p.network_id = ? AND b.host <> '' AND b.host <> ?",
+                 {network_id, host})) {
+      const Json config = r.is_null(3) ? Json::object() : Json::parse(r.text(3), nullptr, false);
+      const std::string id = r.text(0);
+      state["remote:" + id] = {
+          {"id", id},
+          {"network_id", network_id},
+          {"mac_address", r.text(1)},
+          {"host", r.text(2)},
+          {"tunnel_ip", config.is_object() ? config.value("tunneling_ip", "") : ""},
+          {"fixed_ips", remote_ips.contains(id) ? remote_ips[id] : Json::array()}};
+    }
+  }
+  return state;
+}
+
+}  // namespace neutrino::channel
