@@ -5,6 +5,7 @@
 
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/address_picker.hpp"
+#include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_service.hpp"
 
 namespace neutrino::neutron {
@@ -30,8 +31,10 @@ std::vector<Wanted> parse_request(const Json& requested) {
     Wanted w;
     for (const auto& [key, value] : entry.items()) {
       if (key == "subnet_id") {
-        if (!value.is_string()) {
-          throw invalid_fixed_ips("'" + value.dump() + "' is not a valid UUID");
+        if (!value.is_string() || !is_uuid(value.get<std::string>())) {
+          throw api::bad_request("Invalid input for subnet_id. Reason: '" +
+                                 (value.is_string() ? value.get<std::string>() : value.dump()) +
+                                 "' is not a valid UUID.");
         }
         w.subnet_id = value.get<std::string>();
       } else if (key == "ip_address") {
@@ -83,10 +86,9 @@ void insert_exact(store::SqlSession& s, const std::string& port_id, const Subnet
         "IP address " + ip.to_string() + " is not a valid IP for the specified subnet.",
         "InvalidIpForSubnet");
   }
+  // The gateway address may be asked for explicitly (a router interface takes it), as Neutron's
+  // IPAM does not reserve it; automatic allocation never hands it out.
   try {
-    if (subnet.gateway && *subnet.gateway == ip) {
-      throw store::ConstraintViolation("gateway");
-    }
     insert(s, port_id, subnet, ip);
   } catch (const store::ConstraintViolation&) {
     throw api::conflict(
@@ -168,6 +170,9 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
         return subnet;
       }
     }
+    if (s.query("SELECT COUNT(*) FROM subnets WHERE id = ?", {id})[0].integer(0) == 0) {
+      throw api::not_found("Subnet " + id + " could not be found.", "SubnetNotFound");
+    }
     throw api::bad_request("Invalid input for operation: Failed to create port on network " +
                                network_id + ", because fixed_ips included invalid subnet " + id +
                                ".",
@@ -215,8 +220,9 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
     }
     const auto picked = insert_any(s, port_id, subnet);
     if (!picked) {
+      // Neutron names the network even when the request named the subnet.
       throw api::conflict("IpAddressGenerationFailure",
-                          "No more IP addresses available for subnet " + subnet.id + ".");
+                          "No more IP addresses available on network " + network_id + ".");
     }
     claimed.insert(picked->to_string());
   }

@@ -171,6 +171,11 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
         {"mtu", r.integer(8)},
         {"port_security_enabled", r.boolean(9)},
         {"subnets", subnets[network_id]},
+        // No availability zones or address scopes exist; shown empty as Neutron shows them.
+        {"availability_zone_hints", Json::array()},
+        {"availability_zones", Json::array()},
+        {"ipv4_address_scope", nullptr},
+        {"ipv6_address_scope", nullptr},
         {"tags", tags[network_id]},
         {"revision_number", r.integer(10)},
         {"created_at", clock::format_iso8601(r.integer(11))},

@@ -54,8 +54,8 @@ Json select_fields(const Json& item, const http::QueryParams& query) {
 
 Json parse_body(const http::Request& request) {
   Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    throw api::bad_request("Malformed request body");
+  if (body.is_discarded() || !body.is_object()) {
+    throw api::bad_request("Body contains invalid data");
   }
   return body;
 }

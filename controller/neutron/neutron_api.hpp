@@ -83,7 +83,7 @@ class NeutronApi {
   std::function<void()> changed_ = [] {};
 };
 
-// Parses a JSON request body; 400 "Malformed request body" when it is not JSON.
+// Parses a JSON request body; 400 "Body contains invalid data" unless it is a JSON object.
 Json parse_body(const http::Request& request);
 
 }  // namespace neutrino::neutron

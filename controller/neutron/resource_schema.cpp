@@ -1,5 +1,7 @@
 #include "controller/neutron/resource_schema.hpp"
 
+#include <cctype>
+
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -14,6 +16,19 @@ std::string shown(const Json& value) {
 }
 
 }  // namespace
+
+bool is_uuid(const std::string& text) {
+  if (text.size() != 36) {
+    return false;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool to_bool(const Json& value, const std::string& attribute) {
   if (value.is_boolean()) {
@@ -34,7 +49,10 @@ bool to_bool(const Json& value, const std::string& attribute) {
       return false;
     }
   }
-  throw invalid(attribute, shown(value) + " is not a valid boolean value");
+  (void)attribute;  // neutron-lib's converter message does not name the attribute
+  throw api::bad_request(
+      "Invalid input for operation: " + shown(value) + " cannot be converted to boolean.",
+      "InvalidInput");
 }
 
 int64_t to_int(const Json& value, const std::string& attribute) {
@@ -52,7 +70,9 @@ int64_t to_int(const Json& value, const std::string& attribute) {
     } catch (const std::exception&) {
     }
   }
-  throw invalid(attribute, shown(value) + " is not an integer");
+  (void)attribute;
+  throw api::bad_request("Invalid input for operation: " + shown(value) + " is not an integer.",
+                         "InvalidInput");
 }
 
 ResourceSchema::ResourceSchema(std::string singular, std::string plural,
@@ -118,6 +138,12 @@ Json ResourceSchema::validate(const Json& attributes, Operation operation) const
         if (value.get<std::string>().size() > spec.max_length) {
           throw invalid(spec.name, shown(value) + " exceeds maximum length of " +
                                        std::to_string(spec.max_length));
+        }
+        result[spec.name] = value;
+        break;
+      case AttrType::kUuid:
+        if (!value.is_string() || !is_uuid(value.get<std::string>())) {
+          throw invalid(spec.name, shown(value) + " is not a valid UUID");
         }
         result[spec.name] = value;
         break;

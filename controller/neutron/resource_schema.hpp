@@ -19,6 +19,7 @@ enum class AttrType {
   kNullableInt,
   kList,  // JSON array (elements checked by the service)
   kDict,  // JSON object
+  kUuid,  // a UUID in its 8-4-4-4-12 hex form
 };
 
 struct AttributeSpec {
@@ -57,5 +58,6 @@ class ResourceSchema {
 // the attribute.
 bool to_bool(const Json& value, const std::string& attribute);
 int64_t to_int(const Json& value, const std::string& attribute);
+bool is_uuid(const std::string& text);
 
 }  // namespace neutrino::neutron

@@ -38,7 +38,7 @@ const ResourceSchema& network_schema() {
 const ResourceSchema& subnet_schema() {
   static const ResourceSchema schema("subnet", "subnets",
                                      with_standard({
-                                         {"network_id", T::kString, true, false, true},
+                                         {"network_id", T::kUuid, true, false, true},
                                          {"ip_version", T::kInt, true, false, true},
                                          {"cidr", T::kString, true, false, true},
                                          {"gateway_ip", T::kNullableString, true, true},
@@ -56,7 +56,7 @@ const ResourceSchema& subnet_schema() {
 const ResourceSchema& port_schema() {
   static const ResourceSchema schema("port", "ports",
                                      with_standard({
-                                         {"network_id", T::kString, true, false, true},
+                                         {"network_id", T::kUuid, true, false, true},
                                          {"admin_state_up", T::kBool, true, true},
                                          {"status", T::kString, false, false},
                                          {"mac_address", T::kString, true, true},

@@ -64,10 +64,6 @@ TEST_F(PortServiceTest, FixedIpRulesFollowNeutron) {
             }),
             Refusal(409, "IpAddressAlreadyAllocated"));
   EXPECT_EQ(refusal([&] {
-              port({{"fixed_ips", {{{"ip_address", "10.0.0.1"}}}}});
-            }),
-            Refusal(409, "IpAddressAlreadyAllocated"));
-  EXPECT_EQ(refusal([&] {
               port({{"fixed_ips", {{{"ip_address", "10.0.0.7"}}}}});
             }),
             Refusal(400, "InvalidIpForSubnet"));
@@ -82,9 +78,16 @@ TEST_F(PortServiceTest, FixedIpRulesFollowNeutron) {
   EXPECT_EQ(refusal([&] {
               port({{"fixed_ips", {{{"subnet_id", "missing"}}}}});
             }),
-            Refusal(400, "InvalidInput"));
+            Refusal(400, "HTTPBadRequest"));
+  EXPECT_EQ(refusal([&] {
+              port({{"fixed_ips", {{{"subnet_id", "6a1b9c3e-0000-4000-8000-000000000001"}}}}});
+            }),
+            Refusal(404, "SubnetNotFound"));
   EXPECT_EQ(count("SELECT COUNT(*) FROM ports"), 1);
   EXPECT_EQ(port({{"fixed_ips", Json::array()}})["fixed_ips"].size(), 0u);
+  // The gateway may be taken explicitly (router interfaces do), never automatically.
+  EXPECT_EQ(port({{"fixed_ips", {{{"ip_address", "10.0.0.1"}}}}})["fixed_ips"][0]["ip_address"],
+            "10.0.0.1");
 }
 
 TEST_F(PortServiceTest, UpdateKeepsAddressForSubnetOnlyEntry) {

@@ -8,6 +8,8 @@
 namespace neutrino::neutron {
 namespace {
 
+const char* kNet = "6a1b9c3e-0000-4000-8000-000000000001";
+
 std::string message_of(const Json& body, Operation op) {
   try {
     port_schema().validate(body, op);
@@ -27,19 +29,21 @@ TEST(ResourceSchemaTest, ConvertsNeutronBooleansAndIntegers) {
 }
 
 TEST(ResourceSchemaTest, RefusesWithNeutronMessages) {
-  EXPECT_EQ(message_of({{"network_id", "x"}, {"foo", 1}, {"bar", 2}}, Operation::kCreate),
+  EXPECT_EQ(message_of({{"network_id", kNet}, {"foo", 1}, {"bar", 2}}, Operation::kCreate),
             "Unrecognized attribute(s) 'bar', 'foo'");
   EXPECT_EQ(message_of({{"name", "x"}}, Operation::kCreate),
             "Failed to parse request. Required attribute 'network_id' not specified");
-  EXPECT_EQ(message_of({{"network_id", "x"}, {"status", "ACTIVE"}}, Operation::kCreate),
+  EXPECT_EQ(message_of({{"network_id", kNet}, {"status", "ACTIVE"}}, Operation::kCreate),
             "Attribute 'status' not allowed in POST");
   EXPECT_EQ(message_of({{"network_id", "y"}}, Operation::kUpdate),
             "Cannot update read-only attribute network_id");
-  EXPECT_EQ(message_of({{"network_id", "x"}, {"admin_state_up", "maybe"}}, Operation::kCreate),
-            "Invalid input for admin_state_up. Reason: 'maybe' is not a valid boolean value.");
-  EXPECT_EQ(message_of({{"network_id", "x"}, {"name", 5}}, Operation::kCreate),
+  EXPECT_EQ(message_of({{"network_id", kNet}, {"admin_state_up", "maybe"}}, Operation::kCreate),
+            "Invalid input for operation: 'maybe' cannot be converted to boolean.");
+  EXPECT_EQ(message_of({{"network_id", "not-a-uuid"}}, Operation::kCreate),
+            "Invalid input for network_id. Reason: 'not-a-uuid' is not a valid UUID.");
+  EXPECT_EQ(message_of({{"network_id", kNet}, {"name", 5}}, Operation::kCreate),
             "Invalid input for name. Reason: '5' is not a valid string.");
-  EXPECT_NE(message_of({{"network_id", "x"}, {"name", std::string(256, 'a')}}, Operation::kCreate)
+  EXPECT_NE(message_of({{"network_id", kNet}, {"name", std::string(256, 'a')}}, Operation::kCreate)
                 .find("exceeds maximum length of 255"),
             std::string::npos);
   EXPECT_EQ(message_of(Json::array(), Operation::kCreate), "Unable to find 'port' in request body");
