@@ -336,10 +336,6 @@ class ControllerProcess:
 
     # --- the operator's view of the store ----------------------------------------------------
 
-    @property
-    def database_path(self):
-        return os.path.join(self.data_dir, "neutrino.db")
-
     def sql(self, query):
         """Runs `sqlite3 <data dir>/neutrino.db QUERY` as an operator would; returns the rows as
         tuples of strings (sqlite3's default list mode, '|'-separated)."""
