@@ -11,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # the agent: Open vSwitch (daemons, and the source libopenvswitch is built from), netlink
   openvswitch-switch openvswitch-source libnl-3-dev libnl-route-3-dev python3
+  # libopenvswitch is built from openvswitch-source with its autotools Makefile
+  # (cmake/openvswitch.cmake); cmake only recommends make, and --no-install-recommends skips it
+  make
   # tools the tests drive as a user would
   sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
   isc-dhcp-client ethtool iputils-ping
