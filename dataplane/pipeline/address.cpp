@@ -1,0 +1,79 @@
+#include "dataplane/pipeline/address.hpp"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cctype>
+#include <cstdio>
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+template <int Family, std::size_t Size>
+std::optional<std::string> inet_address(std::string_view text) {
+  const std::string copy(text);
+  std::array<unsigned char, Size> bytes{};
+  if (inet_pton(Family, copy.c_str(), bytes.data()) != 1) {
+    return std::nullopt;
+  }
+  std::array<char, INET6_ADDRSTRLEN> out{};
+  inet_ntop(Family, bytes.data(), out.data(), out.size());
+  return std::string(out.data());
+}
+
+}  // namespace
+
+std::optional<std::string> unicast_mac(std::string_view text) {
+  if (text.size() != 17) {
+    return std::nullopt;
+  }
+  std::string out;
+  bool zero = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i % 3 == 2) {
+      if (c != ':') {
+        return std::nullopt;
+      }
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return std::nullopt;
+    } else if (c != '0') {
+      zero = false;
+    }
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  // Bit 0 of the first octet: group address, which no port may own.
+  const bool group = std::stoi(out.substr(0, 2), nullptr, 16) & 1;
+  if (zero || group) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::string> ipv4_address(std::string_view text) {
+  return inet_address<AF_INET, 4>(text);
+}
+
+std::optional<std::string> ipv6_address(std::string_view text) {
+  return inet_address<AF_INET6, 16>(text);
+}
+
+std::string ipv6_link_local(std::string_view mac) {
+  std::array<unsigned, 6> b{};
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    b[i] = static_cast<unsigned>(std::stoi(std::string(mac.substr(i * 3, 2)), nullptr, 16));
+  }
+  // The universal/local bit is inverted, and ff:fe goes in the middle.
+  char out[40];
+  std::snprintf(out, sizeof out, "fe80::%x:%x:%x:%x", ((b[0] ^ 2u) << 8) | b[1],
+                (b[2] << 8) | 0xffu, 0xfe00u | b[3], (b[4] << 8) | b[5]);
+  return out;
+}
+
+std::string hex(unsigned long long value) {
+  char out[24];
+  std::snprintf(out, sizeof out, "0x%llx", value);
+  return out;
+}
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,16 @@
+#pragma once
+// The integration bridge (br-int): guest ports, patch-tun and int-<physnet>. Classification
+// into a network (reg6 = lvid), port security, ARP responder, the reserved security group
+// table, L2 forwarding.
+#include <vector>
+
+#include "dataplane/pipeline/flow_set.hpp"
+#include "dataplane/pipeline/local_network.hpp"
+#include "dataplane/pipeline/pipeline_input.hpp"
+
+namespace neutrino::dataplane::pipeline {
+
+FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
+                                   const PipelineInput& input);
+
+}  // namespace neutrino::dataplane::pipeline

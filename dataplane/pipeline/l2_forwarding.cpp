@@ -1,0 +1,55 @@
+#include "dataplane/pipeline/l2_forwarding.hpp"
+
+#include <string>
+
+#include "dataplane/pipeline/pipeline_tables.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+using T = IntegrationTables;
+constexpr std::uint16_t kKnownMac = 100;
+constexpr std::uint16_t kFlood = 10;
+
+}  // namespace
+
+// OpenFlow never outputs a frame to the port it came in on (that takes an explicit IN_PORT),
+// which these flows rely on: a flood skips the sender, and a frame from the uplink addressed
+// to another host is not sent back up.
+void add_l2_forwarding_flows(const LocalNetwork& network, std::optional<std::uint32_t> uplink,
+                             std::uint64_t cookie, FlowSet& flows) {
+  const std::string lvid = std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid);
+  const auto to_uplink = [&](FlowText& flow) {
+    flow.action("push_vlan:0x8100")
+        .action(vlan_vid(network.lvid))
+        .action("output:" + std::to_string(*uplink));
+  };
+  for (const auto& port : network.ports) {
+    flows.add(FlowText(cookie, T::kForwarding, kKnownMac)
+                  .match(lvid)
+                  .match("dl_dst=" + port.mac)
+                  .action("output:" + std::to_string(port.ofport)));
+  }
+  if (uplink) {
+    for (const auto& remote : network.remotes) {
+      FlowText flow(cookie, T::kForwarding, kKnownMac);
+      flow.match(lvid).match("dl_dst=" + remote.mac);
+      to_uplink(flow);
+      flows.add(flow);
+    }
+  }
+  for (const int from_remote : {0, 1}) {
+    FlowText flow(cookie, T::kForwarding, kFlood);
+    flow.match(lvid).match(std::string(Registers::kFromRemote) + "=" + std::to_string(from_remote));
+    for (const auto& port : network.ports) {
+      flow.action("output:" + std::to_string(port.ofport));
+    }
+    // What came from another host was flooded there already: sending it back up would loop.
+    if (uplink && !from_remote) {
+      to_uplink(flow);
+    }
+    flows.add(flow);
+  }
+}
+
+}  // namespace neutrino::dataplane::pipeline

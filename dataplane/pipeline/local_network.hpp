@@ -1,0 +1,41 @@
+#pragma once
+// The typed, validated view of one network present on this host, which the flow generators
+// work from (the desired state is JSON; the generators should not re-validate it).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neutrino::dataplane::pipeline {
+
+enum class NetworkType { kVxlan, kVlan, kFlat, kLocal };
+
+struct LocalPort {
+  std::string id;
+  std::uint32_t ofport = 0;
+  std::string mac;  // lower case, unicast
+  // False when port security is off, or for a trusted "network:*" port (DHCP, router).
+  bool secured = true;
+  std::vector<std::string> ipv4;
+  std::vector<std::string> ipv6;
+};
+
+struct RemotePort {
+  std::string id;
+  std::string mac;
+  std::string tunnel_ip;
+  std::vector<std::string> ipv4;
+};
+
+struct LocalNetwork {
+  std::string id;
+  NetworkType type = NetworkType::kLocal;
+  std::string physical_network;
+  // Valid for the type (VNI 1..2^24-1, VLAN 1..4094), or empty: no uplink then.
+  std::optional<std::uint32_t> segmentation_id;
+  std::uint16_t lvid = 0;
+  std::vector<LocalPort> ports;     // by id
+  std::vector<RemotePort> remotes;  // by id
+};
+
+}  // namespace neutrino::dataplane::pipeline

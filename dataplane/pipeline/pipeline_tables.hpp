@@ -1,0 +1,35 @@
+#pragma once
+// Table numbers and registers of the pipeline (docs/pipeline.md describes each table). Gaps
+// leave room for tables to come (conntrack-based security groups) without renumbering, since
+// goto_table may only jump forward.
+#include <cstdint>
+
+namespace neutrino::dataplane::pipeline {
+
+struct IntegrationTables {
+  static constexpr std::uint8_t kClassify = 0;
+  static constexpr std::uint8_t kPortSecurity = 10;
+  static constexpr std::uint8_t kArpResponder = 20;
+  static constexpr std::uint8_t kSecurityGroups = 30;  // reserved: only passes traffic on
+  static constexpr std::uint8_t kForwarding = 40;
+};
+
+struct TunnelTables {
+  static constexpr std::uint8_t kClassify = 0;
+  static constexpr std::uint8_t kToTunnels = 10;
+  static constexpr std::uint8_t kFromTunnels = 20;
+};
+
+struct PhysnetTables {
+  static constexpr std::uint8_t kClassify = 0;
+  static constexpr std::uint8_t kToPhysical = 1;
+  static constexpr std::uint8_t kFromPhysical = 2;
+};
+
+// Integration bridge metadata, set by the classification table.
+struct Registers {
+  static constexpr const char* kNetwork = "reg6";     // the frame's lvid
+  static constexpr const char* kFromRemote = "reg7";  // 1: came in from a patch (tunnel/physnet)
+};
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,33 @@
+#pragma once
+// Desired state for pipeline tests, spelled as controller/channel/host_state.cpp builds it.
+#include <string>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+
+namespace neutrino::dataplane::pipeline {
+
+class HostStateBuilder {
+ public:
+  HostStateBuilder& network(const std::string& id, const std::string& type, int segmentation_id,
+                            const std::string& physnet = "");
+  HostStateBuilder& subnet(const std::string& id, const std::string& network_id,
+                           const std::string& cidr);
+  // A port bound to this host.
+  HostStateBuilder& port(const std::string& id, const std::string& network_id,
+                         const std::string& mac, const std::vector<std::string>& ips,
+                         bool port_security = true, const std::string& device_owner = "");
+  // A port bound to another host, whose agent reported `tunnel_ip`.
+  HostStateBuilder& remote(const std::string& id, const std::string& network_id,
+                           const std::string& mac, const std::vector<std::string>& ips,
+                           const std::string& host, const std::string& tunnel_ip);
+  // Changes one field of an object already added ("port:p1", "admin_state_up", false).
+  HostStateBuilder& set(const std::string& key, const std::string& field, Json value);
+
+  const channel::HostState& state() const { return state_; }
+
+ private:
+  channel::HostState state_;
+};
+
+}  // namespace neutrino::dataplane::pipeline
