@@ -1,0 +1,35 @@
+#pragma once
+// The agent daemon wired together: the push channel to the controller, the reconciler that
+// programs Open vSwitch, and the I/O thread both use.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <thread>
+
+#include "agent/app/agent_config.hpp"
+#include "agent/app/reconciler.hpp"
+#include "agent/channel/channel_client.hpp"
+
+namespace neutrino::agent {
+
+class Agent {
+ public:
+  explicit Agent(AgentConfig config);
+  ~Agent();
+
+  void start();
+  // Stops talking to the controller and OVS. Installed flows and ports stay, so guests keep
+  // forwarding while the agent is down or being upgraded.
+  void stop();
+  // start(), wait for SIGTERM or SIGINT, stop(). Returns the exit code.
+  int run();
+
+ private:
+  AgentConfig config_;
+  boost::asio::io_context io_;
+  std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<ChannelClient> channel_;
+  std::thread io_thread_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+};
+
+}  // namespace neutrino::agent

@@ -1,0 +1,178 @@
+#include "agent/app/agent_config.hpp"
+
+#include <arpa/inet.h>
+
+#include <sstream>
+
+#include "common/ini_config.hpp"
+
+namespace neutrino::agent {
+namespace {
+
+struct Option {
+  const char* flag;
+  const char* ini_key;
+  const char* help;
+  void (*apply)(AgentConfig&, const std::string&);
+};
+
+void set_controller(AgentConfig& c, const std::string& v) {
+  const size_t colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw AgentConfigError("--controller must be HOST:PORT, not '" + v + "'");
+  }
+  c.controller_host = v.substr(0, colon);
+  try {
+    const int port = std::stoi(v.substr(colon + 1));
+    if (port < 1 || port > 65535) {
+      throw std::out_of_range("port");
+    }
+    c.controller_port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    throw AgentConfigError("--controller port must be 1-65535, not '" + v + "'");
+  }
+}
+
+void set_tunnel_ip(AgentConfig& c, const std::string& v) {
+  in_addr parsed{};
+  if (inet_pton(AF_INET, v.c_str(), &parsed) != 1) {
+    throw AgentConfigError("--tunnel-ip must be an IPv4 address, not '" + v + "'");
+  }
+  c.tunnel_ip = v;
+}
+
+void set_datapath(AgentConfig& c, const std::string& v) {
+  if (v != "netdev" && v != "system") {
+    throw AgentConfigError("--datapath-type must be netdev or system, not '" + v + "'");
+  }
+  c.datapath_type = v;
+}
+
+void set_mappings(AgentConfig& c, const std::string& v) {
+  c.bridge_mappings.clear();
+  std::stringstream in(v);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) {
+      continue;
+    }
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size()) {
+      throw AgentConfigError("--bridge-mappings entries are physnet:bridge, not '" + item + "'");
+    }
+    const std::string bridge = item.substr(colon + 1);
+    if (bridge.size() > 15) {
+      throw AgentConfigError("bridge name '" + bridge + "' is longer than 15 characters");
+    }
+    c.bridge_mappings[item.substr(0, colon)] = bridge;
+  }
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> list = {
+      {"--controller", "DEFAULT.controller", "HOST:PORT of the controller's agent channel",
+       set_controller},
+      {"--host", "DEFAULT.host", "this hypervisor's name (ports' binding:host_id)",
+       [](AgentConfig& c, const std::string& v) { c.host = v; }},
+      {"--tunnel-ip", "ovs.local_ip", "IPv4 address of this host's VXLAN endpoint", set_tunnel_ip},
+      {"--ovsdb", "ovs.ovsdb_connection", "OVSDB socket (unix:/var/run/openvswitch/db.sock)",
+       [](AgentConfig& c, const std::string& v) { c.ovsdb = v; }},
+      {"--ovs-rundir", "ovs.rundir", "ovs-vswitchd's run dir, where <bridge>.mgmt live",
+       [](AgentConfig& c, const std::string& v) { c.ovs_rundir = v; }},
+      {"--datapath-type", "ovs.datapath_type", "system (kernel) or netdev (userspace)",
+       set_datapath},
+      {"--bridge-mappings", "ovs.bridge_mappings", "physnet1:br-phys1[,...]", set_mappings},
+      {"--state-dir", "DEFAULT.state_path", "where the agent keeps its local state",
+       [](AgentConfig& c, const std::string& v) { c.state_dir = v; }},
+      {"--agent-secret", "DEFAULT.agent_secret",
+       "secret shared with the controller (or NEUTRINO_AGENT_SECRET)",
+       [](AgentConfig& c, const std::string& v) { c.agent_secret = v; }},
+      {"--integration-bridge", "ovs.integration_bridge", "br-int",
+       [](AgentConfig& c, const std::string& v) { c.integration_bridge = v; }},
+      {"--tunnel-bridge", "ovs.tunnel_bridge", "br-tun",
+       [](AgentConfig& c, const std::string& v) { c.tunnel_bridge = v; }},
+      {"--log-level", "DEFAULT.log_level", "debug, info, warning or error",
+       [](AgentConfig& c, const std::string& v) { c.log_level = v; }},
+  };
+  return list;
+}
+
+const Option* find(const std::string& flag) {
+  for (const auto& o : options()) {
+    if (flag == o.flag) {
+      return &o;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string agent_usage() {
+  std::ostringstream out;
+  out << "usage: neutrino-agent --controller HOST:PORT --host NAME --tunnel-ip IP [options]\n";
+  for (const auto& o : options()) {
+    out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
+  }
+  out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs])\n";
+  return out.str();
+}
+
+AgentConfig parse_agent_config(const std::vector<std::string>& args, const AgentEnvLookup& env) {
+  AgentConfig config;
+  std::vector<std::pair<std::string, std::string>> flags;
+  std::optional<std::string> config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      config.show_help = true;
+      return config;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      throw AgentConfigError("unexpected argument '" + arg + "'");
+    }
+    std::string name = arg;
+    std::string value;
+    if (const size_t eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw AgentConfigError(name + " needs a value");
+    }
+    if (name == "--config") {
+      config_file = value;
+    } else if (find(name) == nullptr) {
+      throw AgentConfigError("unknown option " + name);
+    } else {
+      flags.emplace_back(name, value);
+    }
+  }
+  if (config_file) {
+    const auto ini = IniConfig::load_file(*config_file);
+    for (const auto& o : options()) {
+      if (const auto v = ini.get(o.ini_key)) {
+        o.apply(config, *v);
+      }
+    }
+  }
+  if (const auto secret = env("NEUTRINO_AGENT_SECRET"); secret && !secret->empty()) {
+    config.agent_secret = *secret;
+  }
+  for (const auto& [name, value] : flags) {
+    find(name)->apply(config, value);
+  }
+  if (config.host.empty()) {
+    throw AgentConfigError("--host is required");
+  }
+  if (config.tunnel_ip.empty()) {
+    throw AgentConfigError("--tunnel-ip is required");
+  }
+  if (config.agent_secret.empty()) {
+    throw AgentConfigError("an agent secret is required (--agent-secret or NEUTRINO_AGENT_SECRET)");
+  }
+  return config;
+}
+
+}  // namespace neutrino::agent

@@ -1,0 +1,43 @@
+#pragma once
+// The agent's settings, from flags or an INI file given with --config (flags win), with the
+// names Neutron's Open vSwitch agent uses in the file ([ovs] integration_bridge,
+// bridge_mappings, local_ip, datapath_type; [DEFAULT] host).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace neutrino::agent {
+
+class AgentConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct AgentConfig {
+  std::string controller_host = "127.0.0.1";
+  uint16_t controller_port = 9697;
+  std::string host;       // this hypervisor's name, as ports' binding:host_id name it
+  std::string tunnel_ip;  // where other hosts reach this one's VXLAN endpoint
+  std::string ovsdb = "unix:/var/run/openvswitch/db.sock";
+  std::string ovs_rundir = "/var/run/openvswitch";  // where <bridge>.mgmt sockets live
+  std::string datapath_type = "system";
+  std::map<std::string, std::string> bridge_mappings;  // physnet -> bridge
+  std::string state_dir = "/var/lib/neutrino-agent";
+  std::string agent_secret;
+  std::string integration_bridge = "br-int";
+  std::string tunnel_bridge = "br-tun";
+  std::string log_level = "info";
+  bool show_help = false;
+};
+
+using AgentEnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Throws AgentConfigError with a message naming the bad flag or value.
+AgentConfig parse_agent_config(const std::vector<std::string>& args, const AgentEnvLookup& env);
+std::string agent_usage();
+
+}  // namespace neutrino::agent

@@ -1,0 +1,70 @@
+#pragma once
+// Turns the desired state into Open vSwitch configuration, by reconciliation rather than
+// replay: each pass computes the bridges, ports and flows that should exist, reads what does
+// exist, and changes only the difference (flows in one atomic bundle per bridge). A pass runs
+// after every state push, plugged or unplugged interface, lost connection, and every few
+// seconds as a safety net. Nothing is removed before the first snapshot arrives, so a
+// restarted agent leaves established traffic alone.
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "agent/app/agent_config.hpp"
+#include "agent/app/local_vlan_map.hpp"
+#include "agent/app/ovs_session.hpp"
+#include "common/channel/host_state.hpp"
+#include "dataplane/openflow/openflow_connection.hpp"
+
+namespace neutrino::agent {
+
+// What the agent reports after a pass: the revision applied, and which of the host's ports
+// are wired (plugged and their flows installed) and which are not.
+using AckFn = std::function<void(int64_t revision, std::vector<std::string> up,
+                                 std::vector<std::string> down)>;
+
+class Reconciler {
+ public:
+  Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack);
+  ~Reconciler();
+
+  void start();
+  void stop();
+  // New desired state from the controller (any thread).
+  void set_state(const channel::HostState& state, int64_t revision);
+  // Something changed on the switch side (any thread).
+  void poke();
+
+  static constexpr uint64_t kCookie = 0x6e65757472696e6fULL;  // "neutrino"
+
+ private:
+  void run();
+  void reconcile();
+  void ensure_bridges();
+  std::map<std::string, int64_t> ensure_tunnels(const channel::HostState& state);
+  void sync_flows(const std::string& bridge, const std::vector<std::string>& desired);
+  dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
+  static int64_t ofport_of(const std::vector<ovs::PortInfo>& ports, const std::string& name);
+
+  const AgentConfig& config_;
+  boost::asio::io_context& io_;
+  AckFn ack_;
+  LocalVlanMap lvids_;
+  std::unique_ptr<OvsSession> session_;
+  std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool dirty_ = true;
+  bool stopping_ = false;
+  channel::HostState state_;
+  int64_t revision_ = 0;  // 0 until the first snapshot
+  int64_t acked_revision_ = -1;
+  std::set<std::string> acked_up_;
+  std::thread thread_;
+};
+
+}  // namespace neutrino::agent

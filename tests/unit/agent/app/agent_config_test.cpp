@@ -1,0 +1,69 @@
+#include "agent/app/agent_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/random.hpp"
+
+namespace neutrino::agent {
+namespace {
+
+std::optional<std::string> no_env(const std::string&) {
+  return std::nullopt;
+}
+
+TEST(AgentConfigTest, FlagsAsTheIssueSpellsThem) {
+  const auto c = parse_agent_config(
+      {"--controller", "127.0.0.1:9697", "--host", "compute1", "--tunnel-ip", "192.168.250.1",
+       "--ovsdb", "unix:/tmp/x/db.sock", "--ovs-rundir", "/tmp/x", "--datapath-type", "netdev",
+       "--bridge-mappings", "physnet1:br-phys1,physnet2:br-phys2", "--state-dir", "/tmp/s",
+       "--agent-secret", "s"},
+      no_env);
+  EXPECT_EQ(c.controller_port, 9697);
+  EXPECT_EQ(c.host, "compute1");
+  EXPECT_EQ(c.datapath_type, "netdev");
+  EXPECT_EQ(c.bridge_mappings.at("physnet2"), "br-phys2");
+  EXPECT_EQ(c.ovs_rundir, "/tmp/x");
+}
+
+TEST(AgentConfigTest, FileUsesNeutronNamesAndFlagsWin) {
+  const auto path = std::filesystem::temp_directory_path() / ("agent-" + random::uuid4() + ".ini");
+  std::ofstream(path) << "[DEFAULT]\nhost = from-file\ncontroller = 10.0.0.1:9697\n"
+                         "[ovs]\nlocal_ip = 192.0.2.7\nbridge_mappings = physnet1:br-eth1\n"
+                         "datapath_type = netdev\n";
+  const auto c = parse_agent_config({"--config", path.string(), "--host", "from-flag"},
+                                    [](const std::string& name) -> std::optional<std::string> {
+                                      if (name == "NEUTRINO_AGENT_SECRET")
+                                        return "env-secret";
+                                      return std::nullopt;
+                                    });
+  std::filesystem::remove(path);
+  EXPECT_EQ(c.host, "from-flag");
+  EXPECT_EQ(c.controller_host, "10.0.0.1");
+  EXPECT_EQ(c.tunnel_ip, "192.0.2.7");
+  EXPECT_EQ(c.bridge_mappings.at("physnet1"), "br-eth1");
+  EXPECT_EQ(c.agent_secret, "env-secret");
+}
+
+TEST(AgentConfigTest, RefusesBadInput) {
+  const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
+                                         "--agent-secret", "s"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_agent_config(args, no_env);
+  };
+  EXPECT_THROW(with({"--tunnel-ip", "not-an-ip"}), AgentConfigError);
+  EXPECT_THROW(with({"--datapath-type", "dpdk"}), AgentConfigError);
+  EXPECT_THROW(with({"--bridge-mappings", "physnet1"}), AgentConfigError);
+  EXPECT_THROW(with({"--controller", "nohost"}), AgentConfigError);
+  EXPECT_THROW(with({"--frobnicate", "1"}), AgentConfigError);
+  EXPECT_THROW(parse_agent_config({"--host", "h", "--tunnel-ip", "192.0.2.1"}, no_env),
+               AgentConfigError);  // no secret
+  EXPECT_TRUE(parse_agent_config({"--help"}, no_env).show_help);
+}
+
+}  // namespace
+}  // namespace neutrino::agent
