@@ -123,7 +123,7 @@ void Reconciler::poke() {
 
 void Reconciler::run() {
   auto last_pass = std::chrono::steady_clock::now() - kSafetyInterval;
-  auto backoff = 100ms;
+  auto backoff = 50ms;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -135,7 +135,7 @@ void Reconciler::run() {
     // A restarted ovs-vswitchd drops our OpenFlow sessions and, with the userspace datapath,
     // every flow: reinstall at once rather than at the next safety pass.
     for (const auto& [bridge, connection] : openflow_) {
-      if (!connection->connected()) {
+      if (!connection || !connection->connected()) {
         poke();
       }
     }
@@ -157,13 +157,13 @@ void Reconciler::run() {
       }
       reconcile();
       last_pass = std::chrono::steady_clock::now();
-      backoff = 100ms;
+      backoff = 50ms;
     } catch (const std::exception& e) {
       log::warning("reconcile pass failed: ", e.what(), "; retrying");
       std::unique_lock lock(mutex_);
       dirty_ = true;
       wake_.wait_for(lock, backoff, [this] { return stopping_; });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
   }
 }
@@ -320,6 +320,8 @@ openflow::OpenFlowConnection& Reconciler::openflow(const std::string& bridge) {
   auto& slot = openflow_[bridge];
   if (!slot || !slot->connected()) {
     slot.reset();
+    // Throws while ovs-vswitchd is still starting; the slot stays empty and the next pass
+    // tries again.
     slot = std::make_unique<openflow::OpenFlowConnection>(
         openflow::OpenFlowConnection::management_socket(config_.ovs_rundir, bridge));
   }
