@@ -122,9 +122,11 @@ TEST_F(AgentChannelTest, AgentsReportBindPortsAndReceiveDeltas) {
   ASSERT_TRUE(b.wait_for([](const auto& s) { return s.empty(); }));
   const Json list = agents();
   ASSERT_EQ(list.size(), 2u);
-  EXPECT_EQ(list[0]["host"], "host-a");
-  EXPECT_EQ(list[0]["alive"], true);
-  EXPECT_EQ(list[0]["configurations"]["tunneling_ip"], "192.0.2.1");
+  // Lists are in id order, as Neutron's are; find host-a by name.
+  const Json& host_a = list[0]["host"] == "host-a" ? list[0] : list[1];
+  EXPECT_EQ(host_a["host"], "host-a");
+  EXPECT_EQ(host_a["alive"], true);
+  EXPECT_EQ(host_a["configurations"]["tunneling_ip"], "192.0.2.1");
 
   const std::string net =
       api("POST", "/v2.0/networks", {{"network", {{"name", "n"}}}})["network"]["id"];
