@@ -1,0 +1,38 @@
+#pragma once
+// What the server made of one datagram: the reply to send, if any, and enough to log it.
+#include <optional>
+#include <string_view>
+
+#include "dhcp/dhcp_reply.hpp"
+#include "dhcp/ipv4_address.hpp"
+#include "dhcp/mac_address.hpp"
+#include "dhcp/parse_error.hpp"
+
+namespace neutrino::dhcp {
+
+enum class DhcpAction {
+  kOffered,
+  kAcked,
+  kNaked,
+  kInformed,
+  kReleased,
+  kDeclined,
+  kIgnoredUnknown,
+  kIgnoredOther,
+  kMalformed,
+};
+
+std::string_view to_string(DhcpAction action);
+
+struct DhcpOutcome {
+  DhcpAction action = DhcpAction::kIgnoredOther;
+  // The client's chaddr; zero when the datagram did not parse.
+  MacAddress mac;
+  // Offered/acked: the fixed IP. Naked: the address the client asked for. Released: ciaddr.
+  // Declined: the address the client found in use (option 50).
+  Ipv4Address ip;
+  ParseError error = ParseError::kNone;
+  std::optional<DhcpReply> reply;
+};
+
+}  // namespace neutrino::dhcp
