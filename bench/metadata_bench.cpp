@@ -1,0 +1,216 @@
+// Metadata service throughput and latency through the real controller: signed GETs of
+// /latest/meta-data/instance-id (the smallest document) and /openstack/latest/meta_data.json
+// (the largest common one, with its 512-byte random seed), as the agent's proxy sends them,
+// from one keep-alive client and then from C concurrent ones. Every answer is checked.
+//
+//   build/bin/metadata_bench [--requests 5000] [--clients 8] [--controller
+//   build/bin/neutrino-controller]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "bench/controller_process.hpp"
+#include "common/channel/hmac_signer.hpp"
+#include "common/http_client.hpp"
+#include "common/json.hpp"
+
+namespace {
+
+using neutrino::HttpClient;
+using neutrino::Json;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kSecret = "bench-metadata-secret";
+
+struct Phase {
+  double requests_per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  auto at = [&](double q) {
+    return latencies_ms[std::min(
+        latencies_ms.size() - 1,
+        static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
+  };
+  return Phase{static_cast<double>(latencies_ms.size()) / wall_seconds, at(0.50), at(0.99)};
+}
+
+std::string token(HttpClient& client) {
+  const Json body = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password",
+           {{"user",
+             {{"name", "admin"},
+              {"domain", {{"id", "default"}}},
+              {"password", neutrino::bench::ControllerProcess::kAdminPassword}}}}}}},
+        {"scope", {{"project", {{"name", "admin"}, {"domain", {{"id", "default"}}}}}}}}}};
+  auto r = client.request("POST", "/v3/auth/tokens", body.dump());
+  if (r.status != 201) {
+    throw std::runtime_error("token request failed: " + r.body);
+  }
+  return r.headers.at("x-subject-token");
+}
+
+Json post(HttpClient& client, const std::string& tok, const std::string& path, const Json& body) {
+  auto r = client.request("POST", path, body.dump(), {{"X-Auth-Token", tok}});
+  if (r.status != 201) {
+    throw std::runtime_error("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
+  }
+  return Json::parse(r.body);
+}
+
+uint16_t metadata_port(const std::filesystem::path& data_dir) {
+  std::ifstream in(data_dir / "metadata.url");
+  std::string url;
+  if (!(in >> url)) {
+    throw std::runtime_error("the controller published no metadata.url");
+  }
+  return static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+}
+
+// What the proxy adds to a guest's request.
+struct Guest {
+  std::string instance_id;
+  std::string project_id;
+  std::string address;
+  std::string ec2_id;
+
+  std::vector<std::pair<std::string, std::string>> headers() const {
+    return {{"X-Instance-ID", instance_id},
+            {"X-Tenant-ID", project_id},
+            {"X-Forwarded-For", address},
+            {"X-Instance-ID-Signature", neutrino::channel::HmacSigner(kSecret).sign(instance_id)}};
+  }
+};
+
+Guest register_guest(HttpClient& api, const std::string& tok) {
+  const std::string project = "bench-project";
+  const std::string network =
+      post(api, tok, "/v2.0/networks",
+           {{"network", {{"name", "bench"}, {"project_id", project}}}})["network"]["id"];
+  post(api, tok, "/v2.0/subnets",
+       {{"subnet",
+         {{"network_id", network},
+          {"ip_version", 4},
+          {"cidr", "10.0.0.0/24"},
+          {"dns_nameservers", {"10.0.0.2"}},
+          {"project_id", project}}}});
+  const Json instance = post(api, tok, "/v2.1/neutrino/instances",
+                             {{"instance",
+                               {{"name", "bench-vm"},
+                                {"project_id", project},
+                                {"key_name", "bench"},
+                                {"public_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 bench"},
+                                {"user_data", "I2Nsb3VkLWNvbmZpZwo="}}}})["instance"];
+  const Json port = post(api, tok, "/v2.0/ports",
+                         {{"port",
+                           {{"network_id", network},
+                            {"device_id", instance["id"]},
+                            {"project_id", project}}}})["port"];
+  return {instance["id"], project, port["fixed_ips"][0]["ip_address"], instance["ec2_id"]};
+}
+
+void check(const HttpClient::Result& r, const std::string& path, const Guest& guest) {
+  const bool ok = r.status == 200 && (path.find("instance-id") == std::string::npos
+                                          ? r.body.find(guest.instance_id) != std::string::npos
+                                          : r.body == guest.ec2_id);
+  if (!ok) {
+    throw std::runtime_error("GET " + path + " -> " + std::to_string(r.status) + " " + r.body);
+  }
+}
+
+std::pair<Phase, Phase> measure(uint16_t port, const Guest& guest, const std::string& path,
+                                int requests, int clients) {
+  const auto headers = guest.headers();
+  auto get_many = [&](HttpClient& client, int count, std::vector<double>& latencies) {
+    for (int i = 0; i < count; ++i) {
+      const auto start = Clock::now();
+      check(client.request("GET", path, "", headers), path, guest);
+      latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  };
+  Phase sequential;
+  {
+    HttpClient client("127.0.0.1", port);
+    std::vector<double> warmup;
+    get_many(client, std::min(requests / 10, 200), warmup);
+    std::vector<double> latencies;
+    const auto start = Clock::now();
+    get_many(client, requests, latencies);
+    sequential = summarize(latencies, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient client("127.0.0.1", port);
+      get_many(client, requests / clients, per_client[static_cast<size_t>(c)]);
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const auto& l : per_client) {
+    all.insert(all.end(), l.begin(), l.end());
+  }
+  return {sequential, summarize(all, wall)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int requests = 5000;
+  int clients = 8;
+  std::string binary =
+      (std::filesystem::path(argv[0]).parent_path() / "neutrino-controller").string();
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--requests") {
+      requests = std::stoi(argv[i + 1]);
+    } else if (flag == "--clients") {
+      clients = std::stoi(argv[i + 1]);
+    } else if (flag == "--controller") {
+      binary = argv[i + 1];
+    }
+  }
+  try {
+    neutrino::bench::ControllerProcess controller(
+        binary,
+        {"--db-sync", "normal", "--metadata-listen", "127.0.0.1:0", "--metadata-secret", kSecret});
+    HttpClient api("127.0.0.1", controller.port());
+    const Guest guest = register_guest(api, token(api));
+    const uint16_t port = metadata_port(controller.data_dir());
+    std::printf("signed metadata GETs, %d requests per phase, %d clients\n", requests, clients);
+    std::printf("%-36s %-12s %10s %9s %9s\n", "path", "phase", "req/s", "p50 ms", "p99 ms");
+    for (const std::string path :
+         {"/latest/meta-data/instance-id", "/openstack/latest/meta_data.json"}) {
+      const auto [sequential, concurrent] = measure(port, guest, path, requests, clients);
+      for (const auto& [name, phase] :
+           {std::pair{"sequential", sequential}, std::pair{"concurrent", concurrent}}) {
+        std::printf("%-36s %-12s %10.0f %9.2f %9.2f\n", path.c_str(), name,
+                    phase.requests_per_second, phase.p50_ms, phase.p99_ms);
+      }
+      std::printf("%-36s concurrent/sequential throughput %.2fx\n", "",
+                  concurrent.requests_per_second / sequential.requests_per_second);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "metadata_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
