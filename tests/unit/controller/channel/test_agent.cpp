@@ -1,0 +1,50 @@
+#include "tests/unit/controller/channel/test_agent.hpp"
+
+namespace neutrino::testing {
+
+agent::ChannelClientOptions TestAgent::options(uint16_t port, const std::string& host,
+                                               const std::string& secret,
+                                               const std::string& tunnel_ip) {
+  agent::ChannelClientOptions options;
+  options.controller_port = port;
+  options.secret = secret;
+  options.identity = {{"host", host}, {"tunnel_ip", tunnel_ip}, {"datapath_type", "netdev"}};
+  return options;
+}
+
+TestAgent::TestAgent(agent::ChannelClientOptions options) {
+  client_ = std::make_unique<agent::ChannelClient>(
+      io_, std::move(options),
+      agent::ChannelCallbacks{[this](const channel::HostState& state, int64_t revision) {
+                                std::lock_guard lock(mutex_);
+                                state_ = state;
+                                revision_ = revision;
+                                changed_.notify_all();
+                              },
+                              nullptr, nullptr});
+  client_->start();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+TestAgent::~TestAgent() {
+  client_->stop();
+  io_.stop();
+  thread_.join();
+}
+
+bool TestAgent::wait_for(const std::function<bool(const channel::HostState&)>& ready,
+                         std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return revision_ > 0 && ready(state_); });
+}
+
+bool TestAgent::connected_within(std::chrono::milliseconds timeout) {
+  return wait_for([](const channel::HostState&) { return true; }, timeout);
+}
+
+void TestAgent::ack(std::vector<std::string> up) {
+  std::lock_guard lock(mutex_);
+  client_->acknowledge(revision_, std::move(up), {});
+}
+
+}  // namespace neutrino::testing

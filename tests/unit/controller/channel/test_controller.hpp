@@ -1,0 +1,42 @@
+#pragma once
+// Test helper: a real controller (HTTP API + agent channel) on free loopback ports with a
+// fresh store, and an admin token to drive its API.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/http_client.hpp"
+#include "common/json.hpp"
+#include "controller/app/controller_app.hpp"
+
+namespace neutrino::testing {
+
+class TestController {
+ public:
+  static constexpr const char* kSecret = "agent-secret";
+
+  // `customise` adjusts the configuration (TLS files, ...) before the controller starts.
+  // Throws what ControllerApp::start() throws.
+  explicit TestController(
+      const std::function<void(controller::ControllerConfig&)>& customise = nullptr);
+  ~TestController();
+  TestController(const TestController&) = delete;
+  TestController& operator=(const TestController&) = delete;
+
+  uint16_t agent_port() const { return agent_port_; }
+  Json api(const std::string& method, const std::string& path, const Json& body = nullptr);
+  Json agents() { return api("GET", "/v2.0/agents")["agents"]; }
+
+ private:
+  void start(const std::function<void(controller::ControllerConfig&)>& customise);
+
+  std::filesystem::path dir_;
+  std::unique_ptr<controller::ControllerApp> app_;
+  std::unique_ptr<HttpClient> http_;
+  std::string token_;
+  uint16_t agent_port_ = 0;
+};
+
+}  // namespace neutrino::testing
