@@ -9,6 +9,8 @@ repaired within a second; controller restart keeps forwarding; deleted ports and
 tunnels are cleaned up within a second.
 """
 
+import json
+import os
 import subprocess
 import time
 import unittest
@@ -17,6 +19,7 @@ import harness
 import multihost
 
 SECRET = "multihost-agent-secret"
+METADATA_SECRET = "multihost-metadata-secret"
 
 
 class AgentMultiHostTest(unittest.TestCase):
@@ -24,8 +27,11 @@ class AgentMultiHostTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.agent_port = multihost.free_port()
+        cls.metadata_port = multihost.free_port()
         cls.ctl = harness.ControllerProcess(extra_args=[
             "--agent-listen", "127.0.0.1:%d" % cls.agent_port, "--agent-secret", SECRET,
+            "--metadata-listen", "127.0.0.1:%d" % cls.metadata_port,
+            "--metadata-secret", METADATA_SECRET,
             "--agent-heartbeat", "2", "--network-vlan-ranges", "physnet1:100:199",
             "--flat-networks", "physnet1"])
         cls.ctl.start()
@@ -33,8 +39,10 @@ class AgentMultiHostTest(unittest.TestCase):
         try:
             cls.mh.start()
             cls.relay = cls.mh.forward(cls.agent_port)
-            cls.agents = [h.start_agent(cls.relay.hostport, extra=("--agent-secret", SECRET))
-                          for h in cls.mh.hosts]
+            cls.metadata_relay = cls.mh.forward(cls.metadata_port)
+            cls.agents = [h.start_agent(cls.relay.hostport, extra=(
+                "--agent-secret", SECRET, "--metadata-service", cls.metadata_relay.hostport,
+                "--metadata-secret", METADATA_SECRET)) for h in cls.mh.hosts]
             for h in cls.mh.hosts:
                 h.attach_physnet()
             cls.token = cls.ctl.token()
@@ -258,6 +266,155 @@ class AgentMultiHostTest(unittest.TestCase):
         time.sleep(1)
         for agent, offset in zip(self.agents, offsets):
             self.assertNotIn("flow changes applied", agent.log_text()[offset:])
+
+    def dhcp_guest(self, host, name, net):
+        """A port bound to `host` and a guest plugged for it with no address configured."""
+        port = self.api("POST", "/v2.0/ports", {"port": {
+            "network_id": net["id"], "binding:host_id": host.name}}).json()["port"]
+        host.add_guest(name, port["id"], port["mac_address"], None, create_bridge=False)
+
+        def cleanup():
+            if name in host.guests:
+                host.remove_guest(name)
+            self.api("DELETE", "/v2.0/ports/" + port["id"])
+        self.addCleanup(cleanup)
+        return port
+
+    def dhcp_port(self, net, host):
+        ports = self.api("GET", "/v2.0/ports?device_owner=network:dhcp&network_id=" +
+                         net["id"]).json()["ports"]
+        return next((p for p in ports if p["binding:host_id"] == host.name), None)
+
+    def test_dhcp_udhcpc_and_dhclient_get_their_address_and_options(self):
+        h1, h2 = self.mh.hosts
+        net = self.network("10.39.0.0/24")
+        subnet = self.api("GET", "/v2.0/subnets?network_id=" + net["id"]).json()["subnets"][0]
+        self.api("PUT", "/v2.0/subnets/" + subnet["id"],
+                 {"subnet": {"dns_nameservers": ["10.39.0.53"]}})
+        busy = self.dhcp_guest(h1, "dh1", net)
+        isc = self.dhcp_guest(h2, "dh2", net)
+        # One DHCP port per host of the network, created through the controller, ACTIVE.
+        self.wait_for(lambda: self.dhcp_port(net, h1) and self.dhcp_port(net, h2),
+                      "a DHCP port on each host")
+        self.wait_for(lambda: self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
+        server = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
+        self.assertIn("qdhcp-" + net["id"], h1.run("ip netns list").stdout)
+
+        script = "/tmp/%s-udhcpc.sh" % self.mh.prefix
+        with open(script, "w") as f:
+            f.write('#!/bin/sh\necho "event=$1 ip=$ip subnet=$subnet router=$router dns=$dns '
+                    'mtu=$mtu routes=$staticroutes hostname=$hostname serverid=$serverid"\n')
+        os.chmod(script, 0o755)
+        self.addCleanup(os.remove, script)
+        out = h1.guest_run("dh1", "busybox udhcpc -i eth0 -n -q -f -t 5 -T 1 -s " + script,
+                           check=False).stdout
+        bound = [line for line in out.splitlines() if line.startswith("event=bound")]
+        self.assertTrue(bound, out)
+        ip = busy["fixed_ips"][0]["ip_address"]
+        self.assertIn("ip=%s " % ip, bound[0])
+        self.assertIn("subnet=255.255.255.0 ", bound[0])
+        self.assertIn("router=10.39.0.1 ", bound[0])
+        self.assertIn("dns=10.39.0.53 ", bound[0])
+        self.assertIn("mtu=1450 ", bound[0])
+        self.assertIn("169.254.169.254/32 %s" % server, bound[0])
+        self.assertIn("hostname=host-%s " % ip.replace(".", "-"), bound[0])
+
+        # ISC dhclient configures the interface itself with its stock dhclient-script:
+        # address, default route, MTU, the route to the metadata address via the DHCP port and
+        # resolv.conf. It runs in a private mount namespace so the resolv.conf it writes is a
+        # scratch file, never the machine's.
+        lease = "/tmp/%s-dhclient.leases" % self.mh.prefix
+        resolv = "/tmp/%s-resolv.conf" % self.mh.prefix
+        open(resolv, "w").close()
+        self.addCleanup(lambda: [os.remove(f) for f in (lease, resolv) if os.path.exists(f)])
+        r = h2.guest_run("dh2", ["unshare", "--mount", "sh", "-c",
+                                 "mount --bind %s /etc/resolv.conf && "
+                                 "dhclient -1 -v -lf %s -pf /dev/null eth0" % (resolv, lease)],
+                         check=False, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        isc_ip = isc["fixed_ips"][0]["ip_address"]
+        self.assertIn(isc_ip + "/24", h2.guest_run("dh2", "ip -4 -o addr show dev eth0").stdout)
+        routes = h2.guest_run("dh2", "ip route").stdout
+        self.assertIn("default via 10.39.0.1", routes)
+        self.assertRegex(routes, r"169\.254\.169\.254 via 10\.39\.0\.\d+")
+        self.assertIn("mtu 1450", h2.guest_run("dh2", "ip link show eth0").stdout)
+        with open(resolv) as f:
+            self.assertIn("nameserver 10.39.0.53", f.read())
+        # With their DHCP addresses, the guests on the two hosts reach each other.
+        h1.guest_run("dh1", "ip addr add %s/24 dev eth0" % ip)
+        self.assert_ping(h1, "dh1", isc_ip)
+
+    def metadata(self, host, guest, path):
+        r = host.guest_run(guest, ["curl", "-s", "-m", "5", "-w", "\n%{http_code}",
+                                   "http://169.254.169.254" + path], check=False)
+        body, _, code = r.stdout.rpartition("\n")
+        return int(code or 0), body
+
+    def test_metadata_guests_with_the_same_ip_get_their_own_instance(self):
+        h1, _ = self.mh.hosts
+        seen = {}
+        for name, cidr in (("mdred", "10.41.0.0/24"), ("mdblue", "10.41.0.0/24")):
+            net = self.network(cidr)
+            instance = self.api("POST", "/v2.1/neutrino/instances", {"instance": {
+                "name": name, "key_name": "k-" + name, "public_key": "ssh-ed25519 AAAA" + name,
+                "user_data": "I2Nsb3VkLWNvbmZpZw=="}}).json()["instance"]
+            self.addCleanup(self.api, "DELETE", "/v2.1/neutrino/instances/" + instance["id"])
+            port = self.api("POST", "/v2.0/ports", {"port": {
+                "network_id": net["id"], "binding:host_id": h1.name,
+                "device_id": instance["id"], "fixed_ips": [{"ip_address": "10.41.0.20"}]}})
+            port = port.json()["port"]
+            h1.add_guest(name, port["id"], port["mac_address"], "10.41.0.20/24",
+                         create_bridge=False)
+            self.addCleanup(lambda n=name, p=port["id"]: (h1.remove_guest(n),
+                                                          self.api("DELETE", "/v2.0/ports/" + p)))
+            self.wait_for(lambda: self.dhcp_port(net, h1) and
+                          self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
+            dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
+            h1.guest_run(name, "ip route add 169.254.169.254/32 via " + dhcp_ip)
+            seen[name] = instance
+        for name, instance in seen.items():
+            code, body = self.metadata(h1, name, "/latest/meta-data/instance-id")
+            self.assertEqual((code, body), (200, instance["ec2_id"]))
+            code, body = self.metadata(h1, name, "/openstack/latest/meta_data.json")
+            self.assertEqual(code, 200, body)
+            document = json.loads(body)
+            self.assertEqual(document["uuid"], instance["id"])
+            self.assertEqual(document["public_keys"], {"k-" + name: "ssh-ed25519 AAAA" + name})
+            self.assertEqual(self.metadata(h1, name, "/latest/meta-data/local-ipv4"),
+                             (200, "10.41.0.20"))
+            self.assertEqual(self.metadata(h1, name, "/latest/user-data"),
+                             (200, "#cloud-config"))
+            self.assertEqual(self.metadata(h1, name, "/latest/meta-data/nonsense")[0], 404)
+
+    def test_metadata_from_an_address_no_port_holds_is_refused(self):
+        h1, _ = self.mh.hosts
+        net = self.network("10.42.0.0/24")
+        # Port security off, so the guest can send from an address it does not own.
+        port = self.api("POST", "/v2.0/ports", {"port": {
+            "network_id": net["id"], "binding:host_id": h1.name,
+            "port_security_enabled": False}}).json()["port"]
+        h1.add_guest("mdx", port["id"], port["mac_address"], "10.42.0.250/24",
+                     create_bridge=False)
+        self.addCleanup(lambda: (h1.remove_guest("mdx"),
+                                 self.api("DELETE", "/v2.0/ports/" + port["id"])))
+        self.wait_for(lambda: self.dhcp_port(net, h1) and
+                      self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
+        dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
+        h1.guest_run("mdx", "ip route add 169.254.169.254/32 via " + dhcp_ip)
+        code, body = self.metadata(h1, "mdx", "/latest/meta-data/instance-id")
+        self.assertEqual(code, 404, body)
+
+    def test_dhcp_namespace_goes_with_the_last_port(self):
+        h1, _ = self.mh.hosts
+        net = self.network("10.40.0.0/24")
+        port = self.dhcp_guest(h1, "dn1", net)
+        self.wait_for(lambda: "qdhcp-" + net["id"] in h1.run("ip netns list").stdout,
+                      "qdhcp namespace")
+        h1.remove_guest("dn1")
+        self.assertEqual(self.api("DELETE", "/v2.0/ports/" + port["id"]).status, 204)
+        self.wait_for(lambda: "qdhcp-" + net["id"] not in h1.run("ip netns list").stdout,
+                      "qdhcp namespace removed", timeout=5)
+        self.wait_for(lambda: self.dhcp_port(net, h1) is None, "DHCP port deleted", timeout=5)
 
     def test_deleted_port_and_unneeded_tunnel_are_gone_within_a_second(self):
         h1, h2 = self.mh.hosts
