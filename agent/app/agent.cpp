@@ -14,11 +14,15 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
       config_, io_,
       [this](int64_t revision, std::vector<std::string> up, std::vector<std::string> down) {
         channel_->acknowledge(revision, std::move(up), std::move(down));
+      },
+      [this](std::vector<std::string> networks) {
+        channel_->request_dhcp_ports(std::move(networks));
       });
   ChannelClientOptions options;
   options.controller_host = config_.controller_host;
   options.controller_port = config_.controller_port;
   options.secret = config_.agent_secret;
+  options.tls = {config_.tls_cert_file, config_.tls_key_file, config_.controller_ca_file};
   Json mappings = Json::object();
   for (const auto& [physnet, bridge] : config_.bridge_mappings) {
     mappings[physnet] = bridge;
@@ -37,8 +41,10 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
             reconciler_->set_state(state, revision);
           },
           [this] {
+            reconciler_->controller_reconnected();
             log::info("connected to the controller at ", config_.controller_host, ":",
-                      config_.controller_port);
+                      config_.controller_port,
+                      config_.controller_ca_file.empty() ? "" : " over TLS");
           },
           [](const std::string& reason) { log::warning("lost the controller: ", reason); }});
 }

@@ -84,9 +84,27 @@ const std::vector<Option>& options() {
       {"--bridge-mappings", "ovs.bridge_mappings", "physnet1:br-phys1[,...]", set_mappings},
       {"--state-dir", "DEFAULT.state_path", "where the agent keeps its local state",
        [](AgentConfig& c, const std::string& v) { c.state_dir = v; }},
+      {"--metadata-service", "DEFAULT.nova_metadata_host",
+       "HOST:PORT of the controller's metadata service (enables the metadata proxy)",
+       [](AgentConfig& c, const std::string& v) {
+         AgentConfig parsed;
+         set_controller(parsed, v);
+         c.metadata_host = parsed.controller_host;
+         c.metadata_port = parsed.controller_port;
+       }},
+      {"--metadata-secret", "DEFAULT.metadata_proxy_shared_secret",
+       "secret the proxy signs instance ids with (or NEUTRINO_METADATA_SECRET)",
+       [](AgentConfig& c, const std::string& v) { c.metadata_secret = v; }},
       {"--agent-secret", "DEFAULT.agent_secret",
        "secret shared with the controller (or NEUTRINO_AGENT_SECRET)",
        [](AgentConfig& c, const std::string& v) { c.agent_secret = v; }},
+      {"--controller-ca", "DEFAULT.controller_ca",
+       "PEM CA bundle: connect with TLS and verify the controller's certificate",
+       [](AgentConfig& c, const std::string& v) { c.controller_ca_file = v; }},
+      {"--tls-cert", "DEFAULT.tls_cert", "PEM certificate to present (mutual TLS)",
+       [](AgentConfig& c, const std::string& v) { c.tls_cert_file = v; }},
+      {"--tls-key", "DEFAULT.tls_key", "PEM private key for --tls-cert",
+       [](AgentConfig& c, const std::string& v) { c.tls_key_file = v; }},
       {"--integration-bridge", "ovs.integration_bridge", "br-int",
        [](AgentConfig& c, const std::string& v) { c.integration_bridge = v; }},
       {"--tunnel-bridge", "ovs.tunnel_bridge", "br-tun",
@@ -160,6 +178,9 @@ AgentConfig parse_agent_config(const std::vector<std::string>& args, const Agent
   if (const auto secret = env("NEUTRINO_AGENT_SECRET"); secret && !secret->empty()) {
     config.agent_secret = *secret;
   }
+  if (const auto secret = env("NEUTRINO_METADATA_SECRET"); secret && !secret->empty()) {
+    config.metadata_secret = *secret;
+  }
   for (const auto& [name, value] : flags) {
     find(name)->apply(config, value);
   }
@@ -171,6 +192,12 @@ AgentConfig parse_agent_config(const std::vector<std::string>& args, const Agent
   }
   if (config.agent_secret.empty()) {
     throw AgentConfigError("an agent secret is required (--agent-secret or NEUTRINO_AGENT_SECRET)");
+  }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    throw AgentConfigError("--tls-cert and --tls-key go together");
+  }
+  if (!config.tls_cert_file.empty() && config.controller_ca_file.empty()) {
+    throw AgentConfigError("--tls-cert needs --controller-ca: a client certificate needs TLS");
   }
   return config;
 }

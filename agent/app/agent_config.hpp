@@ -28,6 +28,16 @@ struct AgentConfig {
   std::map<std::string, std::string> bridge_mappings;  // physnet -> bridge
   std::string state_dir = "/var/lib/neutrino-agent";
   std::string agent_secret;
+  // The controller's metadata service, where the 169.254.169.254 proxies forward; empty host:
+  // no metadata proxy.
+  std::string metadata_host;
+  uint16_t metadata_port = 8775;
+  std::string metadata_secret;
+  // Set: connect with TLS and accept only a controller certificate issued by this CA for
+  // controller_host. tls_cert_file + tls_key_file: also present them (mutual TLS).
+  std::string controller_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::string integration_bridge = "br-int";
   std::string tunnel_bridge = "br-tun";
   std::string log_level = "info";

@@ -76,10 +76,19 @@ std::string phy_patch(const std::string& bridge) {
 
 }  // namespace
 
-Reconciler::Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack)
+Reconciler::Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack,
+                       std::function<void(std::vector<std::string>)> request_dhcp_ports)
     : config_(config),
       io_(io),
       ack_(std::move(ack)),
+      request_dhcp_ports_(std::move(request_dhcp_ports)),
+      dhcp_namespaces_(config.integration_bridge),
+      dhcp_service_(io),
+      metadata_proxy_(config.metadata_host.empty()
+                          ? nullptr
+                          : std::make_unique<MetadataProxy>(
+                                io, MetadataTarget{config.metadata_host, config.metadata_port,
+                                                   config.metadata_secret})),
       lvids_(config.state_dir + "/local-vlans.json") {}
 
 Reconciler::~Reconciler() {
@@ -98,6 +107,10 @@ void Reconciler::stop() {
   wake_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
+    dhcp_service_.update({}, {});  // closes the sockets on the io thread
+    if (metadata_proxy_) {
+      metadata_proxy_->stop();
+    }
   }
   openflow_.clear();
   session_.reset();
@@ -111,6 +124,14 @@ void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
     dirty_ = true;
   }
   wake_.notify_all();
+}
+
+void Reconciler::controller_reconnected() {
+  {
+    std::lock_guard lock(mutex_);
+    requested_dhcp_.reset();
+  }
+  poke();
 }
 
 void Reconciler::poke() {
@@ -249,6 +270,7 @@ void Reconciler::reconcile() {
   if (revision == 0) {
     return;  // no snapshot yet: keep whatever is installed
   }
+  sync_dhcp(state);
   auto& bridges = session_->bridges();
   dataplane::pipeline::PipelineInput inputs;
   inputs.state = &state;
@@ -313,6 +335,41 @@ void Reconciler::reconcile() {
     ack_(revision, up, down);
     acked_revision_ = revision;
     acked_up_ = std::move(up_set);
+  }
+}
+
+void Reconciler::sync_dhcp(const channel::HostState& state) {
+  // Networks that need a DHCP server here: a DHCP-enabled subnet and a guest port on this host.
+  std::set<std::string> with_dhcp;
+  for (const auto& [key, subnet] : state) {
+    if (key.rfind("subnet:", 0) == 0 && subnet.value("enable_dhcp", false)) {
+      with_dhcp.insert(subnet.value("network_id", ""));
+    }
+  }
+  std::set<std::string> networks;
+  for (const auto& [key, port] : state) {
+    if (key.rfind("port:", 0) == 0 && port.value("device_owner", "").rfind("network:", 0) != 0 &&
+        with_dhcp.contains(port.value("network_id", ""))) {
+      networks.insert(port.value("network_id", ""));
+    }
+  }
+  const std::vector<std::string> wanted(networks.begin(), networks.end());
+  bool send = false;
+  {
+    std::lock_guard lock(mutex_);
+    send = !requested_dhcp_ || *requested_dhcp_ != wanted;
+    if (send) {
+      requested_dhcp_ = wanted;
+    }
+  }
+  if (send) {
+    request_dhcp_ports_(wanted);
+  }
+  const auto& endpoints =
+      dhcp_namespaces_.sync(DhcpNamespaces::wanted(state), state, session_->bridges());
+  dhcp_service_.update(endpoints, state);
+  if (metadata_proxy_) {
+    metadata_proxy_->update(endpoints, state);
   }
 }
 

@@ -9,12 +9,16 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 
 #include "agent/app/agent_config.hpp"
+#include "agent/app/dhcp_namespaces.hpp"
+#include "agent/app/dhcp_service.hpp"
 #include "agent/app/local_vlan_map.hpp"
+#include "agent/app/metadata_proxy.hpp"
 #include "agent/app/ovs_session.hpp"
 #include "common/channel/host_state.hpp"
 #include "dataplane/openflow/openflow_connection.hpp"
@@ -28,7 +32,10 @@ using AckFn = std::function<void(int64_t revision, std::vector<std::string> up,
 
 class Reconciler {
  public:
-  Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack);
+  // `request_dhcp_ports` asks the controller for one DHCP port per listed network on this
+  // host (and none elsewhere); called when that set changes.
+  Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack,
+             std::function<void(std::vector<std::string>)> request_dhcp_ports);
   ~Reconciler();
 
   void start();
@@ -37,6 +44,8 @@ class Reconciler {
   void set_state(const channel::HostState& state, int64_t revision);
   // Something changed on the switch side (any thread).
   void poke();
+  // The controller connection was re-established: repeat requests it may not have seen.
+  void controller_reconnected();
 
   static constexpr uint64_t kCookie = 0x6e65757472696e6fULL;  // "neutrino"
 
@@ -44,6 +53,7 @@ class Reconciler {
   void run();
   void reconcile();
   void ensure_bridges();
+  void sync_dhcp(const channel::HostState& state);
   std::map<std::string, int64_t> ensure_tunnels(const channel::HostState& state);
   void sync_flows(const std::string& bridge, const std::vector<std::string>& desired);
   dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
@@ -52,6 +62,11 @@ class Reconciler {
   const AgentConfig& config_;
   boost::asio::io_context& io_;
   AckFn ack_;
+  std::function<void(std::vector<std::string>)> request_dhcp_ports_;
+  std::optional<std::vector<std::string>> requested_dhcp_;  // last request sent
+  DhcpNamespaces dhcp_namespaces_;
+  DhcpService dhcp_service_;
+  std::unique_ptr<MetadataProxy> metadata_proxy_;  // null without a metadata service
   LocalVlanMap lvids_;
   std::unique_ptr<OvsSession> session_;
   std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;

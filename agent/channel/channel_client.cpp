@@ -1,8 +1,14 @@
 #include "agent/channel/channel_client.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <atomic>
 #include <deque>
+#include <optional>
+#include <stdexcept>
 
+#include "common/channel/channel_stream.hpp"
 #include "common/channel/frame_codec.hpp"
 #include "common/channel/hmac_signer.hpp"
 #include "common/log.hpp"
@@ -18,10 +24,17 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       : io_(io),
         options_(std::move(options)),
         callbacks_(std::move(callbacks)),
-        socket_(io),
+        resolver_(io),
         retry_timer_(io),
         heartbeat_timer_(io),
-        backoff_(options_.min_backoff) {}
+        backoff_(options_.min_backoff) {
+    if (!options_.tls.ca_file.empty()) {
+      tls_.emplace(channel::make_client_tls(options_.tls));
+    } else if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty()) {
+      throw std::runtime_error(
+          "controller channel: a client certificate needs TLS, which needs the controller's CA");
+    }
+  }
 
   void start() {
     stopped_ = false;
@@ -30,10 +43,18 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
 
   void stop() {
     stopped_ = true;
+    resolver_.cancel();
     retry_timer_.cancel();
     heartbeat_timer_.cancel();
-    boost::system::error_code ignored;
-    socket_.close(ignored);
+    if (stream_) {
+      stream_->close();  // the pending read fails and reports the disconnection
+    }
+  }
+
+  void send_if_established(const Json& message) {
+    if (established_) {
+      send(message);
+    }
   }
 
   void acknowledge(int64_t revision, std::vector<std::string> up, std::vector<std::string> down) {
@@ -46,36 +67,101 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   std::atomic<int64_t> last_applied_{0};
 
  private:
+  using Stream = std::shared_ptr<channel::ChannelStream>;
+
+  // Every connection attempt gets a fresh stream, and each handler holds the stream it was
+  // started on: that keeps an SSL stream alive under its pending operations, and a handler
+  // whose stream is no longer current knows the failure it reports is already dealt with.
   void connect() {
     if (stopped_) {
       return;
     }
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(options_.controller_host, ec);
-    if (ec) {
-      disconnected("bad controller address " + options_.controller_host);
+    resolver_.async_resolve(
+        options_.controller_host, std::to_string(options_.controller_port),
+        tcp::resolver::numeric_service,
+        [self = shared_from_this()](const boost::system::error_code& ec,
+                                    const tcp::resolver::results_type& endpoints) {
+          if (self->stopped_) {
+            return;
+          }
+          if (ec) {
+            self->complain("cannot resolve " + self->options_.controller_host + ": " +
+                           ec.message());
+            self->disconnected("resolve: " + ec.message());
+            return;
+          }
+          self->open(endpoints);
+        });
+  }
+
+  void open(const tcp::resolver::results_type& endpoints) {
+    Stream stream = tls_ ? std::make_shared<channel::ChannelStream>(tcp::socket(io_), *tls_)
+                         : std::make_shared<channel::ChannelStream>(tcp::socket(io_));
+    if (tls_) {
+      channel::expect_server_name(stream->ssl(), options_.controller_host);
+    }
+    stream_ = stream;
+    challenged_ = false;
+    asio::async_connect(stream->socket(), endpoints,
+                        [self = shared_from_this(), stream](const boost::system::error_code& ec,
+                                                            const tcp::endpoint&) {
+                          if (stream != self->stream_) {
+                            return;
+                          }
+                          if (ec) {
+                            self->disconnected("connect: " + ec.message());
+                            return;
+                          }
+                          boost::system::error_code ignored;
+                          stream->socket().set_option(tcp::no_delay(true), ignored);
+                          stream->async_handshake(
+                              asio::ssl::stream_base::client,
+                              [self, stream](const boost::system::error_code& e) {
+                                self->on_handshake(stream, e);
+                              });
+                        });
+  }
+
+  void on_handshake(const Stream& stream, const boost::system::error_code& ec) {
+    if (stream != stream_) {
       return;
     }
-    socket_ = tcp::socket(io_);
-    socket_.async_connect(tcp::endpoint(address, options_.controller_port),
-                          [self = shared_from_this()](const boost::system::error_code& e) {
-                            if (e) {
-                              self->disconnected("connect: " + e.message());
-                              return;
-                            }
-                            self->socket_.set_option(tcp::no_delay(true));
-                            self->decoder_ = channel::FrameDecoder();
-                            self->read();
-                          });
+    if (ec) {
+      // A plain channel answers our ClientHello with its challenge frame.
+      const bool plain_peer = ec.category() == asio::error::get_ssl_category() &&
+                              ERR_GET_REASON(ec.value()) == SSL_R_WRONG_VERSION_NUMBER;
+      const std::string reason =
+          "TLS handshake with the controller at " + options_.controller_host +
+          " failed: " + channel::describe_tls_error(ec, stream->ssl()) +
+          (plain_peer ? " (is its channel plain TCP? it needs --agent-tls-cert)" : "");
+      complain(reason);
+      disconnected(reason);
+      return;
+    }
+    decoder_ = channel::FrameDecoder();
+    read();
+  }
+
+  // Problems only the operator can fix (certificates, names, TLS on one end only) are
+  // warnings, once per distinct reason so the retry loop does not flood the log.
+  void complain(const std::string& reason) {
+    if (stopped_ || reason == last_complaint_) {
+      return;
+    }
+    last_complaint_ = reason;
+    log::warning("agent channel: ", reason, "; retrying");
   }
 
   void disconnected(const std::string& reason) {
     const bool was_established = established_;
     established_ = false;
+    writing_ = false;
     heartbeat_timer_.cancel();
     outbox_.clear();
-    boost::system::error_code ignored;
-    socket_.close(ignored);
+    if (stream_) {
+      stream_->close();
+      stream_.reset();  // late handlers of this connection now see they are stale
+    }
     if (was_established && callbacks_.on_disconnected) {
       callbacks_.on_disconnected(reason);
     }
@@ -93,10 +179,21 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void read() {
-    socket_.async_read_some(
-        asio::buffer(buffer_),
-        [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+    stream_->async_read_some(
+        asio::buffer(buffer_), [self = shared_from_this(), stream = stream_](
+                                   const boost::system::error_code& ec, size_t n) {
+          if (stream != self->stream_) {
+            return;
+          }
           if (ec) {
+            if (!self->challenged_) {
+              // A TLS controller closes a plain connection; a TLS one that rejects our
+              // certificate says so in an alert that surfaces here.
+              self->complain(
+                  "the controller closed the connection before its challenge: " +
+                  channel::describe_tls_error(ec, stream->ssl()) +
+                  (stream->tls() ? "" : " (does it require TLS? give the agent --controller-ca)"));
+            }
             self->disconnected("read: " + ec.message());
             return;
           }
@@ -104,6 +201,9 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
             self->decoder_.feed(std::string_view(self->buffer_.data(), n));
             while (auto message = self->decoder_.next()) {
               self->handle(*message);
+              if (stream != self->stream_) {
+                return;
+              }
             }
           } catch (const std::exception& e) {
             self->disconnected(std::string("protocol: ") + e.what());
@@ -116,6 +216,7 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   void handle(const Json& message) {
     const std::string type = message.value("type", "");
     if (type == "challenge") {
+      challenged_ = true;
       Json hello = options_.identity;
       hello["type"] = "hello";
       hello["last_revision"] = last_applied_.load();
@@ -134,6 +235,7 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       heartbeat_seconds_ = message.value("heartbeat_seconds", 10);
       established_ = true;
       backoff_ = options_.min_backoff;
+      last_complaint_.clear();
       schedule_heartbeat();
       if (callbacks_.on_connected) {
         callbacks_.on_connected();
@@ -158,32 +260,43 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void send(const Json& message) {
+    if (!stream_) {
+      return;
+    }
     outbox_.push_back(channel::encode_frame(message));
-    if (outbox_.size() == 1) {
+    if (!writing_) {
       write_next();
     }
   }
 
+  // The frame in flight is owned by its handler: disconnected() may clear the outbox while an
+  // SSL write still refers to it.
   void write_next() {
-    asio::async_write(socket_, asio::buffer(outbox_.front()),
-                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                        if (ec) {
-                          self->disconnected("write: " + ec.message());
-                          return;
-                        }
-                        if (!self->outbox_.empty()) {
-                          self->outbox_.pop_front();
-                        }
-                        if (!self->outbox_.empty()) {
-                          self->write_next();
-                        }
-                      });
+    auto frame = std::make_shared<const std::string>(std::move(outbox_.front()));
+    outbox_.pop_front();
+    writing_ = true;
+    stream_->async_write(asio::buffer(*frame), [self = shared_from_this(), stream = stream_, frame](
+                                                   const boost::system::error_code& ec, size_t) {
+      if (stream != self->stream_) {
+        return;
+      }
+      self->writing_ = false;
+      if (ec) {
+        self->disconnected("write: " + ec.message());
+        return;
+      }
+      if (!self->outbox_.empty()) {
+        self->write_next();
+      }
+    });
   }
 
   asio::io_context& io_;
   ChannelClientOptions options_;
   ChannelCallbacks callbacks_;
-  tcp::socket socket_;
+  std::optional<asio::ssl::context> tls_;  // set: connect with TLS
+  tcp::resolver resolver_;
+  Stream stream_;  // the current connection attempt; null between attempts
   asio::steady_timer retry_timer_;
   asio::steady_timer heartbeat_timer_;
   std::chrono::milliseconds backoff_;
@@ -191,7 +304,10 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   std::array<char, 16384> buffer_{};
   std::deque<std::string> outbox_;
   channel::HostState state_;
+  std::string last_complaint_;
   int heartbeat_seconds_ = 10;
+  bool challenged_ = false;  // the controller spoke on this connection
+  bool writing_ = false;
   bool established_ = false;
   bool stopped_ = true;
 };
@@ -211,6 +327,12 @@ void ChannelClient::start() {
 
 void ChannelClient::stop() {
   asio::post(io_, [impl = impl_] { impl->stop(); });
+}
+
+void ChannelClient::request_dhcp_ports(std::vector<std::string> networks) {
+  asio::post(io_, [impl = impl_, networks = std::move(networks)] {
+    impl->send_if_established({{"type", "dhcp_ports"}, {"networks", networks}});
+  });
 }
 
 void ChannelClient::acknowledge(int64_t revision, std::vector<std::string> ports_up,

@@ -1,8 +1,9 @@
 #pragma once
-// The agent's end of the push channel: connects to the controller, answers its challenge with
-// the shared secret, announces the host, and keeps the host's desired state up to date from
-// the snapshot and deltas that follow. Reconnects with capped exponential backoff and says
-// which revision it last applied, so a restarted controller or agent resumes where it was.
+// The agent's end of the push channel: connects to the controller (over TLS, verifying its
+// certificate, when given the controller's CA), answers its challenge with the shared secret,
+// announces the host, and keeps the host's desired state up to date from the snapshot and
+// deltas that follow. Reconnects with capped exponential backoff and says which revision it
+// last applied, so a restarted controller or agent resumes where it was.
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
 
 #include <boost/asio.hpp>
@@ -12,15 +13,19 @@
 #include <string>
 #include <vector>
 
+#include "common/channel/channel_tls.hpp"
 #include "common/channel/host_state.hpp"
 #include "common/json.hpp"
 
 namespace neutrino::agent {
 
 struct ChannelClientOptions {
-  std::string controller_host = "127.0.0.1";
+  std::string controller_host = "127.0.0.1";  // an address or a name to resolve
   uint16_t controller_port = 9697;
   std::string secret;
+  // ca_file set: TLS, and the controller's certificate must chain to it and name
+  // controller_host. cert_file + key_file as well: present them (for mutual TLS).
+  channel::TlsFiles tls;
   // Who this agent is: "host" is required; "tunnel_ip", "bridge_mappings", "datapath_type",
   // "integration_bridge", "version" are passed through to the agents table.
   Json identity = Json::object();
@@ -37,6 +42,7 @@ struct ChannelCallbacks {
 
 class ChannelClient {
  public:
+  // Throws std::runtime_error when the TLS files cannot be loaded.
   ChannelClient(boost::asio::io_context& io, ChannelClientOptions options,
                 ChannelCallbacks callbacks);
   ~ChannelClient();
@@ -46,6 +52,9 @@ class ChannelClient {
   void stop();
   // Reports what the agent applied for `revision`: ports wired (ACTIVE) and gone (DOWN).
   // Thread-safe: posts to the client's io_context.
+  // Asks for a DHCP port on each of `networks` on this host (and none elsewhere). Dropped
+  // when not connected: the caller repeats it after a reconnect.
+  void request_dhcp_ports(std::vector<std::string> networks);
   void acknowledge(int64_t revision, std::vector<std::string> ports_up,
                    std::vector<std::string> ports_down);
   int64_t last_applied_revision() const;

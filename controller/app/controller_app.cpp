@@ -63,6 +63,9 @@ ControllerApp::ControllerApp(ControllerConfig config) : config_(std::move(config
       *db_, *tokens_, config_.network,
       [this](const http::Request& request) { return public_base_url(request); });
   neutron_->register_routes(network_router_);
+  instances_ = std::make_unique<metadata::InstanceApi>(
+      *db_, *tokens_, [this](const http::Request& request) { return public_base_url(request); });
+  instances_->register_routes(network_router_);
 }
 
 ControllerApp::~ControllerApp() {
@@ -136,6 +139,7 @@ void ControllerApp::start() {
                std::to_string(server->port());
   server_ = std::move(server);
   start_agent_channel();
+  start_metadata_service();
   publish_url();
   log::info("neutrino-controller serving on ", bound_url_,
             config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
@@ -153,12 +157,49 @@ void ControllerApp::start_agent_channel() {
   options.port = config_.agent_listen_port;
   options.secret = config_.agent_secret;
   options.heartbeat_seconds = config_.agent_heartbeat;
+  options.on_dhcp_ports = [this](const std::string& host,
+                                 const std::vector<std::string>& networks) {
+    neutron_->ensure_dhcp_ports(host, networks);
+  };
+  options.tls = {config_.agent_tls_cert_file, config_.agent_tls_key_file,
+                 config_.agent_tls_ca_file};
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
   channel_->start();
   neutron_->set_change_listener([this] { channel_->notify_change(); });
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
-  log::info("agents connect to ", address);
+  log::info("agents connect to ", address,
+            !channel_->tls()                    ? " (plain TCP)"
+            : config_.agent_tls_ca_file.empty() ? " (TLS)"
+                                                : " (TLS, client certificates required)");
+}
+
+void ControllerApp::start_metadata_service() {
+  if (config_.metadata_secret.empty()) {
+    log::warning(
+        "no metadata secret configured (--metadata-secret, NEUTRINO_METADATA_SECRET): the "
+        "metadata service is off");
+    return;
+  }
+  metadata_ = std::make_unique<metadata::MetadataService>(*db_, config_.metadata_secret,
+                                                          config_.dhcp_domain);
+  http::ServerOptions options;
+  options.address = config_.metadata_listen_host;
+  options.port = config_.metadata_listen_port;
+  options.threads = config_.api_workers;
+  options.max_body_bytes = 64 * 1024;  // guests only GET
+  auto server = std::make_unique<http::HttpServer>(
+      options, [this](const http::Request& request) { return metadata_->handle(request); });
+  server->start();
+  std::string host =
+      is_wildcard(config_.metadata_listen_host) ? "127.0.0.1" : config_.metadata_listen_host;
+  if (host.find(':') != std::string::npos) {
+    host = "[" + host + "]";
+  }
+  metadata_url_ = "http://" + host + ":" + std::to_string(server->port());
+  metadata_server_ = std::move(server);
+  std::ofstream(config_.metadata_url_file_path(), std::ios::trunc) << metadata_url_;
+  log::info("metadata service on ", metadata_url_);
 }
 
 void ControllerApp::publish_url() {
@@ -181,6 +222,12 @@ void ControllerApp::stop() {
   }
   server_->stop();
   server_.reset();
+  if (metadata_server_) {
+    metadata_server_->stop();
+    metadata_server_.reset();
+    std::error_code ignored;
+    std::filesystem::remove(config_.metadata_url_file_path(), ignored);
+  }
   if (channel_) {
     neutron_->set_change_listener([] {});
     channel_->stop();

@@ -12,6 +12,8 @@
 #include "controller/identity/keystone_api.hpp"
 #include "controller/identity/password_hasher.hpp"
 #include "controller/identity/token_service.hpp"
+#include "controller/metadata/instance_api.hpp"
+#include "controller/metadata/metadata_service.hpp"
 #include "controller/neutron/neutron_api.hpp"
 #include "controller/store/sqlite_database.hpp"
 
@@ -46,6 +48,8 @@ class ControllerApp {
   void stop();
   // "http://127.0.0.1:41234"; empty before start().
   const std::string& bound_url() const { return bound_url_; }
+  // "http://127.0.0.1:8775" once the metadata service serves (it needs a metadata secret).
+  const std::string& metadata_url() const { return metadata_url_; }
   // start(), wait for SIGTERM or SIGINT, stop(). Returns the process exit code.
   int run();
 
@@ -53,6 +57,7 @@ class ControllerApp {
   http::Response route(const http::Request& request);
   void publish_url();
   void start_agent_channel();
+  void start_metadata_service();
 
   ControllerConfig config_;
   std::unique_ptr<store::SqliteDatabase> db_;
@@ -64,6 +69,10 @@ class ControllerApp {
   http::Router network_router_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<channel::AgentChannelServer> channel_;
+  std::unique_ptr<metadata::InstanceApi> instances_;
+  std::unique_ptr<metadata::MetadataService> metadata_;
+  std::unique_ptr<http::HttpServer> metadata_server_;
+  std::string metadata_url_;
   std::string bound_url_;
 };
 

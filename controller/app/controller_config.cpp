@@ -48,6 +48,13 @@ void set_agent_listen(ControllerConfig& c, const std::string& value) {
   c.agent_listen_port = parsed.listen_port;
 }
 
+void set_metadata_listen(ControllerConfig& c, const std::string& value) {
+  ControllerConfig parsed;
+  set_listen(parsed, value);
+  c.metadata_listen_host = parsed.listen_host;
+  c.metadata_listen_port = parsed.listen_port;
+}
+
 void set_base_mac(ControllerConfig& c, const std::string& value) {
   bool ok = value.size() == 17;
   for (size_t i = 0; ok && i < value.size(); ++i) {
@@ -74,6 +81,13 @@ const Option kOptions[] = {
     {"--agent-secret", "DEFAULT.agent_secret",
      "shared secret agents authenticate with (or NEUTRINO_AGENT_SECRET)",
      [](ControllerConfig& c, const std::string& v) { c.agent_secret = v; }},
+    {"--agent-tls-cert", "DEFAULT.agent_tls_cert", "PEM certificate: agents must connect with TLS",
+     [](ControllerConfig& c, const std::string& v) { c.agent_tls_cert_file = v; }},
+    {"--agent-tls-key", "DEFAULT.agent_tls_key", "PEM private key for --agent-tls-cert",
+     [](ControllerConfig& c, const std::string& v) { c.agent_tls_key_file = v; }},
+    {"--agent-tls-ca", "DEFAULT.agent_tls_ca",
+     "PEM CA bundle: agents must present a certificate it issued (mutual TLS)",
+     [](ControllerConfig& c, const std::string& v) { c.agent_tls_ca_file = v; }},
     {"--agent-heartbeat", "DEFAULT.agent_heartbeat", "seconds between channel heartbeats (10)",
      [](ControllerConfig& c, const std::string& v) {
        c.agent_heartbeat = static_cast<int>(to_integer("agent heartbeat", v, 1, 3600));
@@ -118,6 +132,13 @@ const Option kOptions[] = {
      [](ControllerConfig& c, const std::string& v) {
        c.network.global_physnet_mtu = static_cast<int>(to_integer("underlay MTU", v, 68, 65535));
      }},
+    {"--metadata-listen", "DEFAULT.metadata_listen",
+     "HOST:PORT of the metadata service (127.0.0.1:8775; port 0 = any)", set_metadata_listen},
+    {"--metadata-secret", "DEFAULT.metadata_proxy_shared_secret",
+     "secret metadata proxies sign instance ids with (or NEUTRINO_METADATA_SECRET)",
+     [](ControllerConfig& c, const std::string& v) { c.metadata_secret = v; }},
+    {"--dhcp-domain", "api.dhcp_domain", "domain of guests' metadata host names (novalocal)",
+     [](ControllerConfig& c, const std::string& v) { c.dhcp_domain = v; }},
 };
 
 const Option* find_flag(const std::string& flag) {
@@ -180,6 +201,12 @@ void validate(ControllerConfig& c) {
   if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
     throw ConfigError("--tls-cert and --tls-key go together");
   }
+  if (c.agent_tls_cert_file.empty() != c.agent_tls_key_file.empty()) {
+    throw ConfigError("--agent-tls-cert and --agent-tls-key go together");
+  }
+  if (!c.agent_tls_ca_file.empty() && !c.agent_tls()) {
+    throw ConfigError("--agent-tls-ca needs --agent-tls-cert and --agent-tls-key");
+  }
   if (c.db_sync != "full" && c.db_sync != "normal") {
     throw ConfigError("--db-sync must be full or normal, not '" + c.db_sync + "'");
   }
@@ -232,6 +259,9 @@ ControllerConfig parse_controller_config(const std::vector<std::string>& args,
   if (const auto secret = env("NEUTRINO_AGENT_SECRET"); secret && !secret->empty()) {
     config.agent_secret = *secret;
   }
+  if (const auto secret = env("NEUTRINO_METADATA_SECRET"); secret && !secret->empty()) {
+    config.metadata_secret = *secret;
+  }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].rfind("--", 0) != 0) {
       throw ConfigError("unexpected argument '" + args[i] + "'");
@@ -259,7 +289,8 @@ std::string controller_usage() {
       "\n"
       "Options (a flag overrides the config file):\n"
       "  --config FILE                 oslo-style INI file ([DEFAULT], [token], [ssl],\n"
-      "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat])\n";
+      "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat],\n"
+      "                                [api])\n";
   for (const Option& option : kOptions) {
     std::string left = std::string("  ") + option.flag + " VALUE";
     left.resize(std::max<size_t>(left.size() + 1, 32), ' ');

@@ -36,13 +36,26 @@ struct ControllerConfig {
   uint16_t agent_listen_port = 9697;
   std::string agent_secret;
   int agent_heartbeat = 10;  // seconds between heartbeats on the channel
+  // Certificate and key: the channel accepts TLS only. A CA as well: agents must present a
+  // certificate it issued (mutual TLS). The secret is still checked either way.
+  std::string agent_tls_cert_file;
+  std::string agent_tls_key_file;
+  std::string agent_tls_ca_file;
+  // The metadata service guests reach through the agents' proxies (Nova's port 8775). It is
+  // served only when a shared secret is set: without one no request could be trusted.
+  std::string metadata_listen_host = "127.0.0.1";
+  uint16_t metadata_listen_port = 8775;
+  std::string metadata_secret;
+  std::string dhcp_domain = "novalocal";  // appended to guests' host names, as Nova does
   neutron::NetworkSettings network;
   bool show_help = false;
 
   std::string database_path() const { return data_dir + "/neutrino.db"; }
   std::string url_file_path() const { return data_dir + "/controller.url"; }
   std::string agent_url_file_path() const { return data_dir + "/agent-channel.address"; }
+  std::string metadata_url_file_path() const { return data_dir + "/metadata.url"; }
   bool tls() const { return !tls_cert_file.empty(); }
+  bool agent_tls() const { return !agent_tls_cert_file.empty(); }
 };
 
 // Reads an environment variable; injectable for tests.

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/clock.hpp"
@@ -17,11 +18,21 @@ class AgentChannelServer::Impl {
  public:
   Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
       : options_(std::move(options)),
-        context_{db, agents, options_.secret, options_.heartbeat_seconds,
-                 [this] { return next_revision(); }},
+        context_{db,
+                 agents,
+                 options_.secret,
+                 options_.heartbeat_seconds,
+                 [this] { return next_revision(); },
+                 options_.on_dhcp_ports},
         acceptor_(io_) {}
 
   void start() {
+    // Before binding: with unusable certificates the controller must not start at all,
+    // rather than silently serve agents in the clear.
+    if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty() ||
+        !options_.tls.ca_file.empty()) {
+      tls_.emplace(make_server_tls(options_.tls));
+    }
     asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
     boost::system::error_code ec;
     acceptor_.open(endpoint.protocol(), ec);
@@ -75,6 +86,7 @@ class AgentChannelServer::Impl {
 
   uint16_t port() const { return port_; }
   size_t connected() const { return connected_; }
+  bool tls() const { return tls_.has_value(); }
 
  private:
   // Revisions increase across controller restarts without being stored: microseconds of wall
@@ -89,9 +101,12 @@ class AgentChannelServer::Impl {
       if (ec) {
         return;
       }
-      s.set_option(asio::ip::tcp::no_delay(true));
+      boost::system::error_code ignored;
+      s.set_option(asio::ip::tcp::no_delay(true), ignored);
+      auto stream = tls_ ? std::make_unique<ChannelStream>(std::move(s), *tls_)
+                         : std::make_unique<ChannelStream>(std::move(s));
       auto session =
-          std::make_shared<AgentSession>(std::move(s), context_, [this](AgentSession* gone) {
+          std::make_shared<AgentSession>(std::move(stream), context_, [this](AgentSession* gone) {
             sessions_.erase(gone);
             connected_ = sessions_.size();
           });
@@ -104,6 +119,7 @@ class AgentChannelServer::Impl {
 
   ChannelServerOptions options_;
   SessionContext context_;
+  std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::thread thread_;
@@ -134,6 +150,9 @@ void AgentChannelServer::notify_change() {
 }
 size_t AgentChannelServer::connected_agents() const {
   return impl_->connected();
+}
+bool AgentChannelServer::tls() const {
+  return impl_->tls();
 }
 
 }  // namespace neutrino::channel

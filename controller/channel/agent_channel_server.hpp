@@ -1,13 +1,15 @@
 #pragma once
-// The controller's end of the push channel. Agents connect over TCP, prove they hold the agent
-// secret by signing a challenge, and say who they are; they then receive a snapshot of their
-// host's desired state and, after every change to the store, a delta. Agents acknowledge each
-// revision with the ports they have wired (set ACTIVE) and lost (set DOWN), and send
-// heartbeats that keep them alive in `openstack network agent list`.
+// The controller's end of the push channel. Agents connect over TCP (over TLS only, when a
+// certificate is configured), prove they hold the agent secret by signing a challenge, and say
+// who they are; they then receive a snapshot of their host's desired state and, after every
+// change to the store, a delta. Agents acknowledge each revision with the ports they have
+// wired (set ACTIVE) and lost (set DOWN), and send heartbeats that keep them alive in
+// `openstack network agent list`.
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "common/channel/channel_tls.hpp"
 #include "controller/agents/agent_service.hpp"
 #include "controller/store/database.hpp"
 
@@ -18,6 +20,12 @@ struct ChannelServerOptions {
   uint16_t port = 9697;  // 0 picks a free port
   std::string secret;    // shared agent secret; empty refuses every agent
   int heartbeat_seconds = 10;
+  // cert_file + key_file: TLS only, plain clients fail the handshake. ca_file as well: agents
+  // must present a certificate issued by it (mutual TLS).
+  TlsFiles tls;
+  // Creates and deletes the host's network:dhcp ports when its agent asks.
+  std::function<void(const std::string& host, const std::vector<std::string>& networks)>
+      on_dhcp_ports;
 };
 
 class AgentChannelServer {
@@ -28,13 +36,15 @@ class AgentChannelServer {
   AgentChannelServer(const AgentChannelServer&) = delete;
   AgentChannelServer& operator=(const AgentChannelServer&) = delete;
 
-  void start();  // throws std::runtime_error when the address cannot be bound
+  // Throws std::runtime_error when the TLS files cannot be loaded or the address bound.
+  void start();
   void stop();
   uint16_t port() const;
   // Called after every committed change; recomputation is coalesced and done off the caller's
   // thread, so API requests never wait for agents.
   void notify_change();
   size_t connected_agents() const;
+  bool tls() const;
 
  private:
   class Impl;

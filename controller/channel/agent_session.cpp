@@ -1,5 +1,6 @@
 #include "controller/channel/agent_session.hpp"
 
+#include "common/channel/channel_tls.hpp"
 #include "common/channel/hmac_signer.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
@@ -10,22 +11,43 @@ namespace neutrino::channel {
 
 namespace asio = boost::asio;
 
-AgentSession::AgentSession(asio::ip::tcp::socket socket, SessionContext& context,
+AgentSession::AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                            std::function<void(AgentSession*)> on_closed)
-    : socket_(std::move(socket)),
+    : stream_(std::move(stream)),
       context_(context),
       on_closed_(std::move(on_closed)),
-      heartbeat_timer_(socket_.get_executor()),
-      liveness_timer_(socket_.get_executor()) {
+      heartbeat_timer_(stream_->socket().get_executor()),
+      liveness_timer_(stream_->socket().get_executor()) {
   boost::system::error_code ec;
-  const auto endpoint = socket_.remote_endpoint(ec);
+  const auto endpoint = stream_->socket().remote_endpoint(ec);
   peer_ = ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
 void AgentSession::start() {
+  // The liveness timer also bounds the handshake: a plain-TCP agent on a TLS channel waits
+  // for our challenge while we wait for its ClientHello, and neither would ever give up.
+  arm_timers();
+  stream_->async_handshake(
+      asio::ssl::stream_base::server,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+}
+
+void AgentSession::on_handshake(const boost::system::error_code& ec) {
+  if (closed_) {
+    return;
+  }
+  if (ec) {
+    log::warning("agent channel: refused ", peer_,
+                 ": TLS handshake failed: ", describe_tls_error(ec, stream_->ssl()));
+    close();
+    return;
+  }
+  handshaken_ = true;
+  peer_certificate_ = peer_certificate_subject(stream_->ssl());
+  // TLS or not, the agent must still sign the challenge with the shared secret (defence in
+  // depth): with mutual TLS a stolen certificate alone, or the secret alone, lets no one in.
   nonce_ = random::hex(random::bytes(16));
   send({{"type", "challenge"}, {"nonce", nonce_}});
-  arm_timers();
   read();
 }
 
@@ -34,18 +56,32 @@ void AgentSession::arm_timers() {
   // otherwise keep its session forever.
   liveness_timer_.expires_after(std::chrono::seconds(3 * context_.heartbeat_seconds));
   liveness_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-    if (!ec) {
-      log::warning("agent channel: ", self->peer_, " (", self->host_, ") went silent; closing");
-      self->close();
+    if (ec) {
+      return;
     }
+    if (!self->handshaken_) {
+      log::warning("agent channel: refused ", self->peer_,
+                   ": no TLS handshake (a plain-TCP agent? give it --controller-ca)");
+    } else {
+      log::warning("agent channel: ", self->peer_, " (", self->host_, ") went silent; closing");
+    }
+    self->close();
   });
 }
 
 void AgentSession::read() {
-  socket_.async_read_some(
+  stream_->async_read_some(
       asio::buffer(read_buffer_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
         if (ec) {
+          self->close();
+          return;
+        }
+        // 0x16 opens a TLS handshake record; as a frame length it would exceed the limit.
+        if (!self->stream_->tls() && !self->established() && self->decoder_.buffered() == 0 &&
+            n > 0 && self->read_buffer_[0] == 0x16) {
+          log::warning("agent channel: refused ", self->peer_,
+                       ": it speaks TLS but this channel is plain (no --agent-tls-cert)");
           self->close();
           return;
         }
@@ -83,6 +119,20 @@ void AgentSession::handle(const Json& message) {
     context_.db.write([&](store::SqlSession& s) { context_.agents.heartbeat(s, agent_id_); });
   } else if (type == "ack") {
     handle_ack(message);
+  } else if (type == "dhcp_ports") {
+    std::vector<std::string> networks;
+    for (const auto& id : message.value("networks", Json::array())) {
+      if (id.is_string()) {
+        networks.push_back(id.get<std::string>());
+      }
+    }
+    if (context_.dhcp_ports) {
+      try {
+        context_.dhcp_ports(host_, networks);
+      } catch (const std::exception& e) {
+        log::warning("agent channel: DHCP ports for ", host_, ": ", e.what());
+      }
+    }
   } else {
     log::warning("agent channel: ", host_, " sent unknown message type '", type, "'");
   }
@@ -114,8 +164,9 @@ void AgentSession::handle_hello(const Json& message) {
   agent_id_ = context_.db.write(
       [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
   host_ = host;
-  log::info("agent channel: ", host_, " connected from ", peer_, " (last revision ",
-            message.value("last_revision", int64_t{0}), ")");
+  log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
+            peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
+            " (last revision ", message.value("last_revision", int64_t{0}), ")");
   sent_ = context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host_); });
   Json state = Json::object();
   for (const auto& [key, object] : sent_) {
@@ -189,17 +240,17 @@ void AgentSession::send(const Json& message) {
 }
 
 void AgentSession::write_next() {
-  asio::async_write(socket_, asio::buffer(outbox_.front()),
-                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                      if (ec) {
-                        self->close();
-                        return;
-                      }
-                      self->outbox_.pop_front();
-                      if (!self->outbox_.empty()) {
-                        self->write_next();
-                      }
-                    });
+  stream_->async_write(asio::buffer(outbox_.front()),
+                       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                         if (ec) {
+                           self->close();
+                           return;
+                         }
+                         self->outbox_.pop_front();
+                         if (!self->outbox_.empty()) {
+                           self->write_next();
+                         }
+                       });
 }
 
 void AgentSession::close() {
@@ -212,9 +263,7 @@ void AgentSession::close() {
   }
   heartbeat_timer_.cancel();
   liveness_timer_.cancel();
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_->close();
   on_closed_(this);
 }
 

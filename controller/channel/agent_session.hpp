@@ -1,6 +1,7 @@
 #pragma once
-// One connected agent, from challenge to disconnect. Lives on the channel server's single
-// I/O thread, so its state needs no locks.
+// One connected agent, from TLS handshake (when the channel has a certificate) through
+// challenge to disconnect. Lives on the channel server's single I/O thread, so its state needs
+// no locks.
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
 
 #include <boost/asio.hpp>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "common/channel/channel_stream.hpp"
 #include "common/channel/frame_codec.hpp"
 #include "common/channel/host_state.hpp"
 #include "controller/agents/agent_service.hpp"
@@ -22,11 +24,13 @@ struct SessionContext {
   std::string secret;
   int heartbeat_seconds;
   std::function<int64_t()> next_revision;
+  // An agent asked for DHCP ports on these networks of its host (and none elsewhere).
+  std::function<void(const std::string& host, const std::vector<std::string>& networks)> dhcp_ports;
 };
 
 class AgentSession : public std::enable_shared_from_this<AgentSession> {
  public:
-  AgentSession(boost::asio::ip::tcp::socket socket, SessionContext& context,
+  AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                std::function<void(AgentSession*)> on_closed);
 
   void start();
@@ -36,6 +40,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   bool established() const { return !host_.empty(); }
 
  private:
+  void on_handshake(const boost::system::error_code& ec);
   void read();
   void handle(const Json& message);
   void handle_hello(const Json& message);
@@ -45,10 +50,11 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   void arm_timers();
   void schedule_heartbeat();
 
-  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<ChannelStream> stream_;
   SessionContext& context_;
   std::function<void(AgentSession*)> on_closed_;
   std::string peer_;
+  std::string peer_certificate_;  // subject of the agent's TLS certificate, if it sent one
   std::string nonce_;
   std::string host_;
   std::string agent_id_;
@@ -58,6 +64,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::deque<std::string> outbox_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer liveness_timer_;
+  bool handshaken_ = false;
   bool closed_ = false;
 };
 

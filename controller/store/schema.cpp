@@ -190,6 +190,34 @@ CREATE TABLE agents (
   UNIQUE (agent_type, host)
 );
 )sql",
+      // Instances the compute driver registers, for the metadata service. Ports name them in
+      // device_id. instance_id_mappings outlives its instance, as Nova's does, so an EC2 id
+      // ("i-0000000a") is never handed to a second instance.
+      R"sql(
+CREATE TABLE instance_id_mappings (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE
+);
+CREATE TABLE instances (
+  id TEXT PRIMARY KEY,
+  reservation_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  key_name TEXT,
+  public_key TEXT,
+  key_type TEXT NOT NULL DEFAULT 'ssh',
+  user_data TEXT,
+  availability_zone TEXT NOT NULL DEFAULT 'nova',
+  launch_index INTEGER NOT NULL DEFAULT 0,
+  flavor_name TEXT NOT NULL DEFAULT '',
+  metadata TEXT NOT NULL DEFAULT '{}',
+  security_groups TEXT NOT NULL DEFAULT '["default"]',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX instances_project ON instances (project_id);
+)sql",
   };
   return migrations;
 }

@@ -47,6 +47,38 @@ TEST(AgentConfigTest, FileUsesNeutronNamesAndFlagsWin) {
   EXPECT_EQ(c.agent_secret, "env-secret");
 }
 
+TEST(AgentConfigTest, TlsToTheController) {
+  const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
+                                         "--agent-secret", "s"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_agent_config(args, no_env);
+  };
+  EXPECT_TRUE(with({}).controller_ca_file.empty());  // plain TCP unless asked
+  const auto c = with({"--controller", "controller.example:9697", "--controller-ca", "/ca.pem",
+                       "--tls-cert", "/c.pem", "--tls-key=/k.pem"});
+  EXPECT_EQ(c.controller_host, "controller.example");
+  EXPECT_EQ(c.controller_ca_file, "/ca.pem");
+  EXPECT_EQ(c.tls_cert_file, "/c.pem");
+  EXPECT_EQ(c.tls_key_file, "/k.pem");
+
+  const auto path = std::filesystem::temp_directory_path() / ("agent-" + random::uuid4() + ".ini");
+  std::ofstream(path) << "[DEFAULT]\ncontroller_ca = /file-ca.pem\ntls_cert = /file-c.pem\n"
+                         "tls_key = /file-k.pem\n";
+  const auto from_file = with({"--config", path.string(), "--tls-key", "/flag-k.pem"});
+  std::filesystem::remove(path);
+  EXPECT_EQ(from_file.controller_ca_file, "/file-ca.pem");
+  EXPECT_EQ(from_file.tls_cert_file, "/file-c.pem");
+  EXPECT_EQ(from_file.tls_key_file, "/flag-k.pem");
+
+  EXPECT_THROW(with({"--controller-ca", "/ca.pem", "--tls-cert", "/c.pem"}), AgentConfigError);
+  EXPECT_THROW(with({"--controller-ca", "/ca.pem", "--tls-key", "/k.pem"}), AgentConfigError);
+  // A client certificate without TLS would be silently unused.
+  EXPECT_THROW(with({"--tls-cert", "/c.pem", "--tls-key", "/k.pem"}), AgentConfigError);
+  EXPECT_NE(agent_usage().find("--controller-ca"), std::string::npos);
+}
+
 TEST(AgentConfigTest, RefusesBadInput) {
   const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
                                          "--agent-secret", "s"};

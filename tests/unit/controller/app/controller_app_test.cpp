@@ -116,5 +116,32 @@ TEST_F(ControllerAppTest, PublishesTheBoundUrlWhileServing) {
   EXPECT_FALSE(std::filesystem::exists(config_.url_file_path()));
 }
 
+TEST_F(ControllerAppTest, ServesMetadataOnItsOwnListenerOnlyWithASecret) {
+  config_.admin_password = "pw";
+  {
+    ControllerApp app(config_);
+    app.start();
+    EXPECT_EQ(app.metadata_url(), "");
+    EXPECT_FALSE(std::filesystem::exists(config_.metadata_url_file_path()));
+    // The instance API is there regardless: the compute driver registers instances first.
+    EXPECT_EQ(app.handle(request("GET", "/v2.1/neutrino/instances")).status, 401);
+  }
+  config_.metadata_secret = "s";
+  config_.metadata_listen_port = 0;
+  ControllerApp app(config_);
+  app.start();
+  const std::string url = app.metadata_url();
+  EXPECT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
+  EXPECT_NE(url, app.bound_url());
+  std::ifstream in(config_.metadata_url_file_path());
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_EQ(content.str(), url);
+  // Guests' paths are not the network API's.
+  EXPECT_EQ(app.handle(request("GET", "/latest/meta-data/")).status, 404);
+  app.stop();
+  EXPECT_FALSE(std::filesystem::exists(config_.metadata_url_file_path()));
+}
+
 }  // namespace
 }  // namespace neutrino::controller

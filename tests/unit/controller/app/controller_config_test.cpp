@@ -185,11 +185,67 @@ TEST(ControllerConfigTest, UsageErrors) {
   EXPECT_THROW(parse({"--config", "/no/such/file.ini"}), ConfigError);
 }
 
+TEST(ControllerConfigTest, AgentChannelTls) {
+  EXPECT_FALSE(parse({"--data-dir", "/d"}).agent_tls());
+  const auto flags = parse({"--data-dir", "/d", "--agent-tls-cert", "/c.pem", "--agent-tls-key",
+                            "/k.pem", "--agent-tls-ca=/ca.pem"});
+  EXPECT_TRUE(flags.agent_tls());
+  EXPECT_FALSE(flags.tls());  // the API's HTTPS is configured separately
+  EXPECT_EQ(flags.agent_tls_cert_file, "/c.pem");
+  EXPECT_EQ(flags.agent_tls_key_file, "/k.pem");
+  EXPECT_EQ(flags.agent_tls_ca_file, "/ca.pem");
+
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /d\nagent_tls_cert = /file-c.pem\nagent_tls_key = /file-k.pem\n"
+      "agent_tls_ca = /file-ca.pem\n");
+  const auto from_file = parse({"--config", file.path(), "--agent-tls-ca", "/flag-ca.pem"});
+  EXPECT_EQ(from_file.agent_tls_cert_file, "/file-c.pem");
+  EXPECT_EQ(from_file.agent_tls_key_file, "/file-k.pem");
+  EXPECT_EQ(from_file.agent_tls_ca_file, "/flag-ca.pem");
+
+  EXPECT_THROW(parse({"--data-dir", "/d", "--agent-tls-cert", "/c.pem"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--agent-tls-key", "/k.pem"}), ConfigError);
+  // Client certificates can only be demanded over TLS.
+  EXPECT_THROW(parse({"--data-dir", "/d", "--agent-tls-ca", "/ca.pem"}), ConfigError);
+  const std::string usage = controller_usage();
+  EXPECT_NE(usage.find("--agent-tls-ca"), std::string::npos);
+}
+
 TEST(ControllerConfigTest, HelpNeedsNothingElse) {
   EXPECT_TRUE(parse({"--bogus", "--help"}).show_help);
   const std::string usage = controller_usage();
   EXPECT_NE(usage.find("--data-dir"), std::string::npos);
   EXPECT_NE(usage.find("--vni-ranges"), std::string::npos);
+}
+
+TEST(ControllerConfigTest, MetadataService) {
+  const auto defaults = parse({"--data-dir", "/d"});
+  EXPECT_EQ(defaults.metadata_listen_host, "127.0.0.1");
+  EXPECT_EQ(defaults.metadata_listen_port, 8775);  // Nova's metadata port
+  EXPECT_EQ(defaults.metadata_secret, "");         // off until a secret is given
+  EXPECT_EQ(defaults.dhcp_domain, "novalocal");
+  EXPECT_EQ(defaults.metadata_url_file_path(), "/d/metadata.url");
+
+  const auto flags = parse({"--data-dir", "/d", "--metadata-listen", "0.0.0.0:0",
+                            "--metadata-secret=s3", "--dhcp-domain", "example.org"},
+                           {{"NEUTRINO_METADATA_SECRET", "env"}});
+  EXPECT_EQ(flags.metadata_listen_host, "0.0.0.0");
+  EXPECT_EQ(flags.metadata_listen_port, 0);
+  EXPECT_EQ(flags.metadata_secret, "s3");
+  EXPECT_EQ(flags.dhcp_domain, "example.org");
+
+  // Neutron's name for the secret, Nova's for the domain; the environment beats the file.
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /d\nmetadata_listen = 10.0.0.1:8776\n"
+      "metadata_proxy_shared_secret = from-file\n[api]\ndhcp_domain =\n");
+  const auto from_file = parse({"--config", file.path()});
+  EXPECT_EQ(from_file.metadata_listen_host, "10.0.0.1");
+  EXPECT_EQ(from_file.metadata_listen_port, 8776);
+  EXPECT_EQ(from_file.metadata_secret, "from-file");
+  EXPECT_EQ(from_file.dhcp_domain, "");
+  EXPECT_EQ(parse({"--config", file.path()}, {{"NEUTRINO_METADATA_SECRET", "env"}}).metadata_secret,
+            "env");
+  EXPECT_THROW(parse({"--data-dir", "/d", "--metadata-listen", "8775"}), ConfigError);
 }
 
 }  // namespace

@@ -3,116 +3,27 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <thread>
 
-#include "agent/channel/channel_client.hpp"
-#include "common/http_client.hpp"
-#include "common/random.hpp"
-#include "controller/app/controller_app.hpp"
+#include "tests/unit/controller/channel/test_agent.hpp"
+#include "tests/unit/controller/channel/test_controller.hpp"
 
 namespace neutrino {
 namespace {
 
 using namespace std::chrono_literals;
 
-// One simulated agent: its own io thread and the last state the controller pushed.
-class TestAgent {
- public:
-  TestAgent(uint16_t port, const std::string& host, const std::string& secret,
-            const std::string& tunnel_ip) {
-    agent::ChannelClientOptions options;
-    options.controller_port = port;
-    options.secret = secret;
-    options.identity = {{"host", host}, {"tunnel_ip", tunnel_ip}, {"datapath_type", "netdev"}};
-    client_ = std::make_unique<agent::ChannelClient>(
-        io_, options,
-        agent::ChannelCallbacks{[this](const channel::HostState& state, int64_t revision) {
-                                  std::lock_guard lock(mutex_);
-                                  state_ = state;
-                                  revision_ = revision;
-                                  changed_.notify_all();
-                                },
-                                nullptr, nullptr});
-    client_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~TestAgent() {
-    client_->stop();
-    io_.stop();
-    thread_.join();
-  }
-  // Waits until the pushed state satisfies `ready`.
-  bool wait_for(const std::function<bool(const channel::HostState&)>& ready) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, 5s, [&] { return revision_ > 0 && ready(state_); });
-  }
-  void ack(std::vector<std::string> up) {
-    std::lock_guard lock(mutex_);
-    client_->acknowledge(revision_, std::move(up), {});
-  }
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<agent::ChannelClient> client_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  channel::HostState state_;
-  int64_t revision_ = 0;
-};
+using testing::TestAgent;
 
 class AgentChannelTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("neutrino-channel-" + random::uuid4());
-    controller::ControllerConfig config;
-    config.listen_port = 0;
-    config.agent_listen_port = 0;
-    config.agent_secret = "agent-secret";
-    config.agent_heartbeat = 1;
-    config.data_dir = dir_.string();
-    config.admin_password = "admin-pw";
-    config.log_level = "warning";
-    app_ = std::make_unique<controller::ControllerApp>(config);
-    app_->start();
-    std::ifstream in(config.agent_url_file_path());
-    std::string address;
-    in >> address;
-    agent_port_ = static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
-    const std::string url = app_->bound_url();
-    http_ = std::make_unique<HttpClient>(
-        "127.0.0.1", static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1))));
-    const Json auth = {
-        {"auth",
-         {{"identity",
-           {{"methods", {"password"}},
-            {"password",
-             {{"user",
-               {{"name", "admin"}, {"domain", {{"id", "default"}}}, {"password", "admin-pw"}}}}}}},
-          {"scope", {{"project", {{"name", "admin"}, {"domain", {{"id", "default"}}}}}}}}}};
-    token_ = http_->request("POST", "/v3/auth/tokens", auth.dump()).headers.at("x-subject-token");
-  }
-  void TearDown() override {
-    http_.reset();
-    app_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   Json api(const std::string& method, const std::string& path, const Json& body = nullptr) {
-    auto r =
-        http_->request(method, path, body.is_null() ? "" : body.dump(), {{"X-Auth-Token", token_}});
-    return r.body.empty() ? Json(r.status) : Json::parse(r.body);
+    return controller_.api(method, path, body);
   }
-  Json agents() { return api("GET", "/v2.0/agents")["agents"]; }
+  Json agents() { return controller_.agents(); }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<controller::ControllerApp> app_;
-  std::unique_ptr<HttpClient> http_;
-  std::string token_;
-  uint16_t agent_port_ = 0;
+  testing::TestController controller_;
+  const uint16_t agent_port_ = controller_.agent_port();
 };
 
 TEST_F(AgentChannelTest, AgentsReportBindPortsAndReceiveDeltas) {
