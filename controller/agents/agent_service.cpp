@@ -50,9 +50,9 @@ std::string AgentService::report(store::SqlSession& s, const AgentReport& report
   return id;
 }
 
-void AgentService::heartbeat(store::SqlSession& s, const std::string& id) const {
-  s.execute("UPDATE agents SET heartbeat_timestamp = ? WHERE id = ?",
-            {clock::now_unix_seconds(), id});
+bool AgentService::heartbeat(store::SqlSession& s, const std::string& id) const {
+  return s.execute("UPDATE agents SET heartbeat_timestamp = ? WHERE id = ?",
+                   {clock::now_unix_seconds(), id}) > 0;
 }
 
 std::vector<Json> AgentService::load(store::SqlSession& s,

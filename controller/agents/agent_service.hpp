@@ -28,7 +28,9 @@ class AgentService {
 
   // Creates or refreshes the row; `started` marks a (re)connection. Returns the agent id.
   std::string report(store::SqlSession& s, const AgentReport& report, bool started) const;
-  void heartbeat(store::SqlSession& s, const std::string& id) const;
+  // False when the row is gone (an admin deleted the agent): the caller registers it again,
+  // as a Neutron agent reappears at its next report.
+  bool heartbeat(store::SqlSession& s, const std::string& id) const;
 
   // Admin-only resource: members see none (404 on show), as Neutron's default policy says.
   Json show(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id) const;

@@ -116,7 +116,11 @@ void AgentSession::handle(const Json& message) {
   liveness_timer_.cancel();
   arm_timers();
   if (type == "heartbeat") {
-    context_.db.write([&](store::SqlSession& s) { context_.agents.heartbeat(s, agent_id_); });
+    context_.db.write([&](store::SqlSession& s) {
+      if (!context_.agents.heartbeat(s, agent_id_)) {
+        agent_id_ = context_.agents.report(s, report_, true);
+      }
+    });
   } else if (type == "ack") {
     handle_ack(message);
   } else if (type == "dhcp_ports") {
@@ -163,6 +167,7 @@ void AgentSession::handle_hello(const Json& message) {
   };
   agent_id_ = context_.db.write(
       [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
+  report_ = report;
   host_ = host;
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",

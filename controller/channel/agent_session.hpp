@@ -58,6 +58,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::string nonce_;
   std::string host_;
   std::string agent_id_;
+  agents::AgentReport report_;  // what the hello said, to register again if deleted
   HostState sent_;
   FrameDecoder decoder_;
   std::array<char, 16384> read_buffer_{};

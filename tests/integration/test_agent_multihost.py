@@ -135,6 +135,27 @@ class AgentMultiHostTest(unittest.TestCase):
         self.assertEqual(sorted(row["Host"] for row in listed), sorted(agents))
         self.assertTrue(all(row["Alive"] in (True, ":-)") for row in listed), listed)
 
+    def test_agent_show_set_and_delete_through_the_cli(self):
+        h1, _ = self.mh.hosts
+        agent = next(a for a in self.alive_agents() if a["host"] == h1.name)
+        shown = self.ctl.openstack("network", "agent", "show", agent["id"], "-f", "json")
+        self.assertEqual(shown["host"], h1.name)
+        self.assertEqual(shown["agent_type"], "Open vSwitch agent")
+        self.ctl.openstack("network", "agent", "set", "--disable", agent["id"])
+        self.assertIs(self.api("GET", "/v2.0/agents/" + agent["id"]).json()["agent"][
+            "admin_state_up"], False)
+        # A disabled agent's host takes no new port bindings.
+        net = self.network("10.43.0.0/24")
+        port = self.api("POST", "/v2.0/ports", {"port": {
+            "network_id": net["id"], "binding:host_id": h1.name}}).json()["port"]
+        self.addCleanup(self.api, "DELETE", "/v2.0/ports/" + port["id"])
+        self.assertEqual(port["binding:vif_type"], "binding_failed")
+        self.ctl.openstack("network", "agent", "set", "--enable", agent["id"])
+        # Deleted while alive, it registers again at its next heartbeat, as in Neutron.
+        self.ctl.openstack("network", "agent", "delete", agent["id"])
+        self.wait_for(lambda: any(a["host"] == h1.name for a in self.alive_agents()),
+                      "the deleted agent registering again", timeout=10)
+
     def test_vxlan_on_one_host_and_across_hosts(self):
         h1, h2 = self.mh.hosts
         net = self.network("10.31.0.0/24")
@@ -403,6 +424,36 @@ class AgentMultiHostTest(unittest.TestCase):
         h1.guest_run("mdx", "ip route add 169.254.169.254/32 via " + dhcp_ip)
         code, body = self.metadata(h1, "mdx", "/latest/meta-data/instance-id")
         self.assertEqual(code, 404, body)
+
+    def test_agent_restart_costs_dhcp_and_metadata_at_most_a_retry(self):
+        h1, _ = self.mh.hosts
+        net = self.network("10.44.0.0/24")
+        instance = self.api("POST", "/v2.1/neutrino/instances", {"instance": {
+            "name": "restarted"}}).json()["instance"]
+        self.addCleanup(self.api, "DELETE", "/v2.1/neutrino/instances/" + instance["id"])
+        port = self.api("POST", "/v2.0/ports", {"port": {
+            "network_id": net["id"], "binding:host_id": h1.name,
+            "device_id": instance["id"]}}).json()["port"]
+        ip = port["fixed_ips"][0]["ip_address"]
+        h1.add_guest("rs", port["id"], port["mac_address"], ip + "/24", create_bridge=False)
+        self.addCleanup(lambda: (h1.remove_guest("rs"),
+                                 self.api("DELETE", "/v2.0/ports/" + port["id"])))
+        self.wait_for(lambda: self.dhcp_port(net, h1) and
+                      self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
+        dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
+        h1.guest_run("rs", "ip route add 169.254.169.254/32 via " + dhcp_ip)
+        self.assertEqual(self.metadata(h1, "rs", "/latest/meta-data/local-ipv4"), (200, ip))
+        agent = h1.daemons["neutrino-agent"]
+        agent.restart()
+        # Clients retry once a second: the lease and the document still come.
+        dhcp = h1.guest_run("rs", "busybox udhcpc -i eth0 -n -q -f -t 5 -T 1 -s /bin/true",
+                            check=False)
+        self.assertIn("lease of %s obtained" % ip, dhcp.stdout + dhcp.stderr)
+        r = h1.guest_run("rs", ["curl", "-s", "-m", "3", "--retry", "3", "--retry-delay", "1",
+                                "--retry-connrefused",
+                                "http://169.254.169.254/latest/meta-data/local-ipv4"],
+                         check=False)
+        self.assertEqual(r.stdout, ip)
 
     def test_dhcp_namespace_goes_with_the_last_port(self):
         h1, _ = self.mh.hosts
