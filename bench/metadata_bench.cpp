@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_support.hpp"
 #include "bench/controller_process.hpp"
 #include "common/channel/hmac_signer.hpp"
 #include "common/http_client.hpp"
@@ -26,50 +27,12 @@ namespace {
 using neutrino::HttpClient;
 using neutrino::Json;
 using Clock = std::chrono::steady_clock;
+using neutrino::bench::admin_token;
+using neutrino::bench::Phase;
+using neutrino::bench::post_json;
+using neutrino::bench::summarize;
 
 constexpr const char* kSecret = "bench-metadata-secret";
-
-struct Phase {
-  double requests_per_second = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-};
-
-Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  auto at = [&](double q) {
-    return latencies_ms[std::min(
-        latencies_ms.size() - 1,
-        static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
-  };
-  return Phase{static_cast<double>(latencies_ms.size()) / wall_seconds, at(0.50), at(0.99)};
-}
-
-std::string token(HttpClient& client) {
-  const Json body = {
-      {"auth",
-       {{"identity",
-         {{"methods", {"password"}},
-          {"password",
-           {{"user",
-             {{"name", "admin"},
-              {"domain", {{"id", "default"}}},
-              {"password", neutrino::bench::ControllerProcess::kAdminPassword}}}}}}},
-        {"scope", {{"project", {{"name", "admin"}, {"domain", {{"id", "default"}}}}}}}}}};
-  auto r = client.request("POST", "/v3/auth/tokens", body.dump());
-  if (r.status != 201) {
-    throw std::runtime_error("token request failed: " + r.body);
-  }
-  return r.headers.at("x-subject-token");
-}
-
-Json post(HttpClient& client, const std::string& tok, const std::string& path, const Json& body) {
-  auto r = client.request("POST", path, body.dump(), {{"X-Auth-Token", tok}});
-  if (r.status != 201) {
-    throw std::runtime_error("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
-  }
-  return Json::parse(r.body);
-}
 
 uint16_t metadata_port(const std::filesystem::path& data_dir) {
   std::ifstream in(data_dir / "metadata.url");
@@ -98,27 +61,27 @@ struct Guest {
 Guest register_guest(HttpClient& api, const std::string& tok) {
   const std::string project = "bench-project";
   const std::string network =
-      post(api, tok, "/v2.0/networks",
-           {{"network", {{"name", "bench"}, {"project_id", project}}}})["network"]["id"];
-  post(api, tok, "/v2.0/subnets",
-       {{"subnet",
-         {{"network_id", network},
-          {"ip_version", 4},
-          {"cidr", "10.0.0.0/24"},
-          {"dns_nameservers", {"10.0.0.2"}},
-          {"project_id", project}}}});
-  const Json instance = post(api, tok, "/v2.1/neutrino/instances",
-                             {{"instance",
-                               {{"name", "bench-vm"},
-                                {"project_id", project},
-                                {"key_name", "bench"},
-                                {"public_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 bench"},
-                                {"user_data", "I2Nsb3VkLWNvbmZpZwo="}}}})["instance"];
-  const Json port = post(api, tok, "/v2.0/ports",
-                         {{"port",
-                           {{"network_id", network},
-                            {"device_id", instance["id"]},
-                            {"project_id", project}}}})["port"];
+      post_json(api, tok, "/v2.0/networks",
+                {{"network", {{"name", "bench"}, {"project_id", project}}}})["network"]["id"];
+  post_json(api, tok, "/v2.0/subnets",
+            {{"subnet",
+              {{"network_id", network},
+               {"ip_version", 4},
+               {"cidr", "10.0.0.0/24"},
+               {"dns_nameservers", {"10.0.0.2"}},
+               {"project_id", project}}}});
+  const Json instance = post_json(api, tok, "/v2.1/neutrino/instances",
+                                  {{"instance",
+                                    {{"name", "bench-vm"},
+                                     {"project_id", project},
+                                     {"key_name", "bench"},
+                                     {"public_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 bench"},
+                                     {"user_data", "I2Nsb3VkLWNvbmZpZwo="}}}})["instance"];
+  const Json port = post_json(api, tok, "/v2.0/ports",
+                              {{"port",
+                                {{"network_id", network},
+                                 {"device_id", instance["id"]},
+                                 {"project_id", project}}}})["port"];
   return {instance["id"], project, port["fixed_ips"][0]["ip_address"], instance["ec2_id"]};
 }
 
@@ -193,7 +156,7 @@ int main(int argc, char** argv) {
         binary,
         {"--db-sync", "normal", "--metadata-listen", "127.0.0.1:0", "--metadata-secret", kSecret});
     HttpClient api("127.0.0.1", controller.port());
-    const Guest guest = register_guest(api, token(api));
+    const Guest guest = register_guest(api, admin_token(api));
     const uint16_t port = metadata_port(controller.data_dir());
     std::printf("signed metadata GETs, %d requests per phase, %d clients\n", requests, clients);
     std::printf("%-36s %-12s %10s %9s %9s\n", "path", "phase", "req/s", "p50 ms", "p99 ms");
@@ -202,11 +165,11 @@ int main(int argc, char** argv) {
       const auto [sequential, concurrent] = measure(port, guest, path, requests, clients);
       for (const auto& [name, phase] :
            {std::pair{"sequential", sequential}, std::pair{"concurrent", concurrent}}) {
-        std::printf("%-36s %-12s %10.0f %9.2f %9.2f\n", path.c_str(), name,
-                    phase.requests_per_second, phase.p50_ms, phase.p99_ms);
+        std::printf("%-36s %-12s %10.0f %9.2f %9.2f\n", path.c_str(), name, phase.per_second,
+                    phase.p50_ms, phase.p99_ms);
       }
       std::printf("%-36s concurrent/sequential throughput %.2fx\n", "",
-                  concurrent.requests_per_second / sequential.requests_per_second);
+                  concurrent.per_second / sequential.per_second);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "metadata_bench: %s\n", e.what());

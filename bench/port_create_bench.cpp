@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_support.hpp"
 #include "bench/controller_process.hpp"
 #include "common/http_client.hpp"
 #include "common/json.hpp"
@@ -23,48 +24,10 @@ namespace {
 using neutrino::HttpClient;
 using neutrino::Json;
 using Clock = std::chrono::steady_clock;
-
-struct Phase {
-  double ports_per_second = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-};
-
-Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  auto at = [&](double q) {
-    return latencies_ms[std::min(
-        latencies_ms.size() - 1,
-        static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
-  };
-  return Phase{static_cast<double>(latencies_ms.size()) / wall_seconds, at(0.50), at(0.99)};
-}
-
-std::string token(HttpClient& client) {
-  const Json body = {
-      {"auth",
-       {{"identity",
-         {{"methods", {"password"}},
-          {"password",
-           {{"user",
-             {{"name", "admin"},
-              {"domain", {{"id", "default"}}},
-              {"password", neutrino::bench::ControllerProcess::kAdminPassword}}}}}}},
-        {"scope", {{"project", {{"name", "admin"}, {"domain", {{"id", "default"}}}}}}}}}};
-  auto r = client.request("POST", "/v3/auth/tokens", body.dump());
-  if (r.status != 201) {
-    throw std::runtime_error("token request failed: " + r.body);
-  }
-  return r.headers.at("x-subject-token");
-}
-
-Json post(HttpClient& client, const std::string& tok, const std::string& path, const Json& body) {
-  auto r = client.request("POST", path, body.dump(), {{"X-Auth-Token", tok}});
-  if (r.status != 201) {
-    throw std::runtime_error("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
-  }
-  return Json::parse(r.body);
-}
+using neutrino::bench::admin_token;
+using neutrino::bench::Phase;
+using neutrino::bench::post_json;
+using neutrino::bench::summarize;
 
 struct Result {
   Phase sequential;
@@ -74,17 +37,17 @@ struct Result {
 Result run(const std::string& binary, const std::string& sync, int ports, int clients) {
   neutrino::bench::ControllerProcess controller(binary, {"--db-sync", sync});
   HttpClient setup("127.0.0.1", controller.port());
-  const std::string tok = token(setup);
+  const std::string tok = admin_token(setup);
   const std::string network =
-      post(setup, tok, "/v2.0/networks", {{"network", {{"name", "bench"}}}})["network"]["id"];
-  post(setup, tok, "/v2.0/subnets",
-       {{"subnet", {{"network_id", network}, {"ip_version", 4}, {"cidr", "10.0.0.0/16"}}}});
+      post_json(setup, tok, "/v2.0/networks", {{"network", {{"name", "bench"}}}})["network"]["id"];
+  post_json(setup, tok, "/v2.0/subnets",
+            {{"subnet", {{"network_id", network}, {"ip_version", 4}, {"cidr", "10.0.0.0/16"}}}});
   const Json port_body = {{"port", {{"network_id", network}}}};
 
   auto create_many = [&](HttpClient& client, int count, std::vector<double>& latencies) {
     for (int i = 0; i < count; ++i) {
       const auto start = Clock::now();
-      post(client, tok, "/v2.0/ports", port_body);
+      post_json(client, tok, "/v2.0/ports", port_body);
       latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
   };
@@ -160,7 +123,7 @@ int main(int argc, char** argv) {
       results.emplace_back(sync, r);
       for (const auto& [name, phase] :
            {std::pair{"sequential", r.sequential}, std::pair{"concurrent", r.concurrent}}) {
-        std::printf("%-8s %-12s %10.0f %9.2f %9.2f\n", sync.c_str(), name, phase.ports_per_second,
+        std::printf("%-8s %-12s %10.0f %9.2f %9.2f\n", sync.c_str(), name, phase.per_second,
                     phase.p50_ms, phase.p99_ms);
       }
     }
@@ -169,8 +132,8 @@ int main(int argc, char** argv) {
     std::printf(
         "ratios: concurrent/sequential throughput (full) %.2fx, normal/full sequential "
         "throughput %.2fx\n",
-        full.concurrent.ports_per_second / full.sequential.ports_per_second,
-        normal.sequential.ports_per_second / full.sequential.ports_per_second);
+        full.concurrent.per_second / full.sequential.per_second,
+        normal.sequential.per_second / full.sequential.per_second);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "port_create_bench: %s\n", e.what());
     return 1;

@@ -1,10 +1,9 @@
 #include "agent/app/agent.hpp"
 
-#include <signal.h>
-
 #include <filesystem>
 
 #include "common/log.hpp"
+#include "common/termination.hpp"
 
 namespace neutrino::agent {
 
@@ -77,18 +76,7 @@ void Agent::stop() {
 }
 
 int Agent::run() {
-  // Blocked before any thread starts, so every thread inherits the mask and sigwait() here
-  // receives the signals.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  start();
-  int received = 0;
-  sigwait(&signals, &received);
-  log::info("received signal ", received, ", stopping");
-  stop();
+  run_until_terminated([this] { start(); }, [this] { stop(); });
   return 0;
 }
 

@@ -1,7 +1,6 @@
 #include "controller/app/controller_app.hpp"
 
 #include <pthread.h>
-#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/termination.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/identity/bootstrap.hpp"
 
@@ -239,18 +239,7 @@ void ControllerApp::stop() {
 }
 
 int ControllerApp::run() {
-  // Blocked before the server's threads exist, so they inherit the mask and the signals are
-  // left for sigwait() here.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  start();
-  int received = 0;
-  sigwait(&signals, &received);
-  log::info("received signal ", received, ", stopping");
-  stop();
+  run_until_terminated([this] { start(); }, [this] { stop(); });
   return 0;
 }
 

@@ -1,0 +1,25 @@
+#pragma once
+// What the API benchmarks share: an admin token from the bench controller, a checked POST, and
+// throughput with latency percentiles from a run's per-request latencies.
+#include <string>
+#include <vector>
+
+#include "common/http_client.hpp"
+#include "common/json.hpp"
+
+namespace neutrino::bench {
+
+struct Phase {
+  double per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+Phase summarize(std::vector<double> latencies_ms, double wall_seconds);
+// A token for admin/admin from a controller started by ControllerProcess.
+std::string admin_token(HttpClient& client);
+// POST with the token; throws unless the answer is 201. Returns the parsed body.
+Json post_json(HttpClient& client, const std::string& token, const std::string& path,
+               const Json& body);
+
+}  // namespace neutrino::bench
