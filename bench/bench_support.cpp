@@ -1,7 +1,9 @@
 #include "bench/bench_support.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "bench/controller_process.hpp"
 
@@ -15,6 +17,52 @@ Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
         static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
   };
   return Phase{static_cast<double>(latencies_ms.size()) / wall_seconds, at(0.50), at(0.99)};
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void timed(HttpClient& client, int count, const Request& request, std::vector<double>& latencies) {
+  for (int i = 0; i < count; ++i) {
+    const auto start = Clock::now();
+    request(client);
+    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+Phase measure_sequential(HttpClient& client, int count, const Request& request) {
+  std::vector<double> latencies;
+  const auto start = Clock::now();
+  timed(client, count, request, latencies);
+  return summarize(std::move(latencies), seconds_since(start));
+}
+
+Phase measure_concurrent(uint16_t port, int clients, int count_per_client, const Request& request) {
+  std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient client("127.0.0.1", port);
+      timed(client, count_per_client, request, per_client[static_cast<size_t>(c)]);
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  const double wall = seconds_since(start);
+  std::vector<double> all;
+  for (const auto& latencies : per_client) {
+    all.insert(all.end(), latencies.begin(), latencies.end());
+  }
+  return summarize(std::move(all), wall);
 }
 
 std::string admin_token(HttpClient& client) {

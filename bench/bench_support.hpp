@@ -1,6 +1,8 @@
 #pragma once
 // What the API benchmarks share: an admin token from the bench controller, a checked POST, and
 // throughput with latency percentiles from a run's per-request latencies.
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,13 @@ struct Phase {
 };
 
 Phase summarize(std::vector<double> latencies_ms, double wall_seconds);
+// One request of a benchmark, sent on the given keep-alive client.
+using Request = std::function<void(HttpClient&)>;
+// `count` requests one after another on `client`, each timed.
+Phase measure_sequential(HttpClient& client, int count, const Request& request);
+// `clients` threads at once, each with its own connection to 127.0.0.1:`port`, sending
+// `count_per_client` requests; throughput is over the wall time of the whole run.
+Phase measure_concurrent(uint16_t port, int clients, int count_per_client, const Request& request);
 // A token for admin/admin from a controller started by ControllerProcess.
 std::string admin_token(HttpClient& client);
 // POST with the token; throws unless the answer is 201. Returns the parsed body.

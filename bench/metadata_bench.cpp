@@ -12,7 +12,6 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,7 +25,6 @@ namespace {
 
 using neutrino::HttpClient;
 using neutrino::Json;
-using Clock = std::chrono::steady_clock;
 using neutrino::bench::admin_token;
 using neutrino::bench::Phase;
 using neutrino::bench::post_json;
@@ -97,41 +95,13 @@ void check(const HttpClient::Result& r, const std::string& path, const Guest& gu
 std::pair<Phase, Phase> measure(uint16_t port, const Guest& guest, const std::string& path,
                                 int requests, int clients) {
   const auto headers = guest.headers();
-  auto get_many = [&](HttpClient& client, int count, std::vector<double>& latencies) {
-    for (int i = 0; i < count; ++i) {
-      const auto start = Clock::now();
-      check(client.request("GET", path, "", headers), path, guest);
-      latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
+  const neutrino::bench::Request get = [&](HttpClient& client) {
+    check(client.request("GET", path, "", headers), path, guest);
   };
-  Phase sequential;
-  {
-    HttpClient client("127.0.0.1", port);
-    std::vector<double> warmup;
-    get_many(client, std::min(requests / 10, 200), warmup);
-    std::vector<double> latencies;
-    const auto start = Clock::now();
-    get_many(client, requests, latencies);
-    sequential = summarize(latencies, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
-  std::vector<std::thread> threads;
-  const auto start = Clock::now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      HttpClient client("127.0.0.1", port);
-      get_many(client, requests / clients, per_client[static_cast<size_t>(c)]);
-    });
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (const auto& l : per_client) {
-    all.insert(all.end(), l.begin(), l.end());
-  }
-  return {sequential, summarize(all, wall)};
+  HttpClient client("127.0.0.1", port);
+  neutrino::bench::measure_sequential(client, std::min(requests / 10, 200), get);  // warm-up
+  const Phase sequential = neutrino::bench::measure_sequential(client, requests, get);
+  return {sequential, neutrino::bench::measure_concurrent(port, clients, requests / clients, get)};
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench/bench_support.hpp"
@@ -23,7 +22,6 @@ namespace {
 
 using neutrino::HttpClient;
 using neutrino::Json;
-using Clock = std::chrono::steady_clock;
 using neutrino::bench::admin_token;
 using neutrino::bench::Phase;
 using neutrino::bench::post_json;
@@ -44,42 +42,13 @@ Result run(const std::string& binary, const std::string& sync, int ports, int cl
             {{"subnet", {{"network_id", network}, {"ip_version", 4}, {"cidr", "10.0.0.0/16"}}}});
   const Json port_body = {{"port", {{"network_id", network}}}};
 
-  auto create_many = [&](HttpClient& client, int count, std::vector<double>& latencies) {
-    for (int i = 0; i < count; ++i) {
-      const auto start = Clock::now();
-      post_json(client, tok, "/v2.0/ports", port_body);
-      latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
+  const neutrino::bench::Request create = [&](HttpClient& client) {
+    post_json(client, tok, "/v2.0/ports", port_body);
   };
-
   Result result;
-  {
-    std::vector<double> latencies;
-    const auto start = Clock::now();
-    create_many(setup, ports, latencies);
-    result.sequential =
-        summarize(latencies, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  {
-    std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
-    std::vector<std::thread> threads;
-    const auto start = Clock::now();
-    for (int c = 0; c < clients; ++c) {
-      threads.emplace_back([&, c] {
-        HttpClient client("127.0.0.1", controller.port());
-        create_many(client, ports / clients, per_client[static_cast<size_t>(c)]);
-      });
-    }
-    for (auto& t : threads) {
-      t.join();
-    }
-    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-    std::vector<double> all;
-    for (const auto& l : per_client) {
-      all.insert(all.end(), l.begin(), l.end());
-    }
-    result.concurrent = summarize(all, wall);
-  }
+  result.sequential = neutrino::bench::measure_sequential(setup, ports, create);
+  result.concurrent =
+      neutrino::bench::measure_concurrent(controller.port(), clients, ports / clients, create);
   // Every address handed out exactly once.
   auto listed = setup.request("GET", "/v2.0/ports?fields=fixed_ips", "", {{"X-Auth-Token", tok}});
   std::set<std::string> addresses;

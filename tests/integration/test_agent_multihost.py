@@ -365,6 +365,14 @@ class AgentMultiHostTest(unittest.TestCase):
         h1.guest_run("dh1", "ip addr add %s/24 dev eth0" % ip)
         self.assert_ping(h1, "dh1", isc_ip)
 
+    def route_metadata_via_dhcp_port(self, host, guest, net):
+        """Waits for the network's DHCP port on `host` to be ACTIVE and routes 169.254.169.254
+        through it, as the classless route DHCP hands out would."""
+        self.wait_for(lambda: self.dhcp_port(net, host) and
+                      self.dhcp_port(net, host)["status"] == "ACTIVE", "DHCP port ACTIVE")
+        dhcp_ip = self.dhcp_port(net, host)["fixed_ips"][0]["ip_address"]
+        host.guest_run(guest, "ip route add 169.254.169.254/32 via " + dhcp_ip)
+
     def metadata(self, host, guest, path):
         r = host.guest_run(guest, ["curl", "-s", "-m", "5", "-w", "\n%{http_code}",
                                    "http://169.254.169.254" + path], check=False)
@@ -388,10 +396,7 @@ class AgentMultiHostTest(unittest.TestCase):
                          create_bridge=False)
             self.addCleanup(lambda n=name, p=port["id"]: (h1.remove_guest(n),
                                                           self.api("DELETE", "/v2.0/ports/" + p)))
-            self.wait_for(lambda: self.dhcp_port(net, h1) and
-                          self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
-            dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
-            h1.guest_run(name, "ip route add 169.254.169.254/32 via " + dhcp_ip)
+            self.route_metadata_via_dhcp_port(h1, name, net)
             seen[name] = instance
         for name, instance in seen.items():
             code, body = self.metadata(h1, name, "/latest/meta-data/instance-id")
@@ -418,10 +423,7 @@ class AgentMultiHostTest(unittest.TestCase):
                      create_bridge=False)
         self.addCleanup(lambda: (h1.remove_guest("mdx"),
                                  self.api("DELETE", "/v2.0/ports/" + port["id"])))
-        self.wait_for(lambda: self.dhcp_port(net, h1) and
-                      self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
-        dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
-        h1.guest_run("mdx", "ip route add 169.254.169.254/32 via " + dhcp_ip)
+        self.route_metadata_via_dhcp_port(h1, "mdx", net)
         code, body = self.metadata(h1, "mdx", "/latest/meta-data/instance-id")
         self.assertEqual(code, 404, body)
 
@@ -438,10 +440,7 @@ class AgentMultiHostTest(unittest.TestCase):
         h1.add_guest("rs", port["id"], port["mac_address"], ip + "/24", create_bridge=False)
         self.addCleanup(lambda: (h1.remove_guest("rs"),
                                  self.api("DELETE", "/v2.0/ports/" + port["id"])))
-        self.wait_for(lambda: self.dhcp_port(net, h1) and
-                      self.dhcp_port(net, h1)["status"] == "ACTIVE", "DHCP port ACTIVE")
-        dhcp_ip = self.dhcp_port(net, h1)["fixed_ips"][0]["ip_address"]
-        h1.guest_run("rs", "ip route add 169.254.169.254/32 via " + dhcp_ip)
+        self.route_metadata_via_dhcp_port(h1, "rs", net)
         self.assertEqual(self.metadata(h1, "rs", "/latest/meta-data/local-ipv4"), (200, ip))
         agent = h1.daemons["neutrino-agent"]
         agent.restart()
