@@ -44,7 +44,7 @@ void add_arp_responder_flows(const LocalNetwork& network, std::uint64_t cookie, 
                     .match("arp")
                     .match("arp_op=1")
                     .match("arp_tpa=" + ip)
-                    .action("goto_table:" + std::to_string(T::kSecurityGroups)));
+                    .action("goto_table:" + std::to_string(T::kEgressConntrack)));
       answer(network, ip, port.mac, cookie, flows);
     }
   }

@@ -6,6 +6,7 @@
 #include "dataplane/pipeline/l2_forwarding.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "dataplane/pipeline/port_security.hpp"
+#include "dataplane/pipeline/security_group_flows.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -68,9 +69,9 @@ FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
     flows.add(FlowText(cookie, table, 0));
   }
   flows.add(FlowText(cookie, T::kArpResponder, 0)
-                .action("goto_table:" + std::to_string(T::kSecurityGroups)));
-  flows.add(FlowText(cookie, T::kSecurityGroups, 0)
-                .action("goto_table:" + std::to_string(T::kForwarding)));
+                .action("goto_table:" + std::to_string(T::kEgressConntrack)));
+  static const channel::HostState kEmpty;
+  add_security_group_flows(networks, input.state ? *input.state : kEmpty, cookie, flows);
   return flows;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The integration bridge (br-int): guest ports, patch-tun and int-<physnet>. Classification
-// into a network (reg6 = lvid), port security, ARP responder, the reserved security group
-// table, L2 forwarding.
+// into a network (reg6 = lvid), port security, ARP responder, the egress firewall, L2
+// forwarding, the ingress firewall.
 #include <vector>
 
 #include "dataplane/pipeline/flow_set.hpp"

@@ -25,10 +25,15 @@ void add_l2_forwarding_flows(const LocalNetwork& network, std::optional<std::uin
         .action("output:" + std::to_string(*uplink));
   };
   for (const auto& port : network.ports) {
-    flows.add(FlowText(cookie, T::kForwarding, kKnownMac)
-                  .match(lvid)
-                  .match("dl_dst=" + port.mac)
-                  .action("output:" + std::to_string(port.ofport)));
+    FlowText flow(cookie, T::kForwarding, kKnownMac);
+    flow.match(lvid).match("dl_dst=" + port.mac);
+    if (port.firewall) {  // through its ingress firewall, which outputs
+      flow.action("set_field:" + std::to_string(port.ofport) + "->" + Registers::kDestination)
+          .action("goto_table:" + std::to_string(T::kIngressConntrack));
+    } else {
+      flow.action("output:" + std::to_string(port.ofport));
+    }
+    flows.add(flow);
   }
   if (uplink) {
     for (const auto& remote : network.remotes) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/pipeline/firewall_rule.hpp"
+
 namespace neutrino::dataplane::pipeline {
 
 enum class NetworkType { kVxlan, kVlan, kFlat, kLocal };
@@ -18,6 +20,10 @@ struct LocalPort {
   bool secured = true;
   std::vector<std::string> ipv4;
   std::vector<std::string> ipv6;
+  // Secured ports with security groups: their rules (possibly none: then no new connection
+  // in or out). nullopt: no stateful firewall (port security off, trusted, or a state without
+  // security groups).
+  std::optional<std::vector<FirewallRule>> firewall;
 };
 
 struct RemotePort {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/firewall_rule.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
@@ -100,6 +101,9 @@ void add_local_port(const PipelineInput& input, const Json& port, LocalNetwork& 
   const bool trusted = text(port, "device_owner").starts_with("network:");
   out.secured = flag(port, "port_security_enabled", true) && !trusted;
   fixed_ips(port, out.ipv4, &out.ipv6);
+  if (out.secured) {
+    out.firewall = port_firewall_rules(*input.state, port);
+  }
   network.ports.push_back(std::move(out));
 }
 

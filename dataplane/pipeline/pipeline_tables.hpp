@@ -10,8 +10,13 @@ struct IntegrationTables {
   static constexpr std::uint8_t kClassify = 0;
   static constexpr std::uint8_t kPortSecurity = 10;
   static constexpr std::uint8_t kArpResponder = 20;
-  static constexpr std::uint8_t kSecurityGroups = 30;  // reserved: only passes traffic on
+  // Security groups (docs/pipeline.md): conntrack lookup, then the rules, on the way out of
+  // a port and on the way into one (once forwarding has chosen it).
+  static constexpr std::uint8_t kEgressConntrack = 30;
+  static constexpr std::uint8_t kEgressRules = 31;
   static constexpr std::uint8_t kForwarding = 40;
+  static constexpr std::uint8_t kIngressConntrack = 50;
+  static constexpr std::uint8_t kIngressRules = 51;
 };
 
 struct TunnelTables {
@@ -28,8 +33,11 @@ struct PhysnetTables {
 
 // Integration bridge metadata, set by the classification table.
 struct Registers {
-  static constexpr const char* kNetwork = "reg6";     // the frame's lvid
-  static constexpr const char* kFromRemote = "reg7";  // 1: came in from a patch (tunnel/physnet)
+  static constexpr const char* kNetwork = "reg6";  // the frame's lvid
+  // The same lvid as the conntrack zone: one zone per network on this host.
+  static constexpr const char* kZone = "NXM_NX_REG6[0..15]";
+  static constexpr const char* kDestination = "reg5";  // ofport of a firewalled destination
+  static constexpr const char* kFromRemote = "reg7";   // 1: came in from a patch (tunnel/physnet)
 };
 
 }  // namespace neutrino::dataplane::pipeline

@@ -65,6 +65,32 @@ HostStateBuilder& HostStateBuilder::remote(const std::string& id, const std::str
   return *this;
 }
 
+HostStateBuilder& HostStateBuilder::security_group(const std::string& id,
+                                                   const std::vector<Json>& rules) {
+  Json list = Json::array();
+  int n = 0;
+  for (const auto& rule : rules) {
+    Json full = {{"id", id + "-r" + std::to_string(n++)},
+                 {"direction", "ingress"},
+                 {"ethertype", "IPv4"},
+                 {"protocol", nullptr},
+                 {"port_range_min", nullptr},
+                 {"port_range_max", nullptr},
+                 {"remote_ip_prefix", nullptr},
+                 {"remote_group_id", nullptr}};
+    full.update(rule);
+    list.push_back(full);
+  }
+  state_["security_group:" + id] = {{"id", id}, {"stateful", true}, {"rules", list}};
+  return *this;
+}
+
+HostStateBuilder& HostStateBuilder::remote_group(const std::string& id,
+                                                 const std::vector<std::string>& addresses) {
+  state_["remote_group:" + id] = {{"id", id}, {"addresses", addresses}};
+  return *this;
+}
+
 HostStateBuilder& HostStateBuilder::set(const std::string& key, const std::string& field,
                                         Json value) {
   state_.at(key)[field] = std::move(value);

@@ -21,6 +21,11 @@ class HostStateBuilder {
   HostStateBuilder& remote(const std::string& id, const std::string& network_id,
                            const std::string& mac, const std::vector<std::string>& ips,
                            const std::string& host, const std::string& tunnel_ip);
+  // A "security_group:<id>" object; each rule names only what it sets ({"direction":
+  // "ingress", "protocol": 6, ...}); ethertype defaults to IPv4, the rest to null.
+  HostStateBuilder& security_group(const std::string& id, const std::vector<Json>& rules);
+  // A "remote_group:<id>" object: the addresses of the group's members.
+  HostStateBuilder& remote_group(const std::string& id, const std::vector<std::string>& addresses);
   // Changes one field of an object already added ("port:p1", "admin_state_up", false).
   HostStateBuilder& set(const std::string& key, const std::string& field, Json value);
 

@@ -1,15 +1,26 @@
 #include "tests/unit/dataplane/pipeline/parsed_flow.hpp"
 
 #include <algorithm>
-#include <sstream>
+#include <cctype>
 
 namespace neutrino::dataplane::pipeline {
 namespace {
 
+// By commas outside parentheses: "ct(commit,zone=X),output:1" is two actions.
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ',');) {
+  std::string part;
+  int depth = 0;
+  for (const char c : text) {
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    if (c == ',' && depth == 0) {
+      out.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  if (!part.empty()) {
     out.push_back(part);
   }
   return out;
@@ -61,7 +72,7 @@ bool ParsedFlow::has_action(const std::string& action) const {
 std::vector<int> ParsedFlow::outputs() const {
   std::vector<int> out;
   for (const auto& action : actions) {
-    if (action.starts_with("output:")) {
+    if (action.starts_with("output:") && std::isdigit(static_cast<unsigned char>(action[7]))) {
       out.push_back(std::stoi(action.substr(7)));
     }
   }

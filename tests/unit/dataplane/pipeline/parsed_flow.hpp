@@ -1,7 +1,7 @@
 #pragma once
 // A compiled flow taken apart, so tests can ask "which table, which match, which actions"
-// rather than compare whole strings. Understands the compiler's own spelling only (no
-// nested parentheses in actions).
+// rather than compare whole strings. Understands the compiler's own spelling only (actions
+// may hold parentheses, not nested ones).
 #include <map>
 #include <string>
 #include <vector>
@@ -21,7 +21,7 @@ struct ParsedFlow {
 
   bool matches(const std::string& field, const std::string& value) const;
   bool has_action(const std::string& action) const;
-  // The ofports of "output:N" actions, in order.
+  // The ofports of "output:N" actions, in order (not "output:<register>").
   std::vector<int> outputs() const;
 };
 

@@ -227,8 +227,9 @@ TEST_F(PipelineCompilerTest, NetworksWithTheSameMacsAndCidrNeverShareAnLvid) {
         lvids.insert(std::to_string(std::stoi(action.substr(10)) - 0x1000));
       }
     }
-    if (flow.priority == 0 || flow.table == I::kPortSecurity) {
-      continue;  // catch-alls and per-port anti-spoofing: no network involved
+    if (flow.priority == 0 || flow.table == I::kPortSecurity || flow.table == I::kEgressRules ||
+        flow.table == I::kIngressRules) {
+      continue;  // catch-alls, per-port anti-spoofing, conntrack states: no network involved
     }
     ASSERT_EQ(lvids.size(), 1u) << flow.text;
     for (const int out : flow.outputs()) {
@@ -385,7 +386,23 @@ TEST_F(PipelineCompilerTest, AnEmptyHostHasOnlyCatchAllFlows) {
           openflow::FlowCodec::canonical("cookie=0x7,table=10,priority=0,actions=drop"),
           openflow::FlowCodec::canonical("cookie=0x7,table=20,priority=0,actions=goto_table:30"),
           openflow::FlowCodec::canonical("cookie=0x7,table=30,priority=0,actions=goto_table:40"),
-          openflow::FlowCodec::canonical("cookie=0x7,table=40,priority=0,actions=drop")));
+          openflow::FlowCodec::canonical("cookie=0x7,table=40,priority=0,actions=drop"),
+          openflow::FlowCodec::canonical("cookie=0x7,table=50,priority=0,actions=drop"),
+          // The firewall's conntrack states, the same whatever the ports
+          openflow::FlowCodec::canonical("cookie=0x7,table=31,priority=0,actions=drop"),
+          openflow::FlowCodec::canonical(
+              "cookie=0x7,table=31,priority=100,ct_state=+inv+trk,actions=drop"),
+          openflow::FlowCodec::canonical(
+              "cookie=0x7,table=31,priority=90,ct_state=+est-new+trk,actions=goto_table:40"),
+          openflow::FlowCodec::canonical(
+              "cookie=0x7,table=31,priority=90,ct_state=+rel-new+trk,actions=goto_table:40"),
+          openflow::FlowCodec::canonical("cookie=0x7,table=51,priority=0,actions=drop"),
+          openflow::FlowCodec::canonical(
+              "cookie=0x7,table=51,priority=100,ct_state=+inv+trk,actions=drop"),
+          openflow::FlowCodec::canonical("cookie=0x7,table=51,priority=90,ct_state=+est-new+trk,"
+                                         "actions=output:NXM_NX_REG5[]"),
+          openflow::FlowCodec::canonical("cookie=0x7,table=51,priority=90,ct_state=+rel-new+trk,"
+                                         "actions=output:NXM_NX_REG5[]")));
   EXPECT_EQ(out.at("br-tun").size(), 3u);  // table 0, 10, 20: drop
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+// One security group rule as the firewall compiles it: validated, typed, with the remote
+// prefix normalised. Rules are allow rules; a port's rules are the union of its groups'.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+
+namespace neutrino::dataplane::pipeline {
+
+enum class Direction { kIngress, kEgress };
+enum class Ethertype { kIPv4, kIPv6 };
+
+struct FirewallRule {
+  Direction direction = Direction::kIngress;
+  Ethertype ethertype = Ethertype::kIPv4;
+  std::optional<std::uint8_t> protocol;  // IP protocol number; none: any
+  // TCP/UDP/SCTP destination ports, or ICMP type (min) and code (max).
+  std::optional<std::uint16_t> port_min;
+  std::optional<std::uint16_t> port_max;
+  std::optional<std::string> remote_prefix;  // "10.0.0.0/24"; never a /0 (that is no prefix)
+  std::optional<std::string> remote_group;   // group id; exclusive with remote_prefix
+
+  friend auto operator<=>(const FirewallRule&, const FirewallRule&) = default;
+};
+
+// The rules of a "port:" object's groups (the "security_group:<id>" objects of `state`),
+// sorted and without duplicates; rules that do not parse are left out (they allow nothing).
+// nullopt when the port object carries no "security_groups" member at all: the state then
+// comes from before security groups, and the port gets anti-spoofing only.
+std::optional<std::vector<FirewallRule>> port_firewall_rules(const channel::HostState& state,
+                                                             const Json& port);
+
+// One rule object as controller/channel/host_state.cpp spells it; nullopt when malformed.
+std::optional<FirewallRule> parse_firewall_rule(const Json& rule);
+
+}  // namespace neutrino::dataplane::pipeline

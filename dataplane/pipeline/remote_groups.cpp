@@ -1,0 +1,73 @@
+#include "dataplane/pipeline/remote_groups.hpp"
+
+#include <algorithm>
+
+#include "dataplane/pipeline/address.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+std::uint32_t fnv1a(const std::string& text) {
+  std::uint32_t hash = 2166136261u;
+  for (const unsigned char c : text) {
+    hash = (hash ^ c) * 16777619u;
+  }
+  return hash;
+}
+
+std::uint32_t preferred_id(const ConjunctionKey& key) {
+  const auto& [group, direction, ethertype] = key;
+  const std::string text = group + (direction == Direction::kIngress ? "/in" : "/out") +
+                           (ethertype == Ethertype::kIPv4 ? "/4" : "/6");
+  return (fnv1a(text) & 0x7fffffffu) | 1u;  // never 0
+}
+
+void sort_unique(std::vector<std::string>& list) {
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+}
+
+}  // namespace
+
+RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<ConjunctionKey>& used) {
+  std::set<std::uint32_t> taken;
+  for (const auto& key : used) {
+    std::uint32_t id = preferred_id(key);
+    while (taken.contains(id)) {
+      id = id == 0x7fffffffu ? 1 : id + 1;
+    }
+    taken.insert(id);
+    ids_.emplace(key, id);
+    const std::string& group = std::get<0>(key);
+    if (groups_.contains(group)) {
+      continue;
+    }
+    GroupAddresses& addresses = groups_[group];
+    const auto it = state.find("remote_group:" + group);
+    if (it == state.end() || !it->second.is_object() || !it->second.contains("addresses") ||
+        !it->second["addresses"].is_array()) {
+      continue;
+    }
+    for (const auto& entry : it->second["addresses"]) {
+      if (!entry.is_string()) {
+        continue;
+      }
+      const auto text = entry.get<std::string>();
+      if (const auto v4 = ipv4_address(text)) {
+        addresses.ipv4.push_back(*v4);
+      } else if (const auto v6 = ipv6_address(text)) {
+        addresses.ipv6.push_back(*v6);
+      }
+    }
+    sort_unique(addresses.ipv4);
+    sort_unique(addresses.ipv6);
+  }
+}
+
+const GroupAddresses& RemoteGroups::addresses(const std::string& group) const {
+  static const GroupAddresses kNone;
+  const auto it = groups_.find(group);
+  return it == groups_.end() ? kNone : it->second;
+}
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,200 @@
+#include "dataplane/pipeline/security_group_flows.hpp"
+
+#include <set>
+#include <string>
+
+#include "dataplane/pipeline/conjunction_flows.hpp"
+#include "dataplane/pipeline/pipeline_tables.hpp"
+#include "dataplane/pipeline/remote_groups.hpp"
+#include "dataplane/pipeline/rule_matches.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+using T = IntegrationTables;
+constexpr std::uint16_t kNeverTracked = 110;  // DHCP and neighbour discovery, as Neutron
+constexpr std::uint16_t kTrack = 100;
+constexpr std::uint16_t kInvalid = 100;
+constexpr std::uint16_t kEstablished = 90;
+constexpr std::uint16_t kOtherThanIp = 90;
+constexpr std::uint16_t kRule = 70;
+constexpr std::uint16_t kClause = 60;  // every clause of every conjunction: OVS requires one
+
+constexpr const char* kNewConnection = "ct_state=+new-est+trk";
+// ICMPv6 that must flow whatever the rules say: MLD (130-132, 143), router solicitation out
+// and advertisement in (133/134), neighbour solicitation/advertisement (135/136). Port
+// security has already vetted what a guest sends.
+constexpr int kEgressIcmpV6[] = {130, 131, 132, 133, 135, 136, 143};
+constexpr int kIngressIcmpV6[] = {130, 131, 132, 134, 135, 136, 143};
+
+std::string of(std::uint32_t ofport) {
+  return std::to_string(ofport);
+}
+
+std::string commit() {
+  return std::string("ct(commit,zone=") + Registers::kZone + ")";
+}
+
+// The tables and actions of one direction.
+struct Side {
+  Direction direction;
+  std::uint8_t conntrack_table;
+  std::uint8_t rules_table;
+  std::string port_field;  // "in_port" going out, reg5 coming in
+  std::string accept(std::uint32_t ofport) const {
+    return direction == Direction::kEgress ? "goto_table:" + std::to_string(T::kForwarding)
+                                           : "output:" + of(ofport);
+  }
+  std::string accept_any() const {  // for flows not tied to one port
+    return direction == Direction::kEgress ? "goto_table:" + std::to_string(T::kForwarding)
+                                           : std::string("output:NXM_NX_REG5[]");
+  }
+};
+
+const Side kEgress{Direction::kEgress, T::kEgressConntrack, T::kEgressRules, "in_port"};
+const Side kIngress{Direction::kIngress, T::kIngressConntrack, T::kIngressRules,
+                    Registers::kDestination};
+
+FlowText port_flow(const Side& side, std::uint64_t cookie, std::uint8_t table,
+                   std::uint16_t priority, std::uint32_t ofport) {
+  FlowText flow(cookie, table, priority);
+  flow.match(side.port_field + "=" + of(ofport));
+  return flow;
+}
+
+// Traffic that bypasses conntrack, then the conntrack lookup itself.
+void conntrack_flows(const Side& side, const LocalPort& port, std::uint64_t cookie,
+                     FlowSet& flows) {
+  const bool out = side.direction == Direction::kEgress;
+  const auto untracked = [&](std::initializer_list<const char*> fields, bool pass) {
+    FlowText flow = port_flow(side, cookie, side.conntrack_table, kNeverTracked, port.ofport);
+    for (const auto* field : fields) {
+      flow.match(field);
+    }
+    flows.add(pass ? flow.action(side.accept(port.ofport)) : flow);
+  };
+  // A guest is a DHCP client, never a server: its requests go out and replies come in
+  // before conntrack (a reply to a broadcast is no reply to conntrack); a server's replies
+  // from a guest are dropped.
+  if (out) {
+    untracked({"udp", "tp_src=68", "tp_dst=67"}, true);
+    untracked({"udp6", "tp_src=546", "tp_dst=547"}, true);
+    untracked({"udp", "tp_src=67", "tp_dst=68"}, false);
+    untracked({"udp6", "tp_src=547", "tp_dst=546"}, false);
+  } else {
+    untracked({"udp", "tp_src=67", "tp_dst=68"}, true);
+    untracked({"udp6", "tp_src=547", "tp_dst=546"}, true);
+  }
+  for (const int type : out ? kEgressIcmpV6 : kIngressIcmpV6) {
+    flows.add(port_flow(side, cookie, side.conntrack_table, kNeverTracked, port.ofport)
+                  .match("icmp6")
+                  .match("icmp_type=" + std::to_string(type))
+                  .action(side.accept(port.ofport)));
+  }
+  for (const auto* ethertype : {"ip", "ipv6"}) {
+    flows.add(port_flow(side, cookie, side.conntrack_table, kTrack, port.ofport)
+                  .match(ethertype)
+                  .action(std::string("ct(table=") + std::to_string(side.rules_table) +
+                          ",zone=" + Registers::kZone + ")"));
+  }
+  if (!out) {  // ARP and other non-IP frames addressed to the port
+    flows.add(port_flow(side, cookie, side.conntrack_table, kOtherThanIp, port.ofport)
+                  .action(side.accept(port.ofport)));
+  }
+}
+
+// What does not depend on the port: invalid, established and related packets.
+void state_flows(const Side& side, std::uint64_t cookie, FlowSet& flows) {
+  flows.add(FlowText(cookie, side.rules_table, kInvalid).match("ct_state=+inv+trk"));
+  for (const auto* state : {"ct_state=+est-new+trk", "ct_state=+rel-new+trk"}) {
+    flows.add(
+        FlowText(cookie, side.rules_table, kEstablished).match(state).action(side.accept_any()));
+  }
+  flows.add(FlowText(cookie, side.rules_table, 0));
+}
+
+void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& groups,
+                std::uint64_t cookie, FlowSet& flows, ConjunctionFlows& clauses) {
+  for (const auto& rule : *port.firewall) {
+    if (rule.direction != side.direction) {
+      continue;
+    }
+    for (const auto& fields : rule_matches(rule)) {
+      FlowText flow = port_flow(side, cookie, side.rules_table, rule.remote_group ? kClause : kRule,
+                                port.ofport);
+      flow.match(kNewConnection);
+      for (const auto& field : fields) {
+        flow.match(field);
+      }
+      if (rule.remote_group) {
+        const auto id = groups.conjunction_id({*rule.remote_group, rule.direction, rule.ethertype});
+        clauses.add(flow, id, 2, 2);
+      } else {
+        flows.add(flow.action(commit()).action(side.accept(port.ofport)));
+      }
+    }
+  }
+}
+
+// Per (remote group, direction, ethertype): clause 1 is "the peer is a member", one flow per
+// member address; clause 2 (rule_flows) is "this port allows this traffic from that group".
+// Flows grow with members + ports x rules, not members x ports x rules.
+void conjunction_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSet& flows,
+                       ConjunctionFlows& clauses) {
+  for (const auto& [key, id] : groups.conjunctions()) {
+    const auto& [group, direction, ethertype] = key;
+    const Side& side = direction == Direction::kEgress ? kEgress : kIngress;
+    for (const auto& address : groups.addresses(group).of(ethertype)) {
+      clauses.add(FlowText(cookie, side.rules_table, kClause)
+                      .match(ethertype_match(ethertype))
+                      .match(peer_address_field(direction, ethertype) + "=" + address),
+                  id, 1, 2);
+    }
+    flows.add(FlowText(cookie, side.rules_table, kRule)
+                  .match("conj_id=" + std::to_string(id))
+                  .match(kNewConnection)
+                  .match(ethertype_match(ethertype))
+                  .action(commit())
+                  .action(side.accept_any()));
+  }
+}
+
+}  // namespace
+
+void add_security_group_flows(const std::vector<LocalNetwork>& networks,
+                              const channel::HostState& state, std::uint64_t cookie,
+                              FlowSet& flows) {
+  std::set<ConjunctionKey> used;
+  for (const auto& network : networks) {
+    for (const auto& port : network.ports) {
+      for (const auto& rule : port.firewall ? *port.firewall : std::vector<FirewallRule>{}) {
+        if (rule.remote_group) {
+          used.insert({*rule.remote_group, rule.direction, rule.ethertype});
+        }
+      }
+    }
+  }
+  const RemoteGroups groups(state, used);
+  ConjunctionFlows clauses;
+  for (const auto& network : networks) {
+    for (const auto& port : network.ports) {
+      if (!port.firewall) {
+        continue;
+      }
+      for (const Side* side : {&kEgress, &kIngress}) {
+        conntrack_flows(*side, port, cookie, flows);
+        rule_flows(*side, port, groups, cookie, flows, clauses);
+      }
+    }
+  }
+  conjunction_flows(groups, cookie, flows, clauses);
+  clauses.write_to(flows);
+  for (const Side* side : {&kEgress, &kIngress}) {
+    state_flows(*side, cookie, flows);
+  }
+  flows.add(FlowText(cookie, T::kEgressConntrack, 0)
+                .action("goto_table:" + std::to_string(T::kForwarding)));
+  flows.add(FlowText(cookie, T::kIngressConntrack, 0));
+}
+
+}  // namespace neutrino::dataplane::pipeline
