@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "common/log.hpp"
@@ -320,9 +321,11 @@ void Reconciler::reconcile() {
     inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
   }
 
-  for (const auto& [bridge, flows] :
-       dataplane::pipeline::PipelineCompiler::compile_canonical(inputs)) {
-    sync_flows(bridge, flows);
+  const auto compile_started = std::chrono::steady_clock::now();
+  const auto compiled = dataplane::pipeline::PipelineCompiler::compile_canonical(inputs);
+  const auto compile_time = std::chrono::steady_clock::now() - compile_started;
+  for (const auto& [bridge, flows] : compiled) {
+    sync_flows(bridge, flows, compile_time);
   }
 
   std::vector<std::string> up;
@@ -385,7 +388,9 @@ openflow::OpenFlowConnection& Reconciler::openflow(const std::string& bridge) {
   return *slot;
 }
 
-void Reconciler::sync_flows(const std::string& bridge, const std::vector<std::string>& desired) {
+void Reconciler::sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
+                            std::chrono::steady_clock::duration compile_time) {
+  const auto started = std::chrono::steady_clock::now();
   auto& connection = openflow(bridge);
   const auto installed = connection.dump_flows(kCookie, ~0ULL);
   const std::set<std::string> have(installed.begin(), installed.end());
@@ -406,7 +411,12 @@ void Reconciler::sync_flows(const std::string& bridge, const std::vector<std::st
   }
   // One bundle: the switch goes from the old flow set to the new one atomically.
   connection.apply_bundle(changes);
-  log::info(bridge, ": ", changes.size(), " flow changes applied (", want.size(), " flows)");
+  const auto ms = [](std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
+  };
+  log::info(bridge, ": ", changes.size(), " flow changes applied (", want.size(),
+            " flows; compiling all bridges took ", ms(compile_time), " ms, diff and bundle ",
+            ms(std::chrono::steady_clock::now() - started), " ms)");
 }
 
 }  // namespace neutrino::agent

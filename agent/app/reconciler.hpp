@@ -5,6 +5,7 @@
 // after every state push, plugged or unplugged interface, lost connection, and every few
 // seconds as a safety net. Nothing is removed before the first snapshot arrives, so a
 // restarted agent leaves established traffic alone.
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -55,7 +56,9 @@ class Reconciler {
   void ensure_bridges();
   void sync_dhcp(const channel::HostState& state);
   std::map<std::string, int64_t> ensure_tunnels(const channel::HostState& state);
-  void sync_flows(const std::string& bridge, const std::vector<std::string>& desired);
+  // `compile_time` is only reported in the log line of an applied change.
+  void sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
+                  std::chrono::steady_clock::duration compile_time);
   dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
   static int64_t ofport_of(const std::vector<ovs::PortInfo>& ports, const std::string& name);
 

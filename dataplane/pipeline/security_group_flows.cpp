@@ -16,7 +16,6 @@ constexpr std::uint16_t kNeverTracked = 110;  // DHCP and neighbour discovery, a
 constexpr std::uint16_t kTrack = 100;
 constexpr std::uint16_t kInvalid = 100;
 constexpr std::uint16_t kEstablished = 90;
-constexpr std::uint16_t kOtherThanIp = 90;
 constexpr std::uint16_t kRule = 70;
 constexpr std::uint16_t kClause = 60;  // every clause of every conjunction: OVS requires one
 
@@ -62,45 +61,53 @@ FlowText port_flow(const Side& side, std::uint64_t cookie, std::uint8_t table,
   return flow;
 }
 
-// Traffic that bypasses conntrack, then the conntrack lookup itself.
-void conntrack_flows(const Side& side, const LocalPort& port, std::uint64_t cookie,
-                     FlowSet& flows) {
-  const bool out = side.direction == Direction::kEgress;
-  const auto untracked = [&](std::initializer_list<const char*> fields, bool pass) {
-    FlowText flow = port_flow(side, cookie, side.conntrack_table, kNeverTracked, port.ofport);
-    for (const auto* field : fields) {
-      flow.match(field);
-    }
-    flows.add(pass ? flow.action(side.accept(port.ofport)) : flow);
-  };
-  // A guest is a DHCP client, never a server: its requests go out and replies come in
-  // before conntrack (a reply to a broadcast is no reply to conntrack); a server's replies
-  // from a guest are dropped.
-  if (out) {
-    untracked({"udp", "tp_src=68", "tp_dst=67"}, true);
-    untracked({"udp6", "tp_src=546", "tp_dst=547"}, true);
-    untracked({"udp", "tp_src=67", "tp_dst=68"}, false);
-    untracked({"udp6", "tp_src=547", "tp_dst=546"}, false);
-  } else {
-    untracked({"udp", "tp_src=67", "tp_dst=68"}, true);
-    untracked({"udp6", "tp_src=547", "tp_dst=546"}, true);
-  }
-  for (const int type : out ? kEgressIcmpV6 : kIngressIcmpV6) {
-    flows.add(port_flow(side, cookie, side.conntrack_table, kNeverTracked, port.ofport)
-                  .match("icmp6")
-                  .match("icmp_type=" + std::to_string(type))
-                  .action(side.accept(port.ofport)));
+std::string track(const Side& side) {
+  return std::string("ct(table=") + std::to_string(side.rules_table) + ",zone=" + Registers::kZone +
+         ")";
+}
+
+// Egress, per firewalled port: its IP traffic into conntrack. A guest is a DHCP client, never
+// a server: its DHCP replies are dropped (the DHCP port, not firewalled, sends them).
+void egress_port_flows(const LocalPort& port, std::uint64_t cookie, FlowSet& flows) {
+  for (const auto* server_reply : {"udp,tp_src=67,tp_dst=68", "udp6,tp_src=547,tp_dst=546"}) {
+    flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kNeverTracked, port.ofport)
+                  .match(server_reply));
   }
   for (const auto* ethertype : {"ip", "ipv6"}) {
-    flows.add(port_flow(side, cookie, side.conntrack_table, kTrack, port.ofport)
+    flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kTrack, port.ofport)
                   .match(ethertype)
-                  .action(std::string("ct(table=") + std::to_string(side.rules_table) +
-                          ",zone=" + Registers::kZone + ")"));
+                  .action(track(kEgress)));
   }
-  if (!out) {  // ARP and other non-IP frames addressed to the port
-    flows.add(port_flow(side, cookie, side.conntrack_table, kOtherThanIp, port.ofport)
-                  .action(side.accept(port.ofport)));
+}
+
+// Flows shared by every port. Table 30 sees traffic of all local ports (non-firewalled ones
+// go on to forwarding anyway) and table 50 only frames for firewalled ports (reg5 set), so
+// neither needs a flow per port for what passes untracked: DHCP requests out and replies in
+// (a reply to a broadcast is no reply to conntrack) and neighbour discovery.
+void shared_conntrack_flows(std::uint64_t cookie, FlowSet& flows) {
+  const auto pass = [&](const Side& side, const std::string& fields) {
+    flows.add(FlowText(cookie, side.conntrack_table, kNeverTracked)
+                  .match(fields)
+                  .action(side.accept_any()));
+  };
+  pass(kEgress, "udp,tp_src=68,tp_dst=67");
+  pass(kEgress, "udp6,tp_src=546,tp_dst=547");
+  pass(kIngress, "udp,tp_src=67,tp_dst=68");
+  pass(kIngress, "udp6,tp_src=547,tp_dst=546");
+  for (const int type : kEgressIcmpV6) {
+    pass(kEgress, "icmp6,icmp_type=" + std::to_string(type));
   }
+  for (const int type : kIngressIcmpV6) {
+    pass(kIngress, "icmp6,icmp_type=" + std::to_string(type));
+  }
+  for (const auto* ethertype : {"ip", "ipv6"}) {
+    flows.add(
+        FlowText(cookie, T::kIngressConntrack, kTrack).match(ethertype).action(track(kIngress)));
+  }
+  flows.add(FlowText(cookie, T::kEgressConntrack, 0)
+                .action("goto_table:" + std::to_string(T::kForwarding)));
+  // ARP and other non-IP frames for the port.
+  flows.add(FlowText(cookie, T::kIngressConntrack, 0).action(kIngress.accept_any()));
 }
 
 // What does not depend on the port: invalid, established and related packets.
@@ -181,8 +188,8 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
       if (!port.firewall) {
         continue;
       }
+      egress_port_flows(port, cookie, flows);
       for (const Side* side : {&kEgress, &kIngress}) {
-        conntrack_flows(*side, port, cookie, flows);
         rule_flows(*side, port, groups, cookie, flows, clauses);
       }
     }
@@ -192,9 +199,7 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
   for (const Side* side : {&kEgress, &kIngress}) {
     state_flows(*side, cookie, flows);
   }
-  flows.add(FlowText(cookie, T::kEgressConntrack, 0)
-                .action("goto_table:" + std::to_string(T::kForwarding)));
-  flows.add(FlowText(cookie, T::kIngressConntrack, 0));
+  shared_conntrack_flows(cookie, flows);
 }
 
 }  // namespace neutrino::dataplane::pipeline

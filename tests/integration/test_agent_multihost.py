@@ -15,109 +15,11 @@ import subprocess
 import time
 import unittest
 
-import harness
 import multihost
-
-SECRET = "multihost-agent-secret"
-METADATA_SECRET = "multihost-metadata-secret"
+import multihost_cloud
 
 
-class AgentMultiHostTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.agent_port = multihost.free_port()
-        cls.metadata_port = multihost.free_port()
-        cls.ctl = harness.ControllerProcess(extra_args=[
-            "--agent-listen", "127.0.0.1:%d" % cls.agent_port, "--agent-secret", SECRET,
-            "--metadata-listen", "127.0.0.1:%d" % cls.metadata_port,
-            "--metadata-secret", METADATA_SECRET,
-            "--agent-heartbeat", "2", "--network-vlan-ranges", "physnet1:100:199",
-            "--flat-networks", "physnet1"])
-        cls.ctl.start()
-        cls.mh = multihost.MultiHost(2)
-        try:
-            cls.mh.start()
-            cls.relay = cls.mh.forward(cls.agent_port)
-            cls.metadata_relay = cls.mh.forward(cls.metadata_port)
-            cls.agents = [h.start_agent(cls.relay.hostport, extra=(
-                "--agent-secret", SECRET, "--metadata-service", cls.metadata_relay.hostport,
-                "--metadata-secret", METADATA_SECRET)) for h in cls.mh.hosts]
-            for h in cls.mh.hosts:
-                h.attach_physnet()
-            cls.token = cls.ctl.token()
-            cls.wait_for(lambda: len(cls.alive_agents()) == 2, "both agents alive")
-        except BaseException:
-            cls.mh.stop()
-            cls.ctl.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mh.stop()
-        cls.ctl.stop()
-
-    # --- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def wait_for(predicate, what, timeout=10.0, interval=0.05):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            time.sleep(interval)
-        raise AssertionError("timed out waiting for " + what)
-
-    @classmethod
-    def api(cls, method, path, body=None):
-        return cls.ctl.request(method, path, body, token=cls.token)
-
-    @classmethod
-    def alive_agents(cls):
-        return [a for a in cls.api("GET", "/v2.0/agents").json()["agents"] if a["alive"]]
-
-    def network(self, cidr, **provider):
-        net = self.api("POST", "/v2.0/networks", {"network": dict(name="mh", **provider)})
-        self.assertEqual(net.status, 201, net)
-        net = net.json()["network"]
-        sub = self.api("POST", "/v2.0/subnets", {"subnet": {
-            "network_id": net["id"], "ip_version": 4, "cidr": cidr}})
-        self.assertEqual(sub.status, 201, sub)
-        self.addCleanup(self.api, "DELETE", "/v2.0/networks/" + net["id"])
-        return net
-
-    def guest(self, host, name, net, ip=None):
-        """Creates a port bound to `host`, plugs a guest for it, waits for ACTIVE."""
-        body = {"network_id": net["id"], "binding:host_id": host.name}
-        if ip:
-            body["fixed_ips"] = [{"ip_address": ip}]
-        created = time.monotonic()
-        port = self.api("POST", "/v2.0/ports", {"port": body})
-        self.assertEqual(port.status, 201, port)
-        port = port.json()["port"]
-        self.assertEqual(port["binding:vif_type"], "ovs")
-        address = port["fixed_ips"][0]["ip_address"]
-        host.add_guest(name, port["id"], port["mac_address"], address + "/24",
-                       mtu=net["mtu"], create_bridge=False)
-
-        def cleanup():
-            if name in host.guests:
-                host.remove_guest(name)
-            self.api("DELETE", "/v2.0/ports/" + port["id"])
-        self.addCleanup(cleanup)
-        self.wait_for(lambda: self.api("GET", "/v2.0/ports/" + port["id"]).json()["port"][
-            "status"] == "ACTIVE", "port %s ACTIVE" % name)
-        port["active_after"] = time.monotonic() - created
-        port["ip"] = address
-        return port
-
-    def assert_ping(self, host, guest, ip):
-        result = host.ping(guest, ip, count=2, interval=0.2, wait=1)
-        self.assertGreater(result.received, 0, "%s could not ping %s: %s" % (guest, ip, result))
-
-    def assert_no_ping(self, host, guest, ip):
-        result = host.ping(guest, ip, count=3, interval=0.2, wait=1)
-        self.assertEqual(result.received, 0, "%s reached %s: %s" % (guest, ip, result))
+class AgentMultiHostTest(multihost_cloud.MultiHostCloud):
 
     # --- tests -----------------------------------------------------------------------------
 
