@@ -2,6 +2,9 @@
 
 #include <set>
 
+#include "controller/neutron/ip_protocols.hpp"
+#include "controller/neutron/security_group_rule_input.hpp"
+
 namespace neutrino::channel {
 namespace {
 
@@ -18,12 +21,69 @@ std::map<std::string, Json> fixed_ips_by_port(store::SqlSession& s, const std::s
   return out;
 }
 
+Json optional_text(const store::SqlRow& r, size_t i) {
+  return r.is_null(i) ? Json(nullptr) : Json(r.text(i));
+}
+
+// "security_group:<id>" for every group of the host's ports, and "remote_group:<id>" with the
+// addresses of every member of each group their rules name as remote_group_id.
+void add_security_groups(store::SqlSession& s, const std::set<std::string>& groups,
+                         HostState& state) {
+  std::set<std::string> remotes;
+  for (const auto& group_id : groups) {
+    Json rules = Json::array();
+    for (const auto& r :
+         s.query("SELECT id, direction, ethertype, protocol, port_range_min, port_range_max, "
+                 "remote_ip_prefix, remote_group_id FROM securitygrouprules WHERE "
+                 "security_group_id = ? ORDER BY id",
+                 {group_id})) {
+      const std::string ethertype = r.text(2);
+      const auto protocol = neutron::protocol_number(
+          r.is_null(3) ? std::nullopt : std::optional(r.text(3)), ethertype);
+      const auto prefix =
+          neutron::normalized_cidr(r.is_null(6) ? std::nullopt : std::optional(r.text(6)));
+      if (!r.is_null(7)) {
+        remotes.insert(r.text(7));
+      }
+      rules.push_back({{"id", r.text(0)},
+                       {"direction", r.text(1)},
+                       {"ethertype", ethertype},
+                       {"protocol", protocol ? Json(*protocol) : Json(nullptr)},
+                       {"port_range_min", r.is_null(4) ? Json(nullptr) : Json(r.integer(4))},
+                       {"port_range_max", r.is_null(5) ? Json(nullptr) : Json(r.integer(5))},
+                       {"remote_ip_prefix", prefix ? Json(*prefix) : Json(nullptr)},
+                       {"remote_group_id", optional_text(r, 7)}});
+    }
+    state["security_group:" + group_id] = {{"id", group_id}, {"stateful", true}, {"rules", rules}};
+  }
+  for (const auto& group_id : remotes) {
+    std::set<std::string> addresses;
+    for (const auto& r : s.query("SELECT a.ip_address FROM ipallocations a JOIN "
+                                 "securitygroupportbindings g ON g.port_id = a.port_id WHERE "
+                                 "g.security_group_id = ?",
+                                 {group_id})) {
+      addresses.insert(r.text(0));
+    }
+    state["remote_group:" + group_id] = {{"id", group_id}, {"addresses", addresses}};
+  }
+}
+
 }  // namespace
 
 HostState build_host_state(store::SqlSession& s, const std::string& host) {
   HostState state;
   std::set<std::string> networks;
   auto ips = fixed_ips_by_port(s, "WHERE b.host = ?", {host});
+  std::map<std::string, std::vector<std::string>> port_groups;
+  std::set<std::string> groups;
+  for (const auto& r :
+       s.query("SELECT g.port_id, g.security_group_id FROM securitygroupportbindings g JOIN "
+               "ml2_port_bindings b ON b.port_id = g.port_id WHERE b.host = ? ORDER BY "
+               "g.security_group_id",
+               {host})) {
+    port_groups[r.text(0)].push_back(r.text(1));
+    groups.insert(r.text(1));
+  }
   for (const auto& r : s.query(
            "SELECT p.id, p.network_id, p.mac_address, p.admin_state_up, p.port_security_enabled, "
            "p.device_owner, p.device_id, p.project_id FROM ports p JOIN ml2_port_bindings b ON "
@@ -31,16 +91,19 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
            {host})) {
     const std::string id = r.text(0);
     networks.insert(r.text(1));
-    state["port:" + id] = {{"id", id},
-                           {"network_id", r.text(1)},
-                           {"mac_address", r.text(2)},
-                           {"admin_state_up", r.boolean(3)},
-                           {"port_security_enabled", r.boolean(4)},
-                           {"device_owner", r.text(5)},
-                           {"device_id", r.text(6)},
-                           {"project_id", r.text(7)},
-                           {"fixed_ips", ips.contains(id) ? ips[id] : Json::array()}};
+    state["port:" + id] = {
+        {"id", id},
+        {"network_id", r.text(1)},
+        {"mac_address", r.text(2)},
+        {"admin_state_up", r.boolean(3)},
+        {"port_security_enabled", r.boolean(4)},
+        {"device_owner", r.text(5)},
+        {"device_id", r.text(6)},
+        {"project_id", r.text(7)},
+        {"fixed_ips", ips.contains(id) ? ips[id] : Json::array()},
+        {"security_groups", port_groups.contains(id) ? Json(port_groups[id]) : Json::array()}};
   }
+  add_security_groups(s, groups, state);
   for (const auto& network_id : networks) {
     const auto n = s.query(
         "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "

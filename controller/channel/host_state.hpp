@@ -5,6 +5,11 @@
 // "subnet:<id>" for those networks' subnets (CIDR, gateway, DHCP settings), and
 // "remote:<port id>" for every port of those networks bound elsewhere, with the tunnel IP of
 // the host it lives behind, so the agent never floods to learn where a MAC is.
+// Security groups: each port lists its "security_groups" (ids, sorted); every group of those
+// ports is "security_group:<id>" {id, stateful, rules sorted by id, each {id, direction,
+// ethertype, protocol (IP protocol number or null), port_range_min/max, remote_ip_prefix
+// (normalized CIDR or null), remote_group_id}}; every group those rules name as remote is
+// "remote_group:<id>" {id, addresses: the fixed IPs of all its member ports on any host, sorted}.
 #include <string>
 
 #include "common/channel/host_state.hpp"

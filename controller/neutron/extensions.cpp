@@ -33,6 +33,7 @@ const Json& supported_extensions() {
       extension("external-net", "Neutron external network",
                 "Adds external network attribute to network resource."),
       extension("port-security", "Port Security", "Provides port security"),
+      extension("security-group", "security-group", "The security groups extension."),
       extension("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
       extension("net-mtu-writable", "Network MTU (writable)",
                 "Provides a writable MTU attribute for a network resource."),

@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -96,6 +97,7 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
     require_admin_for(ctx, "create_network", "router:external");
   }
 
+  SecurityGroupService::ensure_default(s, ctx, project);  // as Neutron does on network create
   const std::string id = random::uuid4();
   const int64_t now = clock::now_unix_seconds();
   // The segment type fixes the MTU; the allocation rows need the network row to exist first.

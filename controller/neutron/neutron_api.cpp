@@ -74,6 +74,20 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   resources_.push_back(bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet"));
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
+  Resource groups = bind(security_groups_, security_group_schema(), &SecurityGroupService::touch,
+                         "SecurityGroup");
+  groups.not_found = &security_group_not_found;
+  groups.prepare_list = &SecurityGroupService::prepare_list;
+  resources_.push_back(groups);
+  Resource rules = bind(security_group_rules_, security_group_rule_schema(),
+                        &SecurityGroupRuleService::touch, "SecurityGroupRule");
+  rules.not_found = [](const std::string& id) {
+    return api::not_found("Security group rule " + id + " does not exist",
+                          "SecurityGroupRuleNotFound");
+  };
+  rules.prepare_list = &SecurityGroupService::prepare_list;
+  rules.taggable = false;  // tag_support is off for rules in Neutron
+  resources_.push_back(rules);
   resources_.push_back(agents_resource());
 }
 
@@ -223,7 +237,7 @@ void NeutronApi::register_routes(http::Router& router) {
 }
 
 void NeutronApi::register_resource(http::Router& router, const Resource& resource) {
-  const std::string collection = "/v2.0/" + resource.schema->plural();
+  const std::string collection = "/v2.0/" + resource.schema->path();
   const std::string item = collection + "/{id}";
   const Resource* r = &resource;
   router.add("GET", collection, [this, r](const http::Request& req, const http::PathParams&) {
@@ -258,10 +272,9 @@ http::Response NeutronApi::resources(const http::Request& request) const {
   const std::string base = base_url_(request);
   Json list = Json::array();
   for (const auto& r : resources_) {
-    list.push_back(
-        {{"name", r.schema->singular()},
-         {"collection", r.schema->plural()},
-         {"links", {{{"href", base + "/v2.0/" + r.schema->plural()}, {"rel", "self"}}}}});
+    list.push_back({{"name", r.schema->singular()},
+                    {"collection", r.schema->plural()},
+                    {"links", {{{"href", base + "/v2.0/" + r.schema->path()}, {"rel", "self"}}}}});
   }
   return http::Response::json(200, {{"resources", list}});
 }
@@ -269,8 +282,11 @@ http::Response NeutronApi::resources(const http::Request& request) const {
 http::Response NeutronApi::list(const Resource& r, const http::Request& request) {
   const AuthContext ctx = authenticate(request);
   const ListQuery query = parse_list_query(request.query, r.schema->attribute_names());
+  if (r.prepare_list) {
+    db_.write([&](store::SqlSession& s) { r.prepare_list(s, ctx, request.query); });
+  }
   auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
-  const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->plural(),
+  const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->path(),
                           r.not_found};
   return http::Response::json(200, apply_list_query(std::move(items), query, target));
 }
@@ -353,7 +369,7 @@ void NeutronApi::check_tag_owner(store::SqlSession& s, const Resource& r, const 
 }
 
 void NeutronApi::register_tags(http::Router& router, const Resource& resource) {
-  const std::string base = "/v2.0/" + resource.schema->plural() + "/{id}/tags";
+  const std::string base = "/v2.0/" + resource.schema->path() + "/{id}/tags";
   const Resource* r = &resource;
   const std::string type = resource.schema->plural();
   router.add("GET", base, [this, r](const http::Request& req, const http::PathParams& p) {

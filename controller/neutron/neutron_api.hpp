@@ -1,5 +1,6 @@
 #pragma once
-// The Neutron v2.0 REST front: version discovery, extensions, and networks, subnets and ports
+// The Neutron v2.0 REST front: version discovery, extensions, and networks, subnets, ports,
+// security groups and their rules
 // with bulk create, filters/fields/sorting/pagination and the tags subresource. It
 // authenticates every request (except version discovery) through a TokenValidator, runs
 // each request in one store transaction, and renders refusals as NeutronError bodies.
@@ -15,6 +16,8 @@
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/security_group_rule_service.hpp"
+#include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
@@ -51,6 +54,9 @@ class NeutronApi {
     std::function<void(store::SqlSession&, const std::string&)> touch;
     std::function<api::ApiError(const std::string&)> not_found;
     bool taggable = true;
+    // Runs in a write transaction before a list (security groups create the default group).
+    std::function<void(store::SqlSession&, const AuthContext&, const http::QueryParams&)>
+        prepare_list = nullptr;
   };
 
   // The generic handlers' view of one service.
@@ -82,6 +88,8 @@ class NeutronApi {
   NetworkService networks_;
   SubnetService subnets_;
   PortService ports_;
+  SecurityGroupService security_groups_;
+  SecurityGroupRuleService security_group_rules_;
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

@@ -9,6 +9,7 @@
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -151,6 +152,8 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
       {id, host, std::string("unbound"), attributes.value("binding:vnic_type", "normal"),
        attributes.value("binding:profile", Json::object()).dump()});
   bind_to_host(s, id, host);
+  PortSecurityGroups::on_create(
+      s, ctx, {id, project, attributes.value("device_owner", ""), port_security}, attributes);
   IpAllocator::assign(s, id, network_id,
                       attributes.contains("fixed_ips")
                           ? std::optional<Json>(attributes["fixed_ips"])
@@ -203,6 +206,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
   auto tags =
       id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "ports", *id)}}
          : TagStore::load_all(s, "ports");
+  auto groups = PortSecurityGroups::load(s, id);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -222,6 +226,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"device_owner", r.text(9)},
         {"fixed_ips", ips == fixed_ips.end() ? Json::array() : ips->second},
         {"port_security_enabled", r.boolean(10)},
+        {"security_groups", groups[port_id]},
         {"binding:vnic_type", r.text(16)},
         {"tags", tags[port_id]},
         {"revision_number", r.integer(11)},
@@ -261,8 +266,15 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
     }
   }
   check_vnic_type(attributes);
-  const auto row = s.query("SELECT network_id FROM ports WHERE id = ?", {id});
+  const auto row = s.query(
+      "SELECT network_id, project_id, device_owner, port_security_enabled FROM ports WHERE id = ?",
+      {id});
   const std::string network_id = row[0].text(0);
+  PortSecurityGroups::on_update(
+      s, ctx,
+      {id, row[0].text(1), attributes.value("device_owner", row[0].text(2)),
+       attributes.value("port_security_enabled", row[0].boolean(3))},
+      attributes);
   if (attributes.contains("fixed_ips")) {
     const auto network = NetworkService::find(s, network_id);
     if (!owns(ctx, network->project_id)) {

@@ -1,5 +1,6 @@
 #include "controller/neutron/resource_schema.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "controller/api/api_error.hpp"
@@ -80,6 +81,8 @@ ResourceSchema::ResourceSchema(std::string singular, std::string plural,
     : singular_(std::move(singular)),
       plural_(std::move(plural)),
       attributes_(std::move(attributes)) {
+  path_ = plural_;
+  std::replace(path_.begin(), path_.end(), '_', '-');
   for (const auto& a : attributes_) {
     names_.insert(a.name);
   }
@@ -163,6 +166,9 @@ Json ResourceSchema::validate(const Json& attributes, Operation operation) const
         if (!value.is_array()) {
           throw invalid(spec.name, shown(value) + " is not a list");
         }
+        result[spec.name] = value;
+        break;
+      case AttrType::kAny:
         result[spec.name] = value;
         break;
       case AttrType::kDict:

@@ -20,6 +20,7 @@ enum class AttrType {
   kList,  // JSON array (elements checked by the service)
   kDict,  // JSON object
   kUuid,  // a UUID in its 8-4-4-4-12 hex form
+  kAny,   // any JSON value, converted and checked by the service (Neutron's convert_to)
 };
 
 struct AttributeSpec {
@@ -39,6 +40,8 @@ class ResourceSchema {
 
   const std::string& singular() const { return singular_; }
   const std::string& plural() const { return plural_; }
+  // The collection's URL segment: the plural with dashes ("security-groups").
+  const std::string& path() const { return path_; }
   // Every attribute the resource shows, for filters and sort keys.
   const std::set<std::string>& attribute_names() const { return names_; }
 
@@ -50,6 +53,7 @@ class ResourceSchema {
 
   std::string singular_;
   std::string plural_;
+  std::string path_;
   std::vector<AttributeSpec> attributes_;
   std::set<std::string> names_;
 };

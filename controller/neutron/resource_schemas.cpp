@@ -69,7 +69,46 @@ const ResourceSchema& port_schema() {
                                          {"binding:vnic_type", T::kString, true, true},
                                          {"binding:vif_type", T::kString, false, false},
                                          {"binding:vif_details", T::kDict, false, false},
+                                         {"security_groups", T::kAny, true, true},
                                      }));
+  return schema;
+}
+
+const ResourceSchema& security_group_schema() {
+  static const ResourceSchema schema("security_group", "security_groups",
+                                     with_standard({
+                                         {"stateful", T::kBool, true, true},
+                                         {"shared", T::kBool, false, false},
+                                         {"security_group_rules", T::kList, false, false},
+                                     }));
+  return schema;
+}
+
+const ResourceSchema& security_group_rule_schema() {
+  // Not named: a rule has no "name". Values are converted by the rule service, with
+  // Neutron's own error types (SecurityGroupInvalidPortValue, ...).
+  static const ResourceSchema schema(
+      "security_group_rule", "security_group_rules",
+      {
+          {"id", T::kString, false, false},
+          {"description", T::kNullableString, true, true},
+          {"project_id", T::kString, true, false},
+          {"tenant_id", T::kString, true, false},
+          {"tags", T::kList, false, false},
+          {"revision_number", T::kInt, false, false},
+          {"created_at", T::kString, false, false},
+          {"updated_at", T::kString, false, false},
+          {"security_group_id", T::kString, true, false, true, 36},
+          {"remote_group_id", T::kNullableString, true, false},
+          {"remote_address_group_id", T::kNullableString, false, false},
+          {"direction", T::kAny, true, false, true},
+          {"protocol", T::kAny, true, false},
+          {"port_range_min", T::kAny, true, false},
+          {"port_range_max", T::kAny, true, false},
+          {"ethertype", T::kAny, true, false},
+          {"remote_ip_prefix", T::kAny, true, false},
+          {"normalized_cidr", T::kString, false, false},
+      });
   return schema;
 }
 

@@ -8,5 +8,7 @@ const ResourceSchema& network_schema();
 const ResourceSchema& subnet_schema();
 const ResourceSchema& port_schema();
 const ResourceSchema& agent_schema();
+const ResourceSchema& security_group_schema();
+const ResourceSchema& security_group_rule_schema();
 
 }  // namespace neutrino::neutron

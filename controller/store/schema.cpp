@@ -218,6 +218,51 @@ CREATE TABLE instances (
 );
 CREATE INDEX instances_project ON instances (project_id);
 )sql",
+      // Security groups as Neutron keeps them. A port's groups are rows of
+      // securitygroupportbindings; default_security_group's key makes "one default group per
+      // project" a constraint instead of a check-then-insert. Rules go with their group and
+      // with the group they name as remote_group_id, as in Neutron.
+      R"sql(
+CREATE TABLE securitygroups (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  stateful INTEGER NOT NULL DEFAULT 1,
+  revision_number INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX securitygroups_project ON securitygroups (project_id);
+CREATE TABLE default_security_group (
+  project_id TEXT PRIMARY KEY,
+  security_group_id TEXT NOT NULL UNIQUE REFERENCES securitygroups(id) ON DELETE CASCADE
+);
+CREATE TABLE securitygrouprules (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  security_group_id TEXT NOT NULL REFERENCES securitygroups(id) ON DELETE CASCADE,
+  remote_group_id TEXT REFERENCES securitygroups(id) ON DELETE CASCADE,
+  direction TEXT NOT NULL,
+  ethertype TEXT NOT NULL,
+  protocol TEXT,
+  port_range_min INTEGER,
+  port_range_max INTEGER,
+  remote_ip_prefix TEXT,
+  description TEXT,
+  revision_number INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX securitygrouprules_group ON securitygrouprules (security_group_id);
+CREATE INDEX securitygrouprules_remote ON securitygrouprules (remote_group_id);
+CREATE TABLE securitygroupportbindings (
+  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+  security_group_id TEXT NOT NULL REFERENCES securitygroups(id) ON DELETE CASCADE,
+  PRIMARY KEY (port_id, security_group_id)
+);
+CREATE INDEX securitygroupportbindings_group ON securitygroupportbindings (security_group_id);
+)sql",
   };
   return migrations;
 }

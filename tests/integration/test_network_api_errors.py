@@ -21,9 +21,9 @@ REFERENCE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file
                                           "..", "shared", "design", "neutron-reference", "samples"))
 
 
-# Port attributes of extensions that are not implemented yet: security groups arrive with the
-# security-group issue; allowed address pairs and extra DHCP options are not scheduled.
-NOT_YET_IMPLEMENTED = {"port": {"security_groups", "allowed_address_pairs", "extra_dhcp_opts"}}
+# Port attributes of extensions that are not implemented yet: allowed address pairs and extra
+# DHCP options are not scheduled.
+NOT_YET_IMPLEMENTED = {"port": {"allowed_address_pairs", "extra_dhcp_opts"}}
 
 
 def sample(name):
@@ -595,7 +595,8 @@ class DiscoveryTest(NeutronApiTestCase):
         aliases = [e["alias"] for e in extensions]
         self.assertEqual(len(aliases), len(set(aliases)), aliases)
         # Every attribute family the API already shows is announced.
-        for alias in ("provider", "binding", "net-mtu", "port-security", "external-net",
+        for alias in ("provider", "binding", "net-mtu", "port-security", "security-group",
+                      "external-net",
                       "standard-attr-tag", "standard-attr-revisions", "standard-attr-timestamp",
                       "standard-attr-description", "project-id", "pagination", "sorting"):
             self.assertIn(alias, aliases)

@@ -49,7 +49,12 @@ TEST_F(AgentChannelTest, AgentsReportBindPortsAndReceiveDeltas) {
   EXPECT_EQ(port_a["status"], "DOWN");
   const std::string id_a = port_a["id"];
   ASSERT_TRUE(a.wait_for([&](const auto& s) {
-    return s.contains("port:" + id_a) && s.contains("network:" + net) && s.size() == 3;
+    // port, network, subnet, and the port's default security group with its own members as
+    // the remote group of its ingress rules.
+    const auto groups = port_a["security_groups"];
+    return s.contains("port:" + id_a) && s.contains("network:" + net) && groups.size() == 1 &&
+           s.contains("security_group:" + groups[0].get<std::string>()) &&
+           s.contains("remote_group:" + groups[0].get<std::string>()) && s.size() == 5;
   }));
   // host-b has no port on the network yet, so it learns nothing of it.
   const Json port_b = api("POST", "/v2.0/ports",
@@ -73,6 +78,51 @@ TEST_F(AgentChannelTest, AgentsReportBindPortsAndReceiveDeltas) {
   api("DELETE", "/v2.0/ports/" + id_b);
   ASSERT_TRUE(a.wait_for([&](const auto& s) { return !s.contains("remote:" + id_b); }));
   ASSERT_TRUE(b.wait_for([&](const auto& s) { return s.empty(); }));
+}
+
+// Security group changes reach the agents they concern: rule changes the hosts of the group's
+// ports, membership changes the hosts whose rules name the group as remote.
+TEST_F(AgentChannelTest, SecurityGroupChangesArePushed) {
+  TestAgent a(agent_port_, "host-a", "agent-secret", "192.0.2.1");
+  TestAgent b(agent_port_, "host-b", "agent-secret", "192.0.2.2");
+  ASSERT_TRUE(a.wait_for([](const auto& s) { return s.empty(); }));
+  ASSERT_TRUE(b.wait_for([](const auto& s) { return s.empty(); }));
+  const std::string net =
+      api("POST", "/v2.0/networks", {{"network", {{"name", "n"}}}})["network"]["id"];
+  api("POST", "/v2.0/subnets",
+      {{"subnet", {{"network_id", net}, {"ip_version", 4}, {"cidr", "10.2.0.0/24"}}}});
+  auto group = [&](const std::string& name) -> std::string {
+    return api("POST", "/v2.0/security-groups",
+               {{"security_group", {{"name", name}}}})["security_group"]["id"];
+  };
+  const std::string web = group("web");
+  const std::string dbs = group("db");
+  api("POST", "/v2.0/ports",
+      {{"port", {{"network_id", net}, {"binding:host_id", "host-a"}, {"security_groups", {dbs}}}}});
+  const std::string rule = api("POST", "/v2.0/security-group-rules",
+                               {{"security_group_rule",
+                                 {{"security_group_id", dbs},
+                                  {"direction", "ingress"},
+                                  {"remote_group_id", web}}}})["security_group_rule"]["id"];
+  ASSERT_TRUE(a.wait_for([&](const auto& s) {
+    return s.contains("remote_group:" + web) && s.at("security_group:" + dbs)["rules"].size() == 3;
+  }));
+  const Json member = api(
+      "POST", "/v2.0/ports",
+      {{"port",
+        {{"network_id", net}, {"binding:host_id", "host-b"}, {"security_groups", {web}}}}})["port"];
+  const std::string ip = member["fixed_ips"][0]["ip_address"];
+  ASSERT_TRUE(a.wait_for([&](const auto& s) {
+    return s.at("remote_group:" + web)["addresses"] == Json::array({ip});
+  }));
+  api("PUT", "/v2.0/ports/" + member["id"].get<std::string>(),
+      {{"port", {{"security_groups", Json::array()}}}});
+  ASSERT_TRUE(
+      a.wait_for([&](const auto& s) { return s.at("remote_group:" + web)["addresses"].empty(); }));
+  api("DELETE", "/v2.0/security-group-rules/" + rule);
+  ASSERT_TRUE(a.wait_for([&](const auto& s) {
+    return !s.contains("remote_group:" + web) && s.at("security_group:" + dbs)["rules"].size() == 2;
+  }));
 }
 
 TEST_F(AgentChannelTest, WrongSecretIsRefused) {

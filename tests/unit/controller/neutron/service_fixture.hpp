@@ -6,6 +6,8 @@
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schemas.hpp"
+#include "controller/neutron/security_group_rule_service.hpp"
+#include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "store_fixture.hpp"
 
@@ -43,6 +45,34 @@ class ServiceFixture : public StoreFixture {
     const Json a = port_schema().validate(body, Operation::kUpdate);
     return db().write([&](store::SqlSession& s) { return ports_.update(s, ctx, id, a); });
   }
+  Json create_group(const AuthContext& ctx, Json body = Json::object()) {
+    const Json a = security_group_schema().validate(body, Operation::kCreate);
+    return db().write([&](store::SqlSession& s) { return groups_.create(s, ctx, a); });
+  }
+  Json update_group(const AuthContext& ctx, const std::string& id, Json body) {
+    const Json a = security_group_schema().validate(body, Operation::kUpdate);
+    return db().write([&](store::SqlSession& s) { return groups_.update(s, ctx, id, a); });
+  }
+  void delete_group(const AuthContext& ctx, const std::string& id) {
+    db().write([&](store::SqlSession& s) { groups_.remove(s, ctx, id); });
+  }
+  Json show_group(const AuthContext& ctx, const std::string& id) {
+    return db().read([&](store::SqlSession& s) { return groups_.show(s, ctx, id); });
+  }
+  // Lists as the API does: the default group is ensured first.
+  std::vector<Json> list_groups(const AuthContext& ctx) {
+    db().write([&](store::SqlSession& s) { SecurityGroupService::prepare_list(s, ctx, {}); });
+    return db().read([&](store::SqlSession& s) { return groups_.list(s, ctx); });
+  }
+  Json create_rule(const AuthContext& ctx, Json body) {
+    const Json a = security_group_rule_schema().validate(body, Operation::kCreate);
+    return db().write([&](store::SqlSession& s) { return rules_.create(s, ctx, a); });
+  }
+  std::string default_group(const AuthContext& ctx) {
+    return db().write([&](store::SqlSession& s) {
+      return *SecurityGroupService::ensure_default(s, ctx, ctx.project_id);
+    });
+  }
   // The refusal a call ends in: {status, type}; {0, ""} when it succeeded.
   static std::pair<int, std::string> refusal(const std::function<void()>& call) {
     try {
@@ -61,6 +91,8 @@ class ServiceFixture : public StoreFixture {
   NetworkService networks_;
   SubnetService subnets_;
   PortService ports_;
+  SecurityGroupService groups_;
+  SecurityGroupRuleService rules_;
 };
 
 }  // namespace neutrino::neutron::testing
