@@ -317,8 +317,14 @@ void Reconciler::reconcile() {
       }
     }
   }
+  const auto previous = lvids_.current();
   for (const auto& [network, lvid] : lvids_.update(networks)) {
     inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
+    // The lvid is also the network's conntrack zone. One newly given out may have served a
+    // network that left: its connections must not pass as established on this one.
+    if (const auto it = previous.find(network); it == previous.end() || it->second != lvid) {
+      openflow(config_.integration_bridge).flush_conntrack_zone(static_cast<uint16_t>(lvid));
+    }
   }
 
   const auto compile_started = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <openflow/nicira-ext.h>
 #include <openflow/openflow.h>
 // ofp-errors.h first: the other OVS headers name `enum ofperr` undeclared, as only C allows.
 #include <openvswitch/ofp-errors.h>
@@ -163,6 +164,13 @@ Message MessageCodec::echo_reply(std::span<const std::uint8_t> request) {
 
 Message MessageCodec::barrier_request(std::uint32_t xid) {
   return detail::take(ofputil_encode_barrier_request(OFP13_VERSION), xid);
+}
+
+Message MessageCodec::ct_flush_zone(std::uint16_t zone, std::uint32_t xid) {
+  ofpbuf* message = ofpraw_alloc(OFPRAW_NXT_CT_FLUSH_ZONE, OFP13_VERSION, 0);
+  auto* body = static_cast<nx_zone_id*>(ofpbuf_put_zeros(message, sizeof(nx_zone_id)));
+  body->zone_id = htons(zone);
+  return detail::take(message, xid);
 }
 
 Message MessageCodec::bundle_control(std::uint32_t bundle_id, BundleOperation operation,

@@ -57,6 +57,9 @@ class MessageCodec {
   static Message echo_request(std::uint32_t xid);
   static Message echo_reply(std::span<const std::uint8_t> request);
   static Message barrier_request(std::uint32_t xid);
+  // Nicira extension NXT_CT_FLUSH_ZONE (`ovs-ofctl ct-flush-zone`): forgets every connection
+  // tracked in `zone`. No reply; a barrier after it confirms it was done.
+  static Message ct_flush_zone(std::uint16_t zone, std::uint32_t xid);
 
   // ONF extension 230 (OpenFlow 1.4 bundles in 1.3), as `ovs-ofctl --bundle` sends it.
   static Message bundle_control(std::uint32_t bundle_id, BundleOperation operation,

@@ -229,6 +229,14 @@ void OpenFlowConnection::barrier() {
   exchange.throw_first_error();
 }
 
+void OpenFlowConnection::flush_conntrack_zone(std::uint16_t zone) {
+  Exchange exchange(*session_);
+  const std::uint32_t xid = exchange.track("conntrack zone flush");
+  exchange.queue(MessageCodec::ct_flush_zone(zone, xid));
+  barrier_and_wait(exchange);
+  exchange.throw_first_error();
+}
+
 std::chrono::microseconds OpenFlowConnection::echo() {
   Exchange exchange(*session_);
   const auto start = std::chrono::steady_clock::now();

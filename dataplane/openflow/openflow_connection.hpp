@@ -73,6 +73,8 @@ class OpenFlowConnection {
 
   // Returns once the switch has processed everything sent before.
   void barrier();
+  // Forgets the connections ovs-vswitchd tracks in conntrack zone `zone`; returns once done.
+  void flush_conntrack_zone(std::uint16_t zone);
   // Sends an echo request and returns the round trip time.
   std::chrono::microseconds echo();
   // How many echo requests of the switch the session answered (its liveness probes).

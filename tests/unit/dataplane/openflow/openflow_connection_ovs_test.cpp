@@ -146,6 +146,28 @@ TEST_F(OpenFlowOvsTest, DumpsByCookie) {
       ElementsAre(FlowCodec::canonical("cookie=0x201,table=7,priority=1,in_port=3,actions=drop")));
 }
 
+TEST_F(OpenFlowOvsTest, FlushesOneConntrackZone) {
+  // One UDP packet (10.0.0.1:1000 -> 10.0.0.2:2000) committed to zones 7 and 8 of the
+  // userspace datapath's conntrack with packet-out; then zone 7 is flushed.
+  const std::string udp =
+      "fa163e000002fa163e00000108004500001e00010000401166cc0a0000010a00000203e807d0000a77b66869";
+  const auto entries = [&](int zone) {
+    const std::string dump =
+        sandbox_->appctl("vswitchd", {"dpctl/dump-conntrack", "zone=" + std::to_string(zone)});
+    return std::count(dump.begin(), dump.end(), '\n');
+  };
+  for (const int zone : {7, 8}) {
+    ofctl({"packet-out", socket(),
+           "in_port=controller,packet=" + udp + ",actions=ct(commit,zone=" + std::to_string(zone) +
+               ")"});
+  }
+  ASSERT_EQ(entries(7), 1);
+  ASSERT_EQ(entries(8), 1);
+  connection_->flush_conntrack_zone(7);
+  EXPECT_EQ(entries(7), 0);
+  EXPECT_EQ(entries(8), 1);
+}
+
 TEST_F(OpenFlowOvsTest, DeleteByCookieLeavesOtherCookiesFlows) {
   const std::vector<std::string> keep = {"cookie=0x2,priority=5,in_port=2,actions=drop",
                                          "cookie=0x3,table=9,priority=5,in_port=3,actions=drop"};
