@@ -17,7 +17,8 @@ constexpr std::uint16_t kTrack = 100;
 constexpr std::uint16_t kInvalid = 100;
 constexpr std::uint16_t kEstablished = 90;
 constexpr std::uint16_t kRule = 70;
-constexpr std::uint16_t kClause = 60;  // every clause of every conjunction: OVS requires one
+// One priority for every clause of every conjunction: OVS wants a conjunction's clauses at one.
+constexpr std::uint16_t kClause = 60;
 
 constexpr const char* kNewConnection = "ct_state=+new-est+trk";
 // ICMPv6 that must flow whatever the rules say: MLD (130-132, 143), router solicitation out
