@@ -327,6 +327,12 @@ void Reconciler::reconcile() {
     }
   }
 
+  for (const auto& [zone, address] : zone_addresses_.update(inputs)) {
+    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
+    auto& integration = openflow(config_.integration_bridge);
+    integration.flush_conntrack(zone, field + "_src=" + address);
+    integration.flush_conntrack(zone, field + "_dst=" + address);
+  }
   const auto compile_started = std::chrono::steady_clock::now();
   const auto compiled = dataplane::pipeline::PipelineCompiler::compile_canonical(inputs);
   const auto compile_time = std::chrono::steady_clock::now() - compile_started;

@@ -21,6 +21,7 @@
 #include "agent/app/local_vlan_map.hpp"
 #include "agent/app/metadata_proxy.hpp"
 #include "agent/app/ovs_session.hpp"
+#include "agent/app/zone_addresses.hpp"
 #include "common/channel/host_state.hpp"
 #include "dataplane/openflow/openflow_connection.hpp"
 
@@ -71,6 +72,7 @@ class Reconciler {
   DhcpService dhcp_service_;
   std::unique_ptr<MetadataProxy> metadata_proxy_;  // null without a metadata service
   LocalVlanMap lvids_;
+  ZoneAddresses zone_addresses_;  // whose connections to flush when they leave
   std::unique_ptr<OvsSession> session_;
   std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;
 

@@ -12,7 +12,9 @@
 // ofp-errors.h first: the other OVS headers name `enum ofperr` undeclared, as only C allows.
 #include <openvswitch/ofp-errors.h>
 
+#include <openvswitch/dynamic-string.h>
 #include <openvswitch/ofp-bundle.h>
+#include <openvswitch/ofp-ct.h>
 #include <openvswitch/ofp-msgs.h>
 #include <openvswitch/ofp-print.h>
 #include <openvswitch/ofp-util.h>
@@ -171,6 +173,20 @@ Message MessageCodec::ct_flush_zone(std::uint16_t zone, std::uint32_t xid) {
   auto* body = static_cast<nx_zone_id*>(ofpbuf_put_zeros(message, sizeof(nx_zone_id)));
   body->zone_id = htons(zone);
   return detail::take(message, xid);
+}
+
+Message MessageCodec::ct_flush(std::uint16_t zone, const std::string& orig_tuple,
+                               std::uint32_t xid) {
+  ofp_ct_match match{};
+  ds error = DS_EMPTY_INITIALIZER;
+  if (!ofp_ct_tuple_parse(&match.tuple_orig, orig_tuple.c_str(), &error, &match.ip_proto,
+                          &match.l3_type)) {
+    const std::string reason = ds_cstr(&error);
+    ds_destroy(&error);
+    throw std::invalid_argument("conntrack tuple \"" + orig_tuple + "\": " + reason);
+  }
+  ds_destroy(&error);
+  return detail::take(ofp_ct_match_encode(&match, &zone, OFP13_VERSION), xid);
 }
 
 Message MessageCodec::bundle_control(std::uint32_t bundle_id, BundleOperation operation,

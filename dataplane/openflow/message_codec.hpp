@@ -60,6 +60,10 @@ class MessageCodec {
   // Nicira extension NXT_CT_FLUSH_ZONE (`ovs-ofctl ct-flush-zone`): forgets every connection
   // tracked in `zone`. No reply; a barrier after it confirms it was done.
   static Message ct_flush_zone(std::uint16_t zone, std::uint32_t xid);
+  // NXT_CT_FLUSH (`ovs-ofctl ct-flush`): forgets the connections in `zone` whose original
+  // direction matches `orig_tuple`, in ovs-ofctl's syntax ("ct_nw_src=10.0.0.5"); fields left
+  // out match anything. Throws std::invalid_argument when the tuple does not parse.
+  static Message ct_flush(std::uint16_t zone, const std::string& orig_tuple, std::uint32_t xid);
 
   // ONF extension 230 (OpenFlow 1.4 bundles in 1.3), as `ovs-ofctl --bundle` sends it.
   static Message bundle_control(std::uint32_t bundle_id, BundleOperation operation,

@@ -237,6 +237,14 @@ void OpenFlowConnection::flush_conntrack_zone(std::uint16_t zone) {
   exchange.throw_first_error();
 }
 
+void OpenFlowConnection::flush_conntrack(std::uint16_t zone, const std::string& orig_tuple) {
+  Exchange exchange(*session_);
+  const std::uint32_t xid = exchange.track("conntrack flush");
+  exchange.queue(MessageCodec::ct_flush(zone, orig_tuple, xid));
+  barrier_and_wait(exchange);
+  exchange.throw_first_error();
+}
+
 std::chrono::microseconds OpenFlowConnection::echo() {
   Exchange exchange(*session_);
   const auto start = std::chrono::steady_clock::now();

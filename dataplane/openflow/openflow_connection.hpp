@@ -75,6 +75,9 @@ class OpenFlowConnection {
   void barrier();
   // Forgets the connections ovs-vswitchd tracks in conntrack zone `zone`; returns once done.
   void flush_conntrack_zone(std::uint16_t zone);
+  // Forgets the connections of `zone` whose original direction matches `orig_tuple`
+  // ("ct_nw_src=10.0.0.5", see MessageCodec::ct_flush); returns once done.
+  void flush_conntrack(std::uint16_t zone, const std::string& orig_tuple);
   // Sends an echo request and returns the round trip time.
   std::chrono::microseconds echo();
   // How many echo requests of the switch the session answered (its liveness probes).

@@ -4,7 +4,8 @@ compiles into br-int, driven through the Neutron API, with namespaces as guests 
 Proves: allowed/denied matrices for TCP, UDP and ICMP on one host and across hosts by port
 range, remote prefix and remote group; egress rules; adding a guest to a remote group opens
 access and only adds flows; a long-lived TCP connection survives an unrelated rule change and
-an agent restart; removing the allowing rule blocks new connections; no groups blocks
+an agent restart; removing the allowing rule blocks new connections; a port that takes over a
+deleted port's MAC and address inherits none of its connections; no groups blocks
 everything, port security off opens everything, anti-spoofing holds whatever the rules say.
 Measures the flows and the time to apply a rule change for a group of 100 ports.
 """
@@ -221,6 +222,39 @@ class SecurityGroupMultiHostTest(multihost_cloud.MultiHostCloud):
         self.assertGreater(stats["echoed"], 40, stats)
         self.assertGreaterEqual(stats["echoed"], stats["sent"] - 1, stats)
         self.assertLess(stats["longest_gap"], 1.0, stats)
+
+    def test_a_new_port_with_a_deleted_ports_address_inherits_none_of_its_connections(self):
+        h1, h2 = self.mh.hosts
+        net = self.network("10.59.0.0/24")
+        server = self.group("sg-reuse")
+        self.rule(server, protocol="tcp", port_range_min=9100, port_range_max=9100)
+        old = self.guest(h1, "reuseold", net, ip="10.59.0.10", security_groups=[server["id"]])
+        self.guest(h2, "reusec", net, security_groups=[self.group("sg-reuse-client")["id"]])
+        self.serve(h1, "reuseold", tcp=[9100])
+        self.wait_for(lambda: self.reach(h2, "reusec", "tcp", old["ip"], 9100, 0.2),
+                      "tcp/9100 allowed", timeout=10, interval=0)
+        stream = h2.guest_popen("reusec", ["/usr/bin/python3", PROBE, "stream", old["ip"],
+                                           "9100"], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(stream.kill)
+        self.assertEqual(stream.stdout.readline().strip(), "connected")
+        time.sleep(0.5)
+        # The instance goes; a new one gets its MAC and address, in a group that admits
+        # nothing. Had conntrack kept the old connection, the stream's packets would pass as
+        # established and the new guest would answer them with resets.
+        h1.remove_guest("reuseold")
+        self.assertEqual(self.api("DELETE", "/v2.0/ports/" + old["id"]).status, 204)
+        self.guest(h1, "reusenew", net, ip=old["ip"], mac_address=old["mac_address"],
+                   security_groups=[self.group("sg-reuse-closed")["id"]])
+        sniffer = h1.guest_popen("reusenew", ["timeout", "3", "tcpdump", "-p", "-i", "eth0",
+                                              "-nn", "-l", "--immediate-mode", "tcp port 9100"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = sniffer.communicate(timeout=15)
+        stream.send_signal(signal.SIGTERM)
+        stats = json.loads(stream.stdout.readline())
+        stream.wait(5)
+        print("\nstream to the deleted port's address: %s" % stats)
+        self.assertIn("0 packets captured", err, out + err)
+        self.assertIsNone(stats["error"], stats)  # no reset from the new guest
 
     def test_no_group_blocks_and_port_security_off_opens(self):
         h1, h2 = self.mh.hosts

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +23,7 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAreArray;
 
 std::vector<std::string> sorted(std::vector<std::string> lines) {
@@ -146,26 +149,61 @@ TEST_F(OpenFlowOvsTest, DumpsByCookie) {
       ElementsAre(FlowCodec::canonical("cookie=0x201,table=7,priority=1,in_port=3,actions=drop")));
 }
 
-TEST_F(OpenFlowOvsTest, FlushesOneConntrackZone) {
-  // One UDP packet (10.0.0.1:1000 -> 10.0.0.2:2000) committed to zones 7 and 8 of the
-  // userspace datapath's conntrack with packet-out; then zone 7 is flushed.
-  const std::string udp =
-      "fa163e000002fa163e00000108004500001e00010000401166cc0a0000010a00000203e807d0000a77b66869";
-  const auto entries = [&](int zone) {
-    const std::string dump =
-        sandbox_->appctl("vswitchd", {"dpctl/dump-conntrack", "zone=" + std::to_string(zone)});
-    return std::count(dump.begin(), dump.end(), '\n');
-  };
-  for (const int zone : {7, 8}) {
+// UDP 10.0.0.<a>:1000 -> 10.0.0.<b>:2000, committed to conntrack `zone` of the userspace
+// datapath with a packet-out.
+class ConntrackOvsTest : public OpenFlowOvsTest {
+ protected:
+  void commit(int a, int b, int zone) {
+    static const std::map<std::pair<int, int>, std::string> kPackets = {
+        {{1, 2},
+         "fa163e000002fa163e00000108004500001e00010000401166cc0a0000010a00000203e807d0000a77b6686"
+         "9"},
+        {{3, 1},
+         "fa163e000002fa163e00000108004500001e00010000401166cb0a0000030a00000103e807d0000a77b5686"
+         "9"},
+        {{3, 4},
+         "fa163e000002fa163e00000108004500001e00010000401166c80a0000030a00000403e807d0000a77b2686"
+         "9"}};
     ofctl({"packet-out", socket(),
-           "in_port=controller,packet=" + udp + ",actions=ct(commit,zone=" + std::to_string(zone) +
-               ")"});
+           "in_port=controller,packet=" + kPackets.at({a, b}) +
+               ",actions=ct(commit,zone=" + std::to_string(zone) + ")"});
   }
-  ASSERT_EQ(entries(7), 1);
-  ASSERT_EQ(entries(8), 1);
+  std::vector<std::string> entries(int zone) const {
+    std::istringstream dump(
+        sandbox_->appctl("vswitchd", {"dpctl/dump-conntrack", "zone=" + std::to_string(zone)}));
+    std::vector<std::string> out;
+    const std::regex orig(R"(orig=\(src=([^,]+),dst=([^,]+))");
+    for (std::string line; std::getline(dump, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, orig)) {
+        out.push_back(std::string(m[1]) + "->" + std::string(m[2]));
+      }
+    }
+    return out;
+  }
+};
+
+TEST_F(ConntrackOvsTest, FlushesOneZone) {
+  commit(1, 2, 7);
+  commit(1, 2, 8);
+  ASSERT_THAT(entries(7), ElementsAre("10.0.0.1->10.0.0.2"));
+  ASSERT_THAT(entries(8), ElementsAre("10.0.0.1->10.0.0.2"));
   connection_->flush_conntrack_zone(7);
-  EXPECT_EQ(entries(7), 0);
-  EXPECT_EQ(entries(8), 1);
+  EXPECT_THAT(entries(7), IsEmpty());
+  EXPECT_THAT(entries(8), ElementsAre("10.0.0.1->10.0.0.2"));
+}
+
+TEST_F(ConntrackOvsTest, FlushesTheConnectionsOfOneAddressInOneZone) {
+  commit(1, 2, 9);
+  commit(3, 1, 9);
+  commit(3, 4, 9);
+  commit(1, 2, 10);
+  ASSERT_THAT(entries(9), SizeIs(3));
+  connection_->flush_conntrack(9, "ct_nw_src=10.0.0.1");
+  connection_->flush_conntrack(9, "ct_nw_dst=10.0.0.1");
+  EXPECT_THAT(entries(9), ElementsAre("10.0.0.3->10.0.0.4"));
+  EXPECT_THAT(entries(10), ElementsAre("10.0.0.1->10.0.0.2"));
+  EXPECT_THROW(connection_->flush_conntrack(9, "ct_nw_src=not-an-address"), std::invalid_argument);
 }
 
 TEST_F(OpenFlowOvsTest, DeleteByCookieLeavesOtherCookiesFlows) {

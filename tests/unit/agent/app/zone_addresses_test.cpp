@@ -1,0 +1,59 @@
+#include "agent/app/zone_addresses.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace neutrino::agent {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using Entry = ZoneAddresses::Entry;
+
+class ZoneAddressesTest : public ::testing::Test {
+ protected:
+  void port(const std::string& id, const std::string& network, std::vector<std::string> ips) {
+    Json fixed = Json::array();
+    for (const auto& ip : ips) {
+      fixed.push_back({{"subnet_id", "s"}, {"ip_address", ip}});
+    }
+    state_["port:" + id] = {{"id", id}, {"network_id", network}, {"fixed_ips", fixed}};
+    input_.local_ports[id] = static_cast<std::uint32_t>(input_.local_ports.size() + 1);
+  }
+  std::vector<Entry> update() { return addresses_.update(input_); }
+
+  channel::HostState state_;
+  dataplane::pipeline::PipelineInput input_{.state = &state_,
+                                            .local_vlans = {{"n1", 1}, {"n2", 2}}};
+  ZoneAddresses addresses_;
+};
+
+TEST_F(ZoneAddressesTest, TheFirstPassFlushesNothing) {
+  port("a", "n1", {"10.0.0.5"});
+  EXPECT_THAT(update(), IsEmpty());
+  EXPECT_THAT(update(), IsEmpty());
+}
+
+TEST_F(ZoneAddressesTest, ADeletedOrUnpluggedPortsAddressesLeaveItsZone) {
+  port("a", "n1", {"10.0.0.5", "2001:db8::5"});
+  port("b", "n2", {"10.0.0.5"});
+  update();
+  state_.erase("port:a");
+  EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}, Entry{1, "2001:db8::5"}));
+  input_.local_ports.erase("b");  // unplugged
+  EXPECT_THAT(update(), ElementsAre(Entry{2, "10.0.0.5"}));
+}
+
+TEST_F(ZoneAddressesTest, AnAddressTakenOverByAnotherPortInOnePassIsFlushed) {
+  port("a", "n1", {"10.0.0.5"});
+  update();
+  state_.erase("port:a");
+  port("c", "n1", {"10.0.0.5"});
+  EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}));
+  EXPECT_THAT(update(), IsEmpty());
+  state_["port:c"]["fixed_ips"] = {{{"subnet_id", "s"}, {"ip_address", "10.0.0.6"}}};
+  EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}));
+}
+
+}  // namespace
+}  // namespace neutrino::agent
