@@ -322,9 +322,14 @@ void Reconciler::reconcile() {
     inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
     // The lvid is also the network's conntrack zone. One newly given out may have served a
     // network that left: its connections must not pass as established on this one.
+    // Kept until done: the new lvid is saved already, so a failed flush must be retried.
     if (const auto it = previous.find(network); it == previous.end() || it->second != lvid) {
-      openflow(config_.integration_bridge).flush_conntrack_zone(static_cast<uint16_t>(lvid));
+      zones_to_flush_.insert(static_cast<uint16_t>(lvid));
     }
+  }
+  while (!zones_to_flush_.empty()) {
+    openflow(config_.integration_bridge).flush_conntrack_zone(*zones_to_flush_.begin());
+    zones_to_flush_.erase(zones_to_flush_.begin());
   }
 
   for (const auto& [zone, address] : zone_addresses_.update(inputs)) {

@@ -72,7 +72,8 @@ class Reconciler {
   DhcpService dhcp_service_;
   std::unique_ptr<MetadataProxy> metadata_proxy_;  // null without a metadata service
   LocalVlanMap lvids_;
-  ZoneAddresses zone_addresses_;  // whose connections to flush when they leave
+  ZoneAddresses zone_addresses_;            // whose connections to flush when they leave
+  std::set<std::uint16_t> zones_to_flush_;  // lvids newly given out, until flushed
   std::unique_ptr<OvsSession> session_;
   std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;
 
