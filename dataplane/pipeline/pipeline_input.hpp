@@ -20,9 +20,10 @@ struct PhysnetWiring {
 };
 
 struct PipelineInput {
-  // "port:", "network:", "subnet:", "remote:" objects as controller/channel/host_state.cpp
-  // builds them. Borrowed, not copied (a host's state can be large and the agent compiles
-  // after every change): it must outlive the compile call. Null reads as an empty state.
+  // "port:", "network:", "subnet:", "remote:", "security_group:" and "remote_group:" objects
+  // as controller/channel/host_state.cpp builds them. Borrowed, not copied (a host's state can be
+  // large and the agent compiles after every change): it must outlive the compile call. Null reads
+  // as an empty state.
   const channel::HostState* state = nullptr;
   // Carried by every flow, so the agent can dump and diff exactly its own flows.
   std::uint64_t cookie = 0;
