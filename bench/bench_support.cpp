@@ -2,12 +2,30 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
 #include "bench/controller_process.hpp"
 
 namespace neutrino::bench {
+
+Options parse_options(int argc, char** argv, const std::string& count_flag, int default_count) {
+  Options options{
+      .count = default_count,
+      .binary = (std::filesystem::path(argv[0]).parent_path() / "neutrino-controller").string()};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == count_flag) {
+      options.count = std::stoi(argv[i + 1]);
+    } else if (flag == "--clients") {
+      options.clients = std::stoi(argv[i + 1]);
+    } else if (flag == "--controller") {
+      options.binary = argv[i + 1];
+    }
+  }
+  return options;
+}
 
 Phase summarize(std::vector<double> latencies_ms, double wall_seconds) {
   std::sort(latencies_ms.begin(), latencies_ms.end());

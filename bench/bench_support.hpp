@@ -25,6 +25,14 @@ Phase measure_sequential(HttpClient& client, int count, const Request& request);
 // `clients` threads at once, each with its own connection to 127.0.0.1:`port`, sending
 // `count_per_client` requests; throughput is over the wall time of the whole run.
 Phase measure_concurrent(uint16_t port, int clients, int count_per_client, const Request& request);
+// The API benchmarks' command line: "--<name> <value>" pairs; `count` is --requests or --ports,
+// `binary` the controller (default: neutrino-controller beside the benchmark).
+struct Options {
+  int count = 0;
+  int clients = 8;
+  std::string binary;
+};
+Options parse_options(int argc, char** argv, const std::string& count_flag, int default_count);
 // A token for admin/admin from a controller started by ControllerProcess.
 std::string admin_token(HttpClient& client);
 // POST with the token; throws unless the answer is 201. Returns the parsed body.

@@ -107,20 +107,8 @@ std::pair<Phase, Phase> measure(uint16_t port, const Guest& guest, const std::st
 }  // namespace
 
 int main(int argc, char** argv) {
-  int requests = 5000;
-  int clients = 8;
-  std::string binary =
-      (std::filesystem::path(argv[0]).parent_path() / "neutrino-controller").string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--requests") {
-      requests = std::stoi(argv[i + 1]);
-    } else if (flag == "--clients") {
-      clients = std::stoi(argv[i + 1]);
-    } else if (flag == "--controller") {
-      binary = argv[i + 1];
-    }
-  }
+  const auto [requests, clients, binary] =
+      neutrino::bench::parse_options(argc, argv, "--requests", 5000);
   try {
     neutrino::bench::ControllerProcess controller(
         binary,

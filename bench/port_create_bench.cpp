@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -68,20 +67,7 @@ Result run(const std::string& binary, const std::string& sync, int ports, int cl
 }  // namespace
 
 int main(int argc, char** argv) {
-  int ports = 1000;
-  int clients = 8;
-  std::string binary =
-      (std::filesystem::path(argv[0]).parent_path() / "neutrino-controller").string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--ports") {
-      ports = std::stoi(argv[i + 1]);
-    } else if (flag == "--clients") {
-      clients = std::stoi(argv[i + 1]);
-    } else if (flag == "--controller") {
-      binary = argv[i + 1];
-    }
-  }
+  const auto [ports, clients, binary] = neutrino::bench::parse_options(argc, argv, "--ports", 1000);
   try {
     std::printf("port create through POST /v2.0/ports, %d ports per phase, %d clients\n", ports,
                 clients);

@@ -94,13 +94,10 @@ std::optional<std::string> SecurityGroupService::ensure_default(store::SqlSessio
   }
   const std::string id = random::uuid4();
   insert_group(s, id, project_id, "default", "Default security group", true);
-  // The primary key decides who made the project's default; a loser drops its copy.
-  if (s.execute("INSERT INTO default_security_group (project_id, security_group_id) VALUES "
-                "(?, ?) ON CONFLICT (project_id) DO NOTHING",
-                {project_id, id}) == 0) {
-    s.execute("DELETE FROM securitygroups WHERE id = ?", {id});
-    return s.query(sql, {project_id})[0].text(0);
-  }
+  // Writes are serialised (one writer, BEGIN IMMEDIATE), so the SELECT above saw every default
+  // there is; the primary key still refuses a second one should that ever change.
+  s.execute("INSERT INTO default_security_group (project_id, security_group_id) VALUES (?, ?)",
+            {project_id, id});
   return id;
 }
 

@@ -147,8 +147,8 @@ void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& gro
 // Per (remote group, direction, ethertype): clause 1 is "the peer is a member", one flow per
 // member address; clause 2 (rule_flows) is "this port allows this traffic from that group".
 // Flows grow with members + ports x rules, not members x ports x rules.
-void conjunction_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSet& flows,
-                       ConjunctionFlows& clauses) {
+void remote_group_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSet& flows,
+                        ConjunctionFlows& clauses) {
   for (const auto& [key, id] : groups.conjunctions()) {
     const auto& [group, direction, ethertype] = key;
     const Side& side = direction == Direction::kEgress ? kEgress : kIngress;
@@ -195,7 +195,7 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
       }
     }
   }
-  conjunction_flows(groups, cookie, flows, clauses);
+  remote_group_flows(groups, cookie, flows, clauses);
   clauses.write_to(flows);
   for (const Side* side : {&kEgress, &kIngress}) {
     state_flows(*side, cookie, flows);
