@@ -32,6 +32,11 @@ if(_ovs_jobs EQUAL 0)
   set(_ovs_jobs 2)
 endif()
 
+# The C compiler goes through the same ccache as ours (CMakeLists.txt), so a fresh build tree
+# recompiles none of libopenvswitch it has seen before.
+list(JOIN NEUTRINO_COMPILER_LAUNCHER " " _ovs_launcher)
+string(STRIP "${_ovs_launcher} cc" _ovs_cc)
+
 # Every optional feature the agent does not use is switched off, which also pins the link
 # dependencies below. unbound has no configure switch: its autoconf cache variable is preset
 # so a machine that happens to have libunbound-dev builds the same library.
@@ -47,6 +52,7 @@ ExternalProject_Add(openvswitch_build
   CONFIGURE_COMMAND
     ./configure --enable-static --disable-shared --disable-ssl --disable-libcapng
     --disable-afxdp --without-dpdk ac_cv_lib_unbound_ub_ctx_create=no "CFLAGS=-O2 -fPIC -g0"
+    "CC=${_ovs_cc}"
   BUILD_COMMAND
     ${NEUTRINO_MAKE} -j${_ovs_jobs} -f Makefile -f ${CMAKE_CURRENT_LIST_DIR}/openvswitch-lib.mk
     neutrino-libopenvswitch
