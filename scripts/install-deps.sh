@@ -17,6 +17,11 @@ packages=(
   # tools the tests drive as a user would
   sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
   isc-dhcp-client ethtool iputils-ping
+  # the test guest (compute/guest-image/): its kernel and busybox-static are .deb files the
+  # build downloads and unpacks, never installs (busybox-static would replace busybox);
+  # these are the tools that turn them into an initramfs and a BIOS-bootable disk, and QEMU
+  cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
+  qemu-system-x86 qemu-utils
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )
