@@ -11,8 +11,9 @@ Standard library only; run with /usr/bin/python3 as root.
                       does not exist) and option 121 with 169.254.169.254/32 via 10.77.0.2
                       and the default route via 10.77.0.254, so the metadata service is
                       reachable only through the classless route
-      metadata        a small HTTP server on 169.254.169.254:80 answering the EC2 paths the
-                      guest reads (instance-id, hostname, public key), logging each request
+      metadata        a small HTTP server on 169.254.169.254:80 answering the paths the guest
+                      reads (EC2 instance-id, hostname, public key; OpenStack meta_data.json
+                      and user_data, 404 when the lab has none), logging each request
       qemu            TCG, -nodefaults, the serial console on a Unix socket (to type into)
                       that QEMU also logs to console.log, QMP on another socket
 
@@ -38,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU = "/usr/bin/qemu-system-x86_64"
@@ -82,8 +84,10 @@ def _pdeathsig(argv):
 
 
 class GuestLab:
-    def __init__(self, prefix=None):
+    def __init__(self, prefix=None, user_data=None):
+        """user_data: what openstack/latest/user_data answers (str), or None for a 404."""
         self.prefix = prefix or "ngl" + secrets.token_hex(3)
+        self.user_data = user_data
         self.tap = self.prefix + "tap"
         self.tmp = None
         self.holder = None
@@ -179,11 +183,23 @@ class GuestLab:
                          "hostname": "vm-%s.novalocal" % secrets.token_hex(3),
                          "public-key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s lab@neutrino"
                                        % secrets.token_hex(16)}
-        documents = json.dumps({
+        self.metadata["meta_data.json"] = {
+            "uuid": str(uuid.uuid4()), "name": "lab-" + self.prefix,
+            "hostname": self.metadata["hostname"], "launch_index": 0,
+            "availability_zone": "nova", "meta": {},
+            "public_keys": {"lab": self.metadata["public-key"]},
+            "project_id": secrets.token_hex(16)}
+        documents = {
             "/2009-04-04/meta-data/instance-id": self.metadata["instance-id"],
             "/2009-04-04/meta-data/hostname": self.metadata["hostname"],
             "/2009-04-04/meta-data/public-keys/0/openssh-key": self.metadata["public-key"] + "\n",
-        })
+            # Pretty-printed across lines, as a server may: the guest prints it on one line.
+            "/openstack/latest/meta_data.json": json.dumps(self.metadata["meta_data.json"],
+                                                           indent=2),
+        }
+        if self.user_data is not None:
+            documents["/openstack/latest/user_data"] = self.user_data
+        documents = json.dumps(documents)
         self.metadata_server = self.popen(
             [sys.executable, os.path.abspath(__file__), "serve-metadata", METADATA_IP,
              documents, self.metadata_log], "metadata.log")
