@@ -1,6 +1,6 @@
 # The test guest: kernel, initramfs and BIOS-bootable disk, made from Debian packages by
-# compute/guest-image/build-guest-image.sh into ${CMAKE_BINARY_DIR}/guest (see the README
-# beside the script). The outputs depend on the script and the guest's own files only, so an
+# compute/guest-image/build-guest-image.sh into ${CMAKE_BINARY_DIR}/guest (see
+# docs/guest-image.md). The outputs depend on the script and the guest's own files only, so an
 # up-to-date build does nothing. The .deb files are cached outside the build tree, shared by
 # every build directory and worktree of this user: a rebuild never downloads them again.
 if(DEFINED ENV{HOME} AND NOT "$ENV{HOME}" STREQUAL "")

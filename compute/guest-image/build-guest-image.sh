@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the small test guest from Debian 12 packages only (see README.md beside this file):
+# Builds the small test guest from Debian 12 packages only (see docs/guest-image.md):
 #   OUT/neutrino-guest.vmlinux     uncompressed kernel for direct boot (ELF with a PVH entry)
 #   OUT/neutrino-guest.vmlinuz     the same kernel as Debian ships it (bzImage)
 #   OUT/neutrino-guest.initramfs   busybox, the virtio/ACPI modules and the init (cpio)
