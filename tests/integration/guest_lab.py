@@ -298,6 +298,12 @@ class GuestVm:
     def elapsed(self):
         return time.monotonic() - self.started
 
+    def cpu_seconds(self):
+        """CPU time QEMU has used so far: unlike elapsed(), barely moved by the machine's load."""
+        with open("/proc/%d/stat" % self.process.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def wait_for(self, pattern, timeout=90, after=0):
         """Waits until the console (from character `after` on) matches `pattern`; returns
         (match, seconds since QEMU started)."""
