@@ -203,11 +203,6 @@ class AgentMultiHostTest(multihost_cloud.MultiHostCloud):
         self.addCleanup(cleanup)
         return port
 
-    def dhcp_port(self, net, host):
-        ports = self.api("GET", "/v2.0/ports?device_owner=network:dhcp&network_id=" +
-                         net["id"]).json()["ports"]
-        return next((p for p in ports if p["binding:host_id"] == host.name), None)
-
     def test_dhcp_udhcpc_and_dhclient_get_their_address_and_options(self):
         h1, h2 = self.mh.hosts
         net = self.network("10.39.0.0/24")
@@ -266,20 +261,6 @@ class AgentMultiHostTest(multihost_cloud.MultiHostCloud):
         # With their DHCP addresses, the guests on the two hosts reach each other.
         h1.guest_run("dh1", "ip addr add %s/24 dev eth0" % ip)
         self.assert_ping(h1, "dh1", isc_ip)
-
-    def route_metadata_via_dhcp_port(self, host, guest, net):
-        """Waits for the network's DHCP port on `host` to be ACTIVE and routes 169.254.169.254
-        through it, as the classless route DHCP hands out would."""
-        self.wait_for(lambda: self.dhcp_port(net, host) and
-                      self.dhcp_port(net, host)["status"] == "ACTIVE", "DHCP port ACTIVE")
-        dhcp_ip = self.dhcp_port(net, host)["fixed_ips"][0]["ip_address"]
-        host.guest_run(guest, "ip route add 169.254.169.254/32 via " + dhcp_ip)
-
-    def metadata(self, host, guest, path):
-        r = host.guest_run(guest, ["curl", "-s", "-m", "5", "-w", "\n%{http_code}",
-                                   "http://169.254.169.254" + path], check=False)
-        body, _, code = r.stdout.rpartition("\n")
-        return int(code or 0), body
 
     def test_metadata_guests_with_the_same_ip_get_their_own_instance(self):
         h1, _ = self.mh.hosts
