@@ -4,9 +4,9 @@ VLAN physnet; guests are namespaces plugged into br-int the Nova way.
 
 Proves: ping on one host and across hosts on VXLAN (the underlay shows the VNI) and on a VLAN
 provider network (the physnet shows the 802.1Q tag); no traffic between networks with the same
-CIDR; spoofed MAC and IP dropped; agent restart loses no packet; ovs-vswitchd restart is
-repaired within a second; controller restart keeps forwarding; deleted ports and unneeded
-tunnels are cleaned up within a second.
+CIDR; spoofed MAC and IP dropped; agent restart loses no packet; controller restart keeps
+forwarding; deleted ports and unneeded tunnels are cleaned up within a second. Daemons killed
+under traffic are test_agent_faults.py's.
 """
 
 import json
@@ -152,21 +152,6 @@ class AgentMultiHostTest(multihost_cloud.MultiHostCloud):
         self.assertEqual(result.received, 400, result)
         # Nothing to change after the restart: the agent reinstalled no flow.
         self.assertNotIn("flow changes applied", agent.log_text()[offset:])
-
-    def test_vswitchd_restart_is_repaired_within_a_second(self):
-        h1, h2 = self.mh.hosts
-        net = self.network("10.36.0.0/24")
-        self.guest(h1, "va", net)
-        b = self.guest(h2, "vb", net)
-        h1.wait_ping("va", b["ip"], timeout=10)
-        h1.restart_vswitchd()
-        restarted = time.monotonic()
-        self.wait_for(lambda: len(h1.dump_flows("br-int")) > 5, "flows back on br-int",
-                      timeout=5, interval=0.02)
-        repaired = time.monotonic() - restarted
-        print("\nflows restored %.3f s after ovs-vswitchd came back" % repaired)
-        self.assertLess(repaired, 1.0)
-        h1.wait_ping("va", b["ip"], timeout=10)
 
     def test_controller_restart_keeps_forwarding_and_agents_resync(self):
         h1, h2 = self.mh.hosts
