@@ -22,6 +22,10 @@ std::string_view to_string(DhcpAction action) {
       return "ignored";
     case DhcpAction::kMalformed:
       return "malformed";
+    case DhcpAction::kRateLimited:
+      return "dropped (port over its rate)";
+    case DhcpAction::kOverBudget:
+      return "dropped (unknown senders over their budget)";
   }
   return "unknown";
 }

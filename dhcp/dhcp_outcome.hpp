@@ -20,13 +20,16 @@ enum class DhcpAction {
   kIgnoredUnknown,
   kIgnoredOther,
   kMalformed,
+  kRateLimited,  // dropped before parsing: the sending port is over its rate
+  kOverBudget,   // dropped before parsing: senders that are no port spent their budget
 };
 
 std::string_view to_string(DhcpAction action);
 
 struct DhcpOutcome {
   DhcpAction action = DhcpAction::kIgnoredOther;
-  // The client's chaddr; zero when the datagram did not parse.
+  // The client's chaddr; zero when the datagram did not parse; the Ethernet sender when it
+  // was dropped unparsed.
   MacAddress mac;
   // Offered/acked: the fixed IP. Naked: the address the client asked for. Released: ciaddr.
   // Declined: the address the client found in use (option 50).

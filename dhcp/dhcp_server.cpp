@@ -35,6 +35,8 @@ void DhcpServer::reconfigure(DhcpServerConfig config) {
   for (const DhcpHost& host : config_.hosts) {
     hosts_.insert_or_assign(host.mac, make_entry(host));
   }
+  // Ports that stay keep what they owe; a changed limit applies from each one's next refill.
+  std::erase_if(port_buckets_, [this](const auto& entry) { return !hosts_.contains(entry.first); });
   // The table is the truth from here on; a second copy would only go stale.
   config_.hosts = {};
 }
@@ -45,6 +47,7 @@ void DhcpServer::upsert_host(const DhcpHost& host) {
 
 void DhcpServer::remove_host(const MacAddress& mac) {
   hosts_.erase(mac);
+  port_buckets_.erase(mac);
 }
 
 DhcpServer::HostEntry DhcpServer::make_entry(const DhcpHost& host) const {
@@ -65,8 +68,43 @@ bool DhcpServer::is_our_address(Ipv4Address address) const {
          });
 }
 
+DhcpOutcome DhcpServer::handle(std::span<const uint8_t> datagram, const MacAddress& sender,
+                               TimePoint now) {
+  ++counters_.received;
+  DhcpOutcome dropped;
+  if (!admit(sender, now, dropped)) {
+    return dropped;
+  }
+  return serve(datagram, &sender);
+}
+
 DhcpOutcome DhcpServer::handle(std::span<const uint8_t> datagram) {
   ++counters_.received;
+  return serve(datagram, nullptr);
+}
+
+bool DhcpServer::admit(const MacAddress& sender, TimePoint now, DhcpOutcome& dropped) {
+  if (hosts_.contains(sender)) {
+    auto bucket = port_buckets_.try_emplace(sender, config_.rate_limits.per_port, now).first;
+    if (bucket->second.try_take(now)) {
+      return true;
+    }
+    ++counters_.rate_limited;
+    dropped = DhcpOutcome{.action = DhcpAction::kRateLimited, .mac = sender};
+    return false;
+  }
+  if (!unknown_bucket_) {
+    unknown_bucket_.emplace(config_.rate_limits.unknown_senders, now);
+  }
+  if (unknown_bucket_->try_take(now)) {
+    return true;
+  }
+  ++counters_.over_unknown_budget;
+  dropped = DhcpOutcome{.action = DhcpAction::kOverBudget, .mac = sender};
+  return false;
+}
+
+DhcpOutcome DhcpServer::serve(std::span<const uint8_t> datagram, const MacAddress* sender) {
   ParseResult parsed = parse_dhcp_packet(datagram);
   if (!parsed) {
     ++counters_.malformed;
@@ -77,6 +115,10 @@ DhcpOutcome DhcpServer::handle(std::span<const uint8_t> datagram) {
   // The server sits on the network's own link: relayed requests (giaddr) are not served.
   if (request.op != static_cast<uint8_t>(BootpOp::kRequest) || request.htype != kHardwareEthernet ||
       request.hlen != 6 || !request.giaddr.is_zero()) {
+    return ignored(outcome);
+  }
+  // Replies go to chaddr: a guest may not make the server talk to another port's MAC.
+  if (sender != nullptr && outcome.mac != *sender) {
     return ignored(outcome);
   }
   const auto host = hosts_.find(outcome.mac);

@@ -3,7 +3,9 @@
 // lease database. Every port has a fixed IP, so the decision for a packet depends only on
 // the configuration; an agent restart loses nothing, and one agent thread can serve every
 // qdhcp namespace by feeding each namespace's socket to that network's DhcpServer.
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -29,8 +31,15 @@ class DhcpServer {
   void remove_host(const MacAddress& mac);
   size_t host_count() const { return hosts_.size(); }
 
-  // One UDP payload received on port 67 of this network's namespace. Never throws for any
-  // input (allocation failure aside).
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // One UDP payload received on port 67 of this network's namespace, from the Ethernet
+  // address `sender`, at `now`. Admission comes first, before any parsing: a port over its
+  // rate, or senders that are no port over their shared budget, have the datagram dropped
+  // (config.rate_limits). A request whose chaddr is not its sender is ignored. Never throws
+  // for any input (allocation failure aside).
+  DhcpOutcome handle(std::span<const uint8_t> datagram, const MacAddress& sender, TimePoint now);
+  // The same without knowing the sender: no admission control, any chaddr (tests, fuzzer).
   DhcpOutcome handle(std::span<const uint8_t> datagram);
 
   const DhcpCounters& counters() const { return counters_; }
@@ -44,6 +53,9 @@ class DhcpServer {
   };
 
   HostEntry make_entry(const DhcpHost& host) const;
+  // Takes a token from the sender's bucket; false (and counted) when there is none.
+  bool admit(const MacAddress& sender, TimePoint now, DhcpOutcome& dropped);
+  DhcpOutcome serve(std::span<const uint8_t> datagram, const MacAddress* sender);
   bool is_our_address(Ipv4Address address) const;
   DhcpOutcome on_discover(const DhcpPacket& request, const HostEntry& host);
   DhcpOutcome on_request(const DhcpPacket& request, const HostEntry& host);
@@ -58,6 +70,9 @@ class DhcpServer {
   DhcpServerConfig config_;
   std::vector<SubnetProfile> profiles_;
   std::unordered_map<MacAddress, HostEntry> hosts_;
+  // Buckets of the ports that sent something; only hosts_ get one, so they are bounded.
+  std::unordered_map<MacAddress, TokenBucket> port_buckets_;
+  std::optional<TokenBucket> unknown_bucket_;
   DhcpCounters counters_;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/token_bucket.hpp"
 #include "dhcp/dhcp_constants.hpp"
 #include "dhcp/ipv4_address.hpp"
 #include "dhcp/ipv4_cidr.hpp"
@@ -39,6 +40,18 @@ struct DhcpHost {
   std::string dns_name;
 };
 
+// Admission control of DhcpServer::handle(datagram, sender, now), applied before a datagram is
+// parsed, by its Ethernet source (which anti-spoofing ties to the sending port): whoever
+// floods the server spends its own budget, and every other port keeps its answers.
+struct DhcpRateLimits {
+  // Each port's. A client needs two packets per exchange and retries about once a second;
+  // the burst leaves room for a reboot or several interfaces' clients at once.
+  RateLimit per_port{.per_second = 4, .burst = 16};
+  // Shared by every sender that is no port of the network (a port without port security may
+  // send from any MAC). None of them is ever answered: this only bounds what they cost.
+  RateLimit unknown_senders{.per_second = 10, .burst = 20};
+};
+
 struct DhcpServerConfig {
   // The DHCP port's address: option 54 for subnets without their own dhcp_address.
   Ipv4Address server_id;
@@ -59,6 +72,7 @@ struct DhcpServerConfig {
   // Broadcast every reply (dnsmasq's dhcp-broadcast), for agents that send with a plain UDP
   // socket and cannot unicast to a client that has no address yet.
   bool always_broadcast = false;
+  DhcpRateLimits rate_limits;
 };
 
 }  // namespace neutrino::dhcp

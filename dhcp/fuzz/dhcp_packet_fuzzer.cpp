@@ -10,6 +10,7 @@
 #include "dhcp/dhcp_server.hpp"
 #include "dhcp/packet_parser.hpp"
 #include "dhcp/packet_serializer.hpp"
+#include "dhcp/udp_datagram.hpp"
 
 namespace {
 
@@ -61,6 +62,12 @@ void check_round_trip(const DhcpPacket& packet) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static DhcpServer server(fuzz_config());
   const std::span<const uint8_t> input(data, size);
+  // The same bytes as the IPv4 packet the agent's packet socket reads: a payload, if one is
+  // found, lies inside them.
+  if (const auto datagram = parse_udp_datagram(input)) {
+    check(datagram->payload.data() >= data &&
+          datagram->payload.data() + datagram->payload.size() <= data + size);
+  }
   const ParseResult parsed = parse_dhcp_packet(input);
   if (!parsed) {
     const DhcpOutcome outcome = server.handle(input);

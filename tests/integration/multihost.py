@@ -999,6 +999,21 @@ class SimulatedHost:
         self.configure_tunnel_ip()
         return time.monotonic() - t0
 
+    def stop_ovsdb_server(self, kill=False):
+        code = _end_process(self.ovsdb_server, signal.SIGKILL if kill else signal.SIGTERM)
+        self.ovsdb_server = None
+        return code
+
+    def restart_ovsdb_server(self, kill=False, down=0.0):
+        """Stops ovsdb-server (SIGTERM, or SIGKILL with kill=True), leaves it down for `down`
+        seconds, starts it again on the same database and waits until it serves. ovs-vswitchd
+        keeps running (and forwarding) and reconnects by itself. Returns seconds taken."""
+        t0 = time.monotonic()
+        self.stop_ovsdb_server(kill)
+        time.sleep(down)
+        self.start_ovsdb_server()
+        return time.monotonic() - t0
+
     def log_tail(self, name, lines=40):
         try:
             with open(os.path.join(self.ovs_logdir, name), errors="replace") as f:

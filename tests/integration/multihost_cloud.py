@@ -110,3 +110,22 @@ class MultiHostCloud(unittest.TestCase):
     def assert_no_ping(self, host, guest, ip):
         result = host.ping(guest, ip, count=3, interval=0.2, wait=1)
         self.assertEqual(result.received, 0, "%s reached %s: %s" % (guest, ip, result))
+
+    def dhcp_port(self, net, host):
+        ports = self.api("GET", "/v2.0/ports?device_owner=network:dhcp&network_id=" +
+                         net["id"]).json()["ports"]
+        return next((p for p in ports if p["binding:host_id"] == host.name), None)
+
+    def route_metadata_via_dhcp_port(self, host, guest, net):
+        """Waits for the network's DHCP port on `host` to be ACTIVE and routes 169.254.169.254
+        through it, as the classless route DHCP hands out would."""
+        self.wait_for(lambda: self.dhcp_port(net, host) and
+                      self.dhcp_port(net, host)["status"] == "ACTIVE", "DHCP port ACTIVE")
+        dhcp_ip = self.dhcp_port(net, host)["fixed_ips"][0]["ip_address"]
+        host.guest_run(guest, "ip route add 169.254.169.254/32 via " + dhcp_ip)
+
+    def metadata(self, host, guest, path):
+        r = host.guest_run(guest, ["curl", "-s", "-m", "5", "-w", "\n%{http_code}",
+                                   "http://169.254.169.254" + path], check=False)
+        body, _, code = r.stdout.rpartition("\n")
+        return int(code or 0), body
