@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/channel/host_state.hpp"
 
 namespace neutrino::channel {
@@ -106,7 +107,8 @@ void AgentSession::handle(const Json& message) {
   const std::string type = message.value("type", "");
   if (!established()) {
     if (type != "hello") {
-      log::warning("agent channel: refused ", peer_, ": expected hello, got '", type, "'");
+      log::warning("agent channel: refused ", peer_, ": expected hello, got '", text_prefix(type),
+                   "'");
       close();
       return;
     }
@@ -138,7 +140,7 @@ void AgentSession::handle(const Json& message) {
       }
     }
   } else {
-    log::warning("agent channel: ", host_, " sent unknown message type '", type, "'");
+    log::warning("agent channel: ", host_, " sent unknown message type '", text_prefix(type), "'");
   }
 }
 
@@ -147,7 +149,7 @@ void AgentSession::handle_hello(const Json& message) {
   const std::string signature = message.value("signature", "");
   if (context_.secret.empty() || host.empty() ||
       !HmacSigner(context_.secret).verify(nonce_ + "|" + host, signature)) {
-    log::warning("agent channel: refused ", peer_, " claiming host '", host,
+    log::warning("agent channel: refused ", peer_, " claiming host '", text_prefix(host),
                  "': bad or missing signature");
     send({{"type", "refused"}, {"reason", "authentication failed"}});
     close();
@@ -169,6 +171,7 @@ void AgentSession::handle_hello(const Json& message) {
       [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
   report_ = report;
   host_ = host;
+  decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");
