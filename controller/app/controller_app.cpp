@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/termination.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/api/store_unavailable.hpp"
 #include "controller/identity/bootstrap.hpp"
 
 namespace neutrino::controller {
@@ -109,6 +110,10 @@ http::Response ControllerApp::route(const http::Request& request) {
     return (*match.handler)(request, match.params);
   } catch (const api::ApiError& error) {
     return render(error);
+  } catch (const store::StoreUnavailable& error) {
+    // The disk is full or failing: this write is refused, the store is intact, reads go on.
+    http::Response response = render(api::store_unavailable(error));
+    return api::with_retry_after(response);
   } catch (const std::exception& error) {
     log::error("request ", request.method, " ", request.target, " failed: ", error.what());
     return render(api::ApiError(500, "HTTPInternalServerError",

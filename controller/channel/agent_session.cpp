@@ -118,11 +118,18 @@ void AgentSession::handle(const Json& message) {
   liveness_timer_.cancel();
   arm_timers();
   if (type == "heartbeat") {
-    context_.db.write([&](store::SqlSession& s) {
-      if (!context_.agents.heartbeat(s, agent_id_)) {
-        agent_id_ = context_.agents.report(s, report_, true);
-      }
-    });
+    try {
+      context_.db.write([&](store::SqlSession& s) {
+        if (!context_.agents.heartbeat(s, agent_id_)) {
+          agent_id_ = context_.agents.report(s, report_, true);
+        }
+      });
+    } catch (const store::StoreUnavailable& e) {
+      // A full disk must not cut the agent off from its state; it shows dead after
+      // agent_down_time if this lasts. (A lost ack instead drops the session: the agent then
+      // reconnects and acknowledges its snapshot again once the store can write.)
+      log::debug("agent channel: heartbeat of ", host_, " not recorded: ", e.what());
+    }
   } else if (type == "ack") {
     handle_ack(message);
   } else if (type == "dhcp_ports") {
