@@ -1,30 +1,17 @@
 #include "agent/app/agent.hpp"
 
-#include <sys/resource.h>
-
 #include <filesystem>
 
+#include "common/fd_limit.hpp"
 #include "common/log.hpp"
 #include "common/termination.hpp"
 
 namespace neutrino::agent {
-namespace {
-
-// Guests' metadata connections are sockets (up to 1,024 of them, docs/metadata.md): take all
-// the descriptors the hard limit allows, as nginx or ovs-vswitchd do, so that ceiling and not
-// the default soft limit of 1,024 is what guests meet.
-void raise_descriptor_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
-}  // namespace
 
 Agent::Agent(AgentConfig config) : config_(std::move(config)) {
-  raise_descriptor_limit();
+  // Guests' metadata connections are sockets (up to 1,024, docs/metadata.md): that ceiling,
+  // not the default soft limit, is what guests must meet.
+  raise_fd_limit();
   std::filesystem::create_directories(config_.state_dir);
   reconciler_ = std::make_unique<Reconciler>(
       config_, io_,

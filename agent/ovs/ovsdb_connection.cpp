@@ -20,7 +20,9 @@
 #include "agent/ovs/guarded_callback.hpp"
 #include "agent/ovs/json_stream_splitter.hpp"
 #include "agent/ovs/ovsdb_error.hpp"
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
+#include "common/text_prefix.hpp"
 
 namespace neutrino::agent::ovs {
 namespace {
@@ -30,6 +32,11 @@ using error_code = boost::system::error_code;
 using Protocol = asio::generic::stream_protocol;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+// RFC 7047 messages nest 8 levels at most (an update's row holding a map of pairs); the
+// splitter already caps a message at 64 MiB. Deeper input is refused while parsing, before
+// the recursive copies and dumps of the dispatch code.
+constexpr JsonLimits kMessageLimits{.max_depth = 64, .max_bytes = size_t{64} << 20};
 
 Protocol::endpoint parse_target(const std::string& target) {
   const auto invalid = [&](const std::string& why) {
@@ -235,12 +242,14 @@ class OvsdbConnection::Impl : public std::enable_shared_from_this<Impl> {
       return;
     }
     for (const auto& text : texts) {
-      Json message = Json::parse(text, nullptr, false);
-      if (message.is_discarded() || !message.is_object()) {
-        shutdown("malformed JSON-RPC message: " + text.substr(0, 200), true);
+      JsonParseResult parsed = parse_bounded_json(text, kMessageLimits);
+      if (!parsed.ok() || !parsed.value.is_object()) {
+        shutdown("malformed JSON-RPC message (" + (parsed.ok() ? "not an object" : parsed.reason) +
+                     "): " + text_prefix(text, 200),
+                 true);
         return;
       }
-      dispatch(message);
+      dispatch(parsed.value);
       if (state_ != State::kOpen) {  // a handler closed the connection
         return;
       }

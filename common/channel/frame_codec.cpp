@@ -1,5 +1,7 @@
 #include "common/channel/frame_codec.hpp"
 
+#include "common/bounded_json.hpp"
+
 namespace neutrino::channel {
 
 std::string encode_frame(const Json& message) {
@@ -35,19 +37,24 @@ std::optional<Json> FrameDecoder::next() {
   const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + offset_);
   const uint32_t n =
       (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-  if (n > kMaxFrameBytes) {
-    throw FrameError("frame of " + std::to_string(n) + " bytes exceeds the limit");
+  if (n > max_frame_bytes_) {
+    throw FrameError("frame of " + std::to_string(n) + " bytes exceeds the limit of " +
+                     std::to_string(max_frame_bytes_));
   }
   if (buffered() < 4 + size_t{n}) {
     return std::nullopt;
   }
-  Json message =
-      Json::parse(buffer_.data() + offset_ + 4, buffer_.data() + offset_ + 4 + n, nullptr, false);
+  // Frames arrive before the peer has authenticated: bounded like any outside input.
+  JsonParseResult parsed = parse_bounded_json(std::string_view(buffer_.data() + offset_ + 4, n),
+                                              {kMaxFrameDepth, kMaxFrameBytes});
   offset_ += 4 + n;
-  if (message.is_discarded() || !message.is_object()) {
+  if (!parsed.ok()) {
+    throw FrameError("frame is not JSON: " + parsed.reason);
+  }
+  if (!parsed.value.is_object()) {
     throw FrameError("frame is not a JSON object");
   }
-  return message;
+  return std::move(parsed.value);
 }
 
 }  // namespace neutrino::channel

@@ -7,9 +7,11 @@
 #include <stdexcept>
 
 #include "common/clock.hpp"
+#include "common/fd_limit.hpp"
 #include "common/log.hpp"
 #include "common/termination.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/api/store_unavailable.hpp"
 #include "controller/identity/bootstrap.hpp"
 
 namespace neutrino::controller {
@@ -108,6 +110,10 @@ http::Response ControllerApp::route(const http::Request& request) {
     return (*match.handler)(request, match.params);
   } catch (const api::ApiError& error) {
     return render(error);
+  } catch (const store::StoreUnavailable& error) {
+    // The disk is full or failing: this write is refused, the store is intact, reads go on.
+    http::Response response = render(api::store_unavailable(error));
+    return api::with_retry_after(response);
   } catch (const std::exception& error) {
     log::error("request ", request.method, " ", request.target, " failed: ", error.what());
     return render(api::ApiError(500, "HTTPInternalServerError",
@@ -122,12 +128,20 @@ void ControllerApp::start() {
   }
   // A stale file from an earlier run must not send clients to a dead port.
   std::filesystem::remove(config_.url_file_path());
-  http::ServerOptions options;
+  raise_fd_limit_for_listeners();
+  http::ServerOptions options = config_.http;
   options.address = config_.listen_host;
   options.port = config_.listen_port;
   options.threads = config_.api_workers;
   options.tls_cert_file = config_.tls_cert_file;
   options.tls_key_file = config_.tls_key_file;
+  // The server's own refusals (413, 503, ...) in the format of the API the path belongs to.
+  options.render_error = [](int status, const std::string& type, const std::string& message,
+                            const std::string& path) {
+    const api::ApiError error(status, type, message);
+    return is_identity_path(path) ? api::keystone_error_response(error)
+                                  : api::neutron_error_response(error);
+  };
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return handle(request); });
   server->start();
@@ -143,6 +157,19 @@ void ControllerApp::start() {
   publish_url();
   log::info("neutrino-controller serving on ", bound_url_,
             config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
+}
+
+void ControllerApp::raise_fd_limit_for_listeners() {
+  const FdLimit limit = raise_fd_limit();
+  log::info("file descriptor limit ", limit.now,
+            limit.now > limit.before ? " (raised from " + std::to_string(limit.before) + ")" : "");
+  // Each connection is a descriptor; the store, channel and logs need some more.
+  const uint64_t wanted = config_.http.max_connections + config_.metadata_max_connections + 256;
+  if (limit.now < wanted) {
+    log::warning("the file descriptor limit ", limit.now, " is below what the connection limits ",
+                 "need (", wanted, "): raise the hard limit (LimitNOFILE=, ulimit -Hn) or lower ",
+                 "max_connections");
+  }
 }
 
 void ControllerApp::start_agent_channel() {
@@ -183,11 +210,12 @@ void ControllerApp::start_metadata_service() {
   }
   metadata_ = std::make_unique<metadata::MetadataService>(*db_, config_.metadata_secret,
                                                           config_.dhcp_domain);
-  http::ServerOptions options;
+  http::ServerOptions options = config_.http;
   options.address = config_.metadata_listen_host;
   options.port = config_.metadata_listen_port;
   options.threads = config_.api_workers;
   options.max_body_bytes = 64 * 1024;  // guests only GET
+  options.max_connections = config_.metadata_max_connections;
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return metadata_->handle(request); });
   server->start();

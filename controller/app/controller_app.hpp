@@ -56,6 +56,9 @@ class ControllerApp {
  private:
   http::Response route(const http::Request& request);
   void publish_url();
+  // Raises RLIMIT_NOFILE to the hard limit and logs it: a soft limit of 1024 would cap the
+  // listeners below their max_connections.
+  void raise_fd_limit_for_listeners();
   void start_agent_channel();
   void start_metadata_service();
 

@@ -139,6 +139,55 @@ const Option kOptions[] = {
      [](ControllerConfig& c, const std::string& v) { c.metadata_secret = v; }},
     {"--dhcp-domain", "api.dhcp_domain", "domain of guests' metadata host names (novalocal)",
      [](ControllerConfig& c, const std::string& v) { c.dhcp_domain = v; }},
+    // Hostile clients: every listener bounds what a connection may hold, and for how long.
+    {"--max-connections", "DEFAULT.max_connections",
+     "open connections to the API at most; idle ones are shed first, then 503 (1024)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.max_connections = static_cast<size_t>(to_integer("max connections", v, 1, 1 << 20));
+     }},
+    {"--metadata-max-connections", "DEFAULT.metadata_max_connections",
+     "open connections to the metadata service at most (1024)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.metadata_max_connections =
+           static_cast<size_t>(to_integer("metadata max connections", v, 1, 1 << 20));
+     }},
+    {"--client-socket-timeout", "DEFAULT.client_socket_timeout",
+     "seconds an idle keep-alive connection is kept; 0 = no limit (60)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.idle_timeout = std::chrono::seconds(to_integer("client socket timeout", v, 0, 86400));
+     }},
+    {"--client-header-timeout", "DEFAULT.client_header_timeout",
+     "seconds a client has to send a request's whole header (10)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.header_timeout =
+           std::chrono::seconds(to_integer("client header timeout", v, 1, 3600));
+     }},
+    {"--client-body-timeout", "DEFAULT.client_body_timeout",
+     "seconds a client has to send a body, plus its size / client_body_min_rate (10)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.body_timeout = std::chrono::seconds(to_integer("client body timeout", v, 1, 3600));
+     }},
+    {"--client-body-min-rate", "DEFAULT.client_body_min_rate",
+     "bytes per second a body or response must move at, at least (65536)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.min_body_rate =
+           static_cast<size_t>(to_integer("client body min rate", v, 1, int64_t{1} << 40));
+     }},
+    {"--max-header-line", "DEFAULT.max_header_line",
+     "longest request or header line in bytes (16384)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.max_header_line = static_cast<size_t>(to_integer("max header line", v, 256, 1 << 20));
+       c.http.max_header_bytes = std::max(c.http.max_header_bytes, 4 * c.http.max_header_line);
+     }},
+    {"--wsgi-keep-alive", "DEFAULT.wsgi_keep_alive",
+     "true|false: keep connections open between requests (true)",
+     [](ControllerConfig& c, const std::string& v) { c.http.keep_alive = to_bool(v); }},
+    {"--max-request-body-size", "oslo_middleware.max_request_body_size",
+     "largest request body in bytes (1048576)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.http.max_body_bytes =
+           static_cast<size_t>(to_integer("max request body size", v, 1024, int64_t{1} << 30));
+     }},
 };
 
 const Option* find_flag(const std::string& flag) {
@@ -290,7 +339,7 @@ std::string controller_usage() {
       "Options (a flag overrides the config file):\n"
       "  --config FILE                 oslo-style INI file ([DEFAULT], [token], [ssl],\n"
       "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat],\n"
-      "                                [api])\n";
+      "                                [api], [oslo_middleware])\n";
   for (const Option& option : kOptions) {
     std::string left = std::string("  ") + option.flag + " VALUE";
     left.resize(std::max<size_t>(left.size() + 1, 32), ' ');

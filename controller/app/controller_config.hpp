@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/http/http_server.hpp"
 #include "controller/neutron/network_settings.hpp"
 
 namespace neutrino::controller {
@@ -47,6 +48,10 @@ struct ControllerConfig {
   uint16_t metadata_listen_port = 8775;
   std::string metadata_secret;
   std::string dhcp_domain = "novalocal";  // appended to guests' host names, as Nova does
+  // Limits and deadlines of both HTTP listeners (address, port and threads are set apart);
+  // max_connections is the API listener's, metadata_max_connections the metadata service's.
+  http::ServerOptions http;
+  size_t metadata_max_connections = 1024;
   neutron::NetworkSettings network;
   bool show_help = false;
 

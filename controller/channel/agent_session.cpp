@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/channel/host_state.hpp"
 
 namespace neutrino::channel {
@@ -106,7 +107,8 @@ void AgentSession::handle(const Json& message) {
   const std::string type = message.value("type", "");
   if (!established()) {
     if (type != "hello") {
-      log::warning("agent channel: refused ", peer_, ": expected hello, got '", type, "'");
+      log::warning("agent channel: refused ", peer_, ": expected hello, got '", text_prefix(type),
+                   "'");
       close();
       return;
     }
@@ -116,11 +118,18 @@ void AgentSession::handle(const Json& message) {
   liveness_timer_.cancel();
   arm_timers();
   if (type == "heartbeat") {
-    context_.db.write([&](store::SqlSession& s) {
-      if (!context_.agents.heartbeat(s, agent_id_)) {
-        agent_id_ = context_.agents.report(s, report_, true);
-      }
-    });
+    try {
+      context_.db.write([&](store::SqlSession& s) {
+        if (!context_.agents.heartbeat(s, agent_id_)) {
+          agent_id_ = context_.agents.report(s, report_, true);
+        }
+      });
+    } catch (const store::StoreUnavailable& e) {
+      // A full disk must not cut the agent off from its state; it shows dead after
+      // agent_down_time if this lasts. (A lost ack instead drops the session: the agent then
+      // reconnects and acknowledges its snapshot again once the store can write.)
+      log::debug("agent channel: heartbeat of ", host_, " not recorded: ", e.what());
+    }
   } else if (type == "ack") {
     handle_ack(message);
   } else if (type == "dhcp_ports") {
@@ -138,7 +147,7 @@ void AgentSession::handle(const Json& message) {
       }
     }
   } else {
-    log::warning("agent channel: ", host_, " sent unknown message type '", type, "'");
+    log::warning("agent channel: ", host_, " sent unknown message type '", text_prefix(type), "'");
   }
 }
 
@@ -147,7 +156,7 @@ void AgentSession::handle_hello(const Json& message) {
   const std::string signature = message.value("signature", "");
   if (context_.secret.empty() || host.empty() ||
       !HmacSigner(context_.secret).verify(nonce_ + "|" + host, signature)) {
-    log::warning("agent channel: refused ", peer_, " claiming host '", host,
+    log::warning("agent channel: refused ", peer_, " claiming host '", text_prefix(host),
                  "': bad or missing signature");
     send({{"type", "refused"}, {"reason", "authentication failed"}});
     close();
@@ -169,6 +178,7 @@ void AgentSession::handle_hello(const Json& message) {
       [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
   report_ = report;
   host_ = host;
+  decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");

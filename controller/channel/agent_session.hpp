@@ -60,7 +60,9 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::string agent_id_;
   agents::AgentReport report_;  // what the hello said, to register again if deleted
   HostState sent_;
-  FrameDecoder decoder_;
+  // Until the hello is verified only a hello can come: a few hundred bytes, never megabytes.
+  static constexpr size_t kMaxUnauthenticatedFrameBytes = 64 * 1024;
+  FrameDecoder decoder_{kMaxUnauthenticatedFrameBytes};
   std::array<char, 16384> read_buffer_{};
   std::deque<std::string> outbox_;
   boost::asio::steady_timer heartbeat_timer_;

@@ -1,10 +1,9 @@
 #include "controller/http/http_server.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <ctime>
-#include <exception>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -15,123 +14,13 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 
-#include "common/json.hpp"
 #include "common/log.hpp"
+#include "controller/http/connection_registry.hpp"
 #include "controller/http/http_session.hpp"
 
 namespace neutrino::http {
-namespace detail {
-namespace {
-
-std::string lower(std::string out) {
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// IMF-fixdate (RFC 7231 section 7.1.1.1), the only Date format clients must accept.
-std::string http_date() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[64];
-  const size_t n = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-  return std::string(text, n);
-}
-
-Request to_request(WireRequest&& wire, const std::string& remote_address, bool secure) {
-  Request request;
-  request.method = std::string(wire.method_string());
-  request.target = std::string(wire.target());
-  const size_t question = request.target.find('?');
-  request.path = percent_decode(request.target.substr(0, question));
-  if (question != std::string::npos) {
-    request.query = parse_query(request.target.substr(question + 1));
-  }
-  for (const auto& field : wire) {
-    const std::string value(field.value());
-    auto [it, inserted] = request.headers.emplace(lower(std::string(field.name_string())), value);
-    if (!inserted) {
-      it->second += ", " + value;  // RFC 7230 3.2.2: repeated fields combine with commas
-    }
-  }
-  request.body = std::move(wire.body());
-  request.remote_address = remote_address;
-  request.secure = secure;
-  return request;
-}
-
-bool asks_to_close(const Response& response) {
-  for (const auto& [name, value] : response.headers) {
-    if (lower(name) == "connection" && lower(value).find("close") != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
-WireResponse to_wire(Response&& response, unsigned version, bool head) {
-  WireResponse wire;
-  wire.version(version);
-  wire.result(static_cast<unsigned>(response.status));  // throws beyond 999: becomes a 500
-  for (auto& [name, value] : response.headers) {
-    wire.insert(name, value);
-  }
-  if (!response.content_type.empty()) {
-    wire.set(bhttp::field::content_type, response.content_type);
-  }
-  wire.set(bhttp::field::server, "neutrino");
-  wire.set(bhttp::field::date, http_date());
-  const size_t length = response.body.size();
-  if (!head) {
-    wire.body() = std::move(response.body);
-  }
-  // Set after the body so a HEAD answer still announces the GET body's length.
-  wire.content_length(length);
-  return wire;
-}
-
-Response neutron_error(int status, const std::string& type, const std::string& message) {
-  return Response::json(
-      status, Json{{"NeutronError", {{"type", type}, {"message", message}, {"detail", ""}}}});
-}
-
-}  // namespace
-
-WireResponse error_response(int status, const std::string& type, const std::string& message) {
-  return to_wire(neutron_error(status, type, message), 11, false);
-}
-
-WireResponse answer(WireRequest&& wire, const SessionSettings& settings,
-                    const std::string& remote_address, bool secure) {
-  const bool keep_alive = wire.keep_alive();  // false for "Connection: close" and HTTP/1.0
-  const unsigned version = wire.version();
-  const bool head = wire.method() == bhttp::verb::head;
-  const std::string method(wire.method_string());
-  const std::string target(wire.target());
-  WireResponse out;
-  try {
-    Response response = (*settings.handler)(to_request(std::move(wire), remote_address, secure));
-    const bool close = asks_to_close(response);
-    out = to_wire(std::move(response), version, head);
-    out.keep_alive(keep_alive && !close);
-    return out;
-  } catch (const std::exception& e) {
-    log::error("http: ", method, " ", target, " failed: ", e.what());
-  } catch (...) {
-    log::error("http: ", method, " ", target, " failed with a non-standard exception");
-  }
-  // The message Neutron (webob) gives for an unhandled error; details stay in our log.
-  out = to_wire(neutron_error(500, "HTTPInternalServerError",
-                              "Request Failed: internal server error while processing your "
-                              "request."),
-                version, head);
-  out.keep_alive(keep_alive);
-  return out;
-}
-
-}  // namespace detail
 
 namespace net = boost::asio;
 using detail::error_code;
@@ -140,9 +29,12 @@ using detail::tcp;
 class HttpServer::Impl {
  public:
   Impl(ServerOptions options, RequestHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        registry_(std::max<size_t>(options_.max_connections, 1)) {
+    settings_.options = &options_;
     settings_.handler = &handler_;
-    settings_.max_body_bytes = options_.max_body_bytes;
+    settings_.registry = &registry_;
   }
 
   void start() {
@@ -157,52 +49,53 @@ class HttpServer::Impl {
     }
     listen();
     ioc_.restart();  // allows start() after stop()
-    stopping_ = false;
+    handlers_.emplace(static_cast<size_t>(std::max(1, options_.threads)));
+    settings_.handlers = &*handlers_;
     work_.emplace(ioc_.get_executor());
     accept();
-    const int count = std::max(1, options_.threads);
-    for (int i = 0; i < count; ++i) {
-      threads_.emplace_back([this] { ioc_.run(); });
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      io_threads_.emplace_back([this] { ioc_.run(); });
     }
     running_ = true;
   }
 
   void stop() {
-    std::vector<std::shared_ptr<detail::SessionBase>> live;
     {
       std::lock_guard lock(mutex_);
       if (!running_) {
         return;
       }
       running_ = false;
-      stopping_ = true;
-      for (const auto& weak : sessions_) {
-        if (auto session = weak.lock()) {
-          live.push_back(std::move(session));
-        }
-      }
-      sessions_.clear();
     }
-    net::post(acceptor_.get_executor(), [this] {
+    // Once this has run on the acceptor's strand no connection is admitted any more, so the
+    // registry below holds every one there will be.
+    std::promise<void> closed;
+    net::post(acceptor_.get_executor(), [this, &closed] {
       error_code ignored;
       acceptor_.close(ignored);
       retry_timer_.cancel();
+      closed.set_value();
     });
-    for (const auto& session : live) {
-      session->close();
+    closed.get_future().wait();
+    for (const auto& connection : registry_.clear()) {
+      connection->close();
     }
-    live.clear();
-    // With the acceptor and every connection closed the io_context runs out of work and the
-    // threads return once in-flight handlers finish.
+    // Requests still queued are dropped (their connections are closed); running handlers
+    // finish first, so nothing the handler uses is destroyed under it.
+    handlers_->stop();
+    handlers_->join();
+    // With the acceptor and every connection closed the io_context runs out of work.
     work_.reset();
-    for (auto& thread : threads_) {
+    for (auto& thread : io_threads_) {
       thread.join();
     }
-    threads_.clear();
+    io_threads_.clear();
+    handlers_.reset();
   }
 
   uint16_t port() const { return port_; }
   bool tls() const { return !options_.tls_cert_file.empty() && !options_.tls_key_file.empty(); }
+  size_t open_connections() const { return registry_.open(); }
 
  private:
   void load_certificate() {
@@ -268,7 +161,9 @@ class HttpServer::Impl {
       }
       if (ec) {
         // Typically out of file descriptors: back off instead of spinning on accept.
-        log::warning("http: accept failed: ", ec.message());
+        if (++accept_failures_ % 100 == 1) {
+          log::warning("http: accept failed (", accept_failures_, " times so far): ", ec.message());
+        }
         retry_timer_.expires_after(std::chrono::milliseconds(100));
         retry_timer_.async_wait([this](error_code wait_ec) {
           if (!wait_ec) {
@@ -282,51 +177,66 @@ class HttpServer::Impl {
     });
   }
 
+  template <class Session, class... StreamArgs>
+  void serve_as(tcp::socket socket, StreamArgs&... args) {
+    auto session = std::make_shared<Session>(settings_, std::move(socket), args...);
+    std::shared_ptr<detail::Connection> shed;
+    if (registry_.admit(session, shed) == detail::ConnectionRegistry::Admission::kAdmitted) {
+      if (shed) {
+        shed->close();
+      }
+      session->start();
+      return;
+    }
+    log_refusal();
+    // Refusals themselves are bounded: beyond that the socket just closes.
+    if (registry_.add_refused(session, kMaxRefusing)) {
+      session->refuse();
+    }
+  }
+
   void serve(tcp::socket socket) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small responses must not wait for Nagle
-    std::shared_ptr<detail::SessionBase> session;
     if (ssl_ && tls()) {
-      auto tls_session =
-          std::make_shared<detail::Session<detail::beast::ssl_stream<detail::beast::tcp_stream>>>(
-              settings_, std::move(socket), *ssl_);
-      tls_session->start();
-      session = std::move(tls_session);
+      serve_as<detail::Session<detail::beast::ssl_stream<detail::beast::tcp_stream>>>(
+          std::move(socket), *ssl_);
     } else {
-      auto plain = std::make_shared<detail::Session<detail::beast::tcp_stream>>(settings_,
-                                                                                std::move(socket));
-      plain->start();
-      session = std::move(plain);
+      serve_as<detail::Session<detail::beast::tcp_stream>>(std::move(socket));
     }
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      session->close();  // accepted while stop() was collecting sessions
-      return;
-    }
-    // Forget finished connections now and then so the list stays as long as the live ones.
-    if (sessions_.size() >= 2 * live_hint_ + 64) {
-      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-      live_hint_ = sessions_.size();
-    }
-    sessions_.push_back(session);
   }
+
+  void log_refusal() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log_ > std::chrono::seconds(10)) {
+      last_refusal_log_ = now;
+      log::warning("http: ", options_.address, ":", port_, " is at its limit of ",
+                   registry_.limit(), " connections, none of them idle: refusing new ones (503)");
+    }
+  }
+
+  static constexpr int kMaxRefusing = 64;
 
   ServerOptions options_;
   RequestHandler handler_;
   detail::SessionSettings settings_;
+  // Declared before the io_context: sessions still queued there when it is destroyed
+  // unregister themselves on the way out.
+  detail::ConnectionRegistry registry_;
   net::io_context ioc_;
   std::optional<net::ssl::context> ssl_;
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
   net::steady_timer retry_timer_{acceptor_.get_executor()};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
-  std::vector<std::thread> threads_;
+  std::optional<net::thread_pool> handlers_;
+  std::vector<std::thread> io_threads_;
   uint16_t port_ = 0;
+  // Touched only on the acceptor's strand.
+  uint64_t accept_failures_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 
-  std::mutex mutex_;  // guards the fields below
+  std::mutex mutex_;  // guards running_
   bool running_ = false;
-  bool stopping_ = false;
-  std::vector<std::weak_ptr<detail::SessionBase>> sessions_;
-  size_t live_hint_ = 0;
 };
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
@@ -347,6 +257,9 @@ uint16_t HttpServer::port() const {
 }
 bool HttpServer::tls() const {
   return impl_->tls();
+}
+size_t HttpServer::open_connections() const {
+  return impl_->open_connections();
 }
 
 }  // namespace neutrino::http

@@ -1,10 +1,16 @@
 #pragma once
-// One client connection of HttpServer, private to http_server.cpp. The same template serves
-// plain TCP (beast::tcp_stream) and HTTPS (beast::ssl_stream<beast::tcp_stream>). Requests are
-// read one at a time and the next is read only after the response is written, so pipelined
-// requests are answered in order. Every continuation runs on the connection's strand.
+// One client connection of HttpServer, private to the server. The same template serves plain
+// TCP (beast::tcp_stream) and HTTPS (beast::ssl_stream<beast::tcp_stream>).
+//
+// A request is read in two steps, the header and then the body, each with its own deadline;
+// only then is it handed to the handler pool, and the next request is read only after the
+// response is written, so pipelined requests are answered in order. The header step is where a
+// route could later take over the body as a stream. While a connection waits for a request or
+// reads a header it is "sheddable" (see ConnectionRegistry). Every continuation runs on the
+// connection's strand.
 #include <array>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,57 +19,70 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "controller/http/connection_registry.hpp"
+#include "controller/http/http_exchange.hpp"
 #include "controller/http/http_server.hpp"
 
 namespace neutrino::http::detail {
 
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
-using WireRequest = bhttp::request<bhttp::string_body>;
-using WireResponse = bhttp::response<bhttp::string_body>;
 
 // What every session needs from the server; owned by the server, which outlives its sessions.
 struct SessionSettings {
+  const ServerOptions* options = nullptr;
   const RequestHandler* handler = nullptr;
-  size_t max_body_bytes = 0;
-};
-
-// Implemented in http_server.cpp so the template below stays I/O only.
-WireResponse answer(WireRequest&& wire, const SessionSettings& settings,
-                    const std::string& remote_address, bool secure);
-WireResponse error_response(int status, const std::string& type, const std::string& message);
-
-// Lets the server close connections without knowing their stream type.
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void close() = 0;
+  ConnectionRegistry* registry = nullptr;
+  net::thread_pool* handlers = nullptr;  // where requests are handled
 };
 
 template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
   // StreamArgs construct the stream: (socket) for plain, (socket, ssl context) for TLS.
   template <class... StreamArgs>
   explicit Session(const SessionSettings& settings, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), settings_(settings) {}
-
-  void start() {
+      : stream_(std::forward<StreamArgs>(args)...),
+        settings_(settings),
+        options_(*settings.options) {
     error_code ec;
     const auto peer = lowest().socket().remote_endpoint(ec);
     if (!ec) {
       remote_address_ = peer.address().to_string();
     }
-    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+  }
+  ~Session() override { settings_.registry->remove(this); }
+
+  // An admitted connection: its first request must have arrived whole by the header deadline.
+  void start() {
+    run([](Session& self) {
+      self.lowest().expires_after(self.options_.header_timeout);
+      self.handshake([](Session& s) { s.read_header(); });
+    });
+  }
+
+  // A connection over the limit: answered 503 with Retry-After, then closed.
+  void refuse() {
+    run([](Session& self) {
+      self.linger_timeout_ = kRefusalTimeout;
+      self.lowest().expires_after(kRefusalTimeout);
+      self.handshake([](Session& s) {
+        WireResponse response =
+            error_response(s.options_.render_error, 503, "HTTPServiceUnavailable",
+                           "The server is handling too many connections; retry later.");
+        response.set(bhttp::field::retry_after, std::to_string(s.options_.retry_after.count()));
+        s.reply_and_close(std::move(response), kRefusalTimeout);
+      });
+    });
   }
 
   // Safe from any thread: the close runs on the connection's strand.
@@ -72,71 +91,187 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
  private:
-  // Idle keep-alive connections and slow peers are dropped after this long.
-  static constexpr auto kIdleTimeout = std::chrono::seconds(60);
   // Bounds how long a closing connection is drained so the client still sees our answer.
   static constexpr auto kLingerTimeout = std::chrono::seconds(5);
+  // A refused connection gets less: refusals happen when the server is busiest.
+  static constexpr auto kRefusalTimeout = std::chrono::seconds(1);
 
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
-  void begin() {
+  template <class Step>
+  void run(Step step) {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this(), step] { step(*self); });
+  }
+
+  template <class Next>
+  void handshake(Next next) {
     if constexpr (kTls) {
-      lowest().expires_after(kIdleTimeout);
       stream_.async_handshake(net::ssl::stream_base::server,
-                              [self = this->shared_from_this()](error_code ec) {
+                              [self = this->shared_from_this(), next](error_code ec) {
                                 if (ec) {
                                   return self->abort();
                                 }
-                                self->read_next();
+                                next(*self);
                               });
     } else {
-      read_next();
+      next(*this);
     }
   }
 
-  void read_next() {
-    parser_.emplace();
-    parser_->body_limit(settings_.max_body_bytes);
-    lowest().expires_after(kIdleTimeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](error_code ec, size_t) { self->on_read(ec); });
+  void sheddable(bool value) { settings_.registry->set_sheddable(this, value); }
+
+  // Keep-alive: wait (sheddable, up to the idle timeout) for the next request's first byte.
+  void await_request() {
+    sheddable(true);
+    if (buffer_.size() > 0) {  // pipelined: the next request is here already
+      lowest().expires_after(options_.header_timeout);
+      return read_header();
+    }
+    if (options_.idle_timeout.count() > 0) {
+      lowest().expires_after(options_.idle_timeout);
+    } else {
+      lowest().expires_never();
+    }
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = this->shared_from_this()](error_code ec, size_t n) {
+                              if (ec) {
+                                return self->abort();
+                              }
+                              self->buffer_.commit(n);
+                              self->lowest().expires_after(self->options_.header_timeout);
+                              self->read_header();
+                            });
   }
 
-  void on_read(error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      return reply_and_close(
-          error_response(413, "HTTPRequestEntityTooLarge", "Request is too large."));
+  // The deadline for the header was set by the caller: it runs from the request's start.
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    // The body's length is judged once the header is in, where the path is known.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return refuse_request(400, "HTTPBadRequest", "Request header is too large.", "");
     }
     // partial_message means the peer went away mid-request: nobody is left to answer.
     if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
         ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
-      return reply_and_close(error_response(400, "HTTPBadRequest", "Malformed request."));
+      return refuse_request(400, "HTTPBadRequest", "Malformed request.", "");
     }
     if (ec) {
-      return abort();  // end of stream, timeout, reset or close() from the server
+      return abort();  // end of stream, deadline, reset or close() from the server
     }
-    // The handler may block; other connections are served by the remaining io threads.
-    response_ = answer(parser_->release(), settings_, remote_address_, kTls);
+    sheddable(false);  // a request is admitted: it is read, handled and answered
+    const WireRequest& header = parser_->get();
+    const std::string path = path_of(header);
+    switch (check_header_lines(header, options_.max_header_line)) {
+      case HeaderProblem::kRequestLineTooLong:
+        return refuse_request(414, "HTTPRequestURITooLong", "Request line is too long.", path);
+      case HeaderProblem::kHeaderLineTooLong:
+        return refuse_request(400, "HTTPBadRequest", "Header line is too long.", path);
+      case HeaderProblem::kNone:
+        break;
+    }
+    const auto length = parser_->content_length();
+    if (length && *length > options_.max_body_bytes) {
+      return refuse_request(413, "HTTPRequestEntityTooLarge", "Request is too large.", path);
+    }
+    if (parser_->is_done()) {
+      return dispatch();
+    }
+    parser_->body_limit(options_.max_body_bytes);  // chunked bodies announce no length
+    lowest().expires_after(transfer_time(length.value_or(options_.max_body_bytes)));
+    if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      return send_continue();
+    }
+    read_body();
+  }
+
+  // Time allowed to move `bytes` in one direction: the base timeout plus the minimum rate.
+  std::chrono::milliseconds transfer_time(uint64_t bytes) const {
+    const uint64_t rate = std::max<uint64_t>(options_.min_body_rate, 1);
+    return options_.body_timeout + std::chrono::milliseconds(bytes * 1000 / rate);
+  }
+
+  // The client waits for this before sending its body (curl does for large ones).
+  void send_continue() {
+    net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                     [self = this->shared_from_this()](error_code ec, size_t) {
+                       if (ec) {
+                         return self->abort();
+                       }
+                       self->read_body();
+                     });
+  }
+
+  void read_body() {
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, size_t) { self->on_body(ec); });
+  }
+
+  void on_body(error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return refuse_request(413, "HTTPRequestEntityTooLarge", "Request is too large.",
+                            path_of(parser_->get()));
+    }
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
+      return refuse_request(400, "HTTPBadRequest", "Malformed request.", path_of(parser_->get()));
+    }
+    if (ec) {
+      return abort();
+    }
+    dispatch();
+  }
+
+  // The handler may block on the store: it runs on the handler pool, never on an I/O thread.
+  void dispatch() {
+    lowest().expires_never();  // nothing is read while the request is handled
+    net::post(*settings_.handlers, [self = this->shared_from_this(),
+                                    wire = parser_->release()]() mutable {
+      WireResponse response = answer(std::move(wire), *self->settings_.handler,
+                                     self->remote_address_, kTls, self->options_.keep_alive);
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->write(std::move(response));
+      });
+    });
+  }
+
+  void write(WireResponse response) {
+    response_ = std::move(response);
     const bool keep_alive = response_.keep_alive();
-    lowest().expires_after(kIdleTimeout);
+    lowest().expires_after(transfer_time(response_.body().size()));
     bhttp::async_write(stream_, response_,
                        [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
                          if (ec) {
                            return self->abort();
                          }
                          if (keep_alive) {
-                           return self->read_next();
+                           return self->await_request();
                          }
                          self->finish();
                        });
   }
 
   // For errors after which the rest of the input cannot be trusted (too large, unparseable).
-  void reply_and_close(WireResponse response) {
+  void refuse_request(int status, const std::string& type, const std::string& message,
+                      const std::string& path) {
+    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    reply_and_close(error_response(options_.render_error, status, type, message, path, version),
+                    transfer_time(0));
+  }
+
+  void reply_and_close(WireResponse response, std::chrono::milliseconds deadline) {
+    sheddable(true);  // closing anyway: the first to go if room is needed
     response_ = std::move(response);
     response_.keep_alive(false);
-    lowest().expires_after(kIdleTimeout);
+    lowest().expires_after(deadline);
     bhttp::async_write(stream_, response_,
                        [self = this->shared_from_this()](error_code ec, size_t) {
                          if (ec) {
@@ -148,6 +283,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   // Ends a connection after a response that said "Connection: close".
   void finish() {
+    sheddable(true);
     if constexpr (kTls) {
       lowest().expires_after(kLingerTimeout);
       stream_.async_shutdown([self = this->shared_from_this()](error_code) { self->abort(); });
@@ -162,12 +298,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void linger() {
     error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-    lowest().expires_after(kLingerTimeout);
+    lowest().expires_after(linger_timeout_);
     drain();
   }
 
   void drain() {
-    lowest().async_read_some(net::buffer(drain_buffer_),
+    if (!drain_buffer_) {
+      drain_buffer_ = std::make_unique<std::array<char, 16 * 1024>>();  // only while closing
+    }
+    lowest().async_read_some(net::buffer(*drain_buffer_),
                              [self = this->shared_from_this()](error_code ec, size_t) {
                                if (ec) {
                                  return self->abort();
@@ -177,18 +316,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void abort() {
+    settings_.registry->remove(this);
     error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     lowest().close();
   }
 
+  static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
   Stream stream_;
   const SessionSettings& settings_;
+  const ServerOptions& options_;
   std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   WireResponse response_;  // must outlive async_write
-  std::array<char, 16 * 1024> drain_buffer_{};
+  std::unique_ptr<std::array<char, 16 * 1024>> drain_buffer_;
+  std::chrono::steady_clock::duration linger_timeout_ = kLingerTimeout;
 };
 
 }  // namespace neutrino::http::detail

@@ -1,18 +1,19 @@
 #include "controller/identity/keystone_input.hpp"
 
+#include "controller/api/request_json.hpp"
 #include "controller/identity/identity_errors.hpp"
 
 namespace neutrino::identity::input {
 
 Json parse_object(const std::string& body) {
-  Json parsed = Json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  JsonParseResult parsed = parse_bounded_json(body, api::kRequestJsonLimits);
+  if (!parsed.ok() || !parsed.value.is_object()) {
     throw api::ApiError(400, "ValidationError",
                         "Expecting to find valid JSON in request body. The server could not "
                         "comply with the request since it is either malformed or otherwise "
                         "incorrect. The client is assumed to be in error.");
   }
-  return parsed;
+  return std::move(parsed.value);
 }
 
 Json resource_body(const http::Request& request, const std::string& key) {

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <string>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::ipam {
@@ -20,7 +21,7 @@ api::ApiError pools_input_error(const std::string& reason) {
 
 // How Python's str() shows a request value inside neutron-lib's messages, near enough.
 std::string show(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
+  return json_prefix(value);
 }
 
 // Throws the first overlapping pair in input order, as Neutron's pairwise loop reports it.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/random.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/identity/base64.hpp"
 #include "controller/neutron/resource_schema.hpp"
@@ -130,7 +131,7 @@ void check_key_pair(InstanceRecord& record) {
     throw invalid("key_name", "the key name and public key must not be empty");
   }
   if (record.key_type != "ssh" && record.key_type != "x509") {
-    throw invalid("key_type", "'" + record.key_type + "' is not one of ssh, x509");
+    throw invalid("key_type", "'" + text_prefix(record.key_type) + "' is not one of ssh, x509");
   }
 }
 
@@ -190,13 +191,13 @@ InstanceRecord parse_new_instance(const Json& body, const identity::AuthContext&
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   record.name = a["name"].get<std::string>();
   if (blank(record.name)) {
-    throw invalid("name", "'" + record.name + "' is not a valid name");
+    throw invalid("name", "'" + text_prefix(record.name) + "' is not a valid name");
   }
   record.project_id = project_of(a, caller);
   if (a.contains("hostname")) {
     record.hostname = a["hostname"].get<std::string>();
     if (!valid_hostname(record.hostname)) {
-      throw invalid("hostname", "'" + record.hostname + "' is not a valid hostname");
+      throw invalid("hostname", "'" + text_prefix(record.hostname) + "' is not a valid hostname");
     }
   } else {
     record.hostname = sanitize_hostname(record.name);

@@ -1,6 +1,7 @@
 #include "controller/metadata/signed_request.hpp"
 
 #include "common/log.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/ipam/ip_address.hpp"
 #include "controller/metadata/metadata_refusal.hpp"
 
@@ -54,8 +55,9 @@ SignedRequest SignedRequestVerifier::verify(const http::Request& request) const 
   }
   const std::string forwarded_for = first_address(request.header("x-forwarded-for"));
   if (!signer_.verify(*instance_id, *signature)) {
-    log::warning("metadata: X-Instance-ID-Signature does not match for instance ", *instance_id,
-                 " (request from ", forwarded_for.empty() ? "?" : forwarded_for, " via ",
+    log::warning("metadata: X-Instance-ID-Signature does not match for instance ",
+                 text_prefix(*instance_id), " (request from ",
+                 forwarded_for.empty() ? "?" : text_prefix(forwarded_for), " via ",
                  request.remote_address, ")");
     throw MetadataRefusal(403, "Invalid proxy request signature.");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/address_picker.hpp"
 #include "controller/neutron/resource_schema.hpp"
@@ -26,14 +27,13 @@ std::vector<Wanted> parse_request(const Json& requested) {
   std::vector<Wanted> wanted;
   for (const auto& entry : requested) {
     if (!entry.is_object()) {
-      throw invalid_fixed_ips("'" + entry.dump() + "' is not a dictionary");
+      throw invalid_fixed_ips("'" + json_prefix(entry) + "' is not a dictionary");
     }
     Wanted w;
     for (const auto& [key, value] : entry.items()) {
       if (key == "subnet_id") {
         if (!value.is_string() || !is_uuid(value.get<std::string>())) {
-          throw api::bad_request("Invalid input for subnet_id. Reason: '" +
-                                 (value.is_string() ? value.get<std::string>() : value.dump()) +
+          throw api::bad_request("Invalid input for subnet_id. Reason: '" + json_prefix(value) +
                                  "' is not a valid UUID.");
         }
         w.subnet_id = value.get<std::string>();
@@ -41,13 +41,11 @@ std::vector<Wanted> parse_request(const Json& requested) {
         const auto ip = value.is_string() ? ipam::IpAddress::parse(value.get<std::string>())
                                           : std::optional<ipam::IpAddress>();
         if (!ip) {
-          throw invalid_fixed_ips("'" +
-                                  (value.is_string() ? value.get<std::string>() : value.dump()) +
-                                  "' is not a valid IP address");
+          throw invalid_fixed_ips("'" + json_prefix(value) + "' is not a valid IP address");
         }
         w.address = ip;
       } else {
-        throw invalid_fixed_ips("Unrecognized key '" + key + "'");
+        throw invalid_fixed_ips("Unrecognized key '" + text_prefix(key) + "'");
       }
     }
     if (!w.subnet_id && !w.address) {
@@ -162,7 +160,7 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
   }
 
   if (!requested->is_array()) {
-    throw invalid_fixed_ips("'" + requested->dump() + "' is not a list");
+    throw invalid_fixed_ips("'" + json_prefix(*requested) + "' is not a list");
   }
   auto find_subnet = [&](const std::string& id) -> const SubnetInfo& {
     for (const auto& subnet : subnets) {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <utility>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -63,7 +64,7 @@ std::optional<std::string> convert_protocol(const Json& value) {
     throw invalid_protocol(std::to_string(n));
   }
   if (!value.is_string()) {
-    throw invalid_protocol(value.dump());
+    throw invalid_protocol(json_prefix(value));
   }
   const std::string text = value.get<std::string>();
   if (small_integer(text)) {
@@ -75,7 +76,7 @@ std::optional<std::string> convert_protocol(const Json& value) {
   if (number_of_name(lower)) {
     return lower;
   }
-  throw invalid_protocol(text);
+  throw invalid_protocol(text_prefix(text));
 }
 
 std::optional<int> protocol_number(const std::optional<std::string>& protocol,

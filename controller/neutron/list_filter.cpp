@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -29,7 +30,7 @@ api::ApiError invalid_input(const std::string& reason) {
 bool to_bool(const std::string& text) {
   const auto value = parse_neutron_bool(text);
   if (!value) {
-    throw invalid_input("'" + text + "' cannot be converted to boolean");
+    throw invalid_input("'" + text_prefix(text) + "' cannot be converted to boolean");
   }
   return *value;
 }
@@ -37,7 +38,7 @@ bool to_bool(const std::string& text) {
 long long to_int(const std::string& text) {
   const auto value = parse_python_int(text);
   if (!value) {
-    throw invalid_input("'" + text + "' is not an integer");
+    throw invalid_input("'" + text_prefix(text) + "' is not an integer");
   }
   return *value;
 }

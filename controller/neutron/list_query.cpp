@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/list_filter.hpp"
 
@@ -88,9 +89,9 @@ std::map<std::string, std::set<std::string>> parse_key_value_list(
     const size_t eq = text.find('=');
     const std::string key = strip(text.substr(0, eq));
     if (eq == std::string::npos || key.empty()) {
-      throw api::bad_request(
-          "Invalid input for operation: '" + text + "' is not of the form <key>=[value].",
-          "InvalidInput");
+      throw api::bad_request("Invalid input for operation: '" + text_prefix(text) +
+                                 "' is not of the form <key>=[value].",
+                             "InvalidInput");
     }
     result[key].insert(strip(text.substr(eq + 1)));
   }
@@ -179,7 +180,7 @@ void parse_pagination(const http::QueryParams& params, ListQuery& query) {
   const auto limit = parse_python_int(text);
   if (!limit || *limit < 0) {
     // Neutron formats the converted number when int() succeeded, the raw text otherwise.
-    const std::string shown = limit ? std::to_string(*limit) : text;
+    const std::string shown = limit ? std::to_string(*limit) : text_prefix(text);
     throw api::bad_request(
         "Bad limit request: Limit must be an integer 0 or greater and not '" + shown + "'.",
         "BadRequest");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "controller/api/api_error.hpp"
+#include "controller/api/request_json.hpp"
 #include "controller/neutron/extensions.hpp"
 #include "controller/neutron/list_query.hpp"
 #include "controller/neutron/list_query_engine.hpp"
@@ -55,11 +56,16 @@ Json select_fields(const Json& item, const http::QueryParams& query) {
 }  // namespace
 
 Json parse_body(const http::Request& request) {
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    throw api::bad_request("Body contains invalid data");
+  JsonParseResult parsed = parse_bounded_json(request.body, api::kRequestJsonLimits);
+  if (parsed.refusal == JsonRefusal::kTooLarge) {
+    throw api::ApiError(413, "HTTPRequestEntityTooLarge", "Request is too large.");
   }
-  return body;
+  if (!parsed.ok() || !parsed.value.is_object()) {
+    // Neutron's message; the detail names a broken limit, never the body itself.
+    throw api::ApiError(400, "HTTPBadRequest", "Body contains invalid data",
+                        parsed.refusal == JsonRefusal::kTooDeep ? parsed.reason : "");
+  }
+  return std::move(parsed.value);
 }
 
 NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,

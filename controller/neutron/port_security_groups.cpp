@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/security_group_service.hpp"
@@ -24,8 +25,7 @@ std::optional<std::vector<std::string>> requested(const Json& attributes) {
     return std::vector<std::string>{};
   }
   if (!it->is_array()) {
-    throw invalid("'" + (it->is_string() ? it->get<std::string>() : it->dump()) +
-                  "' is not a list");
+    throw invalid("'" + json_prefix(*it) + "' is not a list");
   }
   std::vector<std::string> ids;
   std::set<std::string> seen;
@@ -40,14 +40,14 @@ std::optional<std::vector<std::string>> requested(const Json& attributes) {
   if (!duplicates.empty()) {
     std::string list;
     for (const auto& d : duplicates) {
-      list += (list.empty() ? "" : ", ") + d;
+      list += (list.empty() ? "" : ", ") + text_prefix(d);
     }
+    list = text_prefix(list, 4 * kQuotedInputBytes);
     throw invalid("Duplicate items in the list: '" + list + "'");
   }
   for (const auto& id : *it) {
     if (!id.is_string() || !is_uuid(id.get<std::string>())) {
-      throw invalid("'" + (id.is_string() ? id.get<std::string>() : id.dump()) +
-                    "' is not a valid UUID");
+      throw invalid("'" + json_prefix(id) + "' is not a valid UUID");
     }
   }
   return ids;

@@ -5,6 +5,7 @@
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/ip_allocator.hpp"
@@ -40,7 +41,7 @@ void check_vnic_type(const Json& attributes) {
 std::string checked_mac(const std::string& text) {
   const auto mac = ipam::MacAddress::parse(text);
   if (!mac || mac->is_multicast() || mac->to_string() == "00:00:00:00:00:00") {
-    throw api::bad_request("Invalid input for mac_address. Reason: '" + text +
+    throw api::bad_request("Invalid input for mac_address. Reason: '" + text_prefix(text) +
                            "' is not a valid MAC address.");
   }
   return mac->to_string();

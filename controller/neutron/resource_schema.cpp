@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -13,7 +14,7 @@ api::ApiError invalid(const std::string& attribute, const std::string& reason) {
 }
 
 std::string shown(const Json& value) {
-  return value.is_string() ? "'" + value.get<std::string>() + "'" : "'" + value.dump() + "'";
+  return "'" + json_prefix(value) + "'";
 }
 
 }  // namespace
@@ -104,7 +105,11 @@ Json ResourceSchema::validate(const Json& attributes, Operation operation) const
   std::string unknown;
   for (const auto& [name, value] : attributes.items()) {
     if (find(name) == nullptr) {
-      unknown += unknown.empty() ? "'" + name + "'" : ", '" + name + "'";
+      if (unknown.size() > 4 * kQuotedInputBytes) {
+        unknown += ", ...";  // a body of many unknown keys does not make a long message
+        break;
+      }
+      unknown += (unknown.empty() ? "'" : ", '") + text_prefix(name) + "'";
     }
   }
   if (!unknown.empty()) {

@@ -1,5 +1,6 @@
 #include "controller/neutron/security_group_rule_input.hpp"
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/cidr.hpp"
 #include "controller/ipam/ip_address.hpp"
@@ -9,7 +10,7 @@ namespace neutrino::neutron {
 namespace {
 
 std::string shown(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : value.is_null() ? "None" : value.dump();
+  return value.is_null() ? "None" : json_prefix(value);
 }
 
 api::ApiError invalid_input(const std::string& type, const std::string& message) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/random.hpp"
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -118,7 +119,7 @@ Segment SegmentAllocator::allocate(store::SqlSession& session, const std::string
     }
     return allocate_flat(session, network_id, *request.physical_network);
   }
-  throw invalid_input("network_type value '" + type + "' not supported");
+  throw invalid_input("network_type value '" + text_prefix(type) + "' not supported");
 }
 
 Segment SegmentAllocator::allocate_vxlan(store::SqlSession& session, const std::string& network_id,
@@ -149,7 +150,8 @@ Segment SegmentAllocator::allocate_vlan(store::SqlSession& session, const std::s
                                         std::optional<int64_t> id) const {
   const auto ranges = vlan_ranges_.find(physnet);
   if (ranges == vlan_ranges_.end()) {
-    throw invalid_input("physical_network '" + physnet + "' unknown for VLAN provider network");
+    throw invalid_input("physical_network '" + text_prefix(physnet) +
+                        "' unknown for VLAN provider network");
   }
   if (id) {
     if (*id < 1 || *id > kMaxVlan) {
@@ -180,7 +182,8 @@ Segment SegmentAllocator::allocate_vlan(store::SqlSession& session, const std::s
 Segment SegmentAllocator::allocate_flat(store::SqlSession& session, const std::string& network_id,
                                         const std::string& physnet) const {
   if (!flat_networks_.contains("*") && !flat_networks_.contains(physnet)) {
-    throw invalid_input("physical_network '" + physnet + "' unknown for flat provider network");
+    throw invalid_input("physical_network '" + text_prefix(physnet) +
+                        "' unknown for flat provider network");
   }
   try {
     session.execute("INSERT INTO ml2_flat_allocations (physical_network, network_id) VALUES (?, ?)",

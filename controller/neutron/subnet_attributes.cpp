@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/allocation_pools.hpp"
 
@@ -15,8 +16,7 @@ ipam::IpAddress parse_ip(const Json& value, const std::string& attribute, int ip
   const auto ip = value.is_string() ? ipam::IpAddress::parse(value.get<std::string>())
                                     : std::optional<ipam::IpAddress>();
   if (!ip) {
-    throw invalid(attribute, "'" + (value.is_string() ? value.get<std::string>() : value.dump()) +
-                                 "' is not a valid IP address");
+    throw invalid(attribute, "'" + json_prefix(value) + "' is not a valid IP address");
   }
   if (ip->version() != ip_version) {
     throw invalid(attribute, "'" + ip->to_string() + "' is not an IPv" +
@@ -62,11 +62,11 @@ std::vector<HostRoute> parse_host_routes(const Json& value, int ip_version) {
       throw invalid("host_routes",
                     "Validation of dictionary's keys failed. Expected keys: "
                     "{'destination', 'nexthop'} Provided keys: " +
-                        entry.dump());
+                        json_prefix(entry));
     }
     if (!entry["destination"].is_string()) {
       throw invalid("host_routes",
-                    "'" + entry["destination"].dump() + "' is not a valid IP subnet");
+                    "'" + json_prefix(entry["destination"]) + "' is not a valid IP subnet");
     }
     const auto destination =
         ipam::Cidr::parse(entry["destination"].get<std::string>(), "host_routes");
@@ -77,7 +77,7 @@ std::vector<HostRoute> parse_host_routes(const Json& value, int ip_version) {
     const auto nexthop = parse_ip(entry["nexthop"], "host_routes", ip_version);
     HostRoute route{destination.to_string(), nexthop.to_string()};
     if (!seen.insert({route.destination, route.nexthop}).second) {
-      throw invalid("host_routes", "Duplicate hostroute '" + entry.dump() + "'");
+      throw invalid("host_routes", "Duplicate hostroute '" + json_prefix(entry) + "'");
     }
     out.push_back(route);
   }

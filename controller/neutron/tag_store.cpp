@@ -1,5 +1,6 @@
 #include "controller/neutron/tag_store.hpp"
 
+#include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 
 namespace neutrino::neutron {
@@ -27,7 +28,7 @@ std::map<std::string, std::vector<std::string>> TagStore::load_all(store::SqlSes
 
 void TagStore::validate(const std::string& tag) {
   if (tag.empty() || tag.size() > 255 || tag.find(',') != std::string::npos) {
-    throw api::bad_request("Invalid input for tags. Reason: '" + tag +
+    throw api::bad_request("Invalid input for tags. Reason: '" + text_prefix(tag) +
                            "' is not a valid tag: it must be 1 to 255 characters without ','.");
   }
 }
@@ -35,11 +36,12 @@ void TagStore::validate(const std::string& tag) {
 void TagStore::replace(store::SqlSession& session, const std::string& type, const std::string& id,
                        const Json& tags) {
   if (!tags.is_array()) {
-    throw api::bad_request("Invalid input for tags. Reason: '" + tags.dump() + "' is not a list.");
+    throw api::bad_request("Invalid input for tags. Reason: '" + json_prefix(tags) +
+                           "' is not a list.");
   }
   for (const auto& tag : tags) {
     if (!tag.is_string()) {
-      throw api::bad_request("Invalid input for tags. Reason: '" + tag.dump() +
+      throw api::bad_request("Invalid input for tags. Reason: '" + json_prefix(tag) +
                              "' is not a valid string.");
     }
     validate(tag.get<std::string>());

@@ -49,4 +49,17 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The store cannot write for now: its disk is full (SQLITE_FULL) or failing (an I/O error).
+// The transaction was rolled back and nothing was written; reads still work, and the same
+// write succeeds once space is freed, so the APIs answer 503 rather than 500.
+class StoreUnavailable : public StoreError {
+ public:
+  StoreUnavailable(const std::string& message, bool disk_full)
+      : StoreError(message), disk_full_(disk_full) {}
+  bool disk_full() const { return disk_full_; }
+
+ private:
+  bool disk_full_;
+};
+
 }  // namespace neutrino::store

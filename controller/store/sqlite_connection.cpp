@@ -6,9 +6,10 @@
 
 namespace neutrino::store {
 
-SqliteConnection::SqliteConnection(const std::string& path, int busy_timeout_ms) {
+SqliteConnection::SqliteConnection(const std::string& path, int busy_timeout_ms,
+                                   const std::string& vfs) {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -26,12 +27,21 @@ SqliteConnection::~SqliteConnection() {
   sqlite3_close(db_);
 }
 
-void SqliteConnection::fail(int code, std::string_view what) {
-  std::string message = std::string(what) + ": " + sqlite3_errmsg(db_);
-  if ((code & 0xff) == SQLITE_CONSTRAINT) {
-    throw ConstraintViolation(message);
+void SqliteConnection::throw_for(int code, const std::string& message) {
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      throw ConstraintViolation(message);
+    case SQLITE_FULL:
+      throw StoreUnavailable(message, true);
+    case SQLITE_IOERR:
+      throw StoreUnavailable(message, false);
+    default:
+      throw StoreError(message);
   }
-  throw StoreError(message);
+}
+
+void SqliteConnection::fail(int code, std::string_view what) {
+  throw_for(code, std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 void SqliteConnection::exec_script(const std::string& sql) {
@@ -40,11 +50,12 @@ void SqliteConnection::exec_script(const std::string& sql) {
   if (rc != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-      throw ConstraintViolation(message);
-    }
-    throw StoreError(message);
+    throw_for(rc, message);
   }
+}
+
+bool SqliteConnection::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
 }
 
 sqlite3_stmt* SqliteConnection::prepare(std::string_view sql) {

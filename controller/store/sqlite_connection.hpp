@@ -12,7 +12,8 @@ namespace neutrino::store {
 
 class SqliteConnection final : public SqlSession {
  public:
-  SqliteConnection(const std::string& path, int busy_timeout_ms);
+  // `vfs`: the SQLite VFS to open the file through; empty for the default (unix) one.
+  SqliteConnection(const std::string& path, int busy_timeout_ms, const std::string& vfs = "");
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -21,11 +22,15 @@ class SqliteConnection final : public SqlSession {
   int64_t execute(std::string_view sql, const SqlParams& params = {}) override;
   // Runs one or more statements without parameters or results (PRAGMA, DDL, BEGIN).
   void exec_script(const std::string& sql);
+  // True between BEGIN and COMMIT/ROLLBACK. SQLite may end a transaction by itself on
+  // SQLITE_FULL or an I/O error, so this, not our own bookkeeping, says if ROLLBACK is due.
+  bool in_transaction() const;
 
  private:
   sqlite3_stmt* prepare(std::string_view sql);
   void bind(sqlite3_stmt* stmt, const SqlParams& params);
   [[noreturn]] void fail(int code, std::string_view what);
+  [[noreturn]] static void throw_for(int code, const std::string& message);
 
   sqlite3* db_ = nullptr;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;

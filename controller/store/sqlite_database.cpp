@@ -1,5 +1,6 @@
 #include "controller/store/sqlite_database.hpp"
 
+#include "common/log.hpp"
 #include "controller/store/schema.hpp"
 #include "controller/store/sqlite_connection.hpp"
 
@@ -22,7 +23,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteOptions options)
       writer_->exec_script("PRAGMA user_version=" + std::to_string(v + 1));
       writer_->exec_script("COMMIT");
     } catch (...) {
-      writer_->exec_script("ROLLBACK");
+      roll_back(writer_);
       throw;
     }
   }
@@ -31,7 +32,8 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteOptions options)
 SqliteDatabase::~SqliteDatabase() = default;
 
 std::unique_ptr<SqliteConnection> SqliteDatabase::open_connection() {
-  auto connection = std::make_unique<SqliteConnection>(path_, options_.busy_timeout_ms);
+  auto connection =
+      std::make_unique<SqliteConnection>(path_, options_.busy_timeout_ms, options_.vfs);
   connection->exec_script("PRAGMA foreign_keys=ON; PRAGMA synchronous=" + options_.synchronous +
                           ";");
   return connection;
@@ -54,15 +56,36 @@ void SqliteDatabase::return_reader(std::unique_ptr<SqliteConnection> connection)
   idle_readers_.push_back(std::move(connection));
 }
 
+void SqliteDatabase::roll_back(std::unique_ptr<SqliteConnection>& connection) noexcept {
+  if (!connection->in_transaction()) {
+    return;  // SQLite rolled it back itself
+  }
+  try {
+    connection->exec_script("ROLLBACK");
+    return;
+  } catch (const std::exception& e) {
+    log::error("store: ROLLBACK failed (", e.what(), "); reopening the connection");
+  }
+  // Closing a connection rolls back its open transaction; the WAL stays consistent.
+  try {
+    connection = open_connection();
+  } catch (const std::exception& e) {
+    log::error("store: cannot reopen ", path_, ": ", e.what());
+  }
+}
+
 void SqliteDatabase::transact(bool writable, const std::function<void(SqlSession&)>& body) {
   if (writable) {
     std::lock_guard lock(write_mutex_);
+    if (writer_->in_transaction()) {
+      roll_back(writer_);  // left open by a failure no ROLLBACK could end
+    }
     writer_->exec_script("BEGIN IMMEDIATE");
     try {
       body(*writer_);
       writer_->exec_script("COMMIT");
     } catch (...) {
-      writer_->exec_script("ROLLBACK");
+      roll_back(writer_);
       throw;
     }
     return;
@@ -73,7 +96,7 @@ void SqliteDatabase::transact(bool writable, const std::function<void(SqlSession
     body(*reader);
     reader->exec_script("COMMIT");
   } catch (...) {
-    reader->exec_script("ROLLBACK");
+    roll_back(reader);
     return_reader(std::move(reader));
     throw;
   }

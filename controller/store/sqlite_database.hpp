@@ -20,6 +20,9 @@ struct SqliteOptions {
   // "normal": WAL commits survive a process crash (kill -9) but not power loss; faster.
   std::string synchronous = "full";
   int busy_timeout_ms = 10000;
+  // The SQLite VFS to open the file through; empty for the default. Tests use one that
+  // simulates a full disk.
+  std::string vfs;
 };
 
 class SqliteDatabase final : public Database {
@@ -35,6 +38,9 @@ class SqliteDatabase final : public Database {
 
  private:
   std::unique_ptr<SqliteConnection> open_connection();
+  // Ends a failed transaction. SQLite may have rolled it back already (SQLITE_FULL, I/O
+  // errors); a ROLLBACK that fails leaves the connection unusable, so it is replaced.
+  void roll_back(std::unique_ptr<SqliteConnection>& connection) noexcept;
   std::unique_ptr<SqliteConnection> take_reader();
   void return_reader(std::unique_ptr<SqliteConnection> connection);
 

@@ -46,5 +46,40 @@ TEST(FrameCodecTest, RejectsOversizedAndNonObjectFrames) {
   EXPECT_THROW(garbage.next(), FrameError);
 }
 
+TEST(FrameCodecTest, ASmallerLimitRefusesFromTheLengthPrefixAlone) {
+  FrameDecoder decoder(1024);
+  decoder.feed(std::string("\0\0\4\1", 4));  // 1025 bytes announced, none sent
+  EXPECT_THROW(decoder.next(), FrameError);
+  FrameDecoder raised(16);
+  raised.set_max_frame_bytes(kMaxFrameBytes);
+  raised.feed(encode_frame(Json{{"a", std::string(100, 'x')}}));
+  EXPECT_TRUE(raised.next().has_value());
+}
+
+TEST(FrameCodecTest, RejectsDeeplyNestedFramesWhileParsing) {
+  // Frames come before the peer authenticates: a deep one must not reach anything recursive.
+  const size_t depth = 1'000'000;
+  const std::string body = R"({"type": )" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  const auto n = static_cast<uint32_t>(body.size());
+  std::string frame;
+  for (int shift : {24, 16, 8, 0}) {
+    frame.push_back(static_cast<char>((n >> shift) & 0xff));
+  }
+  FrameDecoder decoder;
+  decoder.feed(frame + body);
+  try {
+    decoder.next();
+    FAIL() << "a frame nested 1,000,000 deep was accepted";
+  } catch (const FrameError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos)
+        << e.what();
+  }
+  // The host state's own nesting is well within the limit.
+  const std::string shallow = R"({"a": )" + std::string(40, '[') + std::string(40, ']') + "}";
+  FrameDecoder ok;
+  ok.feed(encode_frame(Json::parse(shallow)));
+  EXPECT_TRUE(ok.next().has_value());
+}
+
 }  // namespace
 }  // namespace neutrino::channel

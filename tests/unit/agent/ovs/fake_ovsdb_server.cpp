@@ -50,9 +50,17 @@ void FakeOvsdbServer::accept() {
 }
 
 void FakeOvsdbServer::send(const Json& message) {
-  const std::string text = message.dump();
-  if (::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size())) {
-    fail("send");
+  send_raw(message.dump());
+}
+
+void FakeOvsdbServer::send_raw(const std::string& text) {
+  size_t sent = 0;
+  while (sent < text.size()) {
+    const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      fail("send");
+    }
+    sent += static_cast<size_t>(n);
   }
 }
 

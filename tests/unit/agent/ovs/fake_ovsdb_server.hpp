@@ -22,6 +22,8 @@ class FakeOvsdbServer {
   // Accepts the client's connection (which the kernel completed already).
   void accept();
   void send(const Json& message);
+  // Bytes as they are, for input no Json value could hold safely (nested 1,000,000 deep).
+  void send_raw(const std::string& text);
   // The next complete message from the client, or nullopt after `timeout`.
   std::optional<Json> receive(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void hang_up();

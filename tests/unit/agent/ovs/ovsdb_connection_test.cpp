@@ -262,5 +262,18 @@ TEST_F(OvsdbConnectionScriptedTest, GarbageFromTheServerEndsTheSession) {
   EXPECT_FALSE(connection->is_connected());
 }
 
+TEST_F(OvsdbConnectionScriptedTest, DeeplyNestedMessageEndsTheSessionWithoutCrashing) {
+  auto connection = connect();
+  const size_t depth = 1'000'000;
+  server_.send_raw(R"({"id":null,"method":"update","params":)" + std::string(depth, '[') +
+                   std::string(depth, ']') + "}");
+  const auto reason = disconnects_.wait_for([](const auto&) { return true; }, 5s);
+  ASSERT_TRUE(reason);
+  EXPECT_NE(reason->find("nested deeper than 64 levels"), std::string::npos) << *reason;
+  EXPECT_LT(reason->size(), 400u);
+  EXPECT_FALSE(connection->is_connected());
+  EXPECT_FALSE(notifications_.wait_for([](const Json&) { return true; }, 100ms));
+}
+
 }  // namespace
 }  // namespace neutrino::agent::ovs::testing

@@ -143,5 +143,43 @@ TEST_F(ControllerAppTest, ServesMetadataOnItsOwnListenerOnlyWithASecret) {
   EXPECT_FALSE(std::filesystem::exists(config_.metadata_url_file_path()));
 }
 
+TEST_F(ControllerAppTest, StoreOutOfSpaceIs503InEachApisShapeWithRetryAfter) {
+  config_.admin_password = "pw";
+  ControllerApp app(config_);
+  const auto full = [](bool disk_full) {
+    return [disk_full](const http::Request&, const http::PathParams&) -> http::Response {
+      throw store::StoreUnavailable("database or disk is full", disk_full);
+    };
+  };
+  app.network_router().add("POST", "/v2.0/full", full(true));
+  app.identity_router().add("POST", "/v3/full", full(true));
+  app.network_router().add("POST", "/v2.0/failing", full(false));
+  const auto retry_after = [](const http::Response& r) {
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Retry-After") {
+        return value;
+      }
+    }
+    return std::string();
+  };
+
+  const auto neutron = app.handle(request("POST", "/v2.0/full"));
+  EXPECT_EQ(neutron.status, 503);
+  EXPECT_EQ(retry_after(neutron), "10");
+  EXPECT_EQ(json(neutron)["NeutronError"]["type"], "ServiceUnavailable");
+  EXPECT_EQ(json(neutron)["NeutronError"]["message"],
+            "The service is unavailable: the store is out of disk space. Reads still work; "
+            "retry the write once space has been freed.");
+  const auto keystone = app.handle(request("POST", "/v3/full"));
+  EXPECT_EQ(keystone.status, 503);
+  EXPECT_EQ(retry_after(keystone), "10");
+  EXPECT_EQ(json(keystone)["error"]["code"], 503);
+  EXPECT_EQ(json(keystone)["error"]["title"], "Service Unavailable");
+  const auto failing = app.handle(request("POST", "/v2.0/failing"));
+  EXPECT_EQ(failing.status, 503);
+  EXPECT_NE(json(failing)["NeutronError"]["message"].get<std::string>().find("I/O error"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace neutrino::controller

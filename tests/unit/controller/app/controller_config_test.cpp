@@ -248,5 +248,49 @@ TEST(ControllerConfigTest, MetadataService) {
   EXPECT_THROW(parse({"--data-dir", "/d", "--metadata-listen", "8775"}), ConfigError);
 }
 
+TEST(ControllerConfigTest, ConnectionLimitsAndDeadlines) {
+  using std::chrono::seconds;
+  const auto defaults = parse({"--data-dir", "/d"});
+  EXPECT_EQ(defaults.http.max_connections, 1024u);
+  EXPECT_EQ(defaults.metadata_max_connections, 1024u);
+  EXPECT_EQ(defaults.http.header_timeout, seconds(10));
+  EXPECT_EQ(defaults.http.body_timeout, seconds(10));
+  EXPECT_EQ(defaults.http.min_body_rate, 65536u);
+  EXPECT_EQ(defaults.http.idle_timeout, seconds(60));
+  EXPECT_EQ(defaults.http.max_header_line, 16384u);
+  EXPECT_TRUE(defaults.http.keep_alive);
+  EXPECT_EQ(defaults.http.max_body_bytes, 1048576u);
+
+  const auto flags = parse({"--data-dir", "/d", "--max-connections", "50",
+                            "--metadata-max-connections=60", "--client-header-timeout", "3",
+                            "--client-body-timeout", "4", "--client-body-min-rate", "1000",
+                            "--client-socket-timeout", "0", "--max-header-line", "8192",
+                            "--wsgi-keep-alive", "false", "--max-request-body-size", "2048"});
+  EXPECT_EQ(flags.http.max_connections, 50u);
+  EXPECT_EQ(flags.metadata_max_connections, 60u);
+  EXPECT_EQ(flags.http.header_timeout, seconds(3));
+  EXPECT_EQ(flags.http.body_timeout, seconds(4));
+  EXPECT_EQ(flags.http.min_body_rate, 1000u);
+  EXPECT_EQ(flags.http.idle_timeout, seconds(0));
+  EXPECT_EQ(flags.http.max_header_line, 8192u);
+  EXPECT_GE(flags.http.max_header_bytes, 4 * 8192u);
+  EXPECT_FALSE(flags.http.keep_alive);
+  EXPECT_EQ(flags.http.max_body_bytes, 2048u);
+
+  // oslo's names in the config file.
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /d\nclient_socket_timeout = 900\nwsgi_keep_alive = False\n"
+      "max_header_line = 32768\nmax_connections = 4096\n"
+      "[oslo_middleware]\nmax_request_body_size = 114688\n");
+  const auto from_file = parse({"--config", file.path()});
+  EXPECT_EQ(from_file.http.idle_timeout, seconds(900));
+  EXPECT_FALSE(from_file.http.keep_alive);
+  EXPECT_EQ(from_file.http.max_header_line, 32768u);
+  EXPECT_EQ(from_file.http.max_connections, 4096u);
+  EXPECT_EQ(from_file.http.max_body_bytes, 114688u);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--max-connections", "0"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--client-header-timeout", "0"}), ConfigError);
+}
+
 }  // namespace
 }  // namespace neutrino::controller

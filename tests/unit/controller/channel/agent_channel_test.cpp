@@ -1,8 +1,14 @@
 // The push channel end to end on loopback: a real controller (HTTP API + channel server) and
 // real agent channel clients, with no OVS involved.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "tests/unit/controller/channel/test_agent.hpp"
@@ -128,6 +134,33 @@ TEST_F(AgentChannelTest, SecurityGroupChangesArePushed) {
 TEST_F(AgentChannelTest, WrongSecretIsRefused) {
   TestAgent intruder(agent_port_, "evil", "not-the-secret", "192.0.2.9");
   std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(agents().empty());
+}
+
+TEST_F(AgentChannelTest, UnauthenticatedPeerCannotAnnounceABigFrame) {
+  // Before its hello is verified a peer may send a few KiB, not the 64 MiB of a snapshot: the
+  // length prefix alone of a 1 MiB frame ends the connection, nothing is buffered.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(agent_port_);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string prefix("\x00\x10\x00\x00", 4);  // 1 MiB follows... never
+  ASSERT_EQ(::send(fd, prefix.data(), prefix.size(), MSG_NOSIGNAL), 4);
+  bool closed = false;
+  // Well before the liveness timeout (3 heartbeats), which would also end it.
+  const auto deadline = std::chrono::steady_clock::now() + 1500ms;
+  while (!closed && std::chrono::steady_clock::now() < deadline) {
+    pollfd waiting{fd, POLLIN, 0};
+    if (::poll(&waiting, 1, 100) > 0) {
+      char buffer[4096];
+      closed = ::recv(fd, buffer, sizeof buffer, 0) <= 0;  // the challenge first, then EOF
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(closed);
   EXPECT_TRUE(agents().empty());
 }
 
