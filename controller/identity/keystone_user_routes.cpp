@@ -107,9 +107,10 @@ http::Response KeystoneApi::change_password(const Call& call) {
   if (!original || !password) {
     throw validation_error("'password' and 'original_password' are required");
   }
-  if (!users_.check_password(id, *original)) {
-    throw api::unauthorized();
-  }
+  // The original password is checked as a login is, limits included, as Keystone does.
+  UserRef self;
+  self.id = id;
+  passwords_.authenticate(self, *original, call.request.remote_address);
   UserChanges changes;
   changes.password = *password;
   users_.update(id, changes);

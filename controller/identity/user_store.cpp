@@ -2,6 +2,7 @@
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
+#include "controller/identity/account_lockout.hpp"
 #include "controller/identity/identity_errors.hpp"
 
 namespace neutrino::identity {
@@ -127,6 +128,11 @@ User UserStore::update(const std::string& id, const UserChanges& c) {
         s.execute("UPDATE users SET password_hash = ? WHERE id = ?", {*hash, u.id});
         s.execute("UPDATE tokens SET revoked = 1 WHERE user_id = ?", {u.id});
       }
+      if (u.enabled) {
+        // Keystone clears the failed-login count whenever a user is set enabled, which any
+        // update of an enabled user does: this is how an admin unlocks one.
+        AccountLockout::reset(s, u.id);
+      }
       return u;
     });
   } catch (const store::ConstraintViolation&) {
@@ -140,21 +146,6 @@ void UserStore::remove(const std::string& id) {
       throw not_found_error("user", id);
     }
   });
-}
-
-bool UserStore::check_password(const std::string& user_id, const std::string& password) {
-  const auto hash = db_.read([&](store::SqlSession& s) -> std::optional<std::string> {
-    const auto rows = s.query("SELECT password_hash FROM users WHERE id = ?", {user_id});
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return rows.front().optional_text(0);
-  });
-  if (!hash) {
-    hasher_.verify_dummy(password);
-    return false;
-  }
-  return hasher_.verify(password, *hash);
 }
 
 }  // namespace neutrino::identity
