@@ -4,6 +4,7 @@
 #include "common/random.hpp"
 #include "controller/identity/account_lockout.hpp"
 #include "controller/identity/identity_errors.hpp"
+#include "controller/identity/token_revocation.hpp"
 
 namespace neutrino::identity {
 namespace {
@@ -126,7 +127,9 @@ User UserStore::update(const std::string& id, const UserChanges& c) {
            store::null_if_empty(u.default_project_id), u.id});
       if (hash) {
         s.execute("UPDATE users SET password_hash = ? WHERE id = ?", {*hash, u.id});
-        s.execute("UPDATE tokens SET revoked = 1 WHERE user_id = ?", {u.id});
+      }
+      if (hash || !u.enabled) {
+        TokenRevocation::of_user(s, u.id);
       }
       if (u.enabled) {
         // Keystone clears the failed-login count whenever a user is set enabled, which any

@@ -45,8 +45,8 @@ class UserStore {
   std::optional<User> get(const std::string& id);
   std::optional<User> find_by_name(const std::string& domain_id, const std::string& name);
   std::vector<User> list(const UserFilter& filter = {});
-  // A password change also revokes the user's tokens, as Keystone does; leaving the user
-  // enabled clears its failed-login count (Keystone's unlock).
+  // A password change or disabling the user also revokes the user's tokens, as Keystone does;
+  // leaving the user enabled clears its failed-login count (Keystone's unlock).
   User update(const std::string& id, const UserChanges& changes);
   // Also removes the user's role assignments and tokens (foreign keys cascade).
   void remove(const std::string& id);
