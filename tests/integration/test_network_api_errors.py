@@ -488,21 +488,43 @@ class MissingAndForbiddenTest(NeutronApiTestCase):
             self.assertNeutronError(resp, 403, "PolicyNotAuthorized")
 
     def test_member_cannot_create_for_another_project(self):
-        # Neutron answers 400 here (neutron-lib's _validate_privileges); the controller issue
-        # asks for 403, as for the other admin-only attributes, and that is what we serve.
+        # neutron-lib 3.1 (Zed) _validate_privileges: a 400, checked before any policy.
         message = ("Specifying 'project_id' or 'tenant_id' other than the authenticated project "
-                   "in request requires admin privileges")
+                   "in request requires admin or advsvc privileges")
         admin_project = self.get("network", self.make_network()[0]["id"])["project_id"]
         own, _ = self.make_network("10.0.0.0/24", token=self.member_token)
+        resp = self.api("POST", "/v2.0/security-groups", {"security_group": {"name": "mine"}},
+                        token=self.member_token)
+        self.assertEqual(resp.status, 201, resp)
+        group = resp.json()["security_group"]
+        self.addCleanup(self.api, "DELETE", "/v2.0/security-groups/" + group["id"])
         with self.assertUnchanged(("network", own["id"])):
             for key in ("project_id", "tenant_id"):
                 with self.subTest(key=key):
-                    resp = self.api("POST", "/v2.0/networks", {"network": {
-                        "name": "not-mine", key: admin_project}}, token=self.member_token)
-                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized", message)
-                    resp = self.api("POST", "/v2.0/ports", {"port": {
-                        "network_id": own["id"], key: admin_project}}, token=self.member_token)
-                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized", message)
+                    for path, body in (
+                            ("/v2.0/networks", {"network": {"name": "not-mine",
+                                                            key: admin_project}}),
+                            ("/v2.0/subnets", {"subnet": {"network_id": own["id"],
+                                                          "ip_version": 4,
+                                                          "cidr": "10.9.0.0/24",
+                                                          key: admin_project}}),
+                            ("/v2.0/ports", {"port": {"network_id": own["id"],
+                                                      key: admin_project}}),
+                            ("/v2.0/security-groups", {"security_group": {
+                                "name": "not-mine", key: admin_project}}),
+                            ("/v2.0/security-group-rules", {"security_group_rule": {
+                                "security_group_id": group["id"], "direction": "ingress",
+                                key: admin_project}})):
+                        resp = self.api("POST", path, body, token=self.member_token)
+                        self.assertNeutronError(resp, 400, "HTTPBadRequest", message)
+            # Naming one's own project is fine.
+            resp = self.api("POST", "/v2.0/ports", {"port": {
+                "network_id": own["id"], "tenant_id": self.member["project_id"]}},
+                token=self.member_token)
+            self.assertEqual(resp.status, 201, resp)
+            self.api("DELETE", "/v2.0/ports/" + resp.json()["port"]["id"])
+        resp = self.api("GET", "/v2.0/security-groups?name=not-mine")
+        self.assertEqual(resp.json()["security_groups"], [], resp)
 
     def test_member_cannot_add_subnets_to_a_shared_network(self):
         shared, sub = self.make_network("10.0.0.0/24", shared=True)
