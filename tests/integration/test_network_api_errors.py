@@ -538,6 +538,79 @@ class MissingAndForbiddenTest(NeutronApiTestCase):
                 token=self.member_token)
             self.assertNeutronError(resp, 403, "PolicyNotAuthorized")
 
+    def test_member_cannot_weaken_ports_on_a_shared_network(self):
+        """neutron/conf/policies/port.py: on another project's shared network a member may
+        attach a port, but anti-spoofing, the MAC, explicit addresses, network:* device owners
+        and bindings are the network owner's (or the admin's). The message is the whole rule
+        Neutron composes for the request."""
+        shared, sub = self.make_network("10.0.0.0/24", shared=True)
+        rule = "(rule:%s_port and %s) is disallowed by policy"
+        creates = [
+            ({"port_security_enabled": False}, "rule:create_port:port_security_enabled"),
+            ({"mac_address": "fa:16:3e:aa:bb:cc"}, "rule:create_port:mac_address"),
+            ({"fixed_ips": [{"ip_address": "10.0.0.50"}]},
+             "(rule:create_port:fixed_ips and (rule:create_port:fixed_ips:ip_address))"),
+            ({"fixed_ips": [{"subnet_id": sub["id"], "ip_address": "10.0.0.50"}]},
+             "(rule:create_port:fixed_ips and (rule:create_port:fixed_ips:subnet_id and "
+             "rule:create_port:fixed_ips:ip_address))"),
+            ({"device_owner": "network:router_interface"}, "rule:create_port:device_owner"),
+            ({"binding:host_id": "compute-1"}, "rule:create_port:binding:host_id"),
+            ({"binding:profile": {"local_link_information": []}},
+             "rule:create_port:binding:profile"),
+        ]
+        with self.assertUnchanged(("network", shared["id"]), ("subnet", sub["id"])):
+            for attributes, check in creates:
+                with self.subTest(create=attributes):
+                    resp = self.api("POST", "/v2.0/ports", {"port": dict(
+                        {"network_id": shared["id"]}, **attributes)}, token=self.member_token)
+                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                            rule % ("create", check))
+        # What a member may do there: a port, on a subnet of its choice.
+        port = self.create("port", {"network_id": shared["id"], "device_owner": "compute:nova",
+                                    "fixed_ips": [{"subnet_id": sub["id"]}]},
+                           token=self.member_token)
+        self.assertTrue(port["port_security_enabled"])
+        updates = [
+            ({"port_security_enabled": False}, "rule:update_port:port_security_enabled"),
+            ({"mac_address": "fa:16:3e:aa:bb:cc"}, "rule:update_port:mac_address"),
+            ({"fixed_ips": [{"subnet_id": sub["id"]}]},
+             "(rule:update_port:fixed_ips and (rule:update_port:fixed_ips:subnet_id))"),
+            ({"device_owner": "network:dhcp"}, "rule:update_port:device_owner"),
+            ({"binding:host_id": "compute-1"}, "rule:update_port:binding:host_id"),
+        ]
+        with self.assertUnchanged(("port", port["id"])):
+            for attributes, check in updates:
+                with self.subTest(update=attributes):
+                    resp = self.api("PUT", "/v2.0/ports/" + port["id"], {"port": attributes},
+                                    token=self.member_token)
+                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                            rule % ("update", check))
+        # The network's owner (the admin here) may do all of it.
+        owned = self.create("port", {"network_id": shared["id"], "port_security_enabled": False,
+                                     "mac_address": "fa:16:3e:aa:bb:cc",
+                                     "fixed_ips": [{"ip_address": "10.0.0.50"}],
+                                     "device_owner": "network:router_interface"})
+        self.assertFalse(owned["port_security_enabled"])
+        self.assertEqual(owned["fixed_ips"][0]["ip_address"], "10.0.0.50")
+        resp = self.api("PUT", "/v2.0/ports/" + port["id"], {"port": {
+            "port_security_enabled": False, "security_groups": []}})
+        self.assertEqual(resp.status, 200, resp)
+        self.assertFalse(resp.json()["port"]["port_security_enabled"])
+
+    def test_network_owner_may_set_port_security_on_its_own_network(self):
+        own, _ = self.make_network("10.0.0.0/24", token=self.member_token)
+        port = self.create("port", {"network_id": own["id"], "port_security_enabled": False,
+                                    "mac_address": "fa:16:3e:aa:bb:cd",
+                                    "fixed_ips": [{"ip_address": "10.0.0.60"}]},
+                           token=self.member_token)
+        self.assertFalse(port["port_security_enabled"])
+        # Changing a MAC stays the admin's, even for the network's owner.
+        resp = self.api("PUT", "/v2.0/ports/" + port["id"],
+                        {"port": {"mac_address": "fa:16:3e:aa:bb:ce"}}, token=self.member_token)
+        self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                "(rule:update_port and rule:update_port:mac_address) is "
+                                "disallowed by policy")
+
 
 class AuthAndRoutingTest(NeutronApiTestCase):
 
