@@ -15,14 +15,15 @@ void AccountLockout::reset(store::SqlSession& s, const std::string& user_id) {
             {user_id});
 }
 
-AccountLockout::Reservation AccountLockout::begin(const std::string& user_id) {
+AccountLockout::Reservation AccountLockout::begin(const std::string& user_id, bool ignore_lockout) {
   std::lock_guard lock(mu_);
   const int64_t now = time_.now_unix_seconds();
   const auto rows = db_.read([&](store::SqlSession& s) {
     return s.query("SELECT failed_auth_count, failed_auth_at FROM users WHERE id = ?", {user_id});
   });
   int64_t failures = rows.empty() ? 0 : rows[0].integer(0);
-  if (max_failures_ > 0 && failures >= max_failures_) {
+  const bool enforced = max_failures_ > 0 && !ignore_lockout;
+  if (enforced && failures >= max_failures_) {
     const int64_t last_failure = rows[0].is_null(1) ? 0 : rows[0].integer(1);
     if (last_failure + duration_ > now) {
       throw account_locked(user_id);
@@ -31,12 +32,12 @@ AccountLockout::Reservation AccountLockout::begin(const std::string& user_id) {
     failures = 0;
   }
   int& flying = in_flight_[user_id];
-  if (max_failures_ > 0 && failures + flying >= max_failures_) {
+  if (enforced && failures + flying >= max_failures_) {
     // Not locked (yet): the verifications running now might all fail and lock it.
     throw TooManyAttempts::in_progress("for user: " + user_id, 1);
   }
   ++flying;
-  return {user_id, failures > 0};
+  return {user_id, failures > 0, ignore_lockout};
 }
 
 void AccountLockout::finish(const Reservation& reservation, bool failed) {
@@ -67,7 +68,7 @@ void AccountLockout::record(const Reservation& reservation, bool failed) {
     const auto rows = s.query("SELECT failed_auth_count FROM users WHERE id = ?", {user_id});
     return rows.empty() ? int64_t{0} : rows[0].integer(0);
   });
-  if (max_failures_ > 0 && failures == max_failures_) {
+  if (max_failures_ > 0 && !reservation.ignore_lockout && failures == max_failures_) {
     log::warning("identity: user ", user_id, " locked for ", duration_, "s after ", failures,
                  " failed password logins in a row");
   }

@@ -26,12 +26,15 @@ class AccountLockout {
   struct Reservation {
     std::string user_id;
     bool had_failures = false;  // the count was not zero: a success must clear it
+    bool ignore_lockout = false;
   };
 
   // Reserves one password verification for the user. Throws the 401 above while the user is
   // locked, and a 429 TooManyAttempts when verifications in flight already use up its
-  // remaining attempts. When it returns, finish() must follow exactly once.
-  Reservation begin(const std::string& user_id);
+  // remaining attempts. When it returns, finish() must follow exactly once. A user with
+  // `ignore_lockout` (Keystone's ignore_lockout_failure_attempts) is never refused; its
+  // failures are still counted, as Keystone counts them.
+  Reservation begin(const std::string& user_id, bool ignore_lockout = false);
   void finish(const Reservation& reservation, bool failed);
 
   // Clears a user's count: Keystone does so whenever a user is set enabled, which is how an

@@ -4,6 +4,12 @@
 #include "controller/identity/too_many_attempts.hpp"
 
 namespace neutrino::identity {
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, enabled, password_hash, ignore_lockout_failure_attempts FROM users";
+
+}  // namespace
 
 PasswordAuthenticator::PasswordAuthenticator(store::Database& db, const PasswordVerifier& verifier,
                                              const TimeSource& time, const LockoutPolicy& policy)
@@ -15,16 +21,14 @@ PasswordAuthenticator::PasswordAuthenticator(store::Database& db, const Password
 
 std::optional<PasswordAuthenticator::Candidate> PasswordAuthenticator::find(const UserRef& who) {
   return db_.read([&](store::SqlSession& s) -> std::optional<Candidate> {
-    const auto rows =
-        who.id ? s.query("SELECT id, enabled, password_hash FROM users WHERE id = ?", {*who.id})
-               : s.query(
-                     "SELECT id, enabled, password_hash FROM users WHERE domain_id = ? AND "
-                     "name = ?",
-                     {who.domain_id, who.name});
+    const auto rows = who.id ? s.query(std::string(kSelect) + " WHERE id = ?", {*who.id})
+                             : s.query(std::string(kSelect) + " WHERE domain_id = ? AND name = ?",
+                                       {who.domain_id, who.name});
     if (rows.empty()) {
       return std::nullopt;
     }
-    return Candidate{rows[0].text(0), rows[0].boolean(1), rows[0].optional_text(2)};
+    return Candidate{rows[0].text(0), rows[0].boolean(1), rows[0].optional_text(2),
+                     rows[0].boolean(3)};
   });
 }
 
@@ -59,7 +63,7 @@ std::string PasswordAuthenticator::authenticate(const UserRef& who, const std::s
 
 PasswordAuthenticator::Outcome PasswordAuthenticator::check_user(const Candidate& user,
                                                                  const std::string& password) {
-  const auto reservation = accounts_.begin(user.id);
+  const auto reservation = accounts_.begin(user.id, user.ignore_lockout);
   bool matches = false;
   try {
     if (user.password_hash) {

@@ -39,6 +39,7 @@ class PasswordAuthenticator {
     std::string id;
     bool enabled = false;
     std::optional<std::string> password_hash;
+    bool ignore_lockout = false;  // Keystone's ignore_lockout_failure_attempts
   };
   enum class Outcome { kAccepted, kWrongPassword, kDisabled };
 

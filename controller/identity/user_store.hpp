@@ -19,6 +19,7 @@ struct NewUser {
   std::string description;
   bool enabled = true;
   std::optional<std::string> default_project_id;
+  bool ignore_lockout_failure_attempts = false;
 };
 
 // Outer optional: change it or not; inner nullopt: clear it (JSON null).
@@ -29,6 +30,7 @@ struct UserChanges {
   std::optional<std::string> description;
   std::optional<bool> enabled;
   std::optional<std::optional<std::string>> default_project_id;
+  std::optional<bool> ignore_lockout_failure_attempts;
 };
 
 struct UserFilter {

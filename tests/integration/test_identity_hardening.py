@@ -177,6 +177,19 @@ class LockoutCliTest(IdentityTestCase):
         token = self.openstack("token", "issue", "-f", "json", password="erin-pw", **cli)
         self.assertEqual(token["user_id"], erin["user_id"])
 
+    def test_an_operator_exempts_an_account_from_the_lock(self):
+        # Keystone's user option: anyone could otherwise lock an operator's account out.
+        self.controller.create_member("lock-oscar", "oscar", "oscar-pw")
+        self.openstack("user", "set", "--ignore-lockout-failure-attempts", "oscar")
+        for _ in range(5):
+            self.assertEqual(login_from(self.controller, "127.0.0.27", "oscar", "x").status, 401)
+        self.assertEqual(self.controller.sql(
+            "select failed_auth_count from users where name = 'oscar'"), [("5",)])
+        self.assertEqual(
+            login_from(self.controller, "127.0.0.27", "oscar", "oscar-pw").status, 201)
+        shown = self.openstack("user", "show", "oscar", "-f", "json")
+        self.assertEqual(shown["options"], {"ignore_lockout_failure_attempts": True})
+
     def test_blocked_address(self):
         # Its own controller: 127.0.0.1, the CLI's address, stays blocked for the whole window.
         proc = harness.ControllerProcess(extra_args=[

@@ -219,6 +219,43 @@ TEST_F(KeystoneLockoutTest, ZeroTurnsTheUserLockOffButStillCounts) {
   EXPECT_EQ(stored_failures(users_["alice"]), 0);
 }
 
+TEST_F(KeystoneLockoutTest, IgnoreLockoutOptionExemptsAUserButItsFailuresStillCount) {
+  // Keystone's user option, for accounts anyone could otherwise lock out (an operator's).
+  const std::string path = "/v3/users/" + users_["alice"];
+  const auto set =
+      call("PATCH", path,
+           Json{{"user", {{"options", {{"ignore_lockout_failure_attempts", true}}}}}}, admin_);
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(json(set)["user"]["options"], Json({{"ignore_lockout_failure_attempts", true}}));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(login("alice", "guess").status, 401);
+  }
+  EXPECT_EQ(stored_failures(users_["alice"]), 5);
+  const auto shown = call("GET", path, nullptr, admin_);
+  EXPECT_EQ(json(shown)["user"]["options"]["ignore_lockout_failure_attempts"], true);
+  // Unset (null) it: the count already stored locks the user at once, as in Keystone. The
+  // update itself clears it, though (an enabled user), so fail again to see the lock.
+  const auto unset =
+      call("PATCH", path,
+           Json{{"user", {{"options", {{"ignore_lockout_failure_attempts", nullptr}}}}}}, admin_);
+  ASSERT_EQ(unset.status, 200) << unset.body;
+  EXPECT_EQ(json(unset)["user"]["options"], Json::object());
+  for (int i = 0; i < 3; ++i) {
+    login("alice", "guess");
+  }
+  expect_locked(login("alice", "alice-pw"), users_["alice"]);
+  // Other options are refused rather than stored without effect.
+  const auto other = call(
+      "PATCH", path, Json{{"user", {{"options", {{"ignore_password_expiry", true}}}}}}, admin_);
+  EXPECT_EQ(other.status, 400) << other.body;
+  const auto created = call(
+      "POST", "/v3/users",
+      Json{{"user", {{"name", "svc"}, {"options", {{"ignore_lockout_failure_attempts", true}}}}}},
+      admin_);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json(created)["user"]["options"]["ignore_lockout_failure_attempts"], true);
+}
+
 TEST_F(KeystoneLockoutTest, DefaultsAreOn) {
   const LockoutPolicy defaults;
   EXPECT_EQ(defaults.failure_attempts, 6);
