@@ -20,6 +20,8 @@ const char* status_title(int status) {
       return "Request Entity Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
     case 500:
       return "Internal Server Error";
     case 503:

@@ -10,6 +10,7 @@
 #include "common/fd_limit.hpp"
 #include "common/log.hpp"
 #include "common/termination.hpp"
+#include "common/time_source.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/api/store_unavailable.hpp"
 #include "controller/identity/bootstrap.hpp"
@@ -57,8 +58,14 @@ ControllerApp::ControllerApp(ControllerConfig config) : config_(std::move(config
   identity::TokenOptions token_options;
   token_options.ttl_seconds = config_.token_expiration;
   tokens_ = std::make_unique<identity::TokenService>(*db_, token_options);
+  passwords_ = std::make_unique<identity::PasswordAuthenticator>(
+      *db_, hasher_, SystemTimeSource::instance(), config_.lockout);
+  const auto& lockout = config_.lockout;
+  log::info("failed password logins: a user locks after ", lockout.failure_attempts, " for ",
+            lockout.duration, "s, an address is blocked after ", lockout.source_failure_attempts,
+            " within ", lockout.source_duration, "s (0: never)");
   keystone_ = std::make_unique<identity::KeystoneApi>(
-      *db_, *tokens_, hasher_,
+      *db_, *tokens_, hasher_, *passwords_,
       [this](const http::Request& request) { return public_base_url(request); });
   keystone_->register_routes(identity_router_);
   neutron_ = std::make_unique<neutron::NeutronApi>(

@@ -10,6 +10,7 @@
 #include "controller/http/http_server.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/keystone_api.hpp"
+#include "controller/identity/password_authenticator.hpp"
 #include "controller/identity/password_hasher.hpp"
 #include "controller/identity/token_service.hpp"
 #include "controller/metadata/instance_api.hpp"
@@ -65,6 +66,7 @@ class ControllerApp {
   ControllerConfig config_;
   std::unique_ptr<store::SqliteDatabase> db_;
   identity::PasswordHasher hasher_;
+  std::unique_ptr<identity::PasswordAuthenticator> passwords_;
   std::unique_ptr<identity::TokenService> tokens_;
   std::unique_ptr<identity::KeystoneApi> keystone_;
   std::unique_ptr<neutron::NeutronApi> neutron_;

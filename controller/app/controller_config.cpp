@@ -101,6 +101,28 @@ const Option kOptions[] = {
      [](ControllerConfig& c, const std::string& v) {
        c.token_expiration = to_integer("token expiration", v, 1, 365LL * 24 * 3600);
      }},
+    {"--lockout-failure-attempts", "security_compliance.lockout_failure_attempts",
+     "failed password logins in a row that lock a user (6; 0 = never)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.lockout.failure_attempts =
+           static_cast<int>(to_integer("lockout failure attempts", v, 0, 1000000));
+     }},
+    {"--lockout-duration", "security_compliance.lockout_duration",
+     "seconds a locked user stays locked after its last failure (1800)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.lockout.duration = to_integer("lockout duration", v, 1, 365LL * 24 * 3600);
+     }},
+    {"--source-lockout-failure-attempts", "security_compliance.source_lockout_failure_attempts",
+     "failed logins from one address (IPv6: /64) that block it (20; 0 = never)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.lockout.source_failure_attempts =
+           static_cast<int>(to_integer("source lockout failure attempts", v, 0, 1000000));
+     }},
+    {"--source-lockout-duration", "security_compliance.source_lockout_duration",
+     "seconds they are counted over; also the block's length (300)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.lockout.source_duration = to_integer("source lockout duration", v, 1, 24 * 3600);
+     }},
     {"--tls-cert", "ssl.cert_file", "PEM certificate: serve HTTPS",
      [](ControllerConfig& c, const std::string& v) { c.tls_cert_file = v; }},
     {"--tls-key", "ssl.key_file", "PEM private key for --tls-cert",
@@ -339,10 +361,16 @@ std::string controller_usage() {
       "Options (a flag overrides the config file):\n"
       "  --config FILE                 oslo-style INI file ([DEFAULT], [token], [ssl],\n"
       "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat],\n"
-      "                                [api], [oslo_middleware])\n";
+      "                                [api], [oslo_middleware], [security_compliance])
+";
   for (const Option& option : kOptions) {
     std::string left = std::string("  ") + option.flag + " VALUE";
-    left.resize(std::max<size_t>(left.size() + 1, 32), ' ');
+    if (left.size() >= 32) {
+      left += "\n";  // a long flag gets its own line; the help stays in its column
+      left.resize(left.size() + 32, ' ');
+    } else {
+      left.resize(32, ' ');
+    }
     text += left + option.help + "\n";
   }
   text += "  --help                        this text\n";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "controller/http/http_server.hpp"
+#include "controller/identity/lockout_policy.hpp"
 #include "controller/neutron/network_settings.hpp"
 
 namespace neutrino::controller {
@@ -26,6 +27,7 @@ struct ControllerConfig {
   std::string data_dir;
   std::optional<std::string> admin_password;  // only needed to bootstrap an empty store
   int64_t token_expiration = 3600;            // seconds
+  identity::LockoutPolicy lockout;            // failed password logins, per user and address
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string public_url;  // catalog base; empty: derived from the bound address

@@ -2,6 +2,7 @@
 
 #include "controller/identity/identity_errors.hpp"
 #include "controller/identity/project_store.hpp"
+#include "controller/identity/token_revocation.hpp"
 
 namespace neutrino::identity {
 namespace {
@@ -50,6 +51,7 @@ void AssignmentStore::revoke(const std::string& project_id, const std::string& u
             {user_id, project_id, role_id}) == 0) {
       throw not_found_error("role assignment", role_id);
     }
+    TokenRevocation::of_grant(s, user_id, project_id);
   });
 }
 

@@ -23,7 +23,8 @@ class AssignmentStore {
   void grant(const std::string& project_id, const std::string& user_id, const std::string& role_id);
   bool exists(const std::string& project_id, const std::string& user_id,
               const std::string& role_id);
-  // 404 when there is no such assignment.
+  // 404 when there is no such assignment. Revokes the user's tokens scoped to the project, as
+  // Keystone does, even when another role remains.
   void revoke(const std::string& project_id, const std::string& user_id,
               const std::string& role_id);
   std::vector<Role> roles_of(const std::string& user_id, const std::string& project_id);

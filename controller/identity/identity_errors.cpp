@@ -15,6 +15,10 @@ api::ApiError validation_error(const std::string& message) {
   return api::ApiError(400, "ValidationError", "Invalid input for field/attribute. " + message);
 }
 
+api::ApiError account_locked(const std::string& user_id) {
+  return api::ApiError(401, "Unauthorized", "The account is locked for user: " + user_id + ".");
+}
+
 api::ApiError policy_error(const std::string& rule) {
   return api::ApiError(403, "ForbiddenAction",
                        "You are not authorized to perform the requested action: " + rule + ".");

@@ -12,6 +12,8 @@ api::ApiError not_found_error(const std::string& kind, const std::string& id);
 api::ApiError conflict_error(const std::string& kind, const std::string& detail);
 // 400 for a request body Keystone's schema validation would refuse.
 api::ApiError validation_error(const std::string& message);
+// 401 "The account is locked for user: <id>." (Keystone's AccountLocked).
+api::ApiError account_locked(const std::string& user_id);
 // 403 naming the policy rule the caller does not satisfy.
 api::ApiError policy_error(const std::string& rule);
 

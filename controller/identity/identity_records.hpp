@@ -34,6 +34,9 @@ struct User {
   bool enabled = true;
   std::optional<std::string> default_project_id;
   int64_t created_at = 0;
+  // Keystone's user option: failed logins are still counted but never lock the user (for
+  // service and operator accounts that anyone could otherwise lock out).
+  bool ignore_lockout_failure_attempts = false;
 };
 
 struct Role {

@@ -4,13 +4,14 @@
 #include "controller/api/api_error.hpp"
 #include "controller/identity/identity_errors.hpp"
 #include "controller/identity/keystone_views.hpp"
+#include "controller/identity/too_many_attempts.hpp"
 
 namespace neutrino::identity {
 
 KeystoneApi::KeystoneApi(store::Database& db, TokenService& tokens, const PasswordHasher& hasher,
-                         BaseUrl base_url)
+                         PasswordAuthenticator& passwords, BaseUrl base_url)
     : tokens_(tokens),
-      hasher_(hasher),
+      passwords_(passwords),
       base_url_(std::move(base_url)),
       projects_(db),
       users_(db, hasher),
@@ -101,6 +102,9 @@ http::Response KeystoneApi::dispatch(const http::Request& request, const http::P
     }
     const Call call{request, params, auth ? &*auth : nullptr, base};
     return (this->*handler)(call);
+  } catch (const TooManyAttempts& error) {
+    return api::keystone_error_response(error).with_header("Retry-After",
+                                                           std::to_string(error.retry_after()));
   } catch (const api::ApiError& error) {
     auto response = api::keystone_error_response(error);
     if (error.status() == 401) {

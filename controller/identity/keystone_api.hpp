@@ -9,6 +9,7 @@
 
 #include "controller/http/router.hpp"
 #include "controller/identity/assignment_store.hpp"
+#include "controller/identity/password_authenticator.hpp"
 #include "controller/identity/password_hasher.hpp"
 #include "controller/identity/project_store.hpp"
 #include "controller/identity/role_store.hpp"
@@ -23,8 +24,9 @@ class KeystoneApi {
   // Returns the public base URL for a request, without a trailing slash.
   using BaseUrl = std::function<std::string(const http::Request&)>;
 
+  // Password logins go through `passwords` (and its failed-login limits) only.
   KeystoneApi(store::Database& db, TokenService& tokens, const PasswordHasher& hasher,
-              BaseUrl base_url);
+              PasswordAuthenticator& passwords, BaseUrl base_url);
 
   // Registers every /v3 route. GET / is not one of them: Neutron answers it.
   void register_routes(http::Router& router);
@@ -60,7 +62,7 @@ class KeystoneApi {
   http::Response revoke_token(const Call& call);
   http::Response get_catalog(const Call& call);
   http::Response list_auth_projects(const Call& call);
-  std::string authenticate_password(const Json& identity);
+  std::string authenticate_password(const Json& identity, const std::string& source);
   std::optional<std::string> resolve_scope(const Json& auth, const User& user);
   TokenInfo subject_token(const Call& call, const std::string& rule);
 
@@ -95,7 +97,7 @@ class KeystoneApi {
   http::Response list_role_assignments(const Call& call);
 
   TokenService& tokens_;
-  const PasswordHasher& hasher_;
+  PasswordAuthenticator& passwords_;
   BaseUrl base_url_;
   ProjectStore projects_;
   UserStore users_;

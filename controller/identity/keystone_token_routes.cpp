@@ -27,7 +27,7 @@ void require_default_domain(const Json& reference) {
 
 }  // namespace
 
-std::string KeystoneApi::authenticate_password(const Json& identity) {
+std::string KeystoneApi::authenticate_password(const Json& identity, const std::string& source) {
   const Json* password = input::optional_object(identity, "password");
   const Json* user_ref = password ? input::optional_object(*password, "user") : nullptr;
   if (user_ref == nullptr) {
@@ -37,23 +37,16 @@ std::string KeystoneApi::authenticate_password(const Json& identity) {
   if (!secret) {
     throw validation_error("'password' is a required property of 'user'");
   }
-  std::optional<User> user;
+  UserRef who;
   if (const auto id = input::optional_string(*user_ref, "id")) {
-    user = users_.get(*id);
+    who.id = *id;
   } else if (const auto name = input::optional_string(*user_ref, "name")) {
     require_default_domain(*user_ref);
-    user = users_.find_by_name(kDefaultDomainId, *name);
+    who.name = *name;
   } else {
     throw validation_error("'id' or 'name' is required for 'user'");
   }
-  if (!user) {
-    hasher_.verify_dummy(*secret);
-    throw api::unauthorized();
-  }
-  if (!users_.check_password(user->id, *secret) || !user->enabled) {
-    throw api::unauthorized();
-  }
-  return user->id;
+  return passwords_.authenticate(who, *secret, source);
 }
 
 std::optional<std::string> KeystoneApi::resolve_scope(const Json& auth, const User& user) {
@@ -112,7 +105,7 @@ http::Response KeystoneApi::create_token(const Call& call) {
   std::vector<std::string> token_methods;
   std::optional<int64_t> expires_at;
   if (uses("password")) {
-    user_id = authenticate_password(*identity);
+    user_id = authenticate_password(*identity, call.request.remote_address);
     token_methods = {"password"};
   } else if (uses("token")) {
     const Json* token_ref = input::optional_object(*identity, "token");

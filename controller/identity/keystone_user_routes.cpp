@@ -17,6 +17,26 @@ std::optional<std::optional<std::string>> nullable_string(const Json& body,
   return input::optional_string(body, key);
 }
 
+// The user options Neutrino keeps: Keystone's ignore_lockout_failure_attempts (null unsets
+// it). Any other option is refused rather than stored without effect.
+std::optional<bool> ignore_lockout_option(const Json& body) {
+  const Json* options = input::optional_object(body, "options");
+  if (options == nullptr) {
+    return std::nullopt;
+  }
+  std::optional<bool> ignore;
+  for (const auto& [name, value] : options->items()) {
+    if (name != "ignore_lockout_failure_attempts") {
+      throw validation_error(
+          "Neutrino supports only the user option "
+          "'ignore_lockout_failure_attempts', not '" +
+          name.substr(0, 64) + "'");
+    }
+    ignore = value.is_null() ? false : input::optional_bool(*options, name).value_or(false);
+  }
+  return ignore;
+}
+
 }  // namespace
 
 http::Response KeystoneApi::list_users(const Call& call) {
@@ -44,6 +64,7 @@ http::Response KeystoneApi::create_user(const Call& call) {
   user.description = input::optional_string(body, "description").value_or("");
   user.enabled = input::optional_bool(body, "enabled").value_or(true);
   user.default_project_id = input::optional_string(body, "default_project_id");
+  user.ignore_lockout_failure_attempts = ignore_lockout_option(body).value_or(false);
   const User created = users_.create(user);
   return http::Response::json(201, {{"user", view::user(created, call.base)}});
 }
@@ -69,6 +90,7 @@ http::Response KeystoneApi::update_user(const Call& call) {
   changes.description = input::optional_string(body, "description");
   changes.enabled = input::optional_bool(body, "enabled");
   changes.default_project_id = nullable_string(body, "default_project_id");
+  changes.ignore_lockout_failure_attempts = ignore_lockout_option(body);
   if (const auto domain = input::optional_string(body, "domain_id");
       domain && !is_default_domain(*domain)) {
     throw validation_error("a user cannot move to another domain");
@@ -107,9 +129,10 @@ http::Response KeystoneApi::change_password(const Call& call) {
   if (!original || !password) {
     throw validation_error("'password' and 'original_password' are required");
   }
-  if (!users_.check_password(id, *original)) {
-    throw api::unauthorized();
-  }
+  // The original password is checked as a login is, limits included, as Keystone does.
+  UserRef self;
+  self.id = id;
+  passwords_.authenticate(self, *original, call.request.remote_address);
   UserChanges changes;
   changes.password = *password;
   users_.update(id, changes);

@@ -59,6 +59,9 @@ Json user(const User& u, const std::string& base) {
               {"password_expires_at", nullptr},
               {"options", Json::object()},
               {"links", {{"self", base + "/v3/users/" + u.id}}}};
+  if (u.ignore_lockout_failure_attempts) {
+    out["options"]["ignore_lockout_failure_attempts"] = true;
+  }
   // Keystone shows optional attributes only once they are set.
   if (u.email) {
     out["email"] = *u.email;

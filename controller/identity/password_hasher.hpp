@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "controller/identity/password_verifier.hpp"
+
 namespace neutrino::identity {
 
 struct ScryptCost {
@@ -14,17 +16,14 @@ struct ScryptCost {
   int p = 1;
 };
 
-class PasswordHasher {
+class PasswordHasher final : public PasswordVerifier {
  public:
   explicit PasswordHasher(ScryptCost cost = {});
 
   // A fresh random salt every call, so equal passwords hash differently.
   std::string hash(const std::string& password) const;
-  // Constant-time comparison; false for malformed or tampered encodings, never throws.
-  bool verify(const std::string& password, const std::string& encoded) const;
-  // Burns the same time as verify() against a real hash, so an unknown user name cannot be told
-  // from a wrong password by timing.
-  void verify_dummy(const std::string& password) const;
+  bool verify(const std::string& password, const std::string& encoded) const override;
+  void verify_dummy(const std::string& password) const override;
 
   const ScryptCost& cost() const { return cost_; }
 

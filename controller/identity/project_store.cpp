@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/identity/identity_errors.hpp"
+#include "controller/identity/token_revocation.hpp"
 
 namespace neutrino::identity {
 namespace {
@@ -110,6 +111,9 @@ Project ProjectStore::update(const std::string& id, const ProjectChanges& change
       p.enabled = changes.enabled.value_or(p.enabled);
       s.execute("UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
                 {p.name, p.description, int64_t{p.enabled}, p.id});
+      if (!p.enabled) {
+        TokenRevocation::of_project(s, p.id);
+      }
       return p;
     });
   } catch (const store::ConstraintViolation&) {

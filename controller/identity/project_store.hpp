@@ -30,6 +30,7 @@ class ProjectStore {
   std::optional<Project> get(const std::string& id);
   std::optional<Project> find_by_name(const std::string& domain_id, const std::string& name);
   std::vector<Project> list(const ProjectFilter& filter = {});
+  // Disabling the project revokes the tokens scoped to it, as Keystone does.
   Project update(const std::string& id, const ProjectChanges& changes);
   // Also removes its role assignments and the tokens scoped to it (foreign keys cascade).
   void remove(const std::string& id);

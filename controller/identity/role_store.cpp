@@ -2,6 +2,7 @@
 
 #include "common/random.hpp"
 #include "controller/identity/identity_errors.hpp"
+#include "controller/identity/token_revocation.hpp"
 
 namespace neutrino::identity {
 namespace {
@@ -70,6 +71,7 @@ Role RoleStore::rename(const std::string& id, const std::string& name) {
 
 void RoleStore::remove(const std::string& id) {
   db_.write([&](store::SqlSession& s) {
+    TokenRevocation::of_role(s, id);
     if (s.execute("DELETE FROM roles WHERE id = ?", {id}) == 0) {
       throw not_found_error("role", id);
     }

@@ -18,7 +18,8 @@ class RoleStore {
   std::optional<Role> find_by_name(const std::string& name);
   std::vector<Role> list(const std::optional<std::string>& name = std::nullopt);
   Role rename(const std::string& id, const std::string& name);
-  // Also removes every assignment of the role (foreign keys cascade).
+  // Also removes every assignment of the role (foreign keys cascade) and revokes the tokens
+  // those assignments backed.
   void remove(const std::string& id);
 
  private:

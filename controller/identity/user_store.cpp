@@ -2,14 +2,16 @@
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
+#include "controller/identity/account_lockout.hpp"
 #include "controller/identity/identity_errors.hpp"
+#include "controller/identity/token_revocation.hpp"
 
 namespace neutrino::identity {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, name, domain_id, email, description, enabled, default_project_id, created_at "
-    "FROM users";
+    "SELECT id, name, domain_id, email, description, enabled, default_project_id, created_at, "
+    "ignore_lockout_failure_attempts FROM users";
 
 User from_row(const store::SqlRow& row) {
   User u;
@@ -21,6 +23,7 @@ User from_row(const store::SqlRow& row) {
   u.enabled = row.boolean(5);
   u.default_project_id = row.optional_text(6);
   u.created_at = row.integer(7);
+  u.ignore_lockout_failure_attempts = row.boolean(8);
   return u;
 }
 
@@ -48,16 +51,18 @@ User UserStore::create(const NewUser& n) {
   u.enabled = n.enabled;
   u.default_project_id = n.default_project_id;
   u.created_at = clock::now_unix_seconds();
+  u.ignore_lockout_failure_attempts = n.ignore_lockout_failure_attempts;
   const std::optional<std::string> hash =
       n.password ? std::optional<std::string>(hasher_.hash(*n.password)) : std::nullopt;
   try {
     db_.write([&](store::SqlSession& s) {
       s.execute(
           "INSERT INTO users (id, name, domain_id, password_hash, email, description, enabled, "
-          "default_project_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "default_project_id, created_at, ignore_lockout_failure_attempts) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {u.id, u.name, u.domain_id, store::null_if_empty(hash), store::null_if_empty(u.email),
            u.description, int64_t{u.enabled}, store::null_if_empty(u.default_project_id),
-           u.created_at});
+           u.created_at, int64_t{u.ignore_lockout_failure_attempts}});
     });
   } catch (const store::ConstraintViolation&) {
     throw duplicate(u.name, u.domain_id);
@@ -118,14 +123,24 @@ User UserStore::update(const std::string& id, const UserChanges& c) {
       u.description = c.description.value_or(u.description);
       u.enabled = c.enabled.value_or(u.enabled);
       u.default_project_id = c.default_project_id.value_or(u.default_project_id);
+      u.ignore_lockout_failure_attempts =
+          c.ignore_lockout_failure_attempts.value_or(u.ignore_lockout_failure_attempts);
       s.execute(
           "UPDATE users SET name = ?, email = ?, description = ?, enabled = ?, "
-          "default_project_id = ? WHERE id = ?",
+          "default_project_id = ?, ignore_lockout_failure_attempts = ? WHERE id = ?",
           {u.name, store::null_if_empty(u.email), u.description, int64_t{u.enabled},
-           store::null_if_empty(u.default_project_id), u.id});
+           store::null_if_empty(u.default_project_id), int64_t{u.ignore_lockout_failure_attempts},
+           u.id});
       if (hash) {
         s.execute("UPDATE users SET password_hash = ? WHERE id = ?", {*hash, u.id});
-        s.execute("UPDATE tokens SET revoked = 1 WHERE user_id = ?", {u.id});
+      }
+      if (hash || !u.enabled) {
+        TokenRevocation::of_user(s, u.id);
+      }
+      if (u.enabled) {
+        // Keystone clears the failed-login count whenever a user is set enabled, which any
+        // update of an enabled user does: this is how an admin unlocks one.
+        AccountLockout::reset(s, u.id);
       }
       return u;
     });
@@ -140,21 +155,6 @@ void UserStore::remove(const std::string& id) {
       throw not_found_error("user", id);
     }
   });
-}
-
-bool UserStore::check_password(const std::string& user_id, const std::string& password) {
-  const auto hash = db_.read([&](store::SqlSession& s) -> std::optional<std::string> {
-    const auto rows = s.query("SELECT password_hash FROM users WHERE id = ?", {user_id});
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return rows.front().optional_text(0);
-  });
-  if (!hash) {
-    hasher_.verify_dummy(password);
-    return false;
-  }
-  return hasher_.verify(password, *hash);
 }
 
 }  // namespace neutrino::identity

@@ -19,6 +19,7 @@ struct NewUser {
   std::string description;
   bool enabled = true;
   std::optional<std::string> default_project_id;
+  bool ignore_lockout_failure_attempts = false;
 };
 
 // Outer optional: change it or not; inner nullopt: clear it (JSON null).
@@ -29,6 +30,7 @@ struct UserChanges {
   std::optional<std::string> description;
   std::optional<bool> enabled;
   std::optional<std::optional<std::string>> default_project_id;
+  std::optional<bool> ignore_lockout_failure_attempts;
 };
 
 struct UserFilter {
@@ -45,12 +47,11 @@ class UserStore {
   std::optional<User> get(const std::string& id);
   std::optional<User> find_by_name(const std::string& domain_id, const std::string& name);
   std::vector<User> list(const UserFilter& filter = {});
-  // A password change also revokes the user's tokens, as Keystone does.
+  // A password change or disabling the user also revokes the user's tokens, as Keystone does;
+  // leaving the user enabled clears its failed-login count (Keystone's unlock).
   User update(const std::string& id, const UserChanges& changes);
   // Also removes the user's role assignments and tokens (foreign keys cascade).
   void remove(const std::string& id);
-  // True when the user has a password and it matches. Takes the same time for unknown users.
-  bool check_password(const std::string& user_id, const std::string& password);
 
  private:
   store::Database& db_;

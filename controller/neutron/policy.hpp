@@ -20,7 +20,7 @@ void require_admin_for(const AuthContext& ctx, const std::string& action,
                        const std::string& attribute);
 
 // The project a new resource belongs to: the body's project_id/tenant_id (which must agree)
-// or the caller's. Naming another project needs admin.
+// or the caller's. Naming another project needs admin (or advsvc): 400 otherwise, as Neutron.
 std::string owning_project(const AuthContext& ctx, const Json& attributes);
 
 }  // namespace neutrino::neutron

@@ -10,6 +10,7 @@
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
 
@@ -115,27 +116,12 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const std::string project = owning_project(ctx, attributes);
   const std::string network_id = attributes["network_id"].get<std::string>();
   const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
-  const bool network_owner = owns(ctx, network.project_id);
-  for (const char* attr : {"binding:host_id", "binding:profile"}) {
-    if (attributes.contains(attr)) {
-      require_admin_for(ctx, "create_port", attr);
-    }
-  }
   check_vnic_type(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address")) {
-    if (!network_owner) {
-      throw api::forbidden("(rule:create_port:mac_address) is disallowed by policy");
-    }
     mac = checked_mac(attributes["mac_address"].get<std::string>());
   }
-  if (!network_owner && attributes.contains("fixed_ips")) {
-    for (const auto& entry : attributes["fixed_ips"]) {
-      if (entry.is_object() && entry.contains("ip_address")) {
-        throw api::forbidden("(rule:create_port:fixed_ips:ip_address) is disallowed by policy");
-      }
-    }
-  }
+  PortPolicy::enforce_create(ctx, attributes, {network.project_id, network.shared});
   const std::string id = random::uuid4();
   const int64_t now = clock::now_unix_seconds();
   const bool port_security =
@@ -261,47 +247,31 @@ std::vector<Json> PortService::list(store::SqlSession& s, const AuthContext& ctx
 Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
                          const Json& attributes) const {
   check_visible(s, ctx, id);
-  for (const char* attr : {"binding:host_id", "binding:profile", "mac_address"}) {
-    if (attributes.contains(attr)) {
-      require_admin_for(ctx, "update_port", attr);
-    }
-  }
   check_vnic_type(attributes);
+  std::optional<std::string> mac;
+  if (attributes.contains("mac_address")) {
+    mac = checked_mac(attributes["mac_address"].get<std::string>());
+  }
   const auto row = s.query(
       "SELECT network_id, project_id, device_owner, port_security_enabled FROM ports WHERE id = ?",
       {id});
   const std::string network_id = row[0].text(0);
+  const auto network = NetworkService::find(s, network_id);
+  PortPolicy::enforce_update(ctx, attributes, {network->project_id, network->shared});
   PortSecurityGroups::on_update(
       s, ctx,
       {id, row[0].text(1), attributes.value("device_owner", row[0].text(2)),
        attributes.value("port_security_enabled", row[0].boolean(3))},
       attributes);
   if (attributes.contains("fixed_ips")) {
-    const auto network = NetworkService::find(s, network_id);
-    if (!owns(ctx, network->project_id)) {
-      for (const auto& entry : attributes["fixed_ips"]) {
-        if (entry.is_object() && entry.contains("ip_address")) {
-          // Re-stating an address the port already has is fine; choosing a new one is not.
-          bool current = false;
-          for (const auto& ip : IpAllocator::of_port(s, id)) {
-            current = current || (entry["ip_address"].is_string() &&
-                                  entry["ip_address"].get<std::string>() == ip.ip_address);
-          }
-          if (!current) {
-            throw api::forbidden("(rule:update_port:fixed_ips:ip_address) is disallowed by policy");
-          }
-        }
-      }
-    }
     IpAllocator::assign(s, id, network_id, attributes["fixed_ips"], IpAllocator::of_port(s, id));
   }
-  if (attributes.contains("mac_address")) {
-    const std::string mac = checked_mac(attributes["mac_address"].get<std::string>());
+  if (mac) {
     try {
-      s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {mac, id});
+      s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {*mac, id});
     } catch (const store::ConstraintViolation&) {
       throw api::conflict("MacAddressInUse", "Unable to complete operation for network " +
-                                                 network_id + ". The mac address " + mac +
+                                                 network_id + ". The mac address " + *mac +
                                                  " is in use.");
     }
   }

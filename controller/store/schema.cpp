@@ -263,6 +263,14 @@ CREATE TABLE securitygroupportbindings (
 );
 CREATE INDEX securitygroupportbindings_group ON securitygroupportbindings (security_group_id);
 )sql",
+      // Keystone's failed-login count (its local_user.failed_auth_count and failed_auth_at),
+      // kept with the user so that a lockout survives a restart, and its user option
+      // ignore_lockout_failure_attempts.
+      R"sql(
+ALTER TABLE users ADD COLUMN failed_auth_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN failed_auth_at INTEGER;
+ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }

@@ -488,21 +488,43 @@ class MissingAndForbiddenTest(NeutronApiTestCase):
             self.assertNeutronError(resp, 403, "PolicyNotAuthorized")
 
     def test_member_cannot_create_for_another_project(self):
-        # Neutron answers 400 here (neutron-lib's _validate_privileges); the controller issue
-        # asks for 403, as for the other admin-only attributes, and that is what we serve.
+        # neutron-lib 3.1 (Zed) _validate_privileges: a 400, checked before any policy.
         message = ("Specifying 'project_id' or 'tenant_id' other than the authenticated project "
-                   "in request requires admin privileges")
+                   "in request requires admin or advsvc privileges")
         admin_project = self.get("network", self.make_network()[0]["id"])["project_id"]
         own, _ = self.make_network("10.0.0.0/24", token=self.member_token)
+        resp = self.api("POST", "/v2.0/security-groups", {"security_group": {"name": "mine"}},
+                        token=self.member_token)
+        self.assertEqual(resp.status, 201, resp)
+        group = resp.json()["security_group"]
+        self.addCleanup(self.api, "DELETE", "/v2.0/security-groups/" + group["id"])
         with self.assertUnchanged(("network", own["id"])):
             for key in ("project_id", "tenant_id"):
                 with self.subTest(key=key):
-                    resp = self.api("POST", "/v2.0/networks", {"network": {
-                        "name": "not-mine", key: admin_project}}, token=self.member_token)
-                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized", message)
-                    resp = self.api("POST", "/v2.0/ports", {"port": {
-                        "network_id": own["id"], key: admin_project}}, token=self.member_token)
-                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized", message)
+                    for path, body in (
+                            ("/v2.0/networks", {"network": {"name": "not-mine",
+                                                            key: admin_project}}),
+                            ("/v2.0/subnets", {"subnet": {"network_id": own["id"],
+                                                          "ip_version": 4,
+                                                          "cidr": "10.9.0.0/24",
+                                                          key: admin_project}}),
+                            ("/v2.0/ports", {"port": {"network_id": own["id"],
+                                                      key: admin_project}}),
+                            ("/v2.0/security-groups", {"security_group": {
+                                "name": "not-mine", key: admin_project}}),
+                            ("/v2.0/security-group-rules", {"security_group_rule": {
+                                "security_group_id": group["id"], "direction": "ingress",
+                                key: admin_project}})):
+                        resp = self.api("POST", path, body, token=self.member_token)
+                        self.assertNeutronError(resp, 400, "HTTPBadRequest", message)
+            # Naming one's own project is fine.
+            resp = self.api("POST", "/v2.0/ports", {"port": {
+                "network_id": own["id"], "tenant_id": self.member["project_id"]}},
+                token=self.member_token)
+            self.assertEqual(resp.status, 201, resp)
+            self.api("DELETE", "/v2.0/ports/" + resp.json()["port"]["id"])
+        resp = self.api("GET", "/v2.0/security-groups?name=not-mine")
+        self.assertEqual(resp.json()["security_groups"], [], resp)
 
     def test_member_cannot_add_subnets_to_a_shared_network(self):
         shared, sub = self.make_network("10.0.0.0/24", shared=True)
@@ -515,6 +537,79 @@ class MissingAndForbiddenTest(NeutronApiTestCase):
                 "network_id": shared["id"], "fixed_ips": [{"ip_address": "10.0.0.50"}]}},
                 token=self.member_token)
             self.assertNeutronError(resp, 403, "PolicyNotAuthorized")
+
+    def test_member_cannot_weaken_ports_on_a_shared_network(self):
+        """neutron/conf/policies/port.py: on another project's shared network a member may
+        attach a port, but anti-spoofing, the MAC, explicit addresses, network:* device owners
+        and bindings are the network owner's (or the admin's). The message is the whole rule
+        Neutron composes for the request."""
+        shared, sub = self.make_network("10.0.0.0/24", shared=True)
+        rule = "(rule:%s_port and %s) is disallowed by policy"
+        creates = [
+            ({"port_security_enabled": False}, "rule:create_port:port_security_enabled"),
+            ({"mac_address": "fa:16:3e:aa:bb:cc"}, "rule:create_port:mac_address"),
+            ({"fixed_ips": [{"ip_address": "10.0.0.50"}]},
+             "(rule:create_port:fixed_ips and (rule:create_port:fixed_ips:ip_address))"),
+            ({"fixed_ips": [{"subnet_id": sub["id"], "ip_address": "10.0.0.50"}]},
+             "(rule:create_port:fixed_ips and (rule:create_port:fixed_ips:subnet_id and "
+             "rule:create_port:fixed_ips:ip_address))"),
+            ({"device_owner": "network:router_interface"}, "rule:create_port:device_owner"),
+            ({"binding:host_id": "compute-1"}, "rule:create_port:binding:host_id"),
+            ({"binding:profile": {"local_link_information": []}},
+             "rule:create_port:binding:profile"),
+        ]
+        with self.assertUnchanged(("network", shared["id"]), ("subnet", sub["id"])):
+            for attributes, check in creates:
+                with self.subTest(create=attributes):
+                    resp = self.api("POST", "/v2.0/ports", {"port": dict(
+                        {"network_id": shared["id"]}, **attributes)}, token=self.member_token)
+                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                            rule % ("create", check))
+        # What a member may do there: a port, on a subnet of its choice.
+        port = self.create("port", {"network_id": shared["id"], "device_owner": "compute:nova",
+                                    "fixed_ips": [{"subnet_id": sub["id"]}]},
+                           token=self.member_token)
+        self.assertTrue(port["port_security_enabled"])
+        updates = [
+            ({"port_security_enabled": False}, "rule:update_port:port_security_enabled"),
+            ({"mac_address": "fa:16:3e:aa:bb:cc"}, "rule:update_port:mac_address"),
+            ({"fixed_ips": [{"subnet_id": sub["id"]}]},
+             "(rule:update_port:fixed_ips and (rule:update_port:fixed_ips:subnet_id))"),
+            ({"device_owner": "network:dhcp"}, "rule:update_port:device_owner"),
+            ({"binding:host_id": "compute-1"}, "rule:update_port:binding:host_id"),
+        ]
+        with self.assertUnchanged(("port", port["id"])):
+            for attributes, check in updates:
+                with self.subTest(update=attributes):
+                    resp = self.api("PUT", "/v2.0/ports/" + port["id"], {"port": attributes},
+                                    token=self.member_token)
+                    self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                            rule % ("update", check))
+        # The network's owner (the admin here) may do all of it.
+        owned = self.create("port", {"network_id": shared["id"], "port_security_enabled": False,
+                                     "mac_address": "fa:16:3e:aa:bb:cc",
+                                     "fixed_ips": [{"ip_address": "10.0.0.50"}],
+                                     "device_owner": "network:router_interface"})
+        self.assertFalse(owned["port_security_enabled"])
+        self.assertEqual(owned["fixed_ips"][0]["ip_address"], "10.0.0.50")
+        resp = self.api("PUT", "/v2.0/ports/" + port["id"], {"port": {
+            "port_security_enabled": False, "security_groups": []}})
+        self.assertEqual(resp.status, 200, resp)
+        self.assertFalse(resp.json()["port"]["port_security_enabled"])
+
+    def test_network_owner_may_set_port_security_on_its_own_network(self):
+        own, _ = self.make_network("10.0.0.0/24", token=self.member_token)
+        port = self.create("port", {"network_id": own["id"], "port_security_enabled": False,
+                                    "mac_address": "fa:16:3e:aa:bb:cd",
+                                    "fixed_ips": [{"ip_address": "10.0.0.60"}]},
+                           token=self.member_token)
+        self.assertFalse(port["port_security_enabled"])
+        # Changing a MAC stays the admin's, even for the network's owner.
+        resp = self.api("PUT", "/v2.0/ports/" + port["id"],
+                        {"port": {"mac_address": "fa:16:3e:aa:bb:ce"}}, token=self.member_token)
+        self.assertNeutronError(resp, 403, "PolicyNotAuthorized",
+                                "(rule:update_port and rule:update_port:mac_address) is "
+                                "disallowed by policy")
 
 
 class AuthAndRoutingTest(NeutronApiTestCase):

@@ -334,6 +334,40 @@ class NetworkCliTest(harness.ControllerTestCase):
             "port", "list", "--network", "cli-shared", "-f", "json")},
             {b_port["id"], a_shared_port["id"]})
 
+    def test_member_cannot_weaken_ports_on_a_shared_network(self):
+        """On the admin's shared network bob may attach ports, but switching off anti-spoofing or
+        choosing an address is the network owner's. Every attribute is covered through the API
+        in test_network_api_errors; here, what a CLI user sees."""
+        shared = self.openstack("network", "create", "cli-ps-shared", "--share", "-f", "json")
+        self.remove_network_later(shared["id"])
+        self.openstack("subnet", "create", "cli-ps-sub", "--network", "cli-ps-shared",
+                       "--subnet-range", "10.70.0.0/24", "-f", "json")
+        refused = [
+            (["--disable-port-security"],
+             "(rule:create_port and rule:create_port:port_security_enabled)"),
+            (["--fixed-ip", "subnet=cli-ps-sub,ip-address=10.70.0.50"],
+             "(rule:create_port and (rule:create_port:fixed_ips and "
+             "(rule:create_port:fixed_ips:subnet_id and rule:create_port:fixed_ips:ip_address)))"),
+        ]
+        for options, rule in refused:
+            with self.subTest(options=options):
+                self.assertCommandFails("port", "create", "cli-bob-weak", "--network",
+                                        "cli-ps-shared", *options,
+                                        expect=rule + " is disallowed by policy", **BOB)
+
+        port = self.bob("port", "create", "cli-bob-ok", "--network", "cli-ps-shared",
+                        "--fixed-ip", "subnet=cli-ps-sub", "-f", "json")
+        self.assertTrue(port["port_security_enabled"])
+        self.assertCommandFails(
+            "port", "set", "--disable-port-security", "cli-bob-ok",
+            expect="(rule:update_port and rule:update_port:port_security_enabled) is disallowed "
+                   "by policy", **BOB)
+        # The network's owner may.
+        self.openstack("port", "set", "--no-security-group", "--disable-port-security",
+                       port["id"])
+        self.assertFalse(self.openstack("port", "show", port["id"], "-f", "json")[
+            "port_security_enabled"])
+
     def test_delete_in_use_then_clean_up(self):
         carol = {"user": "carol", "project": "proj-c", "password": "carol-pw"}
         self.controller.create_member(carol["project"], carol["user"], carol["password"])

@@ -218,6 +218,37 @@ TEST(ControllerConfigTest, HelpNeedsNothingElse) {
   EXPECT_NE(usage.find("--vni-ranges"), std::string::npos);
 }
 
+TEST(ControllerConfigTest, FailedLoginLimits) {
+  // On by default (Keystone ships them off); Keystone's names in the file, flags win.
+  const auto defaults = parse({"--data-dir", "/d"});
+  EXPECT_EQ(defaults.lockout.failure_attempts, 6);
+  EXPECT_EQ(defaults.lockout.duration, 1800);
+  EXPECT_EQ(defaults.lockout.source_failure_attempts, 20);
+  EXPECT_EQ(defaults.lockout.source_duration, 300);
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /d\n"
+      "[security_compliance]\nlockout_failure_attempts = 10\nlockout_duration = 900\n"
+      "source_lockout_failure_attempts = 0\nsource_lockout_duration = 60\n");
+  const auto from_file = parse({"--config", file.path()});
+  EXPECT_EQ(from_file.lockout.failure_attempts, 10);
+  EXPECT_EQ(from_file.lockout.duration, 900);
+  EXPECT_EQ(from_file.lockout.source_failure_attempts, 0);
+  EXPECT_EQ(from_file.lockout.source_duration, 60);
+  const auto flags =
+      parse({"--config", file.path(), "--lockout-failure-attempts", "0", "--lockout-duration=5",
+             "--source-lockout-failure-attempts", "7", "--source-lockout-duration", "30"});
+  EXPECT_EQ(flags.lockout.failure_attempts, 0);
+  EXPECT_EQ(flags.lockout.duration, 5);
+  EXPECT_EQ(flags.lockout.source_failure_attempts, 7);
+  EXPECT_EQ(flags.lockout.source_duration, 30);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--lockout-duration", "0"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/d", "--lockout-failure-attempts", "-1"}), ConfigError);
+  const std::string usage = controller_usage();
+  EXPECT_NE(usage.find("--lockout-failure-attempts"), std::string::npos);
+  EXPECT_NE(usage.find("(6; 0 = never)"), std::string::npos);
+  EXPECT_NE(usage.find("[security_compliance]"), std::string::npos);
+}
+
 TEST(ControllerConfigTest, MetadataService) {
   const auto defaults = parse({"--data-dir", "/d"});
   EXPECT_EQ(defaults.metadata_listen_host, "127.0.0.1");

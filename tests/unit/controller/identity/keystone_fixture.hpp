@@ -1,15 +1,18 @@
 #pragma once
 // Drives KeystoneApi through a Router, as the server would, against a temporary store holding
-// the bootstrap admin.
+// the bootstrap admin. Time is a fake clock; password checks are counted.
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "common/json.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/bootstrap.hpp"
 #include "controller/identity/keystone_api.hpp"
+#include "tests/unit/common/fake_time_source.hpp"
+#include "tests/unit/controller/identity/counting_verifier.hpp"
 #include "tests/unit/controller/identity/temp_store.hpp"
 
 namespace neutrino::identity::testing {
@@ -20,7 +23,17 @@ class KeystoneApiTest : public ::testing::Test {
  protected:
   KeystoneApiTest() {
     bootstrap(store_.db(), hasher_, "adminpw");
-    api_.register_routes(router_);
+    configure(LockoutPolicy{});
+  }
+
+  // Rebuilds the API with other failed-login limits (or, on the same store, as a restarted
+  // controller would start).
+  void configure(const LockoutPolicy& policy) {
+    passwords_ = std::make_unique<PasswordAuthenticator>(store_.db(), verifier_, time_, policy);
+    api_ = std::make_unique<KeystoneApi>(store_.db(), tokens_, hasher_, *passwords_,
+                                         [](const http::Request&) { return kBase; });
+    router_ = http::Router();
+    api_->register_routes(router_);
   }
 
   http::Response call(const std::string& method, const std::string& target,
@@ -40,6 +53,7 @@ class KeystoneApiTest : public ::testing::Test {
     if (!token.empty()) {
       request.headers["x-auth-token"] = token;
     }
+    request.remote_address = source_;
     for (const auto& [k, v] : headers) {
       request.headers[k] = v;
     }
@@ -86,8 +100,13 @@ class KeystoneApiTest : public ::testing::Test {
 
   TempStore store_;
   PasswordHasher hasher_{ScryptCost{4, 8, 1}};
-  TokenService tokens_{store_.db()};
-  KeystoneApi api_{store_.db(), tokens_, hasher_, [](const http::Request&) { return kBase; }};
+  CountingVerifier verifier_{hasher_};
+  neutrino::testing::FakeTimeSource time_;
+  TokenService tokens_{store_.db(),
+                       TokenOptions{3600, [this] { return time_.now_unix_seconds(); }}};
+  std::string source_ = "192.0.2.10";  // the client address of every call
+  std::unique_ptr<PasswordAuthenticator> passwords_;
+  std::unique_ptr<KeystoneApi> api_;
   http::Router router_;
 };
 

@@ -144,8 +144,11 @@ TEST_F(TokenServiceTest, PurgesExpiredRows) {
 TEST_F(TokenServiceTest, BootstrapRunsOnce) {
   EXPECT_FALSE(needs_bootstrap(store_.db()));
   EXPECT_FALSE(bootstrap(store_.db(), hasher_, "other"));
-  EXPECT_TRUE(users_.check_password(admin_.id, "adminpw"));
-  EXPECT_FALSE(users_.check_password(admin_.id, "other"));
+  const std::string hash = store_.db().read([&](store::SqlSession& s) {
+    return s.query("SELECT password_hash FROM users WHERE id = ?", {admin_.id})[0].text(0);
+  });
+  EXPECT_TRUE(hasher_.verify("adminpw", hash));
+  EXPECT_FALSE(hasher_.verify("other", hash));
   EXPECT_EQ(roles_.list().size(), 3u);
   EXPECT_EQ(assignments_.roles_of(admin_.id, admin_project_.id).front().name, "admin");
 }

@@ -133,5 +133,59 @@ TEST_F(PortServiceTest, IsolationAndAdminOnlyBinding) {
   EXPECT_EQ(bound["binding:vif_type"], "binding_failed");
 }
 
+TEST_F(PortServiceTest, ASharedNetworksProtectedAttributesAreItsOwners) {
+  // Bob on alice's shared network may attach a port but not switch off its anti-spoofing, pick
+  // its MAC or address, bind it or make it a network device; nothing of a refusal is stored.
+  db().write([&](store::SqlSession& s) {
+    s.execute("UPDATE networks SET shared = 1 WHERE id = ?", {network_id_});
+  });
+  const Json base = {{"network_id", network_id_}};
+  for (const Json& extra :
+       {Json{{"port_security_enabled", false}}, Json{{"mac_address", "fa:16:3e:12:34:56"}},
+        Json{{"fixed_ips", {{{"ip_address", "10.0.0.5"}}}}},
+        Json{{"fixed_ips", {{{"subnet_id", subnet_id_}, {"ip_address", "10.0.0.5"}}}}},
+        Json{{"device_owner", "network:router_interface"}}, Json{{"binding:host_id", "compute1"}},
+        Json{{"binding:profile", Json::object()}}}) {
+    Json body = base;
+    body.update(extra);
+    EXPECT_EQ(refusal([&] { create_port(bob_, body); }), Refusal(403, "PolicyNotAuthorized"))
+        << extra.dump();
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ipallocations"), 0);
+
+  const Json bobs = create_port(bob_, {{"network_id", network_id_},
+                                       {"fixed_ips", {{{"subnet_id", subnet_id_}}}},
+                                       {"device_owner", "compute:nova"}});
+  EXPECT_TRUE(bobs["port_security_enabled"]);
+  for (const Json& change :
+       {Json{{"port_security_enabled", false}}, Json{{"mac_address", "fa:16:3e:12:34:56"}},
+        Json{{"fixed_ips", {{{"subnet_id", subnet_id_}}}}}, Json{{"device_owner", "network:dhcp"}},
+        Json{{"binding:host_id", "compute1"}}}) {
+    EXPECT_EQ(refusal([&] { update_port(bob_, bobs["id"], change); }),
+              Refusal(403, "PolicyNotAuthorized"))
+        << change.dump();
+  }
+  const Json unchanged =
+      db().read([&](store::SqlSession& s) { return ports_.show(s, admin_, bobs["id"]); });
+  EXPECT_EQ(unchanged["revision_number"], bobs["revision_number"]);
+  EXPECT_TRUE(unchanged["port_security_enabled"]);
+  EXPECT_EQ(unchanged["mac_address"], bobs["mac_address"]);
+
+  // The network's owner and the admin may.
+  const Json owners = port({{"port_security_enabled", false},
+                            {"mac_address", "fa:16:3e:12:34:56"},
+                            {"fixed_ips", {{{"ip_address", "10.0.0.5"}}}},
+                            {"device_owner", "network:dhcp"}});
+  EXPECT_FALSE(owners["port_security_enabled"]);
+  EXPECT_FALSE(update_port(alice_, bobs["id"],
+                           {{"port_security_enabled", false},
+                            {"security_groups", Json::array()}})["port_security_enabled"]);
+  const Json admins = create_port(admin_, {{"network_id", network_id_},
+                                           {"port_security_enabled", false},
+                                           {"mac_address", "fa:16:3e:12:34:57"}});
+  EXPECT_FALSE(admins["port_security_enabled"]);
+}
+
 }  // namespace
 }  // namespace neutrino::neutron

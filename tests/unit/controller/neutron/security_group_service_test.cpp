@@ -101,11 +101,12 @@ TEST_F(SecurityGroupServiceTest, OtherProjectsGroupsAreMissing) {
     EXPECT_EQ(g["project_id"], "bob-project");
   }
   EXPECT_EQ(show_group(admin_, web)["name"], "web");
-  // Naming another project needs admin; a member may not create a default for another.
+  // Naming another project needs admin (400, as Neutron); a member may not create a default for
+  // another.
   EXPECT_EQ(refusal([&] {
               create_group(bob_, {{"name", "x"}, {"project_id", "alice-project"}});
             }),
-            Refusal(403, "PolicyNotAuthorized"));
+            Refusal(400, "HTTPBadRequest"));
   EXPECT_FALSE(db().write([&](store::SqlSession& s) {
                      return SecurityGroupService::ensure_default(s, bob_, "carol-project");
                    })
