@@ -43,6 +43,7 @@ class Domain {
       virDomainFree(dom_);
     }
   }
+  Domain(Domain&& other) noexcept : dom_(other.dom_) { other.dom_ = nullptr; }
   Domain(const Domain&) = delete;
   Domain& operator=(const Domain&) = delete;
   virDomainPtr get() const { return dom_; }
@@ -156,6 +157,7 @@ LibvirtDriver::LibvirtDriver(LibvirtOptions options)
     : options_(std::move(options)), loop_(LibvirtEventLoop::acquire()) {}
 
 LibvirtDriver::~LibvirtDriver() {
+  set_change_listener(nullptr);
   std::lock_guard lock(mutex_);
   close_locked();
 }
@@ -192,7 +194,7 @@ void LibvirtDriver::close_locked() {
   conn_ = nullptr;
 }
 
-void LibvirtDriver::open_locked() {
+bool LibvirtDriver::open_locked() {
   close_locked();
   virConnectPtr conn = virConnectOpen(options_.uri.c_str());
   if (conn == nullptr) {
@@ -226,6 +228,7 @@ void LibvirtDriver::open_locked() {
   const bool reconnected = was_connected_;
   was_connected_ = true;
   log::info("libvirt: connected to ", options_.uri, reconnected ? " again" : "");
+  return reconnected;
 }
 
 LibvirtDriver::Connection LibvirtDriver::connection() {
@@ -234,8 +237,7 @@ LibvirtDriver::Connection LibvirtDriver::connection() {
   {
     std::lock_guard lock(mutex_);
     if (conn_ == nullptr || lost_ || virConnectIsAlive(conn_) != 1) {
-      open_locked();
-      reopened = true;
+      reopened = open_locked();
     }
     conn = conn_;
     virConnectRef(conn);

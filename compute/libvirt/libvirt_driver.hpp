@@ -48,7 +48,7 @@ class LibvirtDriver : public ComputeDriver {
 
  private:
   Connection connection();
-  void open_locked();   // mutex_ held
+  bool open_locked();   // mutex_ held; true when it replaced a lost connection
   void close_locked();  // mutex_ held
   void notify(const std::string& name);
   static void on_close(virConnectPtr, int reason, void* self);

@@ -1,6 +1,7 @@
 #include "compute/libvirt/libvirt_event_loop.hpp"
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <atomic>
 #include <mutex>
