@@ -51,17 +51,6 @@ else
   overlay="mount --bind '$conf' /etc/libvirt;"
 fi
 
-# NEUTRINO_LIBVIRT_KVM=no hides /dev/kvm from these daemons (guests then run under TCG);
-# the default (auto) hides it only when the agent's probe finds it cannot run a guest. A
-# nested /dev/kvm can pass that probe and still be slow: here libvirtd's first QEMU probe with
-# it took minutes and SeaBIOS booted 60 times slower than under TCG.
-cli="$here/../build/bin/neutrino-compute-cli"
-if [ -e /dev/kvm ] && { [ "${NEUTRINO_LIBVIRT_KVM:-auto}" = no ] ||
-  { [ -x "$cli" ] && ! "$cli" kvm-probe | grep -q '"usable":true'; }; }; then
-  echo "libvirtd: /dev/kvm hidden from it (NEUTRINO_LIBVIRT_KVM=${NEUTRINO_LIBVIRT_KVM:-auto})"
-  overlay="$overlay mount --bind /dev/null /dev/kvm;"
-fi
-
 started=$(date +%s%N)
 LIBVIRT_LOG_OUTPUTS="3:file:$state_dir/libvirtd.log" \
   unshare --mount --propagation slave -- /bin/sh -c "set -e; $overlay

@@ -34,7 +34,8 @@ def boot_disk(path, size=1 << 20):
 
 
 def cli_argv(*args):
-    return [os.path.join(multihost.bin_dir(), "neutrino-compute-cli")] + [str(a) for a in args]
+    return [os.path.join(multihost.bin_dir(), "neutrino-compute-cli"),
+            "--virt-type", multihost.test_virt_type()] + [str(a) for a in args]
 
 
 @unittest.skipUnless(os.geteuid() == 0, "needs root (namespaces, libvirtd)")
@@ -118,9 +119,12 @@ class ComputeDriverOnSimulatedHosts(unittest.TestCase):
         self.assertEqual(info["hypervisor_type"], "QEMU")
         self.assertGreater(info["hypervisor_version"], 5000000)
         self.assertIn(info["virt_type"], ("kvm", "qemu"))
-        kvm_usable = subprocess.run(["test", "-w", "/dev/kvm"]).returncode == 0
-        if not kvm_usable:
-            self.assertEqual(info["virt_type"], "qemu")
+        if multihost.test_virt_type() != "auto":
+            self.assertEqual(info["virt_type"], multihost.test_virt_type())
+        probe = json.loads(self.mh[0].run(cli_argv("kvm-probe")).stdout)
+        auto = json.loads(self.mh[0].run(
+            [a if a != multihost.test_virt_type() else "auto" for a in cli_argv("info")]).stdout)
+        self.assertEqual(auto["virt_type"], "kvm" if probe["usable"] else "qemu", probe)
 
     def test_lifecycle_files_tap_and_console(self):
         h = self.mh[0]

@@ -1,6 +1,7 @@
 // neutrino-compute-cli: one compute driver operation per run, printing JSON.
 //
 //   neutrino-compute-cli kvm-probe          (no libvirt: can /dev/kvm run guests at speed?)
+//   (--virt-type auto|kvm|qemu before the command: the domain type, as the agent's flag)
 //   neutrino-compute-cli [--uri URI] info
 //   neutrino-compute-cli [--uri URI] spawn --instances DIR --uuid U --name instance-0000000a
 //       --image FILE [--format raw|qcow2] [--kernel FILE [--ramdisk FILE] [--cmdline S]]
@@ -85,7 +86,7 @@ struct Args {
   }
 };
 
-Args parse(int argc, char** argv, std::string& uri) {
+Args parse(int argc, char** argv, std::string& uri, std::string& virt_type) {
   Args args;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -94,6 +95,8 @@ Args parse(int argc, char** argv, std::string& uri) {
     } else if (arg.rfind("--", 0) == 0 && i + 1 < argc) {
       if (arg == "--uri") {
         uri = argv[++i];
+      } else if (arg == "--virt-type") {
+        virt_type = argv[++i];
       } else {
         args.options.emplace(arg, argv[++i]);
       }
@@ -170,7 +173,8 @@ void watch(compute::LibvirtDriver& driver, const std::string& name, int seconds)
 
 int main(int argc, char** argv) {
   std::string uri = "qemu:///system";
-  const Args args = parse(argc, argv, uri);
+  std::string virt_type = "auto";
+  const Args args = parse(argc, argv, uri, virt_type);
   if (args.command == "kvm-probe") {
     const auto started = std::chrono::steady_clock::now();
     const std::string why_not = compute::kvm_device_unusable_reason();
@@ -182,7 +186,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    compute::LibvirtDriver driver({uri, "auto"});
+    compute::LibvirtDriver driver({uri, virt_type});
     const auto started = std::chrono::steady_clock::now();
     Json out = Json::object();
     if (args.command == "info") {
