@@ -1209,8 +1209,14 @@ class SimulatedHost:
         os.makedirs(self.instances_path, exist_ok=True)
         binds = [(os.path.join(base, sub), target) for sub, target in LIBVIRT_DIRS.items()]
         binds.append((self.ovs_rundir, "/run/openvswitch"))
+        # libvirtd resolves the host name at every domain start; without an entry the lookup
+        # waits for a name server no simulated host can reach (~15 s per start)
+        hosts = os.path.join(base, "hosts")
+        with open("/etc/hosts") as src, open(hosts, "w") as dst:
+            dst.write(src.read() + "\n127.0.1.1 %s\n" % self.name)
+        binds.append((hosts, "/etc/hosts"))
         self.run("set -e\n" + "\n".join(
-            "mkdir -p %s\n" % t +
+            ("" if t == "/etc/hosts" else "mkdir -p %s\n" % t) +
             "mountpoint -q %s || mount --bind %s %s" % (t, src, t)
             for src, t in binds))
         self.start_daemon("virtlogd", ["virtlogd", "--pid-file", "/run/libvirt/virtlogd.pid"])
