@@ -21,11 +21,18 @@ import multihost
 # cli; xor ax,ax; mov ds,ax; mov si,msg; mov dx,0x3f8; next: lodsb; test al,al; jz halt;
 # out dx,al; jmp next; halt: hlt; jmp halt; msg: ...
 BOOT_CODE = bytes.fromhex("fa31c08ed8be167cbaf803ac84c07403eeebf8f4ebfd")
+# the same, with msg at 0x7c21, then halt: mov dx,0x604; mov ax,0x2000; out dx,ax;
+# mov dx,0xb004; out dx,ax: SLP_EN with S5 in PM1a_CNT, at the ACPI PM base of q35 and of
+# the pc machine as SeaBIOS sets it up (whichever is not there ignores the write): the
+# guest powers itself off, as `poweroff` in a guest does
+POWER_OFF_CODE = bytes.fromhex("fa31c08ed8be217cbaf803ac84c07403eeebf8"
+                               "ba0406b80020efba04b0eff4ebfd")
 MARKER = b"neutrino-test-guest booted\r\n"
 
 
-def boot_disk(path, size=1 << 20):
-    sector = BOOT_CODE + MARKER + b"\0"
+def boot_disk(path, size=1 << 20, power_off=False):
+    """A raw disk whose boot sector prints MARKER, then halts (or powers the guest off)."""
+    sector = (POWER_OFF_CODE if power_off else BOOT_CODE) + MARKER + b"\0"
     sector += b"\0" * (510 - len(sector)) + b"\x55\xaa"
     with open(path, "wb") as f:
         f.write(sector)
