@@ -59,14 +59,19 @@ void ComputeAgent::stop() {
 }
 
 Json ComputeAgent::hello_member() const {
+  const std::optional<HostUsage> usage = service_->usage();
   std::lock_guard lock(mutex_);
-  return {{"vcpus", capacity_.vcpus},
-          {"memory_mb", capacity_.memory_mb},
-          {"disk_gb", capacity_.disk_gb},
-          {"hypervisor_type", hypervisor_.hypervisor_type},
-          {"hypervisor_version", hypervisor_.hypervisor_version},
-          {"availability_zone", config_.availability_zone},
-          {"virt_type", hypervisor_.virt_type}};
+  Json out = {{"vcpus", capacity_.vcpus},
+              {"memory_mb", capacity_.memory_mb},
+              {"disk_gb", capacity_.disk_gb},
+              {"hypervisor_type", hypervisor_.hypervisor_type},
+              {"hypervisor_version", hypervisor_.hypervisor_version},
+              {"availability_zone", config_.availability_zone},
+              {"virt_type", hypervisor_.virt_type}};
+  if (usage) {
+    out["usage"] = usage->to_json();
+  }
+  return out;
 }
 
 }  // namespace neutrino::agent

@@ -26,7 +26,8 @@ class ComputeAgent {
   void set_ports_up(const std::vector<std::string>& up) { service_->set_ports_up(up); }
   void connected() { service_->connected(); }
   void handle_message(const Json& message) { service_->handle_message(message); }
-  // The hello's "compute" member (contract §1). Cheap: no libvirt call.
+  // The hello's "compute" member (contract §1, plus "usage": HostUsage, when libvirt has
+  // answered). Cheap: no libvirt call.
   Json hello_member() const;
 
  private:

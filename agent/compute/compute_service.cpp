@@ -74,9 +74,25 @@ void ComputeService::start() {
       self->wake_.notify_all();
     }
   });
+  try {
+    publish_usage(driver_.list_domains());  // so that the first hello carries it
+  } catch (const std::exception&) {
+    // the planner retries and says why
+  }
   workers_ = std::make_unique<WorkerPool>("compute", options_.workers);
   console_ = std::make_unique<WorkerPool>("console", 1);
   planner_ = std::thread([this] { run(); });
+}
+
+std::optional<HostUsage> ComputeService::usage() const {
+  std::lock_guard lock(usage_mutex_);
+  return usage_;
+}
+
+void ComputeService::publish_usage(const std::vector<compute::DomainStatus>& domains) {
+  HostUsage usage = measure_host_usage(domains, options_.instances_path);
+  std::lock_guard lock(usage_mutex_);
+  usage_ = usage;
 }
 
 void ComputeService::stop() {
@@ -275,6 +291,7 @@ void ComputeService::observe() {
   try {
     domains = driver_.list_domains();
     last_observe_error_.clear();
+    publish_usage(domains);
   } catch (const std::exception& e) {
     if (last_observe_error_ != e.what()) {
       log::warning("compute: cannot list domains: ", e.what(), "; retrying");

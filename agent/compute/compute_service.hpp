@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "agent/compute/applied_state_file.hpp"
+#include "agent/compute/host_usage.hpp"
 #include "agent/compute/instance_actions.hpp"
 #include "agent/compute/instance_record.hpp"
 #include "agent/compute/worker_pool.hpp"
@@ -60,6 +61,9 @@ class ComputeService {
   void connected();
   // Any thread. A controller message for the compute part ("console_log_request").
   void handle_message(const Json& message);
+  // Any thread. What the host's guests hold, as of the last domain listing (one is made at
+  // start()); nullopt while libvirt has never answered.
+  std::optional<HostUsage> usage() const;
 
   static constexpr size_t kConsoleCap = 1 << 20;  // contract §5: last 1 MiB at most
 
@@ -72,6 +76,7 @@ class ComputeService {
   bool merge_state(std::map<std::string, DesiredInstance> desired,
                    std::map<std::string, std::string> invalid);
   void observe();
+  void publish_usage(const std::vector<compute::DomainStatus>& domains);
   void settle(InstanceRecord& record);
   void dispatch(InstanceRecord& record, Action action);
   // Runs `work` on a worker; `done(error)` then runs on the planner ("" = success).
@@ -107,6 +112,9 @@ class ComputeService {
   bool gc_due_ = true;
   std::chrono::steady_clock::time_point next_observe_;
   std::string last_observe_error_;
+
+  mutable std::mutex usage_mutex_;
+  std::optional<HostUsage> usage_;  // guarded by usage_mutex_
 
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<WorkerPool> console_;  // quick requests never queue behind downloads

@@ -26,6 +26,8 @@ struct DomainStatus {
   std::string name;
   std::string uuid;
   PowerState power = PowerState::kNoState;
+  int vcpus = 0;          // as defined
+  int64_t memory_mb = 0;  // as defined (the maximum)
 };
 
 // What the agent tells the controller about this hypervisor (contract §1).

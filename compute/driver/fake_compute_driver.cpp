@@ -108,7 +108,7 @@ std::vector<DomainStatus> FakeComputeDriver::list_domains() {
   }
   std::vector<DomainStatus> out;
   for (const auto& [name, domain] : domains_) {
-    out.push_back({name, domain.spec.uuid, domain.power});
+    out.push_back({name, domain.spec.uuid, domain.power, domain.spec.vcpus, domain.spec.memory_mb});
   }
   return out;
 }
@@ -122,7 +122,8 @@ std::optional<DomainStatus> FakeComputeDriver::domain(const std::string& name) {
   if (it == domains_.end()) {
     return std::nullopt;
   }
-  return DomainStatus{name, it->second.spec.uuid, it->second.power};
+  const Domain& d = it->second;
+  return DomainStatus{name, d.spec.uuid, d.power, d.spec.vcpus, d.spec.memory_mb};
 }
 
 std::string FakeComputeDriver::console_output(const std::string& name, size_t max_bytes) {

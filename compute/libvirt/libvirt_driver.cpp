@@ -87,7 +87,13 @@ int raw_state(virDomainPtr dom) {
 DomainStatus status_of(virDomainPtr dom) {
   char uuid[VIR_UUID_STRING_BUFLEN] = {};
   virDomainGetUUIDString(dom, uuid);
-  return DomainStatus{virDomainGetName(dom), uuid, power_of(raw_state(dom))};
+  DomainStatus status{virDomainGetName(dom), uuid, power_of(raw_state(dom))};
+  virDomainInfo info{};
+  if (virDomainGetInfo(dom, &info) == 0) {
+    status.vcpus = info.nrVirtCpu;
+    status.memory_mb = static_cast<int64_t>(info.maxMem / 1024);
+  }
+  return status;
 }
 
 // Null when there is no such domain; throws on any other error.

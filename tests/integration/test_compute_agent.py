@@ -174,6 +174,10 @@ class ComputeAgent(unittest.TestCase):
         self.assertGreater(compute["hypervisor_version"], 5000000)
         self.assertEqual(compute["availability_zone"], "nova")
         self.assertIn(compute["virt_type"], ("kvm", "qemu"))
+        usage = compute["usage"]  # what the host holds: nothing yet
+        self.assertEqual((usage["instances"], usage["running"], usage["vcpus"],
+                          usage["memory_mb"], usage["disk_gb"]), (0, 0, 0, 0, 0))
+        self.assertGreater(usage["disk_available_gb"], 0)
 
     def test_2_spawn_resumes_only_after_the_port_is_acked(self):
         t0 = time.monotonic()
@@ -247,6 +251,9 @@ class ComputeAgent(unittest.TestCase):
         self.assertEqual(self.host.qemu_pids(), qemu, "the guest was restarted")
         self.assertEqual(self.boots(), boots)
         self.assertIn("adopted domain " + DOMAIN, self.agent.log_text())
+        usage = self.peer.hellos[-1]["compute"]["usage"]  # the restarted agent's hello
+        self.assertEqual((usage["instances"], usage["running"], usage["vcpus"],
+                          usage["memory_mb"], usage["disk_gb"]), (1, 1, 1, 32, 1))
 
     def test_6_delete(self):
         base = os.path.join(self.host.instances_path, "_base")

@@ -210,7 +210,9 @@ class ComputeDriverOnSimulatedHosts(unittest.TestCase):
         self.assertNotIn(self.tap_of(p1), machine)
         self.assertNotIn(self.tap_of(p2), machine)
         # each host's libvirt knows only its own guest
-        self.assertEqual([d["name"] for d in self.cli(h1, "list")], [n1])
+        listed = self.cli(h1, "list")
+        self.assertEqual([d["name"] for d in listed], [n1])
+        self.assertEqual((listed[0]["vcpus"], listed[0]["memory_mb"]), (1, 32))
         self.assertEqual([d["name"] for d in self.cli(h2, "list")], [n2])
         self.assertEqual(len(h1.qemu_pids()), 1)
         self.assertEqual(len(h2.qemu_pids()), 1)

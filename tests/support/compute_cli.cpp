@@ -140,7 +140,11 @@ agent::DesiredInstance instance_of(const Args& args) {
 }
 
 Json status_json(const compute::DomainStatus& s) {
-  return {{"name", s.name}, {"uuid", s.uuid}, {"power_state", compute::to_string(s.power)}};
+  return {{"name", s.name},
+          {"uuid", s.uuid},
+          {"power_state", compute::to_string(s.power)},
+          {"vcpus", s.vcpus},
+          {"memory_mb", s.memory_mb}};
 }
 
 void watch(compute::LibvirtDriver& driver, const std::string& name, int seconds) {

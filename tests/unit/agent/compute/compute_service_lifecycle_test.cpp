@@ -26,6 +26,32 @@ TEST_F(ComputeLifecycle, StopAndStart) {
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }
 
+TEST_F(ComputeLifecycle, UsageFollowsTheGuests) {
+  start();
+  ASSERT_TRUE(service->usage());  // listed at start, for the first hello
+  EXPECT_EQ(service->usage()->instances, 0);
+  EXPECT_EQ(service->usage()->disk_gb, 0);
+  run_instance(1);
+  ASSERT_TRUE(eventually([&] { return service->usage()->running == 1; }));
+  EXPECT_EQ(service->usage()->vcpus, 1);
+  EXPECT_EQ(service->usage()->memory_mb, 64);
+  EXPECT_EQ(service->usage()->disk_gb, 1);  // image cache and overlay, rounded up
+  service->set_state(state_of({with(instance_json(1), "power", "stopped")}));
+  ASSERT_TRUE(eventually([&] { return service->usage()->running == 0; }));
+  EXPECT_EQ(service->usage()->instances, 1);
+  EXPECT_EQ(service->usage()->vcpus, 0);
+  service->set_state(state_of({}));
+  ASSERT_TRUE(eventually([&] { return service->usage()->instances == 0; }));
+}
+
+TEST_F(ComputeLifecycle, UsageIsUnknownWhileLibvirtNeverAnswered) {
+  driver.set_reachable(false);
+  start();
+  EXPECT_FALSE(service->usage());
+  driver.set_reachable(true);
+  ASSERT_TRUE(eventually([&] { return service->usage().has_value(); }));
+}
+
 TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStopThenStart) {
   start();
   run_instance(1);
