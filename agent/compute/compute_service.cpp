@@ -35,6 +35,7 @@ struct ComputeService::Inputs {
   std::optional<std::set<std::string>> ports_up;
   std::vector<std::function<void()>> completions;
   std::map<std::string, std::string> names;  // instance id -> domain name (console requests)
+  std::set<std::string> stop_seen;           // instances whose "power" was "stopped"
 };
 
 // The driver may call its listener from its own thread at any time, also while this service
@@ -122,6 +123,11 @@ void ComputeService::set_state(const channel::HostState& state) {
   auto desired = desired_instances(state, &invalid);
   {
     std::lock_guard lock(mutex_);
+    for (const auto& [id, instance] : desired) {
+      if (!instance.running) {
+        inputs_->stop_seen.insert(id);
+      }
+    }
     inputs_->desired = std::move(desired);
     inputs_->invalid = std::move(invalid);
     inputs_->dirty = true;
@@ -201,6 +207,7 @@ void ComputeService::pass() {
   std::optional<std::map<std::string, DesiredInstance>> desired;
   std::map<std::string, std::string> invalid;
   std::vector<std::function<void()>> completions;
+  std::set<std::string> stop_seen;
   bool observe_now = false;
   bool report_all = false;
   {
@@ -209,6 +216,7 @@ void ComputeService::pass() {
     desired.swap(in.desired);
     invalid.swap(in.invalid);
     completions.swap(in.completions);
+    stop_seen.swap(in.stop_seen);
     if (in.ports_up) {
       ports_up_ = std::move(*in.ports_up);
       in.ports_up.reset();
@@ -222,6 +230,11 @@ void ComputeService::pass() {
   }
   if (desired && merge_state(std::move(*desired), std::move(invalid))) {
     observe_now = true;  // a new instance may already have a domain (agent restart)
+  }
+  for (const auto& id : stop_seen) {
+    if (const auto it = records_.find(id); it != records_.end()) {
+      it->second.stop_seen = true;
+    }
   }
   if (observe_now || Clock::now() >= next_observe_) {
     observe();
@@ -350,12 +363,13 @@ void ComputeService::settle(InstanceRecord& record) {
     return;
   }
   const bool active = record.power == PowerState::kRunning || record.power == PowerState::kPaused;
-  if (!record.desired->running) {
+  if (!record.desired->running || record.stop_seen) {
     if (!active) {
       record.applied_running = false;
     }
     record.applied_reboot = std::max(record.applied_reboot, record.desired->reboot_count);
   }
+  record.stop_seen = false;
 }
 
 void ComputeService::run_action(InstanceRecord& record, std::function<void()> work,

@@ -31,7 +31,10 @@ struct InstanceRecord {
   bool looked_up = false;  // a domain listing since the record exists: it may be spawned
   std::optional<compute::PowerState> power;  // nullopt: no domain
   bool applied_running = true;               // the power the agent last enforced
-  int64_t applied_reboot = 0;                // the reboot_count the agent last carried out
+  // The controller asked for "stopped" since the last settle: kept even when "running" came
+  // back before the planner looked, so a quick stop then start is never lost.
+  bool stop_seen = false;
+  int64_t applied_reboot = 0;  // the reboot_count the agent last carried out
   std::chrono::steady_clock::time_point waiting_since;  // paused, waiting for its ports
   std::chrono::steady_clock::time_point retry_after;    // after a failed action
 

@@ -52,6 +52,18 @@ TEST_F(ComputeLifecycle, UsageIsUnknownWhileLibvirtNeverAnswered) {
   ASSERT_TRUE(eventually([&] { return service->usage().has_value(); }));
 }
 
+TEST_F(ComputeLifecycle, StopThenStartBeforeThePlannerLooksStillStartsTheGuest) {
+  start();
+  run_instance(1);
+  driver.set_power(domain_of(1), PowerState::kShutdown);  // `poweroff` inside the guest
+  ASSERT_TRUE(reported(1, "shutdown", "ready"));
+  // back to back: the planner may see only the second state; the stop must not be lost
+  service->set_state(state_of({with(instance_json(1), "power", "stopped")}));
+  service->set_state(state_of({instance_json(1)}));
+  ASSERT_TRUE(reported(1, "running", "ready"));
+  EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
+}
+
 TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStopThenStart) {
   start();
   run_instance(1);
