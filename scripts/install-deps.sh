@@ -21,7 +21,8 @@ packages=(
   # build downloads and unpacks, never installs (busybox-static would replace busybox);
   # these are the tools that turn them into an initramfs and a BIOS-bootable disk, and QEMU
   cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
-  qemu-system-x86 qemu-utils
+  # the compute driver: libvirt's C API and daemons, QEMU (KVM where usable, else TCG), qemu-img
+  libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )
@@ -37,4 +38,14 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# libvirt's QEMU driver refuses to start when its compiled-in default user is missing, even
+# with user = "root" in qemu.conf; Debian creates it in libvirt-daemon-system, which needs
+# systemd, so it is created here (a system account without a login, as that package does).
+if ! getent passwd libvirt-qemu >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO useradd --system --user-group --no-create-home --home-dir /var/lib/libvirt \
+    --shell /usr/sbin/nologin --comment "Libvirt Qemu" libvirt-qemu
 fi

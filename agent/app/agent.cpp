@@ -16,11 +16,19 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
   reconciler_ = std::make_unique<Reconciler>(
       config_, io_,
       [this](int64_t revision, std::vector<std::string> up, std::vector<std::string> down) {
+        const std::vector<std::string> wired = up;
         channel_->acknowledge(revision, std::move(up), std::move(down));
+        if (compute_) {
+          compute_->set_ports_up(wired);  // acked first: a spawning guest may now resume
+        }
       },
       [this](std::vector<std::string> networks) {
         channel_->request_dhcp_ports(std::move(networks));
       });
+  if (config_.compute_enabled) {
+    compute_ = std::make_unique<ComputeAgent>(
+        config_, [this](Json message) { channel_->send(std::move(message)); });
+  }
   ChannelClientOptions options;
   options.controller_host = config_.controller_host;
   options.controller_port = config_.controller_port;
@@ -37,19 +45,33 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
                       {"integration_bridge", config_.integration_bridge},
                       {"binary", "neutrino-agent"},
                       {"version", "0.1.0"}};
+  if (compute_) {
+    options.decorate_hello = [this](Json& hello) { hello["compute"] = compute_->hello_member(); };
+  }
   channel_ = std::make_unique<ChannelClient>(
       io_, options,
       ChannelCallbacks{
           [this](const channel::HostState& state, int64_t revision) {
             reconciler_->set_state(state, revision);
+            if (compute_) {
+              compute_->set_state(state);
+            }
           },
           [this] {
             reconciler_->controller_reconnected();
+            if (compute_) {
+              compute_->connected();
+            }
             log::info("connected to the controller at ", config_.controller_host, ":",
                       config_.controller_port,
                       config_.controller_ca_file.empty() ? "" : " over TLS");
           },
-          [](const std::string& reason) { log::warning("lost the controller: ", reason); }});
+          [](const std::string& reason) { log::warning("lost the controller: ", reason); },
+          [this](const Json& message) {
+            if (compute_) {
+              compute_->handle_message(message);
+            }
+          }});
 }
 
 Agent::~Agent() {
@@ -62,6 +84,9 @@ void Agent::start() {
           io_.get_executor());
   io_thread_ = std::thread([this] { io_.run(); });
   reconciler_->start();
+  if (compute_) {
+    compute_->start();
+  }
   channel_->start();
   log::info("neutrino-agent for host ", config_.host, " started (tunnel IP ", config_.tunnel_ip,
             ", datapath ", config_.datapath_type, ")");
@@ -72,6 +97,9 @@ void Agent::stop() {
     return;
   }
   channel_->stop();
+  if (compute_) {
+    compute_->stop();  // guests keep running; a restarted agent adopts them
+  }
   reconciler_->stop();
   work_.reset();
   io_.stop();

@@ -8,6 +8,7 @@
 #include "agent/app/agent_config.hpp"
 #include "agent/app/reconciler.hpp"
 #include "agent/channel/channel_client.hpp"
+#include "agent/compute/compute_agent.hpp"
 
 namespace neutrino::agent {
 
@@ -27,6 +28,7 @@ class Agent {
   AgentConfig config_;
   boost::asio::io_context io_;
   std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<ComputeAgent> compute_;  // null unless --compute
   std::unique_ptr<ChannelClient> channel_;
   std::thread io_thread_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

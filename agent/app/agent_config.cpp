@@ -68,7 +68,82 @@ void set_mappings(AgentConfig& c, const std::string& v) {
   }
 }
 
-const std::vector<Option>& options() {
+bool parse_bool(const std::string& flag, const std::string& v) {
+  if (v == "true" || v == "True" || v == "1" || v == "yes") {
+    return true;
+  }
+  if (v == "false" || v == "False" || v == "0" || v == "no") {
+    return false;
+  }
+  throw AgentConfigError(flag + " must be true or false, not '" + v + "'");
+}
+
+int64_t parse_count(const std::string& flag, const std::string& v, int64_t low) {
+  try {
+    size_t used = 0;
+    const int64_t n = std::stoll(v, &used);
+    if (used != v.size() || n < low) {
+      throw std::out_of_range(flag);
+    }
+    return n;
+  } catch (const std::exception&) {
+    throw AgentConfigError(flag + " must be an integer of at least " + std::to_string(low) +
+                           ", not '" + v + "'");
+  }
+}
+
+void set_virt_type(AgentConfig& c, const std::string& v) {
+  if (v != "auto" && v != "kvm" && v != "qemu") {
+    throw AgentConfigError("--virt-type must be auto, kvm or qemu, not '" + v + "'");
+  }
+  c.virt_type = v;
+}
+
+// Flags that may stand alone ("--compute" means "--compute=true").
+bool is_switch(const std::string& flag) {
+  return flag == "--compute";
+}
+
+const std::vector<Option>& compute_options() {
+  static const std::vector<Option> list = {
+      {"--compute", "compute.enabled", "run guests through libvirt (a nova-compute host)",
+       [](AgentConfig& c, const std::string& v) {
+         c.compute_enabled = parse_bool("--compute", v);
+       }},
+      {"--instances-path", "DEFAULT.instances_path",
+       "instance directories and the _base image cache (/var/lib/neutrino-agent/instances)",
+       [](AgentConfig& c, const std::string& v) { c.instances_path = v; }},
+      {"--libvirt-uri", "libvirt.connection_uri", "libvirt connection (qemu:///system)",
+       [](AgentConfig& c, const std::string& v) { c.libvirt_uri = v; }},
+      {"--virt-type", "libvirt.virt_type", "auto (kvm when usable, else qemu), kvm or qemu",
+       set_virt_type},
+      {"--image-service", "glance.api_servers",
+       "the controller's image endpoint, http://HOST:PORT/image",
+       [](AgentConfig& c, const std::string& v) { c.image_service = v; }},
+      {"--availability-zone", "compute.availability_zone", "this host's zone (nova)",
+       [](AgentConfig& c, const std::string& v) { c.availability_zone = v; }},
+      {"--compute-vcpus", "compute.vcpus", "vCPUs to offer instead of the host's",
+       [](AgentConfig& c, const std::string& v) {
+         c.compute_vcpus = parse_count("--compute-vcpus", v, 1);
+       }},
+      {"--compute-memory-mb", "compute.memory_mb", "MiB of RAM to offer instead of the host's",
+       [](AgentConfig& c, const std::string& v) {
+         c.compute_memory_mb = parse_count("--compute-memory-mb", v, 1);
+       }},
+      {"--compute-disk-gb", "compute.disk_gb", "GiB of disk to offer instead of the host's",
+       [](AgentConfig& c, const std::string& v) {
+         c.compute_disk_gb = parse_count("--compute-disk-gb", v, 1);
+       }},
+      {"--shutdown-timeout", "DEFAULT.shutdown_timeout",
+       "seconds a guest gets to power off (ACPI) before it is destroyed (60)",
+       [](AgentConfig& c, const std::string& v) {
+         c.shutdown_timeout = static_cast<int>(parse_count("--shutdown-timeout", v, 0));
+       }},
+  };
+  return list;
+}
+
+const std::vector<Option>& network_options() {
   static const std::vector<Option> list = {
       {"--controller", "DEFAULT.controller", "HOST:PORT of the controller's agent channel",
        set_controller},
@@ -115,6 +190,16 @@ const std::vector<Option>& options() {
   return list;
 }
 
+const std::vector<Option>& options() {
+  static const std::vector<Option> all = [] {
+    std::vector<Option> list = network_options();
+    const auto& compute = compute_options();
+    list.insert(list.end(), compute.begin(), compute.end());
+    return list;
+  }();
+  return all;
+}
+
 const Option* find(const std::string& flag) {
   for (const auto& o : options()) {
     if (flag == o.flag) {
@@ -132,7 +217,8 @@ std::string agent_usage() {
   for (const auto& o : options()) {
     out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
   }
-  out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs])\n";
+  out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs], [compute], "
+         "[libvirt], [glance])\n";
   return out.str();
 }
 
@@ -154,6 +240,8 @@ AgentConfig parse_agent_config(const std::vector<std::string>& args, const Agent
     if (const size_t eq = arg.find('='); eq != std::string::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
+    } else if (is_switch(name) && (i + 1 == args.size() || args[i + 1].rfind("--", 0) == 0)) {
+      value = "true";
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
@@ -195,6 +283,9 @@ AgentConfig parse_agent_config(const std::vector<std::string>& args, const Agent
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     throw AgentConfigError("--tls-cert and --tls-key go together");
+  }
+  if (config.compute_enabled && config.image_service.empty()) {
+    throw AgentConfigError("--compute needs --image-service (the controller's image endpoint)");
   }
   if (!config.tls_cert_file.empty() && config.controller_ca_file.empty()) {
     throw AgentConfigError("--tls-cert needs --controller-ca: a client certificate needs TLS");

@@ -42,6 +42,18 @@ struct AgentConfig {
   std::string tunnel_bridge = "br-tun";
   std::string log_level = "info";
   bool show_help = false;
+
+  // Compute (contract §1): run guests through libvirt and report capacity in the hello.
+  bool compute_enabled = false;
+  std::string instances_path = "/var/lib/neutrino-agent/instances";
+  std::string libvirt_uri = "qemu:///system";
+  std::string virt_type = "auto";  // kvm when usable, else qemu (TCG)
+  std::string image_service;       // "http://HOST:PORT/image" (Glance's api_servers)
+  std::string availability_zone = "nova";
+  int64_t compute_vcpus = -1;  // -1: from the host
+  int64_t compute_memory_mb = -1;
+  int64_t compute_disk_gb = -1;
+  int shutdown_timeout = 60;  // seconds a guest gets to power off before it is destroyed
 };
 
 using AgentEnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -220,6 +220,9 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       Json hello = options_.identity;
       hello["type"] = "hello";
       hello["last_revision"] = last_applied_.load();
+      if (options_.decorate_hello) {
+        options_.decorate_hello(hello);
+      }
       hello["signature"] =
           channel::HmacSigner(options_.secret)
               .sign(message.value("nonce", "") + "|" + options_.identity.value("host", ""));
@@ -244,6 +247,8 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     } else if (type == "delta") {
       channel::apply_host_delta(state_, message);
       callbacks_.on_state(state_, message.value("revision", int64_t{0}));
+    } else if (type != "heartbeat" && callbacks_.on_message) {
+      callbacks_.on_message(message);
     }
     // "heartbeat" needs no answer: any traffic proves the peer alive.
   }
@@ -341,6 +346,11 @@ void ChannelClient::acknowledge(int64_t revision, std::vector<std::string> ports
                    down = std::move(ports_down)]() mutable {
     impl->acknowledge(revision, std::move(up), std::move(down));
   });
+}
+
+void ChannelClient::send(Json message) {
+  asio::post(io_,
+             [impl = impl_, message = std::move(message)] { impl->send_if_established(message); });
 }
 
 int64_t ChannelClient::last_applied_revision() const {

@@ -29,6 +29,9 @@ struct ChannelClientOptions {
   // Who this agent is: "host" is required; "tunnel_ip", "bridge_mappings", "datapath_type",
   // "integration_bridge", "version" are passed through to the agents table.
   Json identity = Json::object();
+  // Called on the io thread before each hello is sent, to add members that may change
+  // between connections (the compute capacity). Must not block.
+  std::function<void(Json& hello)> decorate_hello;
   std::chrono::milliseconds min_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
 };
@@ -38,6 +41,8 @@ struct ChannelCallbacks {
   std::function<void(const channel::HostState&, int64_t revision)> on_state;
   std::function<void()> on_connected;
   std::function<void(const std::string& reason)> on_disconnected;
+  // Any other message from the controller (e.g. "console_log_request"), on the io thread.
+  std::function<void(const Json& message)> on_message;
 };
 
 class ChannelClient {
@@ -58,6 +63,9 @@ class ChannelClient {
   void acknowledge(int64_t revision, std::vector<std::string> ports_up,
                    std::vector<std::string> ports_down);
   int64_t last_applied_revision() const;
+  // Sends `message` if the channel is established (dropped otherwise: callers repeat what
+  // matters after on_connected). Thread-safe: posts to the client's io_context.
+  void send(Json message);
 
  private:
   class Impl;

@@ -73,6 +73,9 @@ TUNNEL_NET = "192.168.250"           # host n: 192.168.250.n/24 on br-phy
 MGMT_NET = "192.168.251"             # host n: 192.168.251.n/24; the relay: .254
 MGMT_GATEWAY = MGMT_NET + ".254"
 PHYSNET_BRIDGE = "br-physnet1"
+LIBVIRT_CONF_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "scripts", "libvirt"))
+LIBVIRT_DIRS = {"etc": "/etc/libvirt", "run": "/run/libvirt", "lib": "/var/lib/libvirt",
+                "log": "/var/log/libvirt", "cache": "/var/cache/libvirt"}
 TMP_ROOT = os.environ.get("NEUTRINO_MULTIHOST_TMP", "/tmp")
 
 
@@ -105,6 +108,33 @@ def become_subreaper():
     re-parented to this process instead of PID 1, which here never reaps them; teardown reaps
     the ones that lived in our namespaces."""
     _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+_reaper_started = False
+
+
+def _reap_orphaned_qemus():
+    """libvirtd daemonizes QEMU (its guests and its capability probes), so as subreaper this
+    process becomes their parent. libvirtd waits for a QEMU it killed to vanish from /proc,
+    which a zombie never does (it gave up after ~40 s per process): reap them promptly. Only
+    QEMU is reaped here; every other child belongs to a subprocess.Popen that waits for it."""
+    me = os.getpid()
+    while True:
+        for pid in _proc_pids():
+            if _ppid(pid) == me and _is_zombie_or_gone(pid) and \
+                    _comm(pid).startswith("qemu-system"):
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        time.sleep(0.05)
+
+
+def start_qemu_reaper():
+    global _reaper_started
+    if not _reaper_started:
+        _reaper_started = True
+        threading.Thread(target=_reap_orphaned_qemus, name="qemu-reaper", daemon=True).start()
 
 
 def _argv(cmd):
@@ -183,6 +213,14 @@ def _ppid(pid):
             return int(f.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
 
 
 def _is_zombie_or_gone(pid):
@@ -751,6 +789,7 @@ class SimulatedHost:
         self.ovs_dbdir = os.path.join(self.dir, "db")
         self.ovs_logdir = os.path.join(self.dir, "log")
         self.state_dir = os.path.join(self.dir, "state")
+        self.instances_path = os.path.join(self.dir, "instances")
         self.db_socket = os.path.join(self.ovs_rundir, "db.sock")
         self.ovsdb = "unix:" + self.db_socket
         self.tunnel_ip = "%s.%d" % (TUNNEL_NET, index)
@@ -1147,10 +1186,101 @@ class SimulatedHost:
                 "--datapath-type", "netdev", "--bridge-mappings", bridge_mappings,
                 "--state-dir", self.state_dir] + list(extra)
 
+    def compute_argv(self, image_service, instances_path=None, vcpus=2, memory_mb=2048,
+                     disk_gb=20, shutdown_timeout=5, virt_type=None):
+        """The agent flags of a compute host (add to agent_argv(extra=...)); needs
+        start_libvirt()."""
+        return ["--compute", "--image-service", image_service,
+                "--instances-path", instances_path or self.instances_path,
+                "--compute-vcpus", str(vcpus), "--compute-memory-mb", str(memory_mb),
+                "--compute-disk-gb", str(disk_gb), "--shutdown-timeout", str(shutdown_timeout),
+                "--virt-type", virt_type or test_virt_type()]
+
     def start_agent(self, controller, name="neutrino-agent", **kw):
         """neutrino-agent inside the host; `controller` is HOST:PORT as seen from the host
         (e.g. MultiHost.forward(port).hostport)."""
         return self.start_daemon(name, self.agent_argv(controller, **kw))
+
+    # --- libvirt -------------------------------------------------------------------------------
+
+    def start_libvirt(self, timeout=30):
+        """virtlogd + libvirtd of this host, inside its namespaces: guests' taps land in this
+        host's network namespace and libvirt's ovs-vsctl reaches this host's ovsdb-server.
+        The host's private mount namespace gets its own /etc/libvirt (scripts/libvirt/*.conf),
+        /run/libvirt, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt (bind mounts of
+        <host dir>/libvirt/...) and /run/openvswitch (the host's OVS run dir), so
+        qemu:///system inside the host is this libvirtd and nobody else's. Returns seconds
+        taken. Guests (qemu) die with the host in stop().
+
+        Guests get domain type qemu (TCG, what CI has) from compute_argv() and the tests'
+        --virt-type unless NEUTRINO_TEST_VIRT_TYPE says otherwise (test_virt_type())."""
+        t0 = time.monotonic()
+        start_qemu_reaper()
+        base = os.path.join(self.dir, "libvirt")
+        for sub in LIBVIRT_DIRS:
+            os.makedirs(os.path.join(base, sub), exist_ok=True)
+        for conf in ("qemu.conf", "libvirtd.conf", "virtlogd.conf"):
+            shutil.copy(os.path.join(LIBVIRT_CONF_DIR, conf), os.path.join(base, "etc", conf))
+        os.makedirs(self.instances_path, exist_ok=True)
+        binds = [(os.path.join(base, sub), target) for sub, target in LIBVIRT_DIRS.items()]
+        binds.append((self.ovs_rundir, "/run/openvswitch"))
+        # libvirtd resolves the host name at every domain start; without an entry the lookup
+        # waits for a name server no simulated host can reach (~15 s per start)
+        hosts = os.path.join(base, "hosts")
+        with open("/etc/hosts") as src, open(hosts, "w") as dst:
+            dst.write(src.read() + "\n127.0.1.1 %s\n" % self.name)
+        binds.append((hosts, "/etc/hosts"))
+        self.run("set -e\n" + "\n".join(
+            ("" if t == "/etc/hosts" else "mkdir -p %s\n" % t) +
+            "mountpoint -q %s || mount --bind %s %s" % (t, src, t)
+            for src, t in binds))
+        self.start_daemon("virtlogd", ["virtlogd", "--pid-file", "/run/libvirt/virtlogd.pid"])
+        self.start_daemon("libvirtd", ["libvirtd", "--pid-file", "/run/libvirt/libvirtd.pid"],
+                          env={"LIBVIRT_LOG_OUTPUTS": "3:stderr"})
+        socket_path = os.path.join(base, "run", "libvirt-sock")
+        deadline = time.monotonic() + timeout
+        while True:
+            d = self.daemons["libvirtd"]
+            if not d.running:
+                raise RuntimeError("%s: libvirtd exited:\n%s" % (self.name, d.log_text()[-4000:]))
+            with socket.socket(socket.AF_UNIX) as s:
+                try:
+                    s.connect(socket_path)
+                    break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("%s: libvirtd did not answer within %ss:\n%s"
+                                   % (self.name, timeout, d.log_text()[-4000:]))
+            time.sleep(0.05)
+        self.timings["libvirt"] = time.monotonic() - t0
+        return self.timings["libvirt"]
+
+    def restart_libvirtd(self, kill=False):
+        """Stops libvirtd (SIGKILL with kill=True, as a crash) and starts it again; running
+        guests survive, as with a real libvirtd restart. Returns seconds until it answers."""
+        d = self.daemons["libvirtd"]
+        (d.kill9 if kill else d.stop)()
+        t0 = time.monotonic()
+        d.start()
+        socket_path = os.path.join(self.dir, "libvirt", "run", "libvirt-sock")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_UNIX) as s:
+                try:
+                    s.connect(socket_path)
+                    return time.monotonic() - t0
+                except OSError:
+                    time.sleep(0.05)
+        raise RuntimeError("%s: libvirtd did not come back:\n%s"
+                           % (self.name, d.log_text()[-4000:]))
+
+    def qemu_pids(self):
+        """PIDs of this host's QEMU processes (its guests)."""
+        if self.holder is None:
+            return []
+        return [pid for pid in _members({"net": self.holder.ns.get("net")})
+                if _comm(pid).startswith("qemu-system")]
 
     # --- teardown ------------------------------------------------------------------------------
 
@@ -1215,6 +1345,13 @@ def _install_handlers():
         for sig in (signal.SIGTERM, signal.SIGHUP):
             if signal.getsignal(sig) in (signal.SIG_DFL, None):
                 signal.signal(sig, _on_signal)
+
+
+def test_virt_type():
+    """The domain type test guests get: NEUTRINO_TEST_VIRT_TYPE (auto, kvm, qemu), default qemu
+    (TCG): what CI has, and on a machine with a nested /dev/kvm the faster one (measured
+    here: SeaBIOS reached a boot sector in 21 s under that KVM, 0.35 s under TCG)."""
+    return os.environ.get("NEUTRINO_TEST_VIRT_TYPE", "qemu")
 
 
 def free_port():
