@@ -1,5 +1,7 @@
 #include "controller/store/schema.hpp"
 
+#include "controller/store/schema_parts.hpp"
+
 namespace neutrino::store {
 
 // Table and column names follow Neutron's and Keystone's, so an operator who knows those
@@ -263,6 +265,8 @@ CREATE TABLE securitygroupportbindings (
 );
 CREATE INDEX securitygroupportbindings_group ON securitygroupportbindings (security_group_id);
 )sql",
+      schema_parts::compute_migration(),
+      schema_parts::image_migration(),
   };
   return migrations;
 }
