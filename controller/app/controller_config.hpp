@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/compute/compute_settings.hpp"
 #include "controller/neutron/network_settings.hpp"
 
 namespace neutrino::controller {
@@ -48,12 +49,17 @@ struct ControllerConfig {
   std::string metadata_secret;
   std::string dhcp_domain = "novalocal";  // appended to guests' host names, as Nova does
   neutron::NetworkSettings network;
+  // The compute (Nova) and image (Glance) APIs: scheduler, quotas, zones; image storage.
+  compute::ComputeSettings compute;
+  uint64_t user_storage_quota = 0;  // bytes; 0 = unlimited
+  uint64_t image_size_cap = 1ULL << 40;
   bool show_help = false;
 
   std::string database_path() const { return data_dir + "/neutrino.db"; }
   std::string url_file_path() const { return data_dir + "/controller.url"; }
   std::string agent_url_file_path() const { return data_dir + "/agent-channel.address"; }
   std::string metadata_url_file_path() const { return data_dir + "/metadata.url"; }
+  std::string image_directory() const { return data_dir + "/images"; }
   bool tls() const { return !tls_cert_file.empty(); }
   bool agent_tls() const { return !agent_tls_cert_file.empty(); }
 };
