@@ -9,6 +9,8 @@ packages=(
   # libraries
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # linear-time regular expressions for tenants' filters (Nova's name=<regex>)
+  libre2-dev
   # the agent: Open vSwitch (daemons, and the source libopenvswitch is built from), netlink
   openvswitch-switch openvswitch-source libnl-3-dev libnl-route-3-dev python3
   # libopenvswitch is built from openvswitch-source with its autotools Makefile

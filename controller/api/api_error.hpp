@@ -31,6 +31,12 @@ class ApiError : public std::runtime_error {
 http::Response neutron_error_response(const ApiError& error);
 // Keystone's shape: {"error": {"code", "title", "message"}}.
 http::Response keystone_error_response(const ApiError& error);
+// Nova's fault shape: {"itemNotFound": {"code": 404, "message": ...}}, the key named after
+// the status ("badRequest", "conflictingRequest", ..., "computeFault" for the rest).
+http::Response nova_error_response(const ApiError& error);
+// Glance's, which is webob's error page: JSON {"message", "code": "404 Not Found", "title"}
+// when the client accepts JSON, else the plain-text page. The message is the error's text.
+http::Response glance_error_response(const ApiError& error, const std::string& accept);
 // The reason phrase for a status code ("Not Found").
 const char* status_title(int status);
 

@@ -18,8 +18,23 @@
 namespace neutrino::controller {
 namespace {
 
-bool is_identity_path(const std::string& path) {
-  return path == "/v3" || path.rfind("/v3/", 0) == 0;
+bool under(const std::string& path, const std::string& prefix) {
+  return path == prefix || path.rfind(prefix + "/", 0) == 0;
+}
+
+// Each API answers errors in its own service's format; the path says which API it is.
+http::Response render_for_path(const std::string& path, const std::string& accept,
+                               const api::ApiError& error) {
+  if (under(path, "/v3")) {
+    return api::keystone_error_response(error);
+  }
+  if (under(path, "/compute")) {
+    return api::nova_error_response(error);
+  }
+  if (under(path, "/image")) {
+    return api::glance_error_response(error, accept);
+  }
+  return api::neutron_error_response(error);
 }
 
 bool is_wildcard(const std::string& host) {
@@ -41,7 +56,8 @@ bool plausible_host(const std::string& host) {
 
 }  // namespace
 
-ControllerApp::ControllerApp(ControllerConfig config) : config_(std::move(config)) {
+ControllerApp::ControllerApp(ControllerConfig config)
+    : config_(std::move(config)), consoles_(std::max(1, config_.api_workers / 2)) {
   std::filesystem::create_directories(config_.data_dir);
   store::SqliteOptions options;
   options.synchronous = config_.db_sync;
@@ -72,6 +88,17 @@ ControllerApp::ControllerApp(ControllerConfig config) : config_(std::move(config
       *db_, *tokens_, config_.network,
       [this](const http::Request& request) { return public_base_url(request); });
   neutron_->register_routes(network_router_);
+  const auto base_url = [this](const http::Request& request) { return public_base_url(request); };
+  images_ = std::make_unique<image::ImageService>(
+      *db_, image::ImageSettings{config_.image_directory(), config_.user_storage_quota,
+                                 config_.image_size_cap});
+  image_api_ =
+      std::make_unique<image::ImageApi>(*images_, *tokens_, config_.agent_secret, base_url);
+  image_api_->register_routes(image_router_);
+  servers_ = std::make_unique<compute::ServerOperations>(*db_, neutron_->ports(), config_.compute);
+  compute_ = std::make_unique<compute::ComputeApi>(*db_, *tokens_, *servers_, consoles_,
+                                                   config_.compute, base_url);
+  compute_->register_routes(compute_router_);
   instances_ = std::make_unique<metadata::InstanceApi>(
       *db_, *tokens_, [this](const http::Request& request) { return public_base_url(request); });
   instances_->register_routes(network_router_);
@@ -102,10 +129,18 @@ http::Response ControllerApp::handle(const http::Request& request) {
 }
 
 http::Response ControllerApp::route(const http::Request& request) {
-  const bool identity = is_identity_path(request.path);
-  const auto render = identity ? api::keystone_error_response : api::neutron_error_response;
+  const bool identity = under(request.path, "/v3");
+  const bool compute = under(request.path, "/compute");
+  const bool image = under(request.path, "/image");
+  const std::string accept = request.header("accept").value_or("");
+  const auto render = [&](const api::ApiError& e) {
+    return render_for_path(request.path, accept, e);
+  };
   try {
-    const http::Router& router = identity ? identity_router_ : network_router_;
+    const http::Router& router = identity  ? identity_router_
+                                 : compute ? compute_router_
+                                 : image   ? image_router_
+                                           : network_router_;
     const auto match = router.match(request.method, request.path);
     if (match.handler == nullptr) {
       if (match.path_known) {
@@ -145,9 +180,7 @@ void ControllerApp::start() {
   // The server's own refusals (413, 503, ...) in the format of the API the path belongs to.
   options.render_error = [](int status, const std::string& type, const std::string& message,
                             const std::string& path) {
-    const api::ApiError error(status, type, message);
-    return is_identity_path(path) ? api::keystone_error_response(error)
-                                  : api::neutron_error_response(error);
+    return render_for_path(path, "", api::ApiError(status, type, message));
   };
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return handle(request); });
@@ -161,6 +194,9 @@ void ControllerApp::start() {
   server_ = std::move(server);
   start_agent_channel();
   start_metadata_service();
+  // Finishes deleting servers whose host died before its agent could destroy them.
+  reaper_ = std::make_unique<PeriodicTask>("compute reaper", std::chrono::seconds(5),
+                                           [this] { servers_->reap(); });
   publish_url();
   log::info("neutrino-controller serving on ", bound_url_,
             config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
@@ -197,15 +233,37 @@ void ControllerApp::start_agent_channel() {
   };
   options.tls = {config_.agent_tls_cert_file, config_.agent_tls_key_file,
                  config_.agent_tls_ca_file};
+  options.compute = compute_hooks();
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
   channel_->start();
   neutron_->set_change_listener([this] { channel_->notify_change(); });
+  servers_->set_change_listener([this] { channel_->notify_change(); });
+  consoles_.set_channel(channel_.get());
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
   log::info("agents connect to ", address,
             !channel_->tls()                    ? " (plain TCP)"
             : config_.agent_tls_ca_file.empty() ? " (TLS)"
                                                 : " (TLS, client certificates required)");
+}
+
+channel::ComputeHooks ControllerApp::compute_hooks() {
+  channel::ComputeHooks hooks;
+  hooks.on_hello = [this](const std::string& host, const Json& compute,
+                          const std::string& tunnel_ip) {
+    db_->write([&](store::SqlSession& s) {
+      compute::ComputeHosts::register_host(s, host, compute, tunnel_ip,
+                                           config_.compute.default_availability_zone);
+    });
+  };
+  hooks.on_instance_states = [this](const std::string& host, const Json& instances) {
+    servers_->apply_reports(host, instances);
+  };
+  hooks.on_reboots_applied = [this](const std::string& host,
+                                    const std::vector<std::pair<std::string, int64_t>>& counts) {
+    servers_->reboots_applied(host, counts);
+  };
+  return hooks;
 }
 
 void ControllerApp::start_metadata_service() {
@@ -257,6 +315,7 @@ void ControllerApp::stop() {
   }
   server_->stop();
   server_.reset();
+  reaper_.reset();
   if (metadata_server_) {
     metadata_server_->stop();
     metadata_server_.reset();
@@ -265,6 +324,8 @@ void ControllerApp::stop() {
   }
   if (channel_) {
     neutron_->set_change_listener([] {});
+    servers_->set_change_listener([] {});
+    consoles_.set_channel(nullptr);
     channel_->stop();
     channel_.reset();
   }

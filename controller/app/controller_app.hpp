@@ -1,18 +1,25 @@
 #pragma once
 // Wires the controller together: the store, identity (tokens, Keystone API), the routers and
 // the HTTP server. Requests under /v3 go to the identity router and fail in Keystone's error
-// shape; everything else goes to the network router and fails in Neutron's.
+// shape, /compute to the compute router (Nova's faults), /image to the image router (Glance's
+// error pages); everything else goes to the network router and fails in Neutron's.
 #include <memory>
 #include <string>
 
+#include "controller/app/channel_console_source.hpp"
 #include "controller/app/controller_config.hpp"
+#include "controller/app/periodic_task.hpp"
 #include "controller/channel/agent_channel_server.hpp"
+#include "controller/compute/compute_api.hpp"
+#include "controller/compute/server_operations.hpp"
 #include "controller/http/http_server.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/keystone_api.hpp"
 #include "controller/identity/password_authenticator.hpp"
 #include "controller/identity/password_hasher.hpp"
 #include "controller/identity/token_service.hpp"
+#include "controller/image/image_api.hpp"
+#include "controller/image/image_service.hpp"
 #include "controller/metadata/instance_api.hpp"
 #include "controller/metadata/metadata_service.hpp"
 #include "controller/neutron/neutron_api.hpp"
@@ -36,6 +43,7 @@ class ControllerApp {
   // Every non-/v3 route: Neutron's, including GET /.
   http::Router& network_router() { return network_router_; }
   http::Router& identity_router() { return identity_router_; }
+  compute::ServerOperations& servers() { return *servers_; }
 
   // The front dispatcher the server calls; public so tests can drive it without sockets.
   http::Response handle(const http::Request& request);
@@ -62,6 +70,7 @@ class ControllerApp {
   void raise_fd_limit_for_listeners();
   void start_agent_channel();
   void start_metadata_service();
+  channel::ComputeHooks compute_hooks();
 
   ControllerConfig config_;
   std::unique_ptr<store::SqliteDatabase> db_;
@@ -74,6 +83,14 @@ class ControllerApp {
   http::Router network_router_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<channel::AgentChannelServer> channel_;
+  std::unique_ptr<image::ImageService> images_;
+  std::unique_ptr<image::ImageApi> image_api_;
+  http::Router image_router_;
+  std::unique_ptr<compute::ServerOperations> servers_;
+  ChannelConsoleSource consoles_;
+  std::unique_ptr<compute::ComputeApi> compute_;
+  http::Router compute_router_;
+  std::unique_ptr<PeriodicTask> reaper_;
   std::unique_ptr<metadata::InstanceApi> instances_;
   std::unique_ptr<metadata::MetadataService> metadata_;
   std::unique_ptr<http::HttpServer> metadata_server_;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "common/ini_config.hpp"
+#include "controller/image/image_service.hpp"
 
 namespace neutrino::controller {
 namespace {
@@ -21,6 +22,28 @@ int64_t to_integer(const std::string& what, const std::string& value, int64_t mi
                       std::to_string(max) + ", not '" + value + "'");
   }
   return parsed;
+}
+
+double to_ratio(const std::string& what, const std::string& value, double min, double max) {
+  double parsed = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, parsed);
+  if (ec != std::errc() || ptr != end || parsed < min || parsed > max) {
+    throw ConfigError(what + " must be a number between " + std::to_string(min) + " and " +
+                      std::to_string(max) + ", not '" + value + "'");
+  }
+  return parsed;
+}
+
+void set_storage_quota(ControllerConfig& c, const std::string& value) {
+  const auto bytes = image::parse_storage_quota(value);
+  if (!bytes) {
+    throw ConfigError(
+        "user_storage_quota must be a size such as 0, 1073741824, 500MB or 2GB, "
+        "not '" +
+        value + "'");
+  }
+  c.user_storage_quota = *bytes;
 }
 
 bool to_bool(const std::string& value) {
@@ -210,6 +233,84 @@ const Option kOptions[] = {
        c.http.max_body_bytes =
            static_cast<size_t>(to_integer("max request body size", v, 1024, int64_t{1} << 30));
      }},
+    {"--cpu-allocation-ratio", "DEFAULT.cpu_allocation_ratio",
+     "vCPUs scheduled per physical CPU (4.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.cpu_allocation_ratio = to_ratio("cpu_allocation_ratio", v, 0, 1000);
+     }},
+    {"--ram-allocation-ratio", "DEFAULT.ram_allocation_ratio", "RAM overcommit ratio (1.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.ram_allocation_ratio = to_ratio("ram_allocation_ratio", v, 0, 1000);
+     }},
+    {"--disk-allocation-ratio", "DEFAULT.disk_allocation_ratio", "disk overcommit ratio (1.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.disk_allocation_ratio = to_ratio("disk_allocation_ratio", v, 0, 1000);
+     }},
+    {"--reserved-host-memory-mb", "DEFAULT.reserved_host_memory_mb",
+     "MB of each host kept from guests (512)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.reserved_host_memory_mb =
+           to_integer("reserved_host_memory_mb", v, 0, 1LL << 40);
+     }},
+    {"--reserved-host-disk-mb", "DEFAULT.reserved_host_disk_mb",
+     "MB of each host's disk kept from guests (0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.reserved_host_disk_mb =
+           to_integer("reserved_host_disk_mb", v, 0, 1LL << 40);
+     }},
+    {"--reserved-host-cpus", "DEFAULT.reserved_host_cpus", "CPUs of each host kept from guests (0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.reserved_host_cpus = to_integer("reserved_host_cpus", v, 0, 1 << 20);
+     }},
+    {"--ram-weight-multiplier", "filter_scheduler.ram_weight_multiplier",
+     "RAM weigher multiplier: positive spreads, negative packs (1.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.ram_weight_multiplier = to_ratio("ram_weight_multiplier", v, -1e6, 1e6);
+     }},
+    {"--cpu-weight-multiplier", "filter_scheduler.cpu_weight_multiplier",
+     "CPU weigher multiplier (1.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.cpu_weight_multiplier = to_ratio("cpu_weight_multiplier", v, -1e6, 1e6);
+     }},
+    {"--disk-weight-multiplier", "filter_scheduler.disk_weight_multiplier",
+     "disk weigher multiplier (1.0)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.scheduler.disk_weight_multiplier =
+           to_ratio("disk_weight_multiplier", v, -1e6, 1e6);
+     }},
+    {"--quota-instances", "quota.instances", "servers per project, -1 unlimited (10)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.quotas.instances = to_integer("quota instances", v, -1, 1LL << 31);
+     }},
+    {"--quota-cores", "quota.cores", "vCPUs per project, -1 unlimited (20)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.quotas.cores = to_integer("quota cores", v, -1, 1LL << 31);
+     }},
+    {"--quota-ram", "quota.ram", "MB of RAM per project, -1 unlimited (51200)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.quotas.ram = to_integer("quota ram", v, -1, 1LL << 40);
+     }},
+    {"--quota-key-pairs", "quota.key_pairs", "key pairs per user, -1 unlimited (100)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.quotas.key_pairs = to_integer("quota key_pairs", v, -1, 1LL << 31);
+     }},
+    {"--default-availability-zone", "DEFAULT.default_availability_zone",
+     "zone of compute hosts that name none (nova)",
+     [](ControllerConfig& c, const std::string& v) { c.compute.default_availability_zone = v; }},
+    {"--default-schedule-zone", "DEFAULT.default_schedule_zone",
+     "zone servers go to when they ask for none (any)",
+     [](ControllerConfig& c, const std::string& v) { c.compute.default_schedule_zone = v; }},
+    {"--service-down-time", "DEFAULT.service_down_time",
+     "seconds without a heartbeat before a compute service is down (60)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.compute.service_down_time = to_integer("service_down_time", v, 1, 86400);
+     }},
+    {"--user-storage-quota", "DEFAULT.user_storage_quota",
+     "image bytes a project may store, e.g. 10GB; 0 = unlimited (0)", set_storage_quota},
+    {"--image-size-cap", "DEFAULT.image_size_cap", "largest image upload in bytes (1 TiB)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.image_size_cap = static_cast<uint64_t>(to_integer("image_size_cap", v, 1, 1LL << 50));
+     }},
 };
 
 const Option* find_flag(const std::string& flag) {
@@ -355,14 +456,15 @@ std::string controller_usage() {
   std::string text =
       "Usage: neutrino-controller --data-dir DIR [options]\n"
       "\n"
-      "The Neutrino controller: OpenStack Networking (Neutron v2.0) and Identity (Keystone v3)\n"
-      "APIs on one port.\n"
+      "The Neutrino controller: OpenStack Identity (Keystone v3), Networking (Neutron v2.0),\n"
+      "Compute (Nova v2.1, under /compute) and Image (Glance v2, under /image) APIs on one\n"
+      "port.\n"
       "\n"
       "Options (a flag overrides the config file):\n"
       "  --config FILE                 oslo-style INI file ([DEFAULT], [token], [ssl],\n"
       "                                [ml2_type_vxlan], [ml2_type_vlan], [ml2_type_flat],\n"
-      "                                [api], [oslo_middleware], [security_compliance])
-";
+      "                                [api], [oslo_middleware], [security_compliance],\n"
+      "                                [quota], [filter_scheduler])\n";
   for (const Option& option : kOptions) {
     std::string left = std::string("  ") + option.flag + " VALUE";
     if (left.size() >= 32) {

@@ -11,6 +11,7 @@
 
 #include "controller/http/http_server.hpp"
 #include "controller/identity/lockout_policy.hpp"
+#include "controller/compute/compute_settings.hpp"
 #include "controller/neutron/network_settings.hpp"
 
 namespace neutrino::controller {
@@ -55,12 +56,17 @@ struct ControllerConfig {
   http::ServerOptions http;
   size_t metadata_max_connections = 1024;
   neutron::NetworkSettings network;
+  // The compute (Nova) and image (Glance) APIs: scheduler, quotas, zones; image storage.
+  compute::ComputeSettings compute;
+  uint64_t user_storage_quota = 0;  // bytes; 0 = unlimited
+  uint64_t image_size_cap = 1ULL << 40;
   bool show_help = false;
 
   std::string database_path() const { return data_dir + "/neutrino.db"; }
   std::string url_file_path() const { return data_dir + "/controller.url"; }
   std::string agent_url_file_path() const { return data_dir + "/agent-channel.address"; }
   std::string metadata_url_file_path() const { return data_dir + "/metadata.url"; }
+  std::string image_directory() const { return data_dir + "/images"; }
   bool tls() const { return !tls_cert_file.empty(); }
   bool agent_tls() const { return !agent_tls_cert_file.empty(); }
 };

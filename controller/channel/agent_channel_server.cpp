@@ -23,7 +23,9 @@ class AgentChannelServer::Impl {
                  options_.secret,
                  options_.heartbeat_seconds,
                  [this] { return next_revision(); },
-                 options_.on_dhcp_ports},
+                 options_.on_dhcp_ports,
+                 options_.compute,
+                 consoles_},
         acceptor_(io_) {}
 
   void start() {
@@ -86,6 +88,25 @@ class AgentChannelServer::Impl {
 
   uint16_t port() const { return port_; }
   size_t connected() const { return connected_; }
+
+  ConsoleReply console_log(const std::string& host, const std::string& instance_id,
+                           std::optional<int64_t> lines, std::chrono::milliseconds timeout) {
+    auto [request_id, answer] = consoles_.open(host);
+    asio::post(io_, [this, host, instance_id, lines, id = request_id] {
+      for (auto& [raw, session] : sessions_) {
+        if (session->established() && session->host() == host) {
+          session->request_console(id, instance_id, lines);
+          return;
+        }
+      }
+      consoles_.fail(id);
+    });
+    if (answer.wait_for(timeout) != std::future_status::ready) {
+      consoles_.cancel(request_id);
+      return {ConsoleReply::Status::kTimedOut, "", ""};
+    }
+    return answer.get();
+  }
   bool tls() const { return tls_.has_value(); }
 
  private:
@@ -118,6 +139,7 @@ class AgentChannelServer::Impl {
   }
 
   ChannelServerOptions options_;
+  ConsoleRequests consoles_;  // before context_, which refers to it
   SessionContext context_;
   std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
   asio::io_context io_;
@@ -153,6 +175,12 @@ size_t AgentChannelServer::connected_agents() const {
 }
 bool AgentChannelServer::tls() const {
   return impl_->tls();
+}
+ConsoleReply AgentChannelServer::console_log(const std::string& host,
+                                             const std::string& instance_id,
+                                             std::optional<int64_t> lines,
+                                             std::chrono::milliseconds timeout) {
+  return impl_->console_log(host, instance_id, lines, timeout);
 }
 
 }  // namespace neutrino::channel

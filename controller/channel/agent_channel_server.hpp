@@ -5,12 +5,16 @@
 // change to the store, a delta. Agents acknowledge each revision with the ports they have
 // wired (set ACTIVE) and lost (set DOWN), and send heartbeats that keep them alive in
 // `openstack network agent list`.
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/channel/channel_tls.hpp"
 #include "controller/agents/agent_service.hpp"
+#include "controller/channel/agent_session.hpp"
+#include "controller/channel/console_requests.hpp"
 #include "controller/store/database.hpp"
 
 namespace neutrino::channel {
@@ -26,6 +30,8 @@ struct ChannelServerOptions {
   // Creates and deletes the host's network:dhcp ports when its agent asks.
   std::function<void(const std::string& host, const std::vector<std::string>& networks)>
       on_dhcp_ports;
+  // What the compute service does with agents' compute reports.
+  ComputeHooks compute;
 };
 
 class AgentChannelServer {
@@ -45,6 +51,10 @@ class AgentChannelServer {
   void notify_change();
   size_t connected_agents() const;
   bool tls() const;
+  // Asks the agent of `host` for an instance's console log and waits for the answer at most
+  // `timeout` (compute contract section 5). Blocks the calling thread, never the channel's.
+  ConsoleReply console_log(const std::string& host, const std::string& instance_id,
+                           std::optional<int64_t> lines, std::chrono::milliseconds timeout);
 
  private:
   class Impl;

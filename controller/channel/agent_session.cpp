@@ -132,6 +132,16 @@ void AgentSession::handle(const Json& message) {
     }
   } else if (type == "ack") {
     handle_ack(message);
+  } else if (type == "instance_state") {
+    if (context_.compute.on_instance_states) {
+      try {
+        context_.compute.on_instance_states(host_, message.value("instances", Json::array()));
+      } catch (const std::exception& e) {
+        log::warning("agent channel: instance states from ", host_, ": ", e.what());
+      }
+    }
+  } else if (type == "console_log") {
+    handle_console_log(message);
   } else if (type == "dhcp_ports") {
     std::vector<std::string> networks;
     for (const auto& id : message.value("networks", Json::array())) {
@@ -179,6 +189,14 @@ void AgentSession::handle_hello(const Json& message) {
   report_ = report;
   host_ = host;
   decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
+  if (context_.compute.on_hello) {
+    try {
+      context_.compute.on_hello(host_, message.value("compute", Json()),
+                                message.value("tunnel_ip", ""));
+    } catch (const std::exception& e) {
+      log::warning("agent channel: compute report of ", host_, ": ", e.what());
+    }
+  }
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");
@@ -187,8 +205,10 @@ void AgentSession::handle_hello(const Json& message) {
   for (const auto& [key, object] : sent_) {
     state[key] = object;
   }
+  const int64_t revision = context_.next_revision();
+  track_reboots(revision, state);
   send({{"type", "snapshot"},
-        {"revision", context_.next_revision()},
+        {"revision", revision},
         {"agent_id", agent_id_},
         {"heartbeat_seconds", context_.heartbeat_seconds},
         {"state", state}});
@@ -229,6 +249,69 @@ void AgentSession::handle_ack(const Json& message) {
     set_status(s, message.value("ports_down", Json::array()), "DOWN");
     context_.agents.heartbeat(s, agent_id_);
   });
+  const auto revision = message.find("revision");
+  if (revision == message.end() || !revision->is_number_integer()) {
+    return;
+  }
+  std::vector<std::pair<std::string, int64_t>> applied;
+  while (!sent_reboots_.empty() && sent_reboots_.front().first <= revision->get<int64_t>()) {
+    for (auto& entry : sent_reboots_.front().second) {
+      applied.push_back(std::move(entry));
+    }
+    sent_reboots_.pop_front();
+  }
+  if (!applied.empty() && context_.compute.on_reboots_applied) {
+    context_.compute.on_reboots_applied(host_, applied);
+  }
+}
+
+void AgentSession::track_reboots(int64_t revision, const Json& objects) {
+  std::vector<std::pair<std::string, int64_t>> counts;
+  for (const auto& [key, object] : objects.items()) {
+    if (key.rfind("instance:", 0) == 0 && object.is_object()) {
+      counts.emplace_back(object.value("id", ""), object.value("reboot_count", int64_t{0}));
+    }
+  }
+  if (counts.empty()) {
+    return;
+  }
+  sent_reboots_.emplace_back(revision, std::move(counts));
+  // An agent that never acknowledges must not make this grow without bound.
+  while (sent_reboots_.size() > 256) {
+    sent_reboots_.pop_front();
+  }
+}
+
+void AgentSession::request_console(const std::string& request_id, const std::string& instance_id,
+                                   std::optional<int64_t> lines) {
+  if (!established() || closed_) {
+    context_.consoles.fail(request_id);
+    return;
+  }
+  console_requests_.insert(request_id);
+  send({{"type", "console_log_request"},
+        {"request_id", request_id},
+        {"instance_id", instance_id},
+        {"length", lines ? Json(*lines) : Json(nullptr)}});
+}
+
+void AgentSession::handle_console_log(const Json& message) {
+  const auto id = message.find("request_id");
+  if (id == message.end() || !id->is_string() ||
+      !console_requests_.contains(id->get<std::string>())) {
+    return;
+  }
+  console_requests_.erase(id->get<std::string>());
+  ConsoleReply reply;
+  const auto error = message.find("error");
+  if (error != message.end() && error->is_string()) {
+    reply.status = ConsoleReply::Status::kAgentError;
+    reply.error = error->get<std::string>().substr(0, 1024);
+  } else {
+    const auto output = message.find("output");
+    reply.output = output != message.end() && output->is_string() ? output->get<std::string>() : "";
+  }
+  context_.consoles.deliver(host_, id->get<std::string>(), std::move(reply));
 }
 
 void AgentSession::push_changes() {
@@ -242,8 +325,10 @@ void AgentSession::push_changes() {
     return;
   }
   sent_ = std::move(now);
+  const int64_t revision = context_.next_revision();
+  track_reboots(revision, delta["set"]);
   delta["type"] = "delta";
-  delta["revision"] = context_.next_revision();
+  delta["revision"] = revision;
   send(delta);
 }
 
@@ -278,6 +363,10 @@ void AgentSession::close() {
   }
   heartbeat_timer_.cancel();
   liveness_timer_.cancel();
+  for (const auto& id : console_requests_) {
+    context_.consoles.fail(id);
+  }
+  console_requests_.clear();
   stream_->close();
   on_closed_(this);
 }

@@ -8,15 +8,33 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/channel/channel_stream.hpp"
 #include "common/channel/frame_codec.hpp"
 #include "common/channel/host_state.hpp"
 #include "controller/agents/agent_service.hpp"
+#include "controller/channel/console_requests.hpp"
 #include "controller/store/database.hpp"
 
 namespace neutrino::channel {
+
+// What the compute service does with what agents report (compute contract sections 1 and 4).
+// Each is optional; they run on the channel's I/O thread.
+struct ComputeHooks {
+  // The hello's "compute" member (null when the agent runs no guests) and its tunnel IP.
+  std::function<void(const std::string& host, const Json& compute, const std::string& tunnel_ip)>
+      on_hello;
+  std::function<void(const std::string& host, const Json& instances)> on_instance_states;
+  // The agent acknowledged a state holding these instances' reboot counts.
+  std::function<void(const std::string& host,
+                     const std::vector<std::pair<std::string, int64_t>>& reboot_counts)>
+      on_reboots_applied;
+};
 
 struct SessionContext {
   store::Database& db;
@@ -26,6 +44,8 @@ struct SessionContext {
   std::function<int64_t()> next_revision;
   // An agent asked for DHCP ports on these networks of its host (and none elsewhere).
   std::function<void(const std::string& host, const std::vector<std::string>& networks)> dhcp_ports;
+  ComputeHooks compute;
+  ConsoleRequests& consoles;
 };
 
 class AgentSession : public std::enable_shared_from_this<AgentSession> {
@@ -38,6 +58,11 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   // Recomputes this host's state and sends the difference, if any.
   void push_changes();
   bool established() const { return !host_.empty(); }
+  const std::string& host() const { return host_; }
+  // Asks the agent for an instance's console (compute contract section 5); the answer goes to
+  // the context's ConsoleRequests.
+  void request_console(const std::string& request_id, const std::string& instance_id,
+                       std::optional<int64_t> lines);
 
  private:
   void on_handshake(const boost::system::error_code& ec);
@@ -45,6 +70,10 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   void handle(const Json& message);
   void handle_hello(const Json& message);
   void handle_ack(const Json& message);
+  void handle_console_log(const Json& message);
+  // Remembers the reboot counters a state sent at `revision` carries, to report them applied
+  // when the agent acknowledges that revision.
+  void track_reboots(int64_t revision, const Json& objects);
   void send(const Json& message);
   void write_next();
   void arm_timers();
@@ -60,6 +89,8 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::string agent_id_;
   agents::AgentReport report_;  // what the hello said, to register again if deleted
   HostState sent_;
+  std::deque<std::pair<int64_t, std::vector<std::pair<std::string, int64_t>>>> sent_reboots_;
+  std::set<std::string> console_requests_;  // open requests this session carried
   // Until the hello is verified only a hello can come: a few hundred bytes, never megabytes.
   static constexpr size_t kMaxUnauthenticatedFrameBytes = 64 * 1024;
   FrameDecoder decoder_{kMaxUnauthenticatedFrameBytes};

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "controller/channel/instance_objects.hpp"
+
 #include "controller/neutron/ip_protocols.hpp"
 #include "controller/neutron/security_group_rule_input.hpp"
 
@@ -104,6 +106,7 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
         {"security_groups", port_groups.contains(id) ? Json(port_groups[id]) : Json::array()}};
   }
   add_security_groups(s, groups, state);
+  add_instances(s, host, state);
   for (const auto& network_id : networks) {
     const auto n = s.query(
         "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "

@@ -10,6 +10,7 @@
 // ethertype, protocol (IP protocol number or null), port_range_min/max, remote_ip_prefix
 // (normalized CIDR or null), remote_group_id}}; every group those rules name as remote is
 // "remote_group:<id>" {id, addresses: the fixed IPs of all its member ports on any host, sorted}.
+// Compute: "instance:<uuid>" for the instances placed on the host (instance_objects.hpp).
 #include <string>
 
 #include "common/channel/host_state.hpp"

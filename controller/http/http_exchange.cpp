@@ -4,6 +4,9 @@
 #include <cctype>
 #include <ctime>
 #include <exception>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
 
 #include "common/json.hpp"
 #include "common/log.hpp"
@@ -59,7 +62,22 @@ bool asks_to_close(const Response& response) {
   return false;
 }
 
+// A file response (image downloads) read into the body. The session writes string bodies
+// only, so the file is held in memory while it is sent.
+void load_file_body(Response& response) {
+  if (response.file_path.empty()) {
+    return;
+  }
+  std::ifstream file(response.file_path, std::ios::binary);
+  if (!file) {
+    throw std::runtime_error("cannot open " + response.file_path);
+  }
+  response.body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  response.file_path.clear();
+}
+
 WireResponse to_wire(Response&& response, unsigned version, bool head) {
+  load_file_body(response);
   WireResponse wire;
   wire.version(version);
   wire.result(static_cast<unsigned>(response.status));  // throws beyond 999: becomes a 500

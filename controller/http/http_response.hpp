@@ -13,6 +13,9 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type = "application/json";
   std::string body;
+  // When set, the body is this file's content, sent as it is read (downloads of images);
+  // `body` is then ignored.
+  std::string file_path;
 
   static Response json(int status, const Json& body) {
     Response r;

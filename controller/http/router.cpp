@@ -19,7 +19,23 @@ std::vector<std::string> Router::split(const std::string& path) {
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back(Route{method, split(pattern), std::move(handler)});
+  routes_.push_back(Route{method, split(pattern), std::move(handler), nullptr});
+}
+
+void Router::add_stream(const std::string& method, const std::string& pattern,
+                        StreamHandler handler) {
+  Handler buffered = [handler](const Request& request, const PathParams& params) {
+    StreamStart start = handler(request, params);
+    if (auto* refused = std::get_if<Response>(&start)) {
+      return std::move(*refused);
+    }
+    auto& sink = std::get<std::unique_ptr<BodySink>>(start);
+    if (auto stopped = sink->write(request.body)) {
+      return std::move(*stopped);
+    }
+    return sink->finish();
+  };
+  routes_.push_back(Route{method, split(pattern), std::move(buffered), std::move(handler)});
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
@@ -46,6 +62,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     if (route.method == method || (method == "HEAD" && route.method == "GET")) {
       if (route.method == method || result.handler == nullptr) {
         result.handler = &route.handler;
+        result.stream = route.stream ? &route.stream : nullptr;
         result.params = std::move(params);
       }
       if (route.method == method) {

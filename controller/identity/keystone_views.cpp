@@ -106,7 +106,10 @@ Json collection_links(const std::string& base, const std::string& target) {
 Json catalog(const std::string& base) {
   return Json::array(
       {service("identity", "keystone", "8e0d4f3c1b2a4e5f9a7b6c5d4e3f2a10", base + "/v3"),
-       service("network", "neutron", "5b7c9d1e3f2a4b6c8d0e1f2a3b4c5d20", base)});
+       service("network", "neutron", "5b7c9d1e3f2a4b6c8d0e1f2a3b4c5d20", base),
+       // Nova and Glance under path prefixes of the same listener, as devstack serves them.
+       service("compute", "nova", "3c6e8a0b2d4f4e1a9c7b5d3f1e2a4c30", base + "/compute/v2.1"),
+       service("image", "glance", "7a9c1e3b5d7f4a2c8e0b6d4f2a1c3e40", base + "/image")});
 }
 
 Json token(const TokenInfo& info, const std::string& base, bool with_catalog) {

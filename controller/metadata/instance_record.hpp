@@ -2,6 +2,7 @@
 // An instance as the controller keeps it: what the compute driver registers when it boots a
 // guest, and all the metadata service needs to tell the guest who it is.
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,5 +29,13 @@ struct InstanceRecord {
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
+
+// "instance-0000000a": the libvirt domain name Nova derives from the instance's number (the
+// one behind its EC2 id), so operators find the guest under the name they know.
+inline std::string domain_name(int64_t number) {
+  char name[32];
+  std::snprintf(name, sizeof name, "instance-%08llx", static_cast<unsigned long long>(number));
+  return name;
+}
 
 }  // namespace neutrino::metadata

@@ -74,7 +74,9 @@ InstanceRecord InstanceStore::create(store::SqlSession& s, InstanceRecord record
     throw api::conflict("InstanceExists", "Instance " + record.id + " already exists.");
   }
   record.ec2_id = ec2_number(s, record.id);
-  record.reservation_id = reservation_id();
+  if (record.reservation_id.empty()) {
+    record.reservation_id = reservation_id();  // callers booting several share one
+  }
   record.created_at = record.updated_at = clock::now_unix_seconds();
   try {
     s.execute(

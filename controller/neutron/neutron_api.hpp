@@ -36,6 +36,8 @@ class NeutronApi {
   // Called after every committed change (the agent channel pushes deltas from it).
   void set_change_listener(std::function<void()> listener) { changed_ = std::move(listener); }
   const agents::AgentService& agents() const { return agents_; }
+  // The port service, for the compute API's ports (it runs them in its own transactions).
+  const PortService& ports() const { return ports_; }
   // Makes `host` hold exactly one network:dhcp port on each of `networks` (created with an
   // address on every DHCP-enabled subnet, bound to the host) and none elsewhere. The agent
   // asks for this over its channel; the ports are ordinary Neutron ports, listed by the API.

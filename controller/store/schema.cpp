@@ -1,5 +1,7 @@
 #include "controller/store/schema.hpp"
 
+#include "controller/store/schema_parts.hpp"
+
 namespace neutrino::store {
 
 // Table and column names follow Neutron's and Keystone's, so an operator who knows those
@@ -271,6 +273,8 @@ ALTER TABLE users ADD COLUMN failed_auth_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN failed_auth_at INTEGER;
 ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DEFAULT 0;
 )sql",
+      schema_parts::compute_migration(),
+      schema_parts::image_migration(),
   };
   return migrations;
 }

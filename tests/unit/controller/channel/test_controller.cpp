@@ -42,8 +42,8 @@ void TestController::start(const std::function<void(controller::ControllerConfig
   in >> address;
   agent_port_ = static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
   const std::string url = app_->bound_url();
-  http_ = std::make_unique<HttpClient>(
-      "127.0.0.1", static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1))));
+  http_port_ = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  http_ = std::make_unique<HttpClient>("127.0.0.1", http_port_);
   const Json auth = {
       {"auth",
        {{"identity",
@@ -59,6 +59,17 @@ Json TestController::api(const std::string& method, const std::string& path, con
   auto r =
       http_->request(method, path, body.is_null() ? "" : body.dump(), {{"X-Auth-Token", token_}});
   return r.body.empty() ? Json(r.status) : Json::parse(r.body);
+}
+
+}  // namespace neutrino::testing
+
+namespace neutrino::testing {
+
+HttpClient::Result TestController::raw(const std::string& method, const std::string& path,
+                                       const std::string& body,
+                                       std::vector<std::pair<std::string, std::string>> headers) {
+  headers.emplace_back("X-Auth-Token", token_);
+  return http_->request(method, path, body, std::move(headers));
 }
 
 }  // namespace neutrino::testing

@@ -26,8 +26,13 @@ class TestController {
   TestController& operator=(const TestController&) = delete;
 
   uint16_t agent_port() const { return agent_port_; }
+  uint16_t http_port() const { return http_port_; }
   Json api(const std::string& method, const std::string& path, const Json& body = nullptr);
   Json agents() { return api("GET", "/v2.0/agents")["agents"]; }
+  // Any request with the admin token and the given headers, answered as it came.
+  HttpClient::Result raw(const std::string& method, const std::string& path,
+                         const std::string& body,
+                         std::vector<std::pair<std::string, std::string>> headers = {});
 
  private:
   void start(const std::function<void(controller::ControllerConfig&)>& customise);
@@ -37,6 +42,7 @@ class TestController {
   std::unique_ptr<HttpClient> http_;
   std::string token_;
   uint16_t agent_port_ = 0;
+  uint16_t http_port_ = 0;
 };
 
 }  // namespace neutrino::testing

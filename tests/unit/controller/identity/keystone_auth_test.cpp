@@ -37,13 +37,17 @@ TEST_F(KeystoneAuthTest, PasswordAuthScopedByNames) {
   const std::string expires = t["expires_at"];
   EXPECT_EQ(expires.size(), 27u);
   EXPECT_EQ(expires.substr(19), ".000000Z");
-  ASSERT_EQ(t["catalog"].size(), 2u);
+  ASSERT_EQ(t["catalog"].size(), 4u);
   EXPECT_EQ(t["catalog"][0]["type"], "identity");
   EXPECT_EQ(t["catalog"][0]["endpoints"].size(), 3u);
   EXPECT_EQ(t["catalog"][0]["endpoints"][0]["url"], kBase + "/v3");
   EXPECT_EQ(t["catalog"][0]["endpoints"][0]["region_id"], "RegionOne");
   EXPECT_EQ(t["catalog"][1]["type"], "network");
   EXPECT_EQ(t["catalog"][1]["endpoints"][0]["url"], kBase);
+  EXPECT_EQ(t["catalog"][2]["type"], "compute");
+  EXPECT_EQ(t["catalog"][2]["endpoints"][0]["url"], kBase + "/compute/v2.1");
+  EXPECT_EQ(t["catalog"][3]["type"], "image");
+  EXPECT_EQ(t["catalog"][3]["endpoints"][0]["url"], kBase + "/image");
 }
 
 TEST_F(KeystoneAuthTest, PasswordAuthByIds) {
@@ -138,7 +142,7 @@ TEST_F(KeystoneAuthTest, CatalogAndAuthProjects) {
   const std::string token = admin_token();
   const auto c = call("GET", "/v3/auth/catalog", nullptr, token);
   ASSERT_EQ(c.status, 200);
-  EXPECT_EQ(json(c)["catalog"].size(), 2u);
+  EXPECT_EQ(json(c)["catalog"].size(), 4u);  // identity, network, compute, image
   const auto p = call("GET", "/v3/auth/projects", nullptr, token);
   ASSERT_EQ(p.status, 200);
   ASSERT_EQ(json(p)["projects"].size(), 1u);
