@@ -17,6 +17,8 @@ packages=(
   # tools the tests drive as a user would
   sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
   isc-dhcp-client ethtool iputils-ping
+  # the Tempest tier (tests/tempest): Neutron's own API tests, run as a user would
+  tempest neutron-tempest-plugin python3-stestr
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )
