@@ -72,7 +72,9 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       ports_(settings.base_mac, agents_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
-  resources_.push_back(bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet"));
+  Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
+  subnets.hidden_filters = {"shared"};  // the network's, as Neutron filters subnets by it
+  resources_.push_back(subnets);
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
   Resource groups = bind(security_groups_, security_group_schema(), &SecurityGroupService::touch,
                          "SecurityGroup");
@@ -281,13 +283,15 @@ http::Response NeutronApi::resources(const http::Request& request) const {
 
 http::Response NeutronApi::list(const Resource& r, const http::Request& request) {
   const AuthContext ctx = authenticate(request);
-  const ListQuery query = parse_list_query(request.query, r.schema->attribute_names());
+  std::set<std::string> filterable = r.schema->attribute_names();
+  filterable.insert(r.hidden_filters.begin(), r.hidden_filters.end());
+  const ListQuery query = parse_list_query(request.query, filterable, r.schema->attribute_names());
   if (r.prepare_list) {
     db_.write([&](store::SqlSession& s) { r.prepare_list(s, ctx, request.query); });
   }
   auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
   const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->path(),
-                          r.not_found};
+                          r.not_found, r.hidden_filters};
   return http::Response::json(200, apply_list_query(std::move(items), query, target));
 }
 

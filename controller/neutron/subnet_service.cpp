@@ -171,16 +171,15 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
                                       const std::optional<std::string>& id) const {
   const std::string columns =
       "SELECT s.id, s.project_id, s.network_id, s.name, s.description, s.ip_version, s.cidr, "
-      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at FROM subnets s";
+      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at, n.shared "
+      "FROM subnets s JOIN networks n ON n.id = s.network_id";
   std::vector<store::SqlRow> rows;
   if (id) {
     rows = s.query(columns + " WHERE s.id = ?", {*id});
   } else if (ctx.is_admin()) {
     rows = s.query(columns + " ORDER BY s.created_at, s.id", {});
   } else {
-    rows = s.query(columns +
-                       " JOIN networks n ON n.id = s.network_id WHERE s.project_id = ? OR "
-                       "n.shared = 1 ORDER BY s.created_at, s.id",
+    rows = s.query(columns + " WHERE s.project_id = ? OR n.shared = 1 ORDER BY s.created_at, s.id",
                    {ctx.project_id});
   }
   const std::string where = id ? " WHERE subnet_id = ?" : "";
@@ -232,6 +231,8 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
         {"revision_number", r.integer(9)},
         {"created_at", clock::format_iso8601(r.integer(10))},
         {"updated_at", clock::format_iso8601(r.integer(11))},
+        // Not shown: the list handler filters on it and removes it (ListTarget::hidden).
+        {"shared", r.boolean(12)},
     });
   }
   return out;
@@ -244,6 +245,7 @@ Json SubnetService::show(store::SqlSession& s, const AuthContext& ctx,
   if (found.empty()) {
     throw subnet_not_found(id);
   }
+  found.front().erase("shared");
   return found.front();
 }
 

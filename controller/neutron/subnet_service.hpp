@@ -27,6 +27,7 @@ class SubnetService {
  public:
   Json create(store::SqlSession& s, const AuthContext& ctx, const Json& attributes) const;
   Json show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
+  // Each item also carries its network's "shared", for filtering only: the API removes it.
   std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx) const;
   Json update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
               const Json& attributes) const;

@@ -1,0 +1,58 @@
+"""Neutron behaviours Tempest's network API tests rely on, over raw HTTP: subnets filtered by
+their network's `shared`, external networks visible to every project, IPv6 address modes with
+EUI-64 addresses, and `If-Match: revision_number=N` on updates.
+
+Each was a failure of the Tempest tier (tests/tempest) before it was fixed; these tests pin the
+behaviour without needing Tempest. Expected answers are real Neutron's (neutron 21, Zed).
+"""
+
+import unittest
+
+from test_network_api_errors import NeutronApiTestCase
+
+
+class SubnetSharedFilterTest(NeutronApiTestCase):
+    """GET /v2.0/subnets?shared=... filters by the network's `shared` (neutron_tempest_plugin's
+    SubnetsSearchCriteriaTest lists, sorts and pages every subnet with shared=False)."""
+
+    def test_shared_filter_selects_by_the_network_and_is_not_shown(self):
+        shared_net, shared_sub = self.make_network("10.61.0.0/24", shared=True)
+        own_net = self.make_network(token=self.member_token)[0]
+        own = [self.create("subnet", {"network_id": own_net["id"], "ip_version": 4,
+                                      "cidr": "10.62.%d.0/24" % i, "name": "s%d" % i},
+                           self.member_token) for i in range(3)]
+        token = self.member_token
+        listed = self.listing("subnets", "shared=False", token)
+        self.assertEqual(sorted(s["id"] for s in listed), sorted(s["id"] for s in own))
+        self.assertEqual([s["id"] for s in self.listing("subnets", "shared=True", token)],
+                         [shared_sub["id"]])
+        self.assertEqual(len(self.listing("subnets", "", token)), 4)
+        for subnet in listed + [self.get("subnet", own[0]["id"], token)]:
+            self.assertNotIn("shared", subnet)
+        self.assertEqual(self.listing("subnets", "shared=False&fields=shared&fields=name&sort_key=name&sort_dir=asc",
+                                      token),
+                         [{"name": "s0"}, {"name": "s1"}, {"name": "s2"}])
+
+    def test_sorted_pages_with_the_shared_filter(self):
+        net = self.make_network(token=self.member_token)[0]
+        for name in ("c", "a", "b"):
+            self.create("subnet", {"network_id": net["id"], "ip_version": 4, "name": name,
+                                   "cidr": "10.63.%d.0/24" % ord(name)}, self.member_token)
+        resp = self.api("GET", "/v2.0/subnets?shared=False&sort_key=name&sort_dir=desc&limit=2",
+                        token=self.member_token)
+        self.assertEqual(resp.status, 200, resp)
+        body = resp.json()
+        self.assertEqual([s["name"] for s in body["subnets"]], ["c", "b"])
+        next_link = next(l["href"] for l in body["subnets_links"] if l["rel"] == "next")
+        self.assertIn("shared=False", next_link)
+        page = self.api("GET", next_link[next_link.index("/v2.0"):], token=self.member_token)
+        self.assertEqual([s["name"] for s in page.json()["subnets"]], ["a"])
+
+    def test_bad_shared_value_is_400(self):
+        self.make_network("10.64.0.0/24")
+        resp = self.api("GET", "/v2.0/subnets?shared=maybe")
+        self.assertNeutronError(resp, 400, "InvalidInput")
+
+
+if __name__ == "__main__":
+    unittest.main()
