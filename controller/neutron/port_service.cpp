@@ -113,7 +113,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                          const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
   const std::string network_id = attributes["network_id"].get<std::string>();
-  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   const bool network_owner = owns(ctx, network.project_id);
   for (const char* attr : {"binding:host_id", "binding:profile"}) {
     if (attributes.contains(attr)) {

@@ -54,5 +54,29 @@ class SubnetSharedFilterTest(NeutronApiTestCase):
         self.assertNeutronError(resp, 400, "InvalidInput")
 
 
+class ExternalNetworkVisibilityTest(NeutronApiTestCase):
+    """Every project sees router:external networks (to pick a router gateway or floating IP
+    pool), as tempest's ExternalNetworksTestJSON checks; only the owner changes them."""
+
+    def test_member_lists_and_shows_an_admin_external_network(self):
+        external = self.make_network(**{"router:external": True})[0]
+        private = self.make_network()[0]
+        token = self.member_token
+        listed = {n["id"]: n for n in self.listing("networks", "", token)}
+        self.assertIn(external["id"], listed)
+        self.assertNotIn(private["id"], listed)
+        self.assertTrue(listed[external["id"]]["router:external"])
+        self.assertEqual([n["id"] for n in self.listing("networks", "router:external=True",
+                                                        token)], [external["id"]])
+        self.assertEqual(self.get("network", external["id"], token)["name"], external["name"])
+        resp = self.api("PUT", "/v2.0/networks/" + external["id"],
+                        {"network": {"name": "taken"}}, token)
+        self.assertNeutronError(resp, 403)
+        resp = self.api("POST", "/v2.0/ports", {"port": {"network_id": external["id"]}}, token)
+        self.assertNeutronError(resp, 404, "NetworkNotFound")
+        resp = self.api("GET", "/v2.0/networks/" + private["id"], token=token)
+        self.assertNeutronError(resp, 404, "NetworkNotFound")
+
+
 if __name__ == "__main__":
     unittest.main()
