@@ -7,6 +7,7 @@
 #include "controller/neutron/list_query.hpp"
 #include "controller/neutron/list_query_engine.hpp"
 #include "controller/neutron/resource_schemas.hpp"
+#include "controller/neutron/revision_constraint.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -50,6 +51,15 @@ Json select_fields(const Json& item, const http::QueryParams& query) {
     }
   }
   return out;
+}
+
+// If-Match: revision_number=N on a PUT or DELETE, checked inside the write's transaction.
+// Resources without revisions (agents) are not constrained, as in Neutron.
+void check_revision(const Json& item, const std::optional<int64_t>& expected) {
+  const auto current = item.find("revision_number");
+  if (expected && current != item.end() && current->is_number_integer()) {
+    enforce_revision_constraint(*expected, current->get<int64_t>());
+  }
 }
 
 }  // namespace
@@ -350,8 +360,11 @@ http::Response NeutronApi::update(const Resource& r, const http::Request& reques
     throw api::bad_request("Unable to find '" + one + "' in request body");
   }
   const Json attributes = r.schema->validate(body[one], Operation::kUpdate);
-  const Json updated =
-      db_.write([&](store::SqlSession& s) { return r.update(s, ctx, id, attributes); });
+  const auto revision = parse_revision_constraint(request.header("if-match"));
+  const Json updated = db_.write([&](store::SqlSession& s) {
+    check_revision(r.show(s, ctx, id), revision);
+    return r.update(s, ctx, id, attributes);
+  });
   changed_();
   return http::Response::json(200, {{one, updated}});
 }
@@ -359,7 +372,11 @@ http::Response NeutronApi::update(const Resource& r, const http::Request& reques
 http::Response NeutronApi::remove(const Resource& r, const http::Request& request,
                                   const std::string& id) {
   const AuthContext ctx = authenticate(request);
-  db_.write([&](store::SqlSession& s) { r.remove(s, ctx, id); });
+  const auto revision = parse_revision_constraint(request.header("if-match"));
+  db_.write([&](store::SqlSession& s) {
+    check_revision(r.show(s, ctx, id), revision);
+    r.remove(s, ctx, id);
+  });
   changed_();
   return http::Response::empty(204);
 }

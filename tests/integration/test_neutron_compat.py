@@ -78,5 +78,50 @@ class ExternalNetworkVisibilityTest(NeutronApiTestCase):
         self.assertNeutronError(resp, 404, "NetworkNotFound")
 
 
+class RevisionIfMatchTest(NeutronApiTestCase):
+    """If-Match: revision_number=N makes a PUT or DELETE conditional (revision-if-match)."""
+
+    def put(self, path, body, if_match):
+        return self.controller.request("PUT", path, body, token=self.admin,
+                                       headers={"If-Match": if_match})
+
+    def test_extension_is_advertised(self):
+        resp = self.api("GET", "/v2.0/extensions/revision-if-match")
+        self.assertEqual(resp.status, 200, resp)
+
+    def test_stale_revision_is_412_and_changes_nothing(self):
+        net, sub = self.make_network("10.65.0.0/24")
+        net = self.get("network", net["id"])
+        path = "/v2.0/networks/" + net["id"]
+        with self.assertUnchanged(("network", net["id"]), ("subnet", sub["id"])):
+            resp = self.put(path, {"network": {"name": "late"}},
+                            "revision_number=%d" % (net["revision_number"] - 1))
+            error = self.assertNeutronError(resp, 412, "RevisionNumberConstraintFailed")
+            self.assertEqual(error["message"], "Constrained to %d, but current revision is %d"
+                             % (net["revision_number"] - 1, net["revision_number"]))
+            resp = self.controller.request(
+                "DELETE", "/v2.0/subnets/" + sub["id"], token=self.admin,
+                headers={"If-Match": "revision_number=%d" % (sub["revision_number"] + 5)})
+            self.assertNeutronError(resp, 412, "RevisionNumberConstraintFailed")
+        resp = self.put(path, {"network": {"name": "on time"}},
+                        "revision_number=%d" % net["revision_number"])
+        self.assertEqual(resp.status, 200, resp)
+        self.assertEqual(resp.json()["network"]["revision_number"], net["revision_number"] + 1)
+        port = self.create("port", {"network_id": net["id"]})
+        resp = self.put("/v2.0/ports/" + port["id"], {"port": {"name": "p"}},
+                        '"revision_number=%d"' % port["revision_number"])
+        self.assertEqual(resp.status, 200, resp)
+
+    def test_malformed_constraint_is_400(self):
+        net = self.make_network()[0]
+        resp = self.put("/v2.0/networks/" + net["id"], {"network": {"name": "x"}},
+                        "revision_number=one")
+        self.assertNeutronError(
+            resp, 400, "BadRequest",
+            "Bad if-match request: Revision number etag must be in the format of "
+            "revision_number=<int>.")
+        self.assertEqual(self.get("network", net["id"])["name"], net["name"])
+
+
 if __name__ == "__main__":
     unittest.main()
