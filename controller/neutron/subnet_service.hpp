@@ -8,6 +8,7 @@
 #include "common/json.hpp"
 #include "controller/ipam/cidr.hpp"
 #include "controller/ipam/ip_range.hpp"
+#include "controller/neutron/ipv6_modes.hpp"
 #include "controller/neutron/policy.hpp"
 #include "controller/store/sql_session.hpp"
 
@@ -21,6 +22,7 @@ struct SubnetInfo {
   ipam::Cidr cidr;
   std::optional<ipam::IpAddress> gateway;
   std::vector<ipam::IpRange> pools;
+  Ipv6Modes modes;
 };
 
 class SubnetService {

@@ -263,6 +263,12 @@ CREATE TABLE securitygroupportbindings (
 );
 CREATE INDEX securitygroupportbindings_group ON securitygroupportbindings (security_group_id);
 )sql",
+      // IPv6 address modes of a subnet, NULL when unset (always for IPv4), as Neutron's
+      // subnets.ipv6_ra_mode / ipv6_address_mode.
+      R"sql(
+ALTER TABLE subnets ADD COLUMN ipv6_ra_mode TEXT;
+ALTER TABLE subnets ADD COLUMN ipv6_address_mode TEXT;
+)sql",
   };
   return migrations;
 }

@@ -78,6 +78,54 @@ class ExternalNetworkVisibilityTest(NeutronApiTestCase):
         self.assertNeutronError(resp, 404, "NetworkNotFound")
 
 
+class Ipv6AddressModesTest(NeutronApiTestCase):
+    """SLAAC and DHCPv6-stateless subnets: modes kept, EUI-64 addresses from the port's MAC,
+    and the subnet deletable under the ports that hold them (tempest's NetworksIpV6TestAttrs)."""
+
+    def v6_subnet(self, net, cidr, mode, **extra):
+        return self.create("subnet", dict({"network_id": net["id"], "ip_version": 6,
+                                           "cidr": cidr, "ipv6_ra_mode": mode,
+                                           "ipv6_address_mode": mode}, **extra))
+
+    def test_modes_are_kept(self):
+        net = self.make_network()[0]
+        for i, mode in enumerate(("slaac", "dhcpv6-stateless", "dhcpv6-stateful")):
+            sub = self.v6_subnet(net, "2001:db8:%d::/64" % (i + 1), mode)
+            shown = self.get("subnet", sub["id"])
+            self.assertEqual((shown["ipv6_ra_mode"], shown["ipv6_address_mode"]), (mode, mode))
+
+    def test_bad_modes_are_refused(self):
+        net = self.make_network()[0]
+        resp = self.api("POST", "/v2.0/subnets", {"subnet": {
+            "network_id": net["id"], "ip_version": 6, "cidr": "2001:db8:9::/64",
+            "ipv6_ra_mode": "slaac", "ipv6_address_mode": "dhcpv6-stateful"}})
+        self.assertNeutronError(
+            resp, 400, "InvalidInput",
+            "Invalid input for operation: ipv6_ra_mode set to 'slaac' with ipv6_address_mode set "
+            "to 'dhcpv6-stateful' is not valid. If both attributes are set, they must be the "
+            "same value.")
+        resp = self.api("POST", "/v2.0/subnets", {"subnet": {
+            "network_id": net["id"], "ip_version": 6, "cidr": "2001:db8:9::/80",
+            "ipv6_address_mode": "slaac"}})
+        self.assertNeutronError(resp, 400, "InvalidInput")
+        self.assertEqual(self.listing("subnets", "network_id=" + net["id"]), [])
+
+    def test_eui64_addresses_and_delete_under_ports(self):
+        for mode in ("slaac", "dhcpv6-stateless"):
+            with self.subTest(mode=mode):
+                net = self.make_network()[0]
+                sub = self.v6_subnet(net, "2001:db8:77::/64", mode)
+                port = self.create("port", {"network_id": net["id"],
+                                            "mac_address": "fa:16:3e:ab:cd:ef"})
+                self.assertEqual(port["fixed_ips"], [{"subnet_id": sub["id"],
+                                                      "ip_address": "2001:db8:77:0:f816:3eff:feab:cdef"}])
+                resp = self.api("DELETE", "/v2.0/subnets/" + sub["id"])
+                self.assertEqual(resp.status, 204, resp)
+                self.assertEqual(self.get("port", port["id"])["fixed_ips"], [])
+                resp = self.api("DELETE", "/v2.0/networks/" + net["id"])
+                self.assertNeutronError(resp, 409, "NetworkInUse")
+
+
 class RevisionIfMatchTest(NeutronApiTestCase):
     """If-Match: revision_number=N makes a PUT or DELETE conditional (revision-if-match)."""
 
