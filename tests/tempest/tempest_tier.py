@@ -59,6 +59,23 @@ def leftover_identities(controller):
     return left
 
 
+def create_public_network(controller):
+    """The admin's external network with a subnet, as a deployment (devstack's "public") has:
+    tempest checks that every project sees it but not its subnets."""
+    token = controller.token()
+    resp = controller.request("POST", "/v2.0/networks", {"network": {
+        "name": "public", "router:external": True}}, token=token)
+    if resp.status != 201:
+        raise RuntimeError("creating the public network failed: %r" % resp)
+    network_id = resp.json()["network"]["id"]
+    resp = controller.request("POST", "/v2.0/subnets", {"subnet": {
+        "name": "public-subnet", "network_id": network_id, "ip_version": 4,
+        "cidr": "172.24.4.0/24", "enable_dhcp": False}}, token=token)
+    if resp.status != 201:
+        raise RuntimeError("creating the public subnet failed: %r" % resp)
+    return network_id
+
+
 def advertised_extensions(controller):
     token = controller.token()
     request = urllib.request.Request(controller.url + "/v2.0/extensions",
@@ -68,7 +85,7 @@ def advertised_extensions(controller):
     return sorted(e["alias"] for e in body["extensions"])
 
 
-def tempest_conf(controller, extensions, log_dir):
+def tempest_conf(controller, extensions, log_dir, public_network_id):
     """tempest.conf for one controller: Keystone v3 at its /v3, only Neutron available."""
     return f"""[DEFAULT]
 log_dir = {log_dir}
@@ -115,6 +132,7 @@ project_network_mask_bits = 28
 project_network_v6_cidr = 2001:db8::/48
 project_network_v6_mask_bits = 64
 project_networks_reachable = false
+public_network_id = {public_network_id}
 shared_physical_network = false
 
 [network-feature-enabled]
@@ -258,8 +276,9 @@ def main():
         extensions = advertised_extensions(controller)
         print("controller %s advertises %d extensions: %s"
               % (controller.url, len(extensions), " ".join(extensions)), flush=True)
-        etc = write_workspace(workspace, tempest_conf(controller, extensions,
-                                                      os.path.join(workspace, "logs")))
+        conf = tempest_conf(controller, extensions, os.path.join(workspace, "logs"),
+                            create_public_network(controller))
+        etc = write_workspace(workspace, conf)
         env = tier_env(etc)
         subprocess.run([PYTHON, "-m", "stestr", "init"], cwd=workspace, env=env, check=True,
                        stdout=subprocess.DEVNULL)
