@@ -5,7 +5,8 @@ Debian's tempest 33 sleeps 10 s before every subnet delete
 Neutron tear ports down first. Neutrino deletes a subnet's ports synchronously, and with
 hundreds of subnet deletes the sleep alone would cost the tier most of its time budget. The
 installed package stays untouched: the method is replaced in this process only, with the same
-request minus the sleep.
+request minus the sleep. (Being first on sys.path, this module stands in for Debian's
+/etc/python3.11/sitecustomize.py, which only installs apport's exception hook.)
 """
 
 import os
