@@ -175,6 +175,18 @@ void IpAllocator::add_automatic_addresses(store::SqlSession& s, const std::strin
   }
 }
 
+void IpAllocator::refresh_automatic_addresses(store::SqlSession& s, const std::string& port_id,
+                                              const std::string& network_id) {
+  const PortIdentity port = identity_of(s, port_id);
+  for (const auto& subnet : SubnetService::of_network(s, network_id)) {
+    if (is_automatic(subnet, port)) {
+      s.execute("DELETE FROM ipallocations WHERE port_id = ? AND subnet_id = ?",
+                {port_id, subnet.id});
+      insert_automatic(s, port_id, subnet, port.mac);
+    }
+  }
+}
+
 std::vector<FixedIp> IpAllocator::of_port(store::SqlSession& s, const std::string& port_id) {
   std::vector<FixedIp> out;
   for (const auto& r :

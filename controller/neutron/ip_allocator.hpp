@@ -38,6 +38,9 @@ class IpAllocator {
   // Gives every port already on the subnet's network (router interfaces aside) its EUI-64
   // address on the new automatic-address subnet `subnet_id`, as Neutron does on subnet create.
   static void add_automatic_addresses(store::SqlSession& s, const std::string& subnet_id);
+  // Recomputes the port's EUI-64 addresses after its MAC changed, as Neutron does.
+  static void refresh_automatic_addresses(store::SqlSession& s, const std::string& port_id,
+                                          const std::string& network_id);
 };
 
 }  // namespace neutrino::neutron

@@ -303,6 +303,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                                                  network_id + ". The mac address " + mac +
                                                  " is in use.");
     }
+    IpAllocator::refresh_automatic_addresses(s, id, network_id);
   }
   for (const char* column : {"name", "description", "device_id", "device_owner"}) {
     if (attributes.contains(column)) {

@@ -111,6 +111,21 @@ TEST_F(Ipv6SubnetTest, UpdatesKeepAutomaticAddresses) {
   EXPECT_EQ(restated["fixed_ips"], only_v4["fixed_ips"]);
 }
 
+TEST_F(Ipv6SubnetTest, MacChangeMovesTheEui64Address) {
+  const Json v4 = subnet("10.0.0.0/24", Json::object(), 4);
+  const Json slaac = subnet("2001:db8:1::/64", modes("slaac"));
+  const Json p = port({{"mac_address", "fa:16:3e:12:34:56"}});
+  const Json moved = update_port(admin_, p["id"], {{"mac_address", "fa:16:3e:65:43:21"}});
+  std::map<std::string, std::string> by_subnet;
+  for (const auto& ip : moved["fixed_ips"]) {
+    by_subnet[ip["subnet_id"]] = ip["ip_address"];
+  }
+  EXPECT_EQ(by_subnet[slaac["id"]], "2001:db8:1:0:f816:3eff:fe65:4321");
+  EXPECT_EQ(by_subnet[v4["id"]], p["fixed_ips"][0]["subnet_id"] == v4["id"]
+                                     ? p["fixed_ips"][0]["ip_address"]
+                                     : p["fixed_ips"][1]["ip_address"]);
+}
+
 TEST_F(Ipv6SubnetTest, NewAutomaticSubnetAddressesExistingPorts) {
   subnet("10.0.0.0/24", Json::object(), 4);
   const Json p = port({{"mac_address", "fa:16:3e:12:34:56"}});
