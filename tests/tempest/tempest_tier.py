@@ -197,8 +197,9 @@ def summarise(workspace, env, selected):
     """Per-module pass/fail/skip counts of the last run, one per selected test.
 
     A class that skips (a missing extension) or fails in setUpClass reports once, as
-    "setUpClass (<class>)"; each of its tests counts with that result, as Tempest's own
-    summary of a reference Neutron counts them.
+    "setUpClass (<class>)"; here each of its tests counts with that result, where stestr's
+    totals (printed by `tempest run`) count the class once. A selected test with no result
+    at all counts as a failure.
     """
     last = subprocess.run([PYTHON, "-m", "stestr", "last", "--subunit"], cwd=workspace, env=env,
                           capture_output=True)
