@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs every test tier (unit, integration) with ctest.
+# Installs what is needed, builds, and runs every test tier (unit, integration, tempest) with
+# ctest.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh

@@ -25,6 +25,8 @@ packages=(
   cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
   # the compute driver: libvirt's C API and daemons, QEMU (KVM where usable, else TCG), qemu-img
   libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+  # the Tempest tier (tests/tempest): Neutron's own API tests, run as a user would
+  tempest neutron-tempest-plugin python3-stestr
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -275,6 +275,12 @@ ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DE
 )sql",
       schema_parts::compute_migration(),
       schema_parts::image_migration(),
+      // IPv6 address modes of a subnet, NULL when unset (always for IPv4), as Neutron's
+      // subnets.ipv6_ra_mode / ipv6_address_mode.
+      R"sql(
+ALTER TABLE subnets ADD COLUMN ipv6_ra_mode TEXT;
+ALTER TABLE subnets ADD COLUMN ipv6_address_mode TEXT;
+)sql",
   };
   return migrations;
 }
