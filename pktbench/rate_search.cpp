@@ -23,7 +23,9 @@ SearchResult search_highest_rate(Link& link, const SearchOptions& options) {
     result.trials.push_back(trial);
     if (passes(trial, options)) {
       low = rate;
-      result.best = trial;
+      // A paced generator may fall short of the rate asked for: keep the best one measured.
+      if (!result.best || trial.rx_pps() > result.best->rx_pps())
+        result.best = trial;
     } else {
       high = rate;
     }
