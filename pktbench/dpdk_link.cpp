@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -13,6 +14,8 @@ namespace neutrino::pktbench {
 namespace {
 
 constexpr unsigned kMaxBurst = 32;
+
+std::atomic<bool> stopping{false};
 
 void nap_us(long us) {
   timespec ts{0, us * 1000};
@@ -28,6 +31,13 @@ unsigned burst_for(double pps) {
 }
 
 }  // namespace
+
+void request_stop() {
+  stopping.store(true, std::memory_order_relaxed);
+}
+bool stop_requested() {
+  return stopping.load(std::memory_order_relaxed);
+}
 
 DpdkLink::DpdkLink(DpdkPort& tx, DpdkPort& rx, rte_mempool* pool, LinkConfig config)
     : tx_(tx), rx_(rx), pool_(pool), config_(std::move(config)) {
@@ -141,7 +151,7 @@ TrialResult DpdkLink::run_trial(double offered_pps) {
   double next_send = static_cast<double>(start);
   std::uint64_t sequence = 0;
   std::uint64_t now = start;
-  while (now < end && (config_.count == 0 || sequence < config_.count)) {
+  while (now < end && (config_.count == 0 || sequence < config_.count) && !stop_requested()) {
     if (offered_pps <= 0 || static_cast<double>(now) >= next_send) {
       unsigned n = burst;
       if (config_.count > 0)
@@ -158,7 +168,7 @@ TrialResult DpdkLink::run_trial(double offered_pps) {
   result.duration_s = static_cast<double>(now - start) / static_cast<double>(hz);
   const auto drain_end =
       now + static_cast<std::uint64_t>(config_.drain_s * static_cast<double>(hz));
-  while (rte_get_tsc_cycles() < drain_end && stats.received() < result.sent) {
+  while (rte_get_tsc_cycles() < drain_end && stats.received() < result.sent && !stop_requested()) {
     const std::uint64_t before = stats.received();
     receive(stats);
     if (stats.received() == before)

@@ -23,6 +23,11 @@ struct LinkConfig {
   std::uint64_t count = 0;  // 0: send for duration_s; else stop after this many frames
 };
 
+// Set from a SIGINT/SIGTERM handler: the running trial ends at once (the next ones send
+// nothing), so the program unwinds and closes its ports instead of dying mid-trial.
+void request_stop();
+bool stop_requested();
+
 class DpdkLink : public Link {
  public:
   DpdkLink(DpdkPort& tx, DpdkPort& rx, rte_mempool* pool, LinkConfig config);

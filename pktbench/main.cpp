@@ -2,6 +2,7 @@
 // measure (pktbench/paths/, Python on the integration harness) and runs `run` on each.
 
 #include <rte_mbuf.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <climits>
@@ -48,8 +49,16 @@ nlohmann::json measure_size(pb::DpdkLink& link, const pb::RunOptions& o,
   return j;
 }
 
+void on_signal(int) {
+  pb::request_stop();
+}
+
 int run(const std::vector<std::string>& args) {
   const pb::RunOptions o = pb::parse_run_options(args);
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
   pb::DpdkEal eal(o.eal_args);
   std::unique_ptr<rte_mempool, void (*)(rte_mempool*)> pool(
       rte_pktmbuf_pool_create("pktbench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY),
@@ -73,8 +82,16 @@ int run(const std::vector<std::string>& args) {
               << " s per trial\n";
     pb::print_table_header(std::cout);
     out["results"] = nlohmann::json::array();
-    for (const auto& sizes : o.sizes)
+    for (const auto& sizes : o.sizes) {
+      if (pb::stop_requested())
+        break;
       out["results"].push_back(measure_size(link, o, sizes));
+    }
+  }
+  if (pb::stop_requested()) {
+    // The trial under way was cut short: its figures would mislead.
+    std::cerr << "neutrino-pktbench: interrupted\n";
+    return 130;
   }
   std::cout << out.dump() << std::endl;
   return 0;
