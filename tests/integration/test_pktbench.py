@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import subprocess
+import time
 import unittest
 
 import harness
@@ -37,7 +38,8 @@ class PktbenchTest(unittest.TestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--rx are required", bad.stderr)
 
-    def test_run_between_two_namespaces(self):
+    def veth_pair(self):
+        """Two namespaces joined by a veth pair (eth0 in each), kernels muted; removed after."""
         prefix = "pbt" + secrets.token_hex(2)
         a, b = prefix + "a", prefix + "b"
         self.addCleanup(subprocess.run, ["ip", "netns", "del", b], check=False)
@@ -50,6 +52,10 @@ class PktbenchTest(unittest.TestCase):
             subprocess.run(["ip", "-n", ns, "link", "set", "eth0", "up"], check=True)
             subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=NFT_DROP,
                            text=True, check=True)
+        return a, b
+
+    def test_run_between_two_namespaces(self):
+        a, b = self.veth_pair()
         runtime_dirs = set(glob.glob("/var/run/dpdk/neutrino-pktbench-*"))
         out = subprocess.run(
             [pktbench(), "run", "--tx", "eth0@" + a, "--rx", "eth0@" + b, "--sizes", "64,imix",
@@ -64,6 +70,24 @@ class PktbenchTest(unittest.TestCase):
             self.assertIn("p99.9", r["result"]["latency_us"])
         # The EAL's runtime directory goes with the process.
         self.assertLessEqual(set(glob.glob("/var/run/dpdk/neutrino-pktbench-*")), runtime_dirs)
+
+    def test_run_stops_cleanly_on_sigterm(self):
+        a, b = self.veth_pair()
+        proc = subprocess.Popen(
+            [pktbench(), "run", "--tx", "eth0@" + a, "--rx", "eth0@" + b, "--sizes", "64",
+             "--duration", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.kill)
+        deadline = time.monotonic() + 30
+        while not glob.glob("/var/run/dpdk/neutrino-pktbench-%d" % proc.pid):
+            self.assertLess(time.monotonic(), deadline, "the EAL never started")
+            self.assertIsNone(proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("interrupted", err)
+        self.assertFalse(glob.glob("/var/run/dpdk/neutrino-pktbench-%d" % proc.pid))
 
     def test_path_smoke_through_our_pipeline(self):
         out = subprocess.run([pktbench(), "path", "--smoke"], capture_output=True, text=True,
