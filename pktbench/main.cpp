@@ -59,6 +59,8 @@ int run(const std::vector<std::string>& args) {
   action.sa_handler = on_signal;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // A reader that went away (the path driver, killed) must not kill us before cleanup.
+  signal(SIGPIPE, SIG_IGN);
   pb::DpdkEal eal(o.eal_args);
   std::unique_ptr<rte_mempool, void (*)(rte_mempool*)> pool(
       rte_pktmbuf_pool_create("pktbench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY),

@@ -5,6 +5,7 @@ of each baseline's, per frame size. Run as root; `neutrino-pktbench path --help`
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -77,9 +78,20 @@ def measure(args, endpoints, size):
     if args.count:
         argv += ["--count", str(args.count)]
     # setpriv: the benchmark ends (SIGTERM: it closes its ports and its EAL directory) with
-    # this driver, whatever kills it.
-    out = subprocess.run(["setpriv", "--pdeathsig", "TERM", "--"] + argv, text=True,
-                         capture_output=True, timeout=120 + 20 * args.duration * args.max_trials)
+    # this driver, whatever kills it; on Ctrl-C or a timeout it gets SIGTERM too, not SIGKILL.
+    proc = subprocess.Popen(["setpriv", "--pdeathsig", "TERM", "--"] + argv, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        stdout, stderr = proc.communicate(timeout=120 + 20 * args.duration * args.max_trials)
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    out = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
     if out.returncode != 0:
         raise RuntimeError("neutrino-pktbench run exited %d:\n%s" % (out.returncode, out.stderr))
     last = [line for line in out.stdout.splitlines() if line.startswith("{")][-1]
@@ -217,5 +229,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    # Ctrl-C unwinds through BenchCloud.stop() even when started from a shell that ignores
+    # SIGINT for background jobs (Python keeps an inherited SIG_IGN otherwise).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     multihost.become_subreaper()
     sys.exit(main(sys.argv[1:]))
