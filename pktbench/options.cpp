@@ -6,7 +6,8 @@
 namespace neutrino::pktbench {
 namespace {
 
-double to_double(const std::string& option, const std::string& value, double min) {
+double to_double(const std::string& option, const std::string& value, double min,
+                 double max = 1e18) {
   std::size_t used = 0;
   double v = 0;
   try {
@@ -14,7 +15,7 @@ double to_double(const std::string& option, const std::string& value, double min
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != value.size() || v < min) {
+  if (used != value.size() || !(v >= min && v <= max)) {
     throw std::invalid_argument(option + ": bad value '" + value + "'");
   }
   return v;
@@ -71,7 +72,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     } else if (opt == "--dst-mac") {
       o.flow.dst_mac = to_mac(opt, v);
     } else if (opt == "--udp-port") {
-      o.flow.dst_port = static_cast<std::uint16_t>(to_double(opt, v, 1));
+      o.flow.dst_port = static_cast<std::uint16_t>(to_double(opt, v, 1, 65535));
     } else if (opt == "--sizes") {
       sizes = v;
     } else if (opt == "--rate") {
@@ -82,11 +83,11 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     } else if (opt == "--count") {
       o.count = static_cast<std::uint64_t>(to_double(opt, v, 1));
     } else if (opt == "--loss") {
-      o.search_options.loss_threshold = to_double(opt, v, 0);
+      o.search_options.loss_threshold = to_double(opt, v, 0, 1);
     } else if (opt == "--resolution") {
       o.search_options.resolution = to_double(opt, v, 0.001);
     } else if (opt == "--max-trials") {
-      o.search_options.max_trials = static_cast<int>(to_double(opt, v, 1));
+      o.search_options.max_trials = static_cast<int>(to_double(opt, v, 1, 1000));
     } else if (opt == "--eal-args") {
       o.eal_args = split(v, ' ');
     } else {

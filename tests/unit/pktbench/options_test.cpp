@@ -37,6 +37,11 @@ TEST(RunOptions, RefusesBadInput) {
   EXPECT_THROW(parse_run_options({"--tx", "a", "--rx", "b", "--bogus", "1"}),
                std::invalid_argument);
   EXPECT_THROW(parse_run_options({"--tx", "a", "--rx"}), std::invalid_argument);
+  EXPECT_THROW(parse_run_options({"--tx", "a", "--rx", "b", "--udp-port", "70000"}),
+               std::invalid_argument);
+  EXPECT_THROW(parse_run_options({"--tx", "a", "--rx", "b", "--loss", "2"}), std::invalid_argument);
+  EXPECT_THROW(parse_run_options({"--tx", "a", "--rx", "b", "--duration", "nan"}),
+               std::invalid_argument);
 }
 
 }  // namespace
