@@ -1,6 +1,11 @@
 # Helpers so every folder declares its targets the same way, with the same warnings.
 
 set(NEUTRINO_WARNINGS -Wall -Wextra -Werror -Wpedantic -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # GUARDED_BY and friends (common/thread_annotations.hpp) are checked wherever clang compiles
+  # our code, as in the sanitizer flavours: an access without the lock fails the build.
+  list(APPEND NEUTRINO_WARNINGS -Wthread-safety)
+endif()
 
 # neutrino_library(<name> SOURCES ... DEPS ...): a static library of our code, included from
 # the repository root ("controller/ipam/cidr.hpp").
