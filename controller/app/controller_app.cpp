@@ -122,6 +122,8 @@ void ControllerApp::start() {
   }
   // A stale file from an earlier run must not send clients to a dead port.
   std::filesystem::remove(config_.url_file_path());
+  // Before the API serves: its worker threads call the change listener this installs.
+  start_agent_channel();
   http::ServerOptions options;
   options.address = config_.listen_host;
   options.port = config_.listen_port;
@@ -138,7 +140,6 @@ void ControllerApp::start() {
   bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
                std::to_string(server->port());
   server_ = std::move(server);
-  start_agent_channel();
   start_metadata_service();
   publish_url();
   log::info("neutrino-controller serving on ", bound_url_,
@@ -164,8 +165,10 @@ void ControllerApp::start_agent_channel() {
   options.tls = {config_.agent_tls_cert_file, config_.agent_tls_key_file,
                  config_.agent_tls_ca_file};
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
-  channel_->start();
+  // Installed while no other thread runs: the listener is a plain std::function that the API
+  // workers and the channel's own thread (on_dhcp_ports) call without a lock.
   neutron_->set_change_listener([this] { channel_->notify_change(); });
+  channel_->start();
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
   log::info("agents connect to ", address,
@@ -229,8 +232,9 @@ void ControllerApp::stop() {
     std::filesystem::remove(config_.metadata_url_file_path(), ignored);
   }
   if (channel_) {
-    neutron_->set_change_listener([] {});
+    // The API workers are gone; once the channel's thread is too, nothing calls the listener.
     channel_->stop();
+    neutron_->set_change_listener([] {});
     channel_.reset();
   }
   std::error_code ignored;
