@@ -17,6 +17,15 @@ function(neutrino_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# neutrino_sanitizer_defaults(<executable>): in a sanitizer flavour, builds the sanitizers'
+# default options and suppression paths into the executable (cmake/sanitize.cmake); elsewhere
+# nothing. Every executable of ours calls it.
+function(neutrino_sanitizer_defaults name)
+  if(TARGET neutrino_sanitizer_defaults)
+    target_link_libraries(${name} PRIVATE neutrino_sanitizer_defaults)
+  endif()
+endfunction()
+
 # neutrino_unit_test(<name> SOURCES ... DEPS ...): one GoogleTest binary per component,
 # registered with ctest under the label "unit".
 function(neutrino_unit_test name)
@@ -25,5 +34,6 @@ function(neutrino_unit_test name)
   target_compile_options(${name} PRIVATE ${NEUTRINO_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  neutrino_sanitizer_defaults(${name})
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endfunction()
