@@ -37,3 +37,29 @@ function(neutrino_unit_test name)
   neutrino_sanitizer_defaults(${name})
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endfunction()
+
+# neutrino_fuzzer(<name>_fuzzer SOURCES ... DEPS ... CORPUS <dir> [ARGS ...]): a libFuzzer target
+# and its ctest `<name>_fuzz` (label unit), which fuzzes for 20 s from the checked-in seeds in
+# CORPUS; a crash, sanitizer report or violated property fails it and leaves the input in the
+# build directory. Only the address flavour builds fuzzers (it instruments our libraries for
+# libFuzzer, cmake/sanitize.cmake); elsewhere this does nothing. ARGS go to libFuzzer.
+function(neutrino_fuzzer name)
+  if(NOT NEUTRINO_SANITIZE STREQUAL "address")
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;DEPS;ARGS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${NEUTRINO_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  neutrino_sanitizer_defaults(${name})
+  string(REGEX REPLACE "_fuzzer$" "_fuzz" test ${name})
+  # New inputs go to the build tree's corpus; the checked-in seeds are only read.
+  set(work_corpus ${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus)
+  file(MAKE_DIRECTORY ${work_corpus})
+  add_test(NAME ${test}
+           COMMAND ${name} -max_total_time=20 -timeout=10 -rss_limit_mb=2048
+                   -print_final_stats=1 -artifact_prefix=${CMAKE_CURRENT_BINARY_DIR}/${name}-
+                   ${ARG_ARGS} ${work_corpus} ${ARG_CORPUS})
+  set_tests_properties(${test} PROPERTIES LABELS unit TIMEOUT 180)
+endfunction()
