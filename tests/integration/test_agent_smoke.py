@@ -51,8 +51,9 @@ class AgentSmokeTest(multihost_cloud.MultiHostCloud):
         self.wait_for(lambda: "qdhcp-" + net["id"] not in host.run("ip netns list").stdout,
                       "the DHCP namespace removed")
         agent = host.daemons["neutrino-agent"]
-        log = agent.log_path
-        self.assertEqual(agent.stop(), 0, open(log, errors="replace").read()[-4000:])
+        code = agent.stop()
+        with open(agent.log_path, errors="replace") as log:
+            self.assertEqual(code, 0, log.read()[-4000:])
         self.assertEqual(self.ctl.terminate(), 0, self.ctl.log_text()[-4000:])
 
 
