@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test tier (unit, integration, tempest) with
-# ctest; then the checks: the unit tests and one short integration test per daemon again under
-# ThreadSanitizer (build-tsan/) and under AddressSanitizer + UBSan (build-asan/, which also runs
-# the fuzzers). The main build includes the format check. Arguments go to every ctest run.
-# NEUTRINO_CHECKS=0 leaves the sanitizer flavours out (a quicker local run).
+# ctest; then the checks. The main build includes the format check. Arguments go to every
+# ctest run. NEUTRINO_CHECKS says which sanitizer checks follow:
+#   fuzz (default)  the libFuzzer targets, built alone in the address flavour (build-asan/),
+#                   20 s each from their seeds
+#   full            the unit tests and one short integration test per daemon again under
+#                   ThreadSanitizer (build-tsan/) and AddressSanitizer + UBSan (build-asan/,
+#                   fuzzers included): two more whole builds, beyond CI's time budget today
+#   0               none (a quicker local run)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,18 +22,30 @@ timed() {
 
 scripts/install-deps.sh
 timed "build (main, format check)" scripts/build.sh
-dirs=(build)
-if [ "${NEUTRINO_CHECKS:-1}" != 0 ]; then
-  timed "build (thread)" scripts/build.sh thread
-  timed "build (address, fuzzers)" scripts/build.sh address
-  dirs+=(build-tsan build-asan)
-fi
+runs=("build")
+case "${NEUTRINO_CHECKS:-fuzz}" in
+  full)
+    timed "build (thread)" scripts/build.sh thread
+    timed "build (address, fuzzers)" scripts/build.sh address
+    runs+=("build-tsan" "build-asan")
+    ;;
+  fuzz | 1)
+    timed "build (fuzzers)" scripts/build.sh fuzz
+    runs+=("build-asan -R _fuzz$")
+    ;;
+  0) ;;
+  *)
+    echo "NEUTRINO_CHECKS must be fuzz, full or 0" >&2
+    exit 2
+    ;;
+esac
 
 failed=()
-for dir in "${dirs[@]}"; do
-  echo "=== ctest in $dir"
-  timed "ctest $dir" ctest --test-dir "$dir" --output-on-failure --timeout 900 -j 2 "$@" ||
-    failed+=("$dir")
+for run in "${runs[@]}"; do
+  read -r -a what <<<"$run"
+  echo "=== ctest in $run"
+  timed "ctest $run" ctest --test-dir "${what[@]}" --output-on-failure --timeout 900 -j 2 "$@" ||
+    failed+=("$run")
 done
 
 printf '=== wall time\n'
