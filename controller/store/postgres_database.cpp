@@ -13,6 +13,14 @@ namespace {
 // Any 64-bit number, the same in every controller: the migration lock's key.
 constexpr int64_t kMigrationLock = 0x6e657574726e6f;
 
+// A pooled connection the server closed while it sat idle (a restart, a failover, an
+// operator's pg_terminate_backend): found out at BEGIN, before the body ran, so the
+// transaction simply takes another connection.
+class StaleConnection : public StoreUnavailable {
+ public:
+  explicit StaleConnection(const std::string& message) : StoreUnavailable(message, false) {}
+};
+
 std::string session_setup(const PostgresOptions& options) {
   const std::string ms = std::to_string(options.statement_timeout.count());
   return "SET statement_timeout = " + ms + "; SET idle_in_transaction_session_timeout = " + ms +
@@ -68,8 +76,15 @@ void PostgresDatabase::migrate() {
 
 void PostgresDatabase::attempt(PostgresConnection& connection, bool writable,
                                const std::function<void(SqlSession&)>& body) {
-  connection.exec_script(writable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    connection.exec_script(writable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                                    : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  } catch (const StoreUnavailable& e) {
+    if (!connection.healthy()) {
+      throw StaleConnection(e.what());
+    }
+    throw;
+  }
   try {
     body(connection);
     connection.exec_script("COMMIT");
@@ -88,12 +103,18 @@ void PostgresDatabase::attempt(PostgresConnection& connection, bool writable,
 void PostgresDatabase::transact(bool writable, const std::function<void(SqlSession&)>& body) {
   const auto deadline = std::chrono::steady_clock::now() + options_.retry_timeout;
   thread_local std::minstd_rand jitter(std::random_device{}());
+  size_t stale = 0;
   for (int attempt_number = 1;; ++attempt_number) {
     auto connection = pool_.acquire();
     try {
       attempt(*connection, writable, body);
       pool_.release(std::move(connection));
       return;
+    } catch (const StaleConnection&) {
+      pool_.release(std::move(connection));  // closed, its slot freed
+      if (++stale > options_.pool_size) {
+        throw;  // not stale connections: the server is gone
+      }
     } catch (const SerializationFailure& e) {
       pool_.release(std::move(connection));
       if (std::chrono::steady_clock::now() >= deadline) {
