@@ -49,7 +49,8 @@ class OwnServer {
 
 std::string with_search_path(const std::string& url, const std::string& schema) {
   const char separator = url.find('?') == std::string::npos ? '?' : '&';
-  return url + separator + "options=-csearch_path%3D" + schema;
+  // The application name lets a test find (and terminate) its own connections only.
+  return url + separator + "options=-csearch_path%3D" + schema + "&application_name=" + schema;
 }
 
 }  // namespace
