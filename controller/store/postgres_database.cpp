@@ -49,6 +49,10 @@ void PostgresDatabase::migrate() {
   const auto& migrations = schema_migrations();
   try {
     connection->exec_script("BEGIN");
+    // Waiting for another controller's migration, or migrating a large table, may take longer
+    // than a request's statement timeout allows.
+    connection->exec_script(
+        "SET LOCAL statement_timeout = '10min'; SET LOCAL lock_timeout = '10min'");
     connection->exec_script("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
     connection->exec_script("CREATE TABLE IF NOT EXISTS neutrino_schema_version (version BIGINT)");
     auto rows = connection->query("SELECT version FROM neutrino_schema_version");
