@@ -63,3 +63,17 @@ function(neutrino_fuzzer name)
                    ${ARG_ARGS} ${work_corpus} ${ARG_CORPUS})
   set_tests_properties(${test} PROPERTIES LABELS unit TIMEOUT 180)
 endfunction()
+
+# The throw-away PostgreSQL server the tests below share, started and stopped by ctest
+# fixtures (tests/CMakeLists.txt); its URL is fixed by its directory.
+set(NEUTRINO_TEST_PG_DIR ${CMAKE_BINARY_DIR}/pg-test-server)
+set(NEUTRINO_TEST_PG_URL "postgresql://neutrino@/neutrino?host=${NEUTRINO_TEST_PG_DIR}")
+
+# neutrino_postgres_tests(<unit test target>): runs the target's tests a second time, named
+# "postgres.<test>", against PostgreSQL (tests/support/test_database.hpp).
+function(neutrino_postgres_tests name)
+  target_link_libraries(${name} PRIVATE neutrino_test_database)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_PREFIX "postgres."
+    PROPERTIES LABELS unit ENVIRONMENT "NEUTRINO_TEST_STORE=${NEUTRINO_TEST_PG_URL}"
+               FIXTURES_REQUIRED postgres_server)
+endfunction()

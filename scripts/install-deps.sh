@@ -7,7 +7,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config clang-format ccache
   # libraries
-  libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
+  libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # linear-time regular expressions for tenants' filters (Nova's name=<regex>)
   libre2-dev
@@ -17,6 +17,8 @@ packages=(
   # (cmake/openvswitch.cmake); cmake only recommends make, and --no-install-recommends skips it
   make
   # tools the tests drive as a user would
+  # the PostgreSQL store's tests start their own server (initdb, pg_ctl) in a temporary dir
+  postgresql
   sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
   isc-dhcp-client ethtool iputils-ping
   # the test guest (compute/guest-image/): its kernel and busybox-static are .deb files the

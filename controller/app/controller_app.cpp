@@ -59,17 +59,27 @@ bool plausible_host(const std::string& host) {
 ControllerApp::ControllerApp(ControllerConfig config)
     : config_(std::move(config)), consoles_(std::max(1, config_.api_workers / 2)) {
   std::filesystem::create_directories(config_.data_dir);
-  store::SqliteOptions options;
-  options.synchronous = config_.db_sync;
-  db_ = std::make_unique<store::SqliteDatabase>(config_.database_path(), options);
+  store::SqliteOptions sqlite;
+  sqlite.synchronous = config_.db_sync;
+  store::PostgresOptions postgres;
+  postgres.pool_size = config_.database_max_connections;
+  postgres.acquire_timeout = std::chrono::seconds(config_.database_pool_timeout);
+  db_ = store::open_database(config_.database_path(), sqlite, postgres);
   if (identity::needs_bootstrap(*db_)) {
     if (!config_.admin_password) {
       throw std::runtime_error(
-          "the store at " + config_.database_path() +
+          "the store at " + config_.database_name() +
           " has no users yet: give the admin password with --admin-password, the "
           "NEUTRINO_ADMIN_PASSWORD environment variable or admin_password in the config file");
     }
-    identity::bootstrap(*db_, hasher_, *config_.admin_password);
+    try {
+      identity::bootstrap(*db_, hasher_, *config_.admin_password);
+    } catch (const store::ConstraintViolation&) {
+      // Another controller on the same database bootstrapped it at the same moment.
+      if (identity::needs_bootstrap(*db_)) {
+        throw;
+      }
+    }
   }
   identity::TokenOptions token_options;
   token_options.ttl_seconds = config_.token_expiration;
@@ -262,10 +272,11 @@ void ControllerApp::start_agent_channel() {
                  config_.agent_tls_ca_file};
   options.compute = compute_hooks();
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
+  changes_ = std::make_unique<StoreChangeRelay>(*db_, [this] { channel_->notify_change(); });
   // Installed while no other thread runs: the listener is a plain std::function that the API
   // workers and the channel's own thread (on_dhcp_ports) call without a lock.
-  neutron_->set_change_listener([this] { channel_->notify_change(); });
-  servers_->set_change_listener([this] { channel_->notify_change(); });
+  neutron_->set_change_listener([this] { changes_->changed(); });
+  servers_->set_change_listener([this] { changes_->changed(); });
   consoles_.set_channel(channel_.get());
   channel_->start();
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
@@ -358,6 +369,7 @@ void ControllerApp::stop() {
     neutron_->set_change_listener([] {});
     servers_->set_change_listener([] {});
     consoles_.set_channel(nullptr);
+    changes_.reset();
     channel_.reset();
   }
   std::error_code ignored;

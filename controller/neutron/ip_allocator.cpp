@@ -75,8 +75,10 @@ std::vector<ipam::IpAddress> allocated_in(store::SqlSession& s, const std::strin
 void insert(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
             const ipam::IpAddress& ip) {
   s.execute(
-      "INSERT INTO ipallocations (port_id, ip_address, subnet_id, network_id) VALUES (?, ?, ?, ?)",
-      {port_id, ip.to_string(), subnet.id, subnet.network_id});
+      "INSERT INTO ipallocations (port_id, ip_address, subnet_id, network_id, position) "
+      "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM ipallocations "
+      "WHERE port_id = ?))",
+      {port_id, ip.to_string(), subnet.id, subnet.network_id, port_id});
 }
 
 void insert_exact(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
@@ -113,7 +115,7 @@ std::optional<ipam::IpAddress> insert_any(store::SqlSession& s, const std::strin
       return std::nullopt;
     }
     try {
-      insert(s, port_id, subnet, *candidate);
+      s.savepoint([&] { insert(s, port_id, subnet, *candidate); });
       return candidate;
     } catch (const store::ConstraintViolation&) {
       // Another writer took it (possible with a multi-writer store); try another one.
@@ -187,9 +189,9 @@ void IpAllocator::refresh_automatic_addresses(store::SqlSession& s, const std::s
 
 std::vector<FixedIp> IpAllocator::of_port(store::SqlSession& s, const std::string& port_id) {
   std::vector<FixedIp> out;
-  for (const auto& r :
-       s.query("SELECT subnet_id, ip_address FROM ipallocations WHERE port_id = ? ORDER BY rowid",
-               {port_id})) {
+  for (const auto& r : s.query(
+           "SELECT subnet_id, ip_address FROM ipallocations WHERE port_id = ? ORDER BY position",
+           {port_id})) {
     out.push_back(FixedIp{r.text(0), r.text(1)});
   }
   return out;

@@ -21,9 +21,9 @@ api::ApiError subnet_not_found(const std::string& id) {
 
 std::vector<ipam::IpRange> load_pools(store::SqlSession& s, const std::string& subnet_id) {
   std::vector<ipam::IpRange> pools;
-  for (const auto& r :
-       s.query("SELECT first_ip, last_ip FROM ipallocationpools WHERE subnet_id = ? ORDER BY rowid",
-               {subnet_id})) {
+  for (const auto& r : s.query(
+           "SELECT first_ip, last_ip FROM ipallocationpools WHERE subnet_id = ? ORDER BY position",
+           {subnet_id})) {
     pools.push_back(
         ipam::IpRange{*ipam::IpAddress::parse(r.text(0)), *ipam::IpAddress::parse(r.text(1))});
   }
@@ -33,10 +33,12 @@ std::vector<ipam::IpRange> load_pools(store::SqlSession& s, const std::string& s
 void store_pools(store::SqlSession& s, const std::string& subnet_id,
                  const std::vector<ipam::IpRange>& pools) {
   s.execute("DELETE FROM ipallocationpools WHERE subnet_id = ?", {subnet_id});
+  int64_t position = 0;
   for (const auto& pool : pools) {
     s.execute(
-        "INSERT INTO ipallocationpools (id, subnet_id, first_ip, last_ip) VALUES (?, ?, ?, ?)",
-        {random::uuid4(), subnet_id, pool.first.to_string(), pool.last.to_string()});
+        "INSERT INTO ipallocationpools (id, subnet_id, first_ip, last_ip, position) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {random::uuid4(), subnet_id, pool.first.to_string(), pool.last.to_string(), position++});
   }
 }
 
@@ -208,9 +210,9 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
   const std::string where = id ? " WHERE subnet_id = ?" : "";
   const store::SqlParams params = id ? store::SqlParams{*id} : store::SqlParams{};
   std::map<std::string, Json> pools, dns, routes;
-  for (const auto& r : s.query(
-           "SELECT subnet_id, first_ip, last_ip FROM ipallocationpools" + where + " ORDER BY rowid",
-           params)) {
+  for (const auto& r : s.query("SELECT subnet_id, first_ip, last_ip FROM ipallocationpools" +
+                                   where + " ORDER BY subnet_id, position",
+                               params)) {
     pools[r.text(0)].push_back({{"start", r.text(1)}, {"end", r.text(2)}});
   }
   for (const auto& r :

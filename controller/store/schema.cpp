@@ -6,8 +6,8 @@ namespace neutrino::store {
 
 // Table and column names follow Neutron's and Keystone's, so an operator who knows those
 // finds things where they expect ("select * from ipallocations").
-const std::vector<std::string>& schema_migrations() {
-  static const std::vector<std::string> migrations = {
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations = {
       R"sql(
 CREATE TABLE projects (
   id TEXT PRIMARY KEY,
@@ -287,6 +287,20 @@ ALTER TABLE subnets ADD COLUMN ipv6_address_mode TEXT;
 UPDATE flavors SET memory_mb = 128 WHERE flavorid = '42' AND name = 'm1.nano' AND memory_mb = 64;
 UPDATE flavors SET memory_mb = 192 WHERE flavorid = '84' AND name = 'm1.micro' AND memory_mb = 128;
 )sql",
+      // Fixed IPs and allocation pools keep the order they were given in, which SQLite's rowid
+      // gave for free; PostgreSQL has no rowid, so the order is a column of its own.
+      {R"sql(
+ALTER TABLE ipallocations ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE ipallocations SET position = (SELECT COUNT(*) FROM ipallocations o
+  WHERE o.port_id = ipallocations.port_id AND o.rowid < ipallocations.rowid);
+ALTER TABLE ipallocationpools ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE ipallocationpools SET position = (SELECT COUNT(*) FROM ipallocationpools o
+  WHERE o.subnet_id = ipallocationpools.subnet_id AND o.rowid < ipallocationpools.rowid);
+)sql",
+       R"sql(
+ALTER TABLE ipallocations ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
+)sql"},
   };
   return migrations;
 }

@@ -323,5 +323,23 @@ TEST(ControllerConfigTest, ConnectionLimitsAndDeadlines) {
   EXPECT_THROW(parse({"--data-dir", "/d", "--client-header-timeout", "0"}), ConfigError);
 }
 
+TEST(ControllerConfigTest, DatabaseUrlFromFlagOrNeutronsIniOption) {
+  EXPECT_TRUE(parse({"--data-dir", "/tmp/x"}).database.empty());
+  const auto flag = parse({"--data-dir", "/tmp/x", "--database", "postgresql://n:pw@db/neutrino",
+                           "--database-max-connections", "4", "--database-pool-timeout", "3"});
+  EXPECT_EQ(flag.database_path(), "postgresql://n:pw@db/neutrino");
+  EXPECT_EQ(flag.database_name().find("pw"), std::string::npos);
+  EXPECT_EQ(flag.database_max_connections, 4u);
+  EXPECT_EQ(flag.database_pool_timeout, 3);
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /tmp/y\n[database]\n"
+      "connection = postgresql+psycopg2://neutron@db/neutron\nmax_pool_size = 7\n");
+  const auto ini = parse({"--config", file.path()});
+  EXPECT_EQ(ini.database_path(), "postgresql+psycopg2://neutron@db/neutron");
+  EXPECT_EQ(ini.database_max_connections, 7u);
+  EXPECT_THROW(parse({"--data-dir", "/tmp/x", "--database", "mysql://db/neutron"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/tmp/x", "--database-max-connections", "0"}), ConfigError);
+}
+
 }  // namespace
 }  // namespace neutrino::controller
