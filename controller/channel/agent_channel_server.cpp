@@ -107,7 +107,9 @@ class AgentChannelServer::Impl {
                            std::optional<int64_t> lines, std::chrono::milliseconds timeout) {
     auto [request_id, answer] = consoles_.open(host);
     asio::post(io_, [this, host, instance_id, lines, id = request_id] {
+      io_thread_.assert_current();
       for (auto& [raw, session] : sessions_) {
+        session->io_thread().assert_current();
         if (session->established() && session->host() == host) {
           session->request_console(id, instance_id, lines);
           return;
