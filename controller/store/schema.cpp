@@ -275,6 +275,8 @@ ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DE
 )sql",
       schema_parts::compute_migration(),
       schema_parts::image_migration(),
+      schema_parts::server_group_migration(),
+      schema_parts::identity_group_migration(),
   };
   return migrations;
 }
