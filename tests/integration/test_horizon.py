@@ -308,7 +308,11 @@ class Horizon(unittest.TestCase):
         # Keystone revokes a user's tokens when the password changes.
         self.cli("user", "set", "--password", "carol-pw-2", user["id"])
         b.open("/project/instances/")
-        b.wait_for(lambda: b.visible("#id_username"), "the login form again")
+        # Horizon answers a service's 401 with "You are not authorized to access this page"
+        # and a Login link (as with Keystone), or sends the user to the login form.
+        b.wait_for(lambda: b.visible("#id_username") or
+                   "not authorized to access this page" in b.page_text(),
+                   "Horizon asking to log in again")
         b.screenshot("relogin")
         b.login("carol", "carol-pw-2")
         b.check("carol-back")
