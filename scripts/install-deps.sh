@@ -25,6 +25,11 @@ packages=(
   cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
   # the compute driver: libvirt's C API and daemons, QEMU (KVM where usable, else TCG), qemu-img
   libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+  # the Tempest tier (tests/tempest): Neutron's own API tests, run as a user would
+  tempest neutron-tempest-plugin python3-stestr
+  # neutrino-pktbench: DPDK's headers, libraries and libdpdk.pc, and the two vdev drivers it
+  # opens Linux interfaces with (shared-library plugins the EAL loads from pmds-23.0/)
+  libdpdk-dev librte-net-af-packet23 librte-net-af-xdp23
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
   # the dashboard (scripts/horizon.sh): Debian's Horizon, served by gunicorn (pure Python, no

@@ -164,6 +164,26 @@ http::Response ControllerApp::route(const http::Request& request) {
   }
 }
 
+bool ControllerApp::streams_body(const std::string& method, const std::string& path) const {
+  return under(path, "/image") && image_router_.match(method, path).stream != nullptr;
+}
+
+http::StreamStart ControllerApp::start_stream(const http::Request& head) {
+  const auto match = image_router_.match(head.method, head.path);
+  try {
+    if (match.stream == nullptr) {
+      throw api::not_found("The resource could not be found.");
+    }
+    return (*match.stream)(head, match.params);
+  } catch (const api::ApiError& error) {
+    return render_for_path(head.path, head.header("accept").value_or(""), error);
+  } catch (const store::StoreUnavailable& error) {
+    http::Response response = render_for_path(head.path, head.header("accept").value_or(""),
+                                              api::store_unavailable(error));
+    return api::with_retry_after(response);
+  }
+}
+
 void ControllerApp::start() {
   if (server_) {
     return;
@@ -171,6 +191,8 @@ void ControllerApp::start() {
   // A stale file from an earlier run must not send clients to a dead port.
   std::filesystem::remove(config_.url_file_path());
   raise_fd_limit_for_listeners();
+  // Before the API serves: its worker threads call the change listeners this installs.
+  start_agent_channel();
   http::ServerOptions options = config_.http;
   options.address = config_.listen_host;
   options.port = config_.listen_port;
@@ -182,6 +204,12 @@ void ControllerApp::start() {
                             const std::string& path) {
     return render_for_path(path, "", api::ApiError(status, type, message));
   };
+  // Image data is streamed to the data directory, bounded by image_size_cap and the storage
+  // quota instead of max_request_body_size.
+  options.streaming.wants = [this](const std::string& method, const std::string& path) {
+    return streams_body(method, path);
+  };
+  options.streaming.start = [this](const http::Request& head) { return start_stream(head); };
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return handle(request); });
   server->start();
@@ -192,7 +220,6 @@ void ControllerApp::start() {
   bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
                std::to_string(server->port());
   server_ = std::move(server);
-  start_agent_channel();
   start_metadata_service();
   // Finishes deleting servers whose host died before its agent could destroy them.
   reaper_ = std::make_unique<PeriodicTask>("compute reaper", std::chrono::seconds(5),
@@ -235,10 +262,12 @@ void ControllerApp::start_agent_channel() {
                  config_.agent_tls_ca_file};
   options.compute = compute_hooks();
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
-  channel_->start();
+  // Installed while no other thread runs: the listener is a plain std::function that the API
+  // workers and the channel's own thread (on_dhcp_ports) call without a lock.
   neutron_->set_change_listener([this] { channel_->notify_change(); });
   servers_->set_change_listener([this] { channel_->notify_change(); });
   consoles_.set_channel(channel_.get());
+  channel_->start();
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
   log::info("agents connect to ", address,
@@ -323,10 +352,12 @@ void ControllerApp::stop() {
     std::filesystem::remove(config_.metadata_url_file_path(), ignored);
   }
   if (channel_) {
+    // The API workers and the reaper are gone; once the channel's thread is too, nothing
+    // calls the listeners.
+    channel_->stop();
     neutron_->set_change_listener([] {});
     servers_->set_change_listener([] {});
     consoles_.set_channel(nullptr);
-    channel_->stop();
     channel_.reset();
   }
   std::error_code ignored;
