@@ -35,6 +35,16 @@ def missing_requirements():
     return None
 
 
+# visible(css): the elements matching css that have a box and are not hidden by CSS.
+VISIBLE_JS = """
+    function visible(css) {
+      return Array.from(document.querySelectorAll(css)).filter(e =>
+          e.getClientRects().length > 0 &&
+          e.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}));
+    }
+"""
+
+
 class HorizonError(AssertionError):
     pass
 
@@ -79,11 +89,15 @@ class HorizonServer:
         except FileNotFoundError:
             return ""
 
-    def new_tracebacks(self):
-        """Tracebacks Horizon logged since the last call (each with the lines before it)."""
+    def new_log(self):
+        """What Horizon logged since the last call (of this or new_tracebacks)."""
         text = self.log_text()
         fresh, self.log_offset = text[self.log_offset:], len(text)
-        lines = fresh.splitlines()
+        return fresh
+
+    def new_tracebacks(self):
+        """Tracebacks Horizon logged since the last call (each with the lines before it)."""
+        lines = self.new_log().splitlines()
         return ["\n".join(lines[max(0, i - 3):i + 25]) for i, line in enumerate(lines)
                 if line.startswith("Traceback")]
 
@@ -93,17 +107,18 @@ class Browser:
 
     def __init__(self, horizon, artifacts_dir):
         self.horizon = horizon
-        self.artifacts = artifacts_dir
-        os.makedirs(artifacts_dir, exist_ok=True)
+        # Chromium hangs at start on a --user-data-dir with ".." in it (no DevToolsActivePort).
+        self.artifacts = os.path.realpath(artifacts_dir)
+        os.makedirs(self.artifacts, exist_ok=True)
         self.step = 0
         options = webdriver.ChromeOptions()
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                     "--disable-gpu", "--window-size=1440,1000",
-                    "--user-data-dir=" + os.path.join(artifacts_dir, "chromium-profile")):
+                    "--user-data-dir=" + os.path.join(self.artifacts, "chromium-profile")):
             options.add_argument(arg)
         options.binary_location = CHROMIUM
         self.driver = webdriver.Chrome(service=Service(
-            CHROMEDRIVER, log_output=os.path.join(artifacts_dir, "chromedriver.log")),
+            CHROMEDRIVER, log_path=os.path.join(self.artifacts, "chromedriver.log")),
             options=options)
         self.driver.set_page_load_timeout(120)
 
@@ -194,7 +209,9 @@ class Browser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def visible(self, css):
-        return [e for e in self.find_all(css) if e.is_displayed()]
+        """The elements matching `css` that are shown, in one call: asking Selenium element by
+        element costs a round trip each, seconds on a page of hundreds of links."""
+        return self.driver.execute_script(VISIBLE_JS + "return visible(arguments[0]);", css)
 
     def click(self, css):
         element = self.wait_for(lambda: self.visible(css), css)[0]
@@ -205,7 +222,9 @@ class Browser:
     def click_text(self, text, css="a, button"):
         """Clicks the visible link or button whose text is `text`."""
         def match():
-            return [e for e in self.visible(css) if e.text.strip() == text]
+            return self.driver.execute_script(
+                VISIBLE_JS + "return visible(arguments[0]).filter("
+                "e => e.innerText.trim() === arguments[1]);", css, text)
         element = self.wait_for(match, "%r" % text)[0]
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         element.click()
