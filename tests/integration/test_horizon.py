@@ -21,7 +21,7 @@ dashboard. The steps run in order (test_01 ... test_07), each a user's task:
 A step fails on a Horizon error page, an error alert or toast, or a traceback in Horizon's log.
 Screenshots of every step are kept in build/test-artifacts/test_horizon/ (the last run).
 
-Run as root:  NEUTRINO_BIN_DIR=build/bin python3 -m unittest -v test_horizon  (~4 min)
+Run as root:  NEUTRINO_BIN_DIR=build/bin /usr/bin/python3 -m unittest -v test_horizon  (~2 min)
 """
 
 import os
