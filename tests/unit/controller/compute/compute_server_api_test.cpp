@@ -334,7 +334,7 @@ TEST_F(ServerApiTest, SimpleTenantUsageCountsLaunchedServers) {
   EXPECT_EQ(usage["server_usages"][0]["instance_id"], launched);
   EXPECT_EQ(usage["server_usages"][0]["state"], "active");
   EXPECT_EQ(usage["server_usages"][0]["ended_at"], nullptr);
-  EXPECT_EQ(usage["server_usages"][0]["memory_mb"], 64);  // m1.nano
+  EXPECT_EQ(usage["server_usages"][0]["memory_mb"], 128);  // m1.nano
   EXPECT_NE(usage["server_usages"][0]["started_at"], nullptr);
   EXPECT_EQ(usage["server_usages"][1]["hours"], 0.0);  // never launched
   EXPECT_GE(usage["total_hours"].get<double>(), 0.0);
