@@ -16,7 +16,8 @@ dashboard. The steps run in order (test_01 ... test_07), each a user's task:
   6. Identity: the admin creates a project and a user with a role on it; that user logs in
      and sees none of the admin's resources;
   7. a token that stops being valid (the user's password changed) sends the user back to the
-     login form; logging out works.
+     login form; logging out works;
+  8. the controller answered none of Horizon's requests with a 5xx.
 
 A step fails on a Horizon error page, an error alert or toast, or a traceback in Horizon's log.
 Screenshots of every step are kept in build/test-artifacts/test_horizon/ (the last run).
@@ -331,6 +332,12 @@ class Horizon(unittest.TestCase):
         b.screenshot("logged-out")
         b.open("/project/")
         b.wait_for(lambda: b.visible("#id_username"), "the login form after logout")
+
+    def test_08_the_controller_answered_no_request_with_a_server_error(self):
+        """Horizon hides some failures (a panel left out, a quiet retry): a 5xx the controller
+        gave it during the steps above is a bug even when no page showed it."""
+        answers = re.findall(r"^\S+ DEBUG ([A-Z]+ \S+ 5\d\d)\b", self.ctl.log_text(), re.M)
+        self.assertEqual(answers, [])
 
     # --- helpers ---------------------------------------------------------------------------------
 
