@@ -256,7 +256,8 @@ class Horizon(unittest.TestCase):
     def test_05_admin_pages_render(self):
         for path in ("/admin/", "/admin/hypervisors/", "/admin/instances/", "/admin/flavors/",
                      "/admin/images/", "/admin/info/", "/project/images/",
-                     "/project/key_pairs/", "/project/security_groups/", "/identity/users/",
+                     "/project/key_pairs/", "/project/server_groups/",
+                     "/project/security_groups/", "/identity/users/",
                      "/identity/roles/"):
             self.b.open(path)
             self.b.check(path.strip("/").replace("/", "-"))
