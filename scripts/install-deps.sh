@@ -34,6 +34,11 @@ packages=(
   libdpdk-dev librte-net-af-packet23 librte-net-af-xdp23
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
+  # the dashboard (scripts/horizon.sh): Debian's Horizon, served by gunicorn (pure Python, no
+  # Apache, a PID file to stop it by) with WhiteNoise for its static files; the browser the
+  # dashboard tests drive through Selenium
+  openstack-dashboard python3-gunicorn python3-whitenoise chromium chromium-driver
+  python3-selenium
 )
 
 missing=()

@@ -51,7 +51,12 @@ ComputeService::ComputeService(ComputeServiceOptions options, compute::ComputeDr
       driver_(driver),
       cache_(options_.instances_path, images),
       files_(options_.instances_path),
-      context_{driver_, cache_, files_, options_.integration_bridge, options_.shutdown_timeout},
+      context_{driver_,
+               cache_,
+               files_,
+               options_.integration_bridge,
+               options_.shutdown_timeout,
+               options_.checksum_offload},
       applied_file_(applied_path(options_)),
       send_(std::move(send)),
       inputs_(std::make_unique<Inputs>()) {}

@@ -280,6 +280,17 @@ ServerCreateRequest parse_server_create(const Json& body, const ApiVersion& vers
   }
   out.return_reservation_id =
       optional_boolean_field(server, "return_reservation_id").value_or(false);
+  for (const char* hints_key : {"os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"}) {
+    const auto hints = body.find(hints_key);
+    if (hints != body.end() && hints->is_object() && hints->contains("group")) {
+      const Json& group = (*hints)["group"];
+      if (!group.is_string() || !neutron::is_uuid(group.get<std::string>())) {
+        throw nova_invalid(std::string(hints_key) + "/group", group,
+                           group.dump() + " is not a 'uuid'");
+      }
+      out.group = group.get<std::string>();
+    }
+  }
   if (out.max_count > 1) {
     for (const auto& network : out.networks) {
       if (network.port_id) {

@@ -301,6 +301,8 @@ UPDATE ipallocationpools SET position = (SELECT COUNT(*) FROM ipallocationpools 
 ALTER TABLE ipallocations ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 )sql"},
+      schema_parts::server_group_migration(),
+      schema_parts::identity_group_migration(),
   };
   return migrations;
 }

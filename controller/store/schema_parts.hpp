@@ -7,5 +7,9 @@ namespace neutrino::store::schema_parts {
 const char* compute_migration();
 // Glance's tables: images, their properties and tags.
 const char* image_migration();
+// Nova's server groups (instance_groups) and their members.
+const char* server_group_migration();
+// Keystone's groups and their members.
+const char* identity_group_migration();
 
 }  // namespace neutrino::store::schema_parts
