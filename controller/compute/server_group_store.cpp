@@ -17,9 +17,12 @@ ServerGroup from_row(store::SqlSession& s, const store::SqlRow& r) {
     g.rules = Json::object();
   }
   g.created_at = r.integer(6);
-  for (const auto& m : s.query(
-           "SELECT instance_uuid FROM instance_group_member WHERE group_uuid = ? ORDER BY rowid",
-           {g.id})) {
+  // Members in the order they joined, which is when their instance was created (PostgreSQL
+  // has no rowid to keep insertion order).
+  for (const auto& m :
+       s.query("SELECT m.instance_uuid FROM instance_group_member m JOIN instances i "
+               "ON i.id = m.instance_uuid WHERE m.group_uuid = ? ORDER BY i.created_at, i.id",
+               {g.id})) {
     g.members.push_back(m.text(0));
   }
   return g;
