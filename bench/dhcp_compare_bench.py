@@ -18,6 +18,9 @@ and back, exactly as a guest's would.
                      lease per MAC, --dhcp-optsfile, --dhcp-leasefile, --dhcp-range
                      set:subnet-ID,NET,static,MASK,86400s, --bind-interfaces --interface,
                      --dhcp-lease-max, --conf-file=/dev/null, --domain=openstacklocal)
+  dnsmasq (ro)       the same on h2 with --leasefile-ro instead of --dhcp-leasefile: dnsmasq
+                     rewrites and fsyncs its lease file at every lease change, which our
+                     server (leases are the ports' addresses, from the API) never does
 
 Per server, first the boot storm (every client starts at once, retransmitting as dhclient
 backs off, until all have a lease), then DORA exchanges/s with WINDOW clients at once for
@@ -69,9 +72,10 @@ def ours(cloud, host, tag, cidr, clients):
     return guest, mac_file(cloud, tag, ports)
 
 
-def dnsmasq(cloud, host, tag, cidr, clients):
+def dnsmasq(cloud, host, tag, cidr, clients, lease_file=True):
     """dnsmasq in a namespace on br-int, its files written as Neutron's DHCP agent writes
-    them (neutron/agent/linux/dhcp.py: Dnsmasq)."""
+    them (neutron/agent/linux/dhcp.py: Dnsmasq). lease_file=False: --leasefile-ro instead
+    of --dhcp-leasefile (as Neutron ran it before it kept a lease file)."""
     net = cloud.network(cloud.prefix + tag, cidr, enable_dhcp=False)
     subnet = net["subnet"]
     ports = cloud.bulk_ports(net, clients)
@@ -96,7 +100,8 @@ def dnsmasq(cloud, host, tag, cidr, clients):
     argv = ["dnsmasq", "--keep-in-foreground", "--no-hosts", "--no-resolv",
             "--pid-file=%s/pid" % conf, "--dhcp-hostsfile=%s/host" % conf,
             "--addn-hosts=/dev/null", "--dhcp-optsfile=%s/opts" % conf,
-            "--dhcp-leasefile=%s/leases" % conf, "--dhcp-match=set:ipxe,175",
+            ("--dhcp-leasefile=%s/leases" % conf) if lease_file else "--leasefile-ro",
+            "--dhcp-match=set:ipxe,175",
             "--local-service", "--bind-interfaces", "--interface=eth0",
             "--dhcp-range=set:subnet-%s,%s,static,%s,86400s" % (subnet["id"], network, mask),
             "--dhcp-option-force=option:mtu,%d" % net["mtu"],
@@ -130,7 +135,9 @@ def main():
                                                     args.clients),
                    ("neutrino (raised)", h2) + ours(cloud, h2, "dr", "10.82.0.0/16",
                                                     args.clients),
-                   ("dnsmasq", h1) + dnsmasq(cloud, h1, "dm", "10.83.0.0/16", args.clients)]
+                   ("dnsmasq", h1) + dnsmasq(cloud, h1, "dm", "10.83.0.0/16", args.clients),
+                   ("dnsmasq (ro)", h2) + dnsmasq(cloud, h2, "do", "10.84.0.0/16",
+                                                  args.clients, lease_file=False)]
         setup = time.monotonic() - started
         for name, host, guest, macs in servers:
             results[name] = {"storm": run_load(host, guest, "storm", macs, 60)}
@@ -150,7 +157,7 @@ def main():
          for name, r in results.items()])
     dm = results["dnsmasq"]
     ratios = {}
-    for name in ("neutrino (limits)", "neutrino (raised)"):
+    for name in ("neutrino (limits)", "neutrino (raised)", "dnsmasq (ro)"):
         r = results[name]
         ratios[name] = {
             "dora_per_s_vs_dnsmasq": service_cloud.ratio(r["dora"]["dora_per_s"],
