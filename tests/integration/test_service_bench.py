@@ -52,7 +52,7 @@ class ServiceBenchTest(unittest.TestCase):
     def test_dhcp_smoke(self):
         r = run_bench(self, "dhcp_compare_bench.py")
         self.assertEqual(set(r["servers"]), {"neutrino (limits)", "neutrino (raised)", "dnsmasq",
-                                             "dnsmasq (ro)"})
+                                             "dnsmasq (DHCP only)"})
         for name, server in r["servers"].items():
             self.assertEqual(server["storm"]["leased"], 20, name)
             self.assertGreater(server["dora"]["acks"], 0, name)
