@@ -45,7 +45,6 @@ def converge_one(cloud, net, host, name, anchor_ip):
         else:
             time.sleep(0.01)
     out, _ = ping.communicate(timeout=40)
-    host._forget(ping)
     stamps = [float(m.group(1)) for m in map(PING_STAMP.match, out.splitlines()) if m]
     t_ping = stamps[0] - t0 if stamps else None
     after_plug = {k + "_after_plug": (v - t_plugged if v is not None else None)

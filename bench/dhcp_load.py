@@ -16,7 +16,6 @@ is counted as a time-out and another one starts.
 """
 
 import json
-import os
 import random
 import select
 import socket
@@ -238,5 +237,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main(sys.argv)
