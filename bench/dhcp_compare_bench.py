@@ -51,7 +51,7 @@ def run_load(host, guest, *args, timeout=300):
 
 
 def mac_file(cloud, name, ports):
-    path = "/tmp/%s-%s.macs" % (cloud.prefix, name)
+    path = os.path.join(cloud.mh.dir, name + ".macs")  # removed with the harness's dir
     with open(path, "w") as f:
         f.write("".join(p["mac_address"] + "\n" for p in ports))
     return path
@@ -84,7 +84,7 @@ def dnsmasq(cloud, host, tag, cidr, clients, dhcp_only=False):
     server = cloud.create_port(net, host=host, name=server_name, port_security_enabled=False,
                                device_owner="network:dhcp-bench")
     cloud.plug(host, server_name, server, net)
-    conf = "/tmp/%s-%s" % (cloud.prefix, tag)
+    conf = os.path.join(cloud.mh.dir, "dnsmasq-" + tag)  # removed with the harness's dir
     os.makedirs(conf, mode=0o777, exist_ok=True)
     os.chmod(conf, 0o777)  # dnsmasq drops root; it writes its lease file here
     with open(conf + "/host", "w") as f:
