@@ -4,13 +4,15 @@ API, metadata listener) and simulated hypervisors from the integration harness
 userspace datapath and a neutrino-agent per host). Ports are created through the API with
 `binding:host_id` and plugged the Nova way.
 
-Everything lives under one prefix and is removed by stop(), also after a failed start, at exit
-and on SIGTERM/SIGHUP (multihost's handlers); SIGINT unwinds through the caller's finally.
+Everything lives under one prefix and is removed by stop(), also after a failed start; SIGTERM
+and SIGHUP unwind as SystemExit and SIGINT as KeyboardInterrupt through the caller's `with`.
 """
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,6 +50,7 @@ class ServiceCloud:
         return self.mh.prefix
 
     def start(self):
+        _exit_on_signals()
         try:
             self._start()
         except BaseException:
@@ -138,6 +141,19 @@ class ServiceCloud:
         wait_for(lambda: (self.dhcp_port(net, host) or {}).get("status") == "ACTIVE",
                  "the DHCP port of %s on %s ACTIVE" % (net["name"], host.name), timeout)
         return self.dhcp_port(net, host)
+
+
+def _exit_on_signals():
+    """SIGTERM and SIGHUP unwind as SystemExit, so the caller's `with` stops the controller
+    too (multihost's own handlers, which it installs only where none is set, would stop the
+    hosts and leave the controller running)."""
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) in (signal.SIG_DFL, None):
+                signal.signal(sig, leave)
 
 
 def wait_for(predicate, what, timeout=30.0, interval=0.05):
