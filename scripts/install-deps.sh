@@ -32,6 +32,9 @@ packages=(
   # neutrino-pktbench: DPDK's headers, libraries and libdpdk.pc, and the two vdev drivers it
   # opens Linux interfaces with (shared-library plugins the EAL loads from pmds-23.0/)
   libdpdk-dev librte-net-af-packet23 librte-net-af-xdp23
+  # the service benchmarks (bench/dhcp_compare_bench.py): dnsmasq, configured as Neutron's
+  # DHCP agent configures it, beside our DHCP server
+  dnsmasq-base
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
   # the dashboard (scripts/horizon.sh): Debian's Horizon, served by gunicorn (pure Python, no

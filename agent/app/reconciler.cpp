@@ -84,12 +84,14 @@ Reconciler::Reconciler(const AgentConfig& config, boost::asio::io_context& io, A
       ack_(std::move(ack)),
       request_dhcp_ports_(std::move(request_dhcp_ports)),
       dhcp_namespaces_(config.integration_bridge),
-      dhcp_service_(io),
+      dhcp_service_(io, MonotonicClock::system(), config.dhcp_rate),
       metadata_proxy_(config.metadata_host.empty()
                           ? nullptr
                           : std::make_unique<MetadataProxy>(
-                                io, MetadataTarget{config.metadata_host, config.metadata_port,
-                                                   config.metadata_secret})),
+                                io,
+                                MetadataTarget{config.metadata_host, config.metadata_port,
+                                               config.metadata_secret},
+                                MetadataProxyLimits{.guests = {.requests = config.metadata_rate}})),
       lvids_(config.state_dir + "/local-vlans.json") {}
 
 Reconciler::~Reconciler() {
