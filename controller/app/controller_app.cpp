@@ -164,6 +164,26 @@ http::Response ControllerApp::route(const http::Request& request) {
   }
 }
 
+bool ControllerApp::streams_body(const std::string& method, const std::string& path) const {
+  return under(path, "/image") && image_router_.match(method, path).stream != nullptr;
+}
+
+http::StreamStart ControllerApp::start_stream(const http::Request& head) {
+  const auto match = image_router_.match(head.method, head.path);
+  try {
+    if (match.stream == nullptr) {
+      throw api::not_found("The resource could not be found.");
+    }
+    return (*match.stream)(head, match.params);
+  } catch (const api::ApiError& error) {
+    return render_for_path(head.path, head.header("accept").value_or(""), error);
+  } catch (const store::StoreUnavailable& error) {
+    http::Response response = render_for_path(head.path, head.header("accept").value_or(""),
+                                              api::store_unavailable(error));
+    return api::with_retry_after(response);
+  }
+}
+
 void ControllerApp::start() {
   if (server_) {
     return;
@@ -182,6 +202,12 @@ void ControllerApp::start() {
                             const std::string& path) {
     return render_for_path(path, "", api::ApiError(status, type, message));
   };
+  // Image data is streamed to the data directory, bounded by image_size_cap and the storage
+  // quota instead of max_request_body_size.
+  options.streaming.wants = [this](const std::string& method, const std::string& path) {
+    return streams_body(method, path);
+  };
+  options.streaming.start = [this](const http::Request& head) { return start_stream(head); };
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return handle(request); });
   server->start();

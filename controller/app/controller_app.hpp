@@ -64,6 +64,10 @@ class ControllerApp {
 
  private:
   http::Response route(const http::Request& request);
+  // Streaming routes (image uploads): whether a request's route takes its body as a stream,
+  // and the route's sink for it.
+  bool streams_body(const std::string& method, const std::string& path) const;
+  http::StreamStart start_stream(const http::Request& head);
   void publish_url();
   // Raises RLIMIT_NOFILE to the hard limit and logs it: a soft limit of 1024 would cap the
   // listeners below their max_connections.

@@ -47,6 +47,20 @@ class UploadSink final : public http::BodySink {
         id_(std::move(id)),
         upload_(std::move(upload)),
         accept_(std::move(accept)) {}
+  UploadSink(const UploadSink&) = delete;
+  UploadSink& operator=(const UploadSink&) = delete;
+
+  // A sink dropped mid-upload (the server stopping) still leaves the image queued.
+  ~UploadSink() override {
+    if (upload_) {
+      upload_.reset();
+      try {
+        images_.abandon_upload(id_);
+      } catch (const std::exception& error) {
+        log::warning("image ", id_, ": cannot return it to queued: ", error.what());
+      }
+    }
+  }
 
   std::optional<http::Response> write(std::string_view chunk) override {
     try {
@@ -60,6 +74,7 @@ class UploadSink final : public http::BodySink {
   http::Response finish() override {
     try {
       images_.complete_upload(id_, *upload_);
+      upload_.reset();
       return http::Response::empty(204);
     } catch (const api::ApiError& error) {
       if (error.status() == 410) {
