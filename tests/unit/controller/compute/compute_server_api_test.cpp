@@ -103,7 +103,7 @@ TEST_F(ServerApiTest, ABootIsScheduledWithABoundPortAndAnInstanceRecord) {
   EXPECT_EQ(server["OS-EXT-SRV-ATTR:instance_name"], "instance-00000001");
   EXPECT_EQ(server["OS-EXT-AZ:availability_zone"], "nova");
   EXPECT_EQ(server["flavor"]["original_name"], "m1.nano");
-  EXPECT_EQ(server["flavor"]["ram"], 64);
+  EXPECT_EQ(server["flavor"]["ram"], 128);
   EXPECT_EQ(server["metadata"]["role"], "web");
   const Json address = server["addresses"]["net1"][0];
   EXPECT_EQ(address["OS-EXT-IPS:type"], "fixed");
