@@ -25,6 +25,8 @@ packages=(
   cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
   # the compute driver: libvirt's C API and daemons, QEMU (KVM where usable, else TCG), qemu-img
   libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+  # ./run.sh and the compute tests: virsh, ssh-keygen for key pairs, clouds.yaml merging
+  libvirt-clients openssh-client python3-yaml
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )
