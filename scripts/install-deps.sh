@@ -27,6 +27,11 @@ packages=(
   libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
   # ./run.sh and the compute tests: virsh, ssh-keygen for key pairs, clouds.yaml merging
   libvirt-clients openssh-client python3-yaml
+  # the Tempest tier (tests/tempest): Neutron's own API tests, run as a user would
+  tempest neutron-tempest-plugin python3-stestr
+  # neutrino-pktbench: DPDK's headers, libraries and libdpdk.pc, and the two vdev drivers it
+  # opens Linux interfaces with (shared-library plugins the EAL loads from pmds-23.0/)
+  libdpdk-dev librte-net-af-packet23 librte-net-af-xdp23
   # the DHCP packet fuzzer (dhcp/fuzz): clang++ with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )

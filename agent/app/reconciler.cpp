@@ -102,7 +102,7 @@ void Reconciler::start() {
 
 void Reconciler::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -119,7 +119,7 @@ void Reconciler::stop() {
 
 void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     state_ = state;
     revision_ = revision;
     dirty_ = true;
@@ -129,7 +129,7 @@ void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
 
 void Reconciler::controller_reconnected() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     requested_dhcp_.reset();
   }
   poke();
@@ -137,7 +137,7 @@ void Reconciler::controller_reconnected() {
 
 void Reconciler::poke() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     dirty_ = true;
   }
   wake_.notify_all();
@@ -147,12 +147,8 @@ void Reconciler::run() {
   auto last_pass = std::chrono::steady_clock::now() - kSafetyInterval;
   auto backoff = 50ms;
   for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kLivenessCheck, [this] { return dirty_ || stopping_; });
-      if (stopping_) {
-        return;
-      }
+    if (!wait_for_work()) {
+      return;
     }
     // A restarted ovs-vswitchd drops our OpenFlow sessions and, with the userspace datapath,
     // every flow: reinstall at once rather than at the next safety pass.
@@ -163,7 +159,7 @@ void Reconciler::run() {
     }
     const bool due = std::chrono::steady_clock::now() - last_pass >= kSafetyInterval;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (!dirty_ && !due) {
         continue;
       }
@@ -182,12 +178,22 @@ void Reconciler::run() {
       backoff = 50ms;
     } catch (const std::exception& e) {
       log::warning("reconcile pass failed: ", e.what(), "; retrying");
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       dirty_ = true;
-      wake_.wait_for(lock, backoff, [this] { return stopping_; });
+      const auto retry_at = std::chrono::steady_clock::now() + backoff;
+      while (!stopping_ && wake_.wait_until(mutex_, retry_at)) {
+      }
       backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
   }
+}
+
+bool Reconciler::wait_for_work() {
+  MutexLock lock(mutex_);
+  const auto check_at = std::chrono::steady_clock::now() + kLivenessCheck;
+  while (!dirty_ && !stopping_ && wake_.wait_until(mutex_, check_at)) {
+  }
+  return !stopping_;
 }
 
 void Reconciler::ensure_bridges() {
@@ -264,7 +270,7 @@ void Reconciler::reconcile() {
   channel::HostState state;
   int64_t revision;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     state = state_;
     revision = revision_;
   }
@@ -376,7 +382,7 @@ void Reconciler::sync_dhcp(const channel::HostState& state) {
   const std::vector<std::string> wanted(networks.begin(), networks.end());
   bool send = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     send = !requested_dhcp_ || *requested_dhcp_ != wanted;
     if (send) {
       requested_dhcp_ = wanted;

@@ -191,6 +191,8 @@ void ControllerApp::start() {
   // A stale file from an earlier run must not send clients to a dead port.
   std::filesystem::remove(config_.url_file_path());
   raise_fd_limit_for_listeners();
+  // Before the API serves: its worker threads call the change listeners this installs.
+  start_agent_channel();
   http::ServerOptions options = config_.http;
   options.address = config_.listen_host;
   options.port = config_.listen_port;
@@ -218,7 +220,6 @@ void ControllerApp::start() {
   bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
                std::to_string(server->port());
   server_ = std::move(server);
-  start_agent_channel();
   start_metadata_service();
   // Finishes deleting servers whose host died before its agent could destroy them.
   reaper_ = std::make_unique<PeriodicTask>("compute reaper", std::chrono::seconds(5),
@@ -261,10 +262,12 @@ void ControllerApp::start_agent_channel() {
                  config_.agent_tls_ca_file};
   options.compute = compute_hooks();
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
-  channel_->start();
+  // Installed while no other thread runs: the listener is a plain std::function that the API
+  // workers and the channel's own thread (on_dhcp_ports) call without a lock.
   neutron_->set_change_listener([this] { channel_->notify_change(); });
   servers_->set_change_listener([this] { channel_->notify_change(); });
   consoles_.set_channel(channel_.get());
+  channel_->start();
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
   log::info("agents connect to ", address,
@@ -349,10 +352,12 @@ void ControllerApp::stop() {
     std::filesystem::remove(config_.metadata_url_file_path(), ignored);
   }
   if (channel_) {
+    // The API workers and the reaper are gone; once the channel's thread is too, nothing
+    // calls the listeners.
+    channel_->stop();
     neutron_->set_change_listener([] {});
     servers_->set_change_listener([] {});
     consoles_.set_channel(nullptr);
-    channel_->stop();
     channel_.reset();
   }
   std::error_code ignored;

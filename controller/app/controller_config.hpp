@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "controller/compute/compute_settings.hpp"
 #include "controller/http/http_server.hpp"
 #include "controller/identity/lockout_policy.hpp"
-#include "controller/compute/compute_settings.hpp"
 #include "controller/neutron/network_settings.hpp"
 
 namespace neutrino::controller {

@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/thread_role.hpp"
 #include "controller/channel/agent_session.hpp"
 
 namespace neutrino::channel {
@@ -18,17 +19,23 @@ class AgentChannelServer::Impl {
  public:
   Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
       : options_(std::move(options)),
-        context_{db,
+        context_{io_thread_,
+                 db,
                  agents,
                  options_.secret,
                  options_.heartbeat_seconds,
-                 [this] { return next_revision(); },
+                 [this] {
+                   io_thread_.assert_current();
+                   return next_revision();
+                 },
                  options_.on_dhcp_ports,
                  options_.compute,
                  consoles_},
         acceptor_(io_) {}
 
   void start() {
+    // Until the I/O thread runs, the caller sets up what that thread will own.
+    io_thread_.bind_to_this_thread();
     // Before binding: with unusable certificates the controller must not start at all,
     // rather than silently serve agents in the clear.
     if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty() ||
@@ -50,7 +57,10 @@ class AgentChannelServer::Impl {
     }
     port_ = acceptor_.local_endpoint().port();
     accept();
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+      io_thread_.bind_to_this_thread();
+      io_.run();
+    });
   }
 
   void stop() {
@@ -58,10 +68,12 @@ class AgentChannelServer::Impl {
       return;
     }
     asio::post(io_, [this] {
+      io_thread_.assert_current();
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       auto sessions = sessions_;
       for (auto& [raw, session] : sessions) {
+        session->io_thread().assert_current();
         session->close();
       }
       io_.stop();
@@ -75,9 +87,11 @@ class AgentChannelServer::Impl {
       return;
     }
     asio::post(io_, [this] {
+      io_thread_.assert_current();
       pending_ = false;
       for (auto& [raw, session] : sessions_) {
         try {
+          session->io_thread().assert_current();
           session->push_changes();
         } catch (const std::exception& e) {
           log::error("agent channel: cannot compute changes: ", e.what());
@@ -112,13 +126,14 @@ class AgentChannelServer::Impl {
  private:
   // Revisions increase across controller restarts without being stored: microseconds of wall
   // time, bumped when two changes land in the same microsecond.
-  int64_t next_revision() {
+  int64_t next_revision() REQUIRES(io_thread_) {
     last_revision_ = std::max(last_revision_ + 1, clock::now_unix_micros());
     return last_revision_;
   }
 
-  void accept() {
+  void accept() REQUIRES(io_thread_) {
     acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
+      io_thread_.assert_current();
       if (ec) {
         return;
       }
@@ -128,28 +143,34 @@ class AgentChannelServer::Impl {
                          : std::make_unique<ChannelStream>(std::move(s));
       auto session =
           std::make_shared<AgentSession>(std::move(stream), context_, [this](AgentSession* gone) {
+            io_thread_.assert_current();
             sessions_.erase(gone);
             connected_ = sessions_.size();
           });
       sessions_[session.get()] = session;
       connected_ = sessions_.size();
+      session->io_thread().assert_current();
       session->start();
       accept();
     });
   }
 
+  // The I/O thread runs the acceptor and every session; what it owns is GUARDED_BY it. Other
+  // threads only post to io_ and read the atomics.
+  ThreadRole io_thread_;
   ChannelServerOptions options_;
   ConsoleRequests consoles_;  // before context_, which refers to it
   SessionContext context_;
+  // Set by start() before the I/O thread runs, read-only after.
   std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
+  uint16_t port_ = 0;
   asio::io_context io_;
-  asio::ip::tcp::acceptor acceptor_;
+  asio::ip::tcp::acceptor acceptor_ GUARDED_BY(io_thread_);
   std::thread thread_;
-  std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_;
+  std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_ GUARDED_BY(io_thread_);
   std::atomic<size_t> connected_{0};
   std::atomic<bool> pending_{false};
-  int64_t last_revision_ = 0;
-  uint16_t port_ = 0;
+  int64_t last_revision_ GUARDED_BY(io_thread_) = 0;
 };
 
 AgentChannelServer::AgentChannelServer(ChannelServerOptions options, store::Database& db,

@@ -14,7 +14,8 @@ namespace asio = boost::asio;
 
 AgentSession::AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                            std::function<void(AgentSession*)> on_closed)
-    : stream_(std::move(stream)),
+    : io_thread_(context.io_thread),
+      stream_(std::move(stream)),
       context_(context),
       on_closed_(std::move(on_closed)),
       heartbeat_timer_(stream_->socket().get_executor()),
@@ -28,9 +29,11 @@ void AgentSession::start() {
   // The liveness timer also bounds the handshake: a plain-TCP agent on a TLS channel waits
   // for our challenge while we wait for its ClientHello, and neither would ever give up.
   arm_timers();
-  stream_->async_handshake(
-      asio::ssl::stream_base::server,
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+  stream_->async_handshake(asio::ssl::stream_base::server,
+                           [self = shared_from_this()](const boost::system::error_code& ec) {
+                             self->io_thread_.assert_current();
+                             self->on_handshake(ec);
+                           });
 }
 
 void AgentSession::on_handshake(const boost::system::error_code& ec) {
@@ -57,6 +60,7 @@ void AgentSession::arm_timers() {
   // otherwise keep its session forever.
   liveness_timer_.expires_after(std::chrono::seconds(3 * context_.heartbeat_seconds));
   liveness_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->io_thread_.assert_current();
     if (ec) {
       return;
     }
@@ -74,6 +78,7 @@ void AgentSession::read() {
   stream_->async_read_some(
       asio::buffer(read_buffer_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        self->io_thread_.assert_current();
         if (ec) {
           self->close();
           return;
@@ -119,11 +124,12 @@ void AgentSession::handle(const Json& message) {
   arm_timers();
   if (type == "heartbeat") {
     try {
-      context_.db.write([&](store::SqlSession& s) {
-        if (!context_.agents.heartbeat(s, agent_id_)) {
-          agent_id_ = context_.agents.report(s, report_, true);
-        }
-      });
+      // The transaction's lambdas get copies: the analysis cannot see that they run right here.
+      agent_id_ =
+          context_.db.write([&, agent_id = agent_id_, report = report_](store::SqlSession& s) {
+            return context_.agents.heartbeat(s, agent_id) ? agent_id
+                                                          : context_.agents.report(s, report, true);
+          });
     } catch (const store::StoreUnavailable& e) {
       // A full disk must not cut the agent off from its state; it shows dead after
       // agent_down_time if this lasts. (A lost ack instead drops the session: the agent then
@@ -200,7 +206,7 @@ void AgentSession::handle_hello(const Json& message) {
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");
-  sent_ = context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host_); });
+  sent_ = context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host); });
   Json state = Json::object();
   for (const auto& [key, object] : sent_) {
     state[key] = object;
@@ -218,6 +224,7 @@ void AgentSession::handle_hello(const Json& message) {
 void AgentSession::schedule_heartbeat() {
   heartbeat_timer_.expires_after(std::chrono::seconds(context_.heartbeat_seconds));
   heartbeat_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->io_thread_.assert_current();
     if (ec || self->closed_) {
       return;
     }
@@ -228,7 +235,7 @@ void AgentSession::schedule_heartbeat() {
 
 void AgentSession::handle_ack(const Json& message) {
   // Only ports bound to this host may change status through this agent.
-  auto set_status = [&](store::SqlSession& s, const Json& ids, const char* status) {
+  auto set_status = [&, host = host_](store::SqlSession& s, const Json& ids, const char* status) {
     if (!ids.is_array()) {
       return;
     }
@@ -241,13 +248,13 @@ void AgentSession::handle_ack(const Json& message) {
           "WHERE id = ? AND status <> ? AND id IN "
           "(SELECT port_id FROM ml2_port_bindings WHERE host = ?)",
           {std::string(status), clock::now_unix_seconds(), id.get<std::string>(),
-           std::string(status), host_});
+           std::string(status), host});
     }
   };
-  context_.db.write([&](store::SqlSession& s) {
+  context_.db.write([&, agent_id = agent_id_](store::SqlSession& s) {
     set_status(s, message.value("ports_up", Json::array()), "ACTIVE");
     set_status(s, message.value("ports_down", Json::array()), "DOWN");
-    context_.agents.heartbeat(s, agent_id_);
+    context_.agents.heartbeat(s, agent_id);
   });
   const auto revision = message.find("revision");
   if (revision == message.end() || !revision->is_number_integer()) {
@@ -318,8 +325,8 @@ void AgentSession::push_changes() {
   if (!established() || closed_) {
     return;
   }
-  HostState now =
-      context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host_); });
+  HostState now = context_.db.read(
+      [&, host = host_](store::SqlSession& s) { return build_host_state(s, host); });
   Json delta = diff_host_state(sent_, now);
   if (delta_is_empty(delta)) {
     return;
@@ -342,6 +349,7 @@ void AgentSession::send(const Json& message) {
 void AgentSession::write_next() {
   stream_->async_write(asio::buffer(outbox_.front()),
                        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                         self->io_thread_.assert_current();
                          if (ec) {
                            self->close();
                            return;

@@ -115,7 +115,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                          const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
   const std::string network_id = attributes["network_id"].get<std::string>();
-  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address")) {
@@ -274,6 +274,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                                                  network_id + ". The mac address " + *mac +
                                                  " is in use.");
     }
+    IpAllocator::refresh_automatic_addresses(s, id, network_id);
   }
   for (const char* column : {"name", "description", "device_id", "device_owner"}) {
     if (attributes.contains(column)) {

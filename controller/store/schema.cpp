@@ -275,13 +275,17 @@ ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DE
 )sql",
       schema_parts::compute_migration(),
       schema_parts::image_migration(),
+      // IPv6 address modes of a subnet, NULL when unset (always for IPv4), as Neutron's
+      // subnets.ipv6_ra_mode / ipv6_address_mode.
+      R"sql(
+ALTER TABLE subnets ADD COLUMN ipv6_ra_mode TEXT;
+ALTER TABLE subnets ADD COLUMN ipv6_address_mode TEXT;
+)sql",
       // Stores seeded before m1.nano and m1.micro had devstack's sizes: a guest needs 128 MiB
       // to boot (64 MiB boots neither cirros nor ours). Only flavors still as seeded change.
       R"sql(
-UPDATE flavors SET memory_mb = 128, updated_at = CAST(strftime('%s', 'now') AS INTEGER)
- WHERE flavorid = '42' AND name = 'm1.nano' AND memory_mb = 64;
-UPDATE flavors SET memory_mb = 192, updated_at = CAST(strftime('%s', 'now') AS INTEGER)
- WHERE flavorid = '84' AND name = 'm1.micro' AND memory_mb = 128;
+UPDATE flavors SET memory_mb = 128 WHERE flavorid = '42' AND name = 'm1.nano' AND memory_mb = 64;
+UPDATE flavors SET memory_mb = 192 WHERE flavorid = '84' AND name = 'm1.micro' AND memory_mb = 128;
 )sql",
   };
   return migrations;

@@ -292,11 +292,11 @@ TEST(ControllerConfigTest, ConnectionLimitsAndDeadlines) {
   EXPECT_TRUE(defaults.http.keep_alive);
   EXPECT_EQ(defaults.http.max_body_bytes, 1048576u);
 
-  const auto flags = parse({"--data-dir", "/d", "--max-connections", "50",
-                            "--metadata-max-connections=60", "--client-header-timeout", "3",
-                            "--client-body-timeout", "4", "--client-body-min-rate", "1000",
-                            "--client-socket-timeout", "0", "--max-header-line", "8192",
-                            "--wsgi-keep-alive", "false", "--max-request-body-size", "2048"});
+  const auto flags =
+      parse({"--data-dir", "/d", "--max-connections", "50", "--metadata-max-connections=60",
+             "--client-header-timeout", "3", "--client-body-timeout", "4", "--client-body-min-rate",
+             "1000", "--client-socket-timeout", "0", "--max-header-line", "8192",
+             "--wsgi-keep-alive", "false", "--max-request-body-size", "2048"});
   EXPECT_EQ(flags.http.max_connections, 50u);
   EXPECT_EQ(flags.metadata_max_connections, 60u);
   EXPECT_EQ(flags.http.header_timeout, seconds(3));
