@@ -43,7 +43,13 @@ void write_interface(std::ostringstream& out, const VifSpec& vif) {
       << "        <parameters interfaceid='" << xml_escape(vif.port_id) << "'/>\n"
       << "      </virtualport>\n"
       << "      <target dev='" << xml_escape(vif.tap_name()) << "'/>\n"
-      << "      <model type='virtio'/>\n";
+      << "      <model type='virtio'/>\n"
+      // No checksum offload from the guest: OVS's userspace datapath reads the tap without
+      // virtio-net headers, so a partial checksum would stay wrong and conntrack (security
+      // groups) would drop the packet as invalid. TSO and the like depend on it.
+      << "      <driver name='qemu'>\n"
+      << "        <host csum='off' gso='off' tso4='off' tso6='off' ecn='off' ufo='off'/>\n"
+      << "      </driver>\n";
   if (vif.mtu > 0) {
     out << "      <mtu size='" << vif.mtu << "'/>\n";
   }

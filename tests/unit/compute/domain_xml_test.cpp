@@ -67,6 +67,9 @@ TEST(DomainXml, OpenVswitchInterfacePerPort) {
                   "      </virtualport>\n"
                   "      <target dev='tap3f1a9c2e-5d'/>\n"
                   "      <model type='virtio'/>\n"
+                  "      <driver name='qemu'>\n"
+                  "        <host csum='off' gso='off' tso4='off' tso6='off' ecn='off' ufo='off'/>\n"
+                  "      </driver>\n"
                   "      <mtu size='1450'/>\n"
                   "    </interface>\n"));
   EXPECT_TRUE(has(xml, "<target dev='tapaaaaaaaa-bb'/>"));
