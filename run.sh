@@ -59,7 +59,16 @@ secret() {  # secret NAME: a random secret kept in .run/NAME
   cat "$state/$1"
 }
 
-os() { OS_CLOUD=neutrino OS_CLIENT_CONFIG_FILE="$state/clouds.yaml" openstack "$@"; }
+# os ARGS: the openstack CLI against this cloud, cut off after 120 s (the CLI can hang).
+os() {
+  OS_CLOUD=neutrino OS_CLIENT_CONFIG_FILE="$state/clouds.yaml" timeout 120 openstack "$@"
+}
+
+# api ARGS: scripts/cloud-api.py (bounded requests and waits, no CLI start-up) on this cloud.
+api() {
+  NEUTRINO_URL="http://$listen" NEUTRINO_ADMIN_PASSWORD=$(secret admin-password) \
+    python3 scripts/cloud-api.py "$@"
+}
 
 # --- the steps -----------------------------------------------------------------------------
 
@@ -114,13 +123,13 @@ start_ovs() {
   [ -f "$ovs/conf.db" ] || ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
   pid_alive "$ovs/ovsdb-server.pid" ovsdb-server || ovsdb-server "$ovs/conf.db" \
     --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
-    --log-file="$ovs/ovsdb-server.log" --detach
+    --log-file="$ovs/ovsdb-server.log" -vconsole:off --detach 2>> "$ovs/startup.log"
   ovs-vsctl --db="unix:$ovs/db.sock" --no-wait -- init -- set Open_vSwitch . \
     "external_ids:system-id=$host" "external_ids:hostname=$host"
   # --disable-system: the userspace datapath (netdev), no kernel module needed
   pid_alive "$ovs/ovs-vswitchd.pid" ovs-vswitchd || ovs-vswitchd "unix:$ovs/db.sock" \
-    --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" --disable-system \
-    --detach
+    --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" -vconsole:off \
+    --disable-system --detach 2>> "$ovs/startup.log"
   unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
   echo "     ovsdb-server pid $(cat "$ovs/ovsdb-server.pid"), ovs-vswitchd pid" \
     "$(cat "$ovs/ovs-vswitchd.pid"), run dir .run/ovs"
@@ -164,13 +173,8 @@ start_agent() {
     --compute --virt-type "$virt_type" --image-service "http://$listen/image" \
     --instances-path "$state/instances" < /dev/null > "$state/agent.log" 2>&1 &
   echo $! > "$state/agent.pid"
-  for _ in $(seq 300); do
-    os compute service list -f value -c Host -c State 2>/dev/null | grep -q "^$host up" && break
-    pid_alive "$state/agent.pid" neutrino-agent || break
-    sleep 0.5
-  done
-  if ! os compute service list -f value -c Host -c State | grep -q "^$host up"; then
-    echo "neutrino-agent did not come up as a compute host:" >&2
+  if ! api wait-compute-host "$host" 120; then
+    echo "neutrino-agent did not come up as compute host '$host' within 120 s; its log:" >&2
     tail -20 "$state/agent.log" >&2
     exit 1
   fi
@@ -221,25 +225,34 @@ create_network() {
 }
 
 boot_guest() {
-  if os server show "$vm" >/dev/null 2>&1; then
+  local id t0 ms line up
+  id=$(os server show "$vm" -f value -c id 2>/dev/null || true)
+  if [ -n "$id" ]; then
     echo "     $vm exists: $(os server show "$vm" -f value -c status)"
-    return
+  else
+    t0=$(date +%s%N)
+    id=$(os server create --flavor m1.nano --image neutrino-guest --network demo-net \
+      --key-name demo-key -f value -c id "$vm")
+    echo "     $vm ($id) created, the guest boots (TCG: a minute or two on a busy machine)"
   fi
-  local t0 ms
-  t0=$(date +%s%N)
-  os server create --flavor m1.nano --image neutrino-guest --network demo-net \
-    --key-name demo-key --wait "$vm" >/dev/null
-  ms=$((($(date +%s%N) - t0) / 1000000))
-  echo "     $vm ACTIVE $((ms / 1000)).$((ms % 1000 / 100)) s after server create"
-  for _ in $(seq 600); do
-    os console log show "$vm" 2>/dev/null | grep -q "^neutrino-guest: up" && break
-    sleep 0.5
-  done
-  ms=$((($(date +%s%N) - t0) / 1000000))
-  local up
-  up=$(os console log show "$vm" | tr -d '\r' | sed -n 's/^neutrino-guest: up \([0-9.]*\)s.*/\1/p')
-  echo "     metadata fetched $((ms / 1000)).$((ms % 1000 / 100)) s after server create;" \
-    "the guest's own boot (TCG) took ${up:-?} s of it"
+  # Bounded: a guest that never gets to its metadata is reported, with where to look. The
+  # line is cirros's "successful after 1/20 tries: up 14.52. iid=i-00000001" (the guest's
+  # uptime then: the TCG boot, kernel to DHCP, inside the total) or its failure.
+  if ! line=$(api wait-console "$id" '^(successful after|failed to read iid).*' 600); then
+    echo "$vm did not get to its metadata within 600 s; see 'openstack console log show" \
+      "$vm', .run/agent.log and .run/instances/$id/console.log" >&2
+    exit 1
+  fi
+  [ -n "${t0:-}" ] && ms=$((($(date +%s%N) - t0) / 1000000))
+  if [[ $line != successful* ]]; then
+    echo "$vm is up but could not read its metadata: $line (see .run/agent.log)" >&2
+    exit 1
+  fi
+  api wait-console "$id" '^neutrino-guest: up .*' 60 >/dev/null
+  [ -n "${t0:-}" ] || return 0
+  up=$(echo "$line" | sed -n 's/.* up \([0-9.]*\)\..*/\1/p')
+  echo "     metadata on the console $((ms / 1000)).$((ms % 1000 / 100)) s after server create;" \
+    "the guest's own boot (TCG, its uptime then) ${up:-?} s of it"
 }
 
 show_guest() {
@@ -248,40 +261,54 @@ show_guest() {
   os console log show "$vm" | tr -d '\r' | grep -v '^$' | tail -25
 }
 
+# The domains of this cloud: those whose disks are under .run/instances (virsh cut off after
+# 20 s: a hung libvirtd must not hang the stop).
+our_domains() {
+  local d
+  for d in $(timeout 20 virsh -c qemu:///system list --all --name 2>/dev/null); do
+    if timeout 20 virsh -c qemu:///system dumpxml "$d" 2>/dev/null | grep -q "$state/instances/"
+    then
+      echo "$d"
+    fi
+  done
+}
+
+# Stops without the openstack CLI: servers are deleted through the API while the controller
+# and the agent still run (bounded), then whatever is left is torn down from what .run/
+# recorded: domains with disks under .run/instances, the DHCP namespaces of the networks
+# the agent wired (.run/agent/local-vlans.json), processes by their PID files.
 stop_all() {
   mkdir -p "$state"
   echo "Stopping the all-in-one cloud"
   if pid_alive "$state/controller.pid" neutrino-contro; then
-    local ids
-    ids=$(os server list --all-projects -f value -c ID 2>/dev/null || true)
-    if [ -n "$ids" ]; then
-      # shellcheck disable=SC2086
-      os server delete --wait $ids && echo "     servers deleted: $(echo $ids | wc -w)"
+    local deleted
+    if deleted=$(api delete-servers 60); then
+      echo "     servers deleted through the API: $deleted"
+    else
+      echo "     the API did not delete the servers; their domains are removed below"
     fi
-    os network list -f value -c ID 2>/dev/null > "$state/networks" || true
+    api network-ids > "$state/networks" 2>/dev/null || true
   fi
   stop_pid "$state/agent.pid" neutrino-agent
-  [ -x scripts/horizon.sh ] && scripts/horizon.sh stop | sed 's/^/     /'
+  if [ -x scripts/horizon.sh ]; then scripts/horizon.sh stop | sed 's/^/     /'; fi
   stop_pid "$state/controller.pid" neutrino-contro
-  # Domains left behind (a guest the agent could not delete) have their disks under .run.
-  if [ -S /run/libvirt/libvirt-sock ] && pid_alive "$state/libvirt/libvirtd.pid" libvirtd; then
-    for d in $(virsh -c qemu:///system list --all --name 2>/dev/null); do
-      if virsh -c qemu:///system dumpxml "$d" 2>/dev/null | grep -q "$state/instances/"; then
-        virsh -c qemu:///system destroy "$d" >/dev/null 2>&1 || true
-        virsh -c qemu:///system undefine "$d" >/dev/null && echo "     domain $d removed"
+  if [ -S /run/libvirt/libvirt-sock ]; then  # ours or not, only domains with our disks
+    for d in $(our_domains); do
+      timeout 20 virsh -c qemu:///system destroy "$d" >/dev/null 2>&1 || true
+      if timeout 20 virsh -c qemu:///system undefine "$d" >/dev/null 2>&1; then
+        echo "     domain $d removed"
       fi
     done
   fi
   scripts/stop-libvirt.sh "$state/libvirt" | sed 's/^/     /'
   # The DHCP namespaces of our networks (the agent keeps them across its restarts).
+  python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' \
+    "$state/agent/local-vlans.json" >> "$state/networks" 2>/dev/null || true
   if [ -f "$state/networks" ]; then
-    while read -r net; do
-      ip netns delete "qdhcp-$net" 2>/dev/null && echo "     namespace qdhcp-$net removed"
-    done < "$state/networks"
+    sort -u "$state/networks" | while read -r net; do
+      if ip netns delete "qdhcp-$net" 2>/dev/null; then echo "     namespace qdhcp-$net removed"; fi
+    done
     rm -f "$state/networks"
-  fi
-  if [ -s "$ovs/ovs-vswitchd.pid" ]; then
-    ovs-appctl -t "$ovs/ovs-vswitchd.$(cat "$ovs/ovs-vswitchd.pid").ctl" exit 2>/dev/null || true
   fi
   stop_pid "$ovs/ovs-vswitchd.pid" ovs-vswitchd
   stop_pid "$ovs/ovsdb-server.pid" ovsdb-server
