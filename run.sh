@@ -310,6 +310,13 @@ stop_all() {
     done
     rm -f "$state/networks"
   fi
+  # The userspace datapath's bridges are persistent tap devices: deleting the bridges (while
+  # ovs-vswitchd runs) removes them, stopping it would not.
+  if pid_alive "$ovs/ovs-vswitchd.pid" ovs-vswitchd; then
+    for br in $(ovs-vsctl --db="unix:$ovs/db.sock" --timeout=10 list-br 2>/dev/null); do
+      ovs-vsctl --db="unix:$ovs/db.sock" --timeout=10 del-br "$br" && echo "     bridge $br removed"
+    done
+  fi
   stop_pid "$ovs/ovs-vswitchd.pid" ovs-vswitchd
   stop_pid "$ovs/ovsdb-server.pid" ovsdb-server
   rm -rf "$state/instances" "$ovs"
