@@ -61,7 +61,11 @@ secret() {  # secret NAME: a random secret kept in .run/NAME
 
 # os ARGS: the openstack CLI against this cloud, cut off after 120 s (the CLI can hang).
 os() {
-  OS_CLOUD=neutrino OS_CLIENT_CONFIG_FILE="$state/clouds.yaml" timeout 120 openstack "$@"
+  local rc=0
+  OS_CLOUD=neutrino OS_CLIENT_CONFIG_FILE="$state/clouds.yaml" timeout 120 openstack "$@" ||
+    rc=$?
+  [ "$rc" != 124 ] || echo "'openstack $1 $2' did not finish within 120 s" >&2
+  return "$rc"
 }
 
 # api ARGS: scripts/cloud-api.py (bounded requests and waits, no CLI start-up) on this cloud.
@@ -228,7 +232,17 @@ boot_guest() {
   local id t0 ms line up
   id=$(os server show "$vm" -f value -c id 2>/dev/null || true)
   if [ -n "$id" ]; then
-    echo "     $vm exists: $(os server show "$vm" -f value -c status)"
+    local status
+    status=$(os server show "$vm" -f value -c status)
+    echo "     $vm exists: $status"
+    case "$status" in
+      ACTIVE | BUILD) ;;
+      *)
+        echo "$vm is $status: start it (openstack server start $vm) or delete it" \
+          "(openstack server delete $vm) and run ./run.sh again" >&2
+        exit 1
+        ;;
+    esac
   else
     t0=$(date +%s%N)
     id=$(os server create --flavor m1.nano --image neutrino-guest --network demo-net \
