@@ -27,6 +27,8 @@ packages=(
   cpio kmod binutils xz-utils fdisk dosfstools mtools syslinux syslinux-common
   # the compute driver: libvirt's C API and daemons, QEMU (KVM where usable, else TCG), qemu-img
   libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+  # ./run.sh and the compute tests: virsh, ssh-keygen for key pairs, clouds.yaml merging
+  libvirt-clients openssh-client python3-yaml
   # the Tempest tier (tests/tempest): Neutron's own API tests, run as a user would
   tempest neutron-tempest-plugin python3-stestr
   # neutrino-pktbench: DPDK's headers, libraries and libdpdk.pc, and the two vdev drivers it

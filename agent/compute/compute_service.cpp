@@ -503,6 +503,7 @@ void ComputeService::dispatch(InstanceRecord& record, Action action) {
             records_.erase(gone);  // `r` dies here
             applied_.erase(gone);
             reported_.erase(gone);
+            destroyed_.insert(gone);
             gc_due_ = true;
           });
       break;
@@ -582,6 +583,10 @@ void ComputeService::send_reports(bool all) {
       last = std::move(report);
     }
   }
+  for (const auto& id : destroyed_) {
+    changed.push_back({{"id", id}, {"power_state", "nostate"}, {"task", "deleted"}});
+  }
+  destroyed_.clear();
   if (!changed.empty()) {
     send_({{"type", "instance_state"}, {"instances", std::move(changed)}});
   }

@@ -106,6 +106,9 @@ class ComputeService {
   std::map<std::string, InstanceRecord> records_;
   std::map<std::string, std::string> invalid_;
   std::map<std::string, Json> reported_;
+  // Destroyed since the last report: each gets one last report, "nostate"/"deleted", which
+  // tells the controller to finish the deletion (ports, records).
+  std::set<std::string> destroyed_;
   std::map<std::string, AppliedState> applied_;
   std::map<std::string, AppliedState> saved_applied_;
   std::set<std::string> ports_up_;
