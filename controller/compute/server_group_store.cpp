@@ -17,12 +17,10 @@ ServerGroup from_row(store::SqlSession& s, const store::SqlRow& r) {
     g.rules = Json::object();
   }
   g.created_at = r.integer(6);
-  // Members in the order they joined, which is when their instance was created (PostgreSQL
-  // has no rowid to keep insertion order).
-  for (const auto& m :
-       s.query("SELECT m.instance_uuid FROM instance_group_member m JOIN instances i "
-               "ON i.id = m.instance_uuid WHERE m.group_uuid = ? ORDER BY i.created_at, i.id",
-               {g.id})) {
+  // Members in the order they joined (position: PostgreSQL has no rowid to keep it).
+  for (const auto& m : s.query(
+           "SELECT instance_uuid FROM instance_group_member WHERE group_uuid = ? ORDER BY position",
+           {g.id})) {
     g.members.push_back(m.text(0));
   }
   return g;
@@ -73,8 +71,10 @@ void ServerGroupStore::remove(store::SqlSession& s, const std::string& id) {
 
 void ServerGroupStore::add_member(store::SqlSession& s, const std::string& id,
                                   const std::string& instance_id) {
-  s.execute("INSERT INTO instance_group_member (group_uuid, instance_uuid) VALUES (?, ?)",
-            {id, instance_id});
+  s.execute(
+      "INSERT INTO instance_group_member (group_uuid, instance_uuid, position) VALUES (?, ?, "
+      "(SELECT COALESCE(MAX(position), 0) + 1 FROM instance_group_member WHERE group_uuid = ?))",
+      {id, instance_id, id});
 }
 
 std::vector<std::string> ServerGroupStore::member_hosts(store::SqlSession& s,

@@ -19,6 +19,7 @@ CREATE INDEX instance_groups_project ON instance_groups (project_id);
 CREATE TABLE instance_group_member (
   group_uuid TEXT NOT NULL REFERENCES instance_groups(uuid) ON DELETE CASCADE,
   instance_uuid TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  position BIGINT NOT NULL DEFAULT 0,  -- the order members joined in
   PRIMARY KEY (group_uuid, instance_uuid)
 );
 CREATE INDEX instance_group_member_instance ON instance_group_member (instance_uuid);
