@@ -185,13 +185,19 @@ start_agent() {
   echo "     pid $(cat "$state/agent.pid"), compute host '$host' ($virt_type), log .run/agent.log"
 }
 
-# Horizon: another part of the project provides scripts/horizon.sh start|stop.
-# >>> HORIZON HOOK: started here when scripts/horizon.sh exists <<<
+# Horizon (Debian's openstack-dashboard, docs/horizon.md); NEUTRINO_HORIZON=0 skips it.
 start_horizon() {
-  if [ -x scripts/horizon.sh ]; then
-    scripts/horizon.sh start | sed 's/^/     /'
+  scripts/horizon.sh start | sed 's/^/     /'
+}
+
+# The dashboard's line of the closing message, when it runs.
+dashboard_hint() {
+  local url
+  url=$(scripts/horizon.sh status 2>/dev/null | grep -o 'http://[^ ,]*' | head -n 1) || true
+  if [ -n "$url" ]; then
+    echo "Dashboard: $url  (domain Default, user admin, password $(secret admin-password))"
   else
-    echo "     scripts/horizon.sh does not exist yet: no dashboard"
+    echo "Dashboard: not running (NEUTRINO_HORIZON=0, or see .run/horizon/horizon.log)"
   fi
 }
 
@@ -304,7 +310,7 @@ stop_all() {
     api network-ids > "$state/networks" 2>/dev/null || true
   fi
   stop_pid "$state/agent.pid" neutrino-agent
-  if [ -x scripts/horizon.sh ]; then scripts/horizon.sh stop | sed 's/^/     /'; fi
+  scripts/horizon.sh stop | sed 's/^/     /'
   stop_pid "$state/controller.pid" neutrino-contro
   if [ -S /run/libvirt/libvirt-sock ]; then  # ours or not, only domains with our disks
     for d in $(our_domains); do
@@ -370,3 +376,4 @@ The cloud is up ($((ms / 1000)) s). Use it:
 Logs: .run/controller.log, .run/agent.log, .run/libvirt/libvirtd.log, .run/ovs/*.log
 Stop everything: ./run.sh stop
 MSG
+dashboard_hint
