@@ -7,7 +7,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+
+#include <unistd.h>
 
 #include "controller/store/postgres_connection.hpp"
 #include "tests/support/test_database.hpp"
@@ -50,19 +53,26 @@ class PostgresDatabaseTest : public ::testing::Test {
   std::unique_ptr<TestDatabase> store_;
 };
 
+// NOTIFY channels are database-wide and every test's schema lives in the one test database:
+// each test process listens on a channel of its own, or parallel tests hear each other.
+std::string journal_channel() {
+  return "journal_" + std::to_string(::getpid());
+}
+
 TEST_F(PostgresDatabaseTest, ListenersGetCommittedNotificationsOnly) {
+  const std::string journal = journal_channel();
   auto& db = open();
   // A second controller on the same database: it listens, the first one notifies.
   PostgresDatabase other(store_->target());
   Inbox inbox;
-  other.listen("journal", [&](const Notification& n) { inbox.add(n); });
-  db.notify("journal", "42");
-  EXPECT_THROW(db.write([](SqlSession& s) {
-    s.query("SELECT pg_notify(?, ?)", {"journal", "rolled back"});
+  other.listen(journal, [&](const Notification& n) { inbox.add(n); });
+  db.notify(journal, "42");
+  EXPECT_THROW(db.write([&](SqlSession& s) {
+    s.query("SELECT pg_notify(?, ?)", {journal, "rolled back"});
     throw std::runtime_error("refused");
   }),
                std::runtime_error);
-  db.write([](SqlSession& s) { s.query("SELECT pg_notify(?, ?)", {"journal", "43"}); });
+  db.write([&](SqlSession& s) { s.query("SELECT pg_notify(?, ?)", {journal, "43"}); });
   db.notify("elsewhere", "not ours");
   ASSERT_TRUE(inbox.wait_for(2, 10s));
   std::this_thread::sleep_for(200ms);  // nothing more arrives
@@ -70,14 +80,15 @@ TEST_F(PostgresDatabaseTest, ListenersGetCommittedNotificationsOnly) {
   ASSERT_EQ(received.size(), 2u);
   EXPECT_EQ(received[0].payload, "42");
   EXPECT_EQ(received[1].payload, "43");
-  EXPECT_EQ(received[1].channel, "journal");
+  EXPECT_EQ(received[1].channel, journal);
   EXPECT_FALSE(received[1].missed);
 }
 
 TEST_F(PostgresDatabaseTest, ListenerReconnectsAndSaysWhatItMayHaveMissed) {
+  const std::string journal = journal_channel();
   auto& db = open();
   Inbox inbox;
-  db.listen("journal", [&](const Notification& n) { inbox.add(n); });
+  db.listen(journal, [&](const Notification& n) { inbox.add(n); });
   db.read([](SqlSession& s) { s.query("SELECT 1"); });  // an idle pooled connection
   // The server drops this store's other connections (as on a failover or an operator's
   // kill); other tests' connections to the shared server carry other application names.
@@ -91,7 +102,7 @@ TEST_F(PostgresDatabaseTest, ListenerReconnectsAndSaysWhatItMayHaveMissed) {
   db.read([](SqlSession& s) { EXPECT_EQ(s.query("SELECT 1")[0].integer(0), 1); });
   // And notifications flow again.
   const size_t before = inbox.received().size();
-  db.notify("journal", "after");
+  db.notify(journal, "after");
   ASSERT_TRUE(inbox.wait_for(before + 1, 10s));
   EXPECT_EQ(inbox.received().back().payload, "after");
 }
