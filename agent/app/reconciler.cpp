@@ -340,18 +340,18 @@ void Reconciler::reconcile() {
     zones_to_flush_.erase(zones_to_flush_.begin());
   }
 
-  for (const auto& [zone, address] : zone_addresses_.update(inputs)) {
-    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
-    auto& integration = openflow(config_.integration_bridge);
-    integration.flush_conntrack(zone, field + "_src=" + address);
-    integration.flush_conntrack(zone, field + "_dst=" + address);
-  }
+  // Flushed before the new flows go in (the address may pass to another port in this pass)
+  // and again after: until the departed port's flows are gone, its traffic commits the
+  // connections anew.
+  const auto departed = zone_addresses_.update(inputs);
+  flush_connections(departed);
   const auto compile_started = std::chrono::steady_clock::now();
   const auto compiled = dataplane::pipeline::PipelineCompiler::compile_canonical(inputs);
   const auto compile_time = std::chrono::steady_clock::now() - compile_started;
   for (const auto& [bridge, flows] : compiled) {
     sync_flows(bridge, flows, compile_time);
   }
+  flush_connections(departed);
 
   std::vector<std::string> up;
   std::vector<std::string> down;
@@ -411,6 +411,15 @@ openflow::OpenFlowConnection& Reconciler::openflow(const std::string& bridge) {
         openflow::OpenFlowConnection::management_socket(config_.ovs_rundir, bridge));
   }
   return *slot;
+}
+
+void Reconciler::flush_connections(const std::vector<ZoneAddresses::Entry>& departed) {
+  for (const auto& [zone, address] : departed) {
+    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
+    auto& integration = openflow(config_.integration_bridge);
+    integration.flush_conntrack(zone, field + "_src=" + address);
+    integration.flush_conntrack(zone, field + "_dst=" + address);
+  }
 }
 
 void Reconciler::sync_flows(const std::string& bridge, const std::vector<std::string>& desired,

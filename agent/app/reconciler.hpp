@@ -62,6 +62,8 @@ class Reconciler {
   // `compile_time` is only reported in the log line of an applied change.
   void sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
                   std::chrono::steady_clock::duration compile_time);
+  // Flushes the connections from and to each (zone, address) in the integration bridge.
+  void flush_connections(const std::vector<ZoneAddresses::Entry>& departed);
   dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
   static int64_t ofport_of(const std::vector<ovs::PortInfo>& ports, const std::string& name);
 
