@@ -3,6 +3,7 @@ HOSTS) each with its own ovsdb-server, ovs-vswitchd (userspace datapath) and age
 VXLAN underlay and a VLAN physnet (multihost.py), and helpers that create networks and plug
 guests through the API the way Nova would."""
 
+import ipaddress
 import time
 import unittest
 
@@ -73,8 +74,13 @@ class MultiHostCloud(unittest.TestCase):
         net = self.api("POST", "/v2.0/networks", {"network": dict(name="mh", **provider)})
         self.assertEqual(net.status, 201, net)
         net = net.json()["network"]
+        # Addresses given out (DHCP ports, guests named without an address) come from the upper
+        # half: the fixed addresses tests choose are low ones, and a DHCP port drawing one at
+        # random would answer in its place.
+        hosts = ipaddress.ip_network(cidr)
+        pool = {"start": str(hosts[hosts.num_addresses // 2]), "end": str(hosts[-2])}
         sub = self.api("POST", "/v2.0/subnets", {"subnet": {
-            "network_id": net["id"], "ip_version": 4, "cidr": cidr}})
+            "network_id": net["id"], "ip_version": 4, "cidr": cidr, "allocation_pools": [pool]}})
         self.assertEqual(sub.status, 201, sub)
         self.addCleanup(self.api, "DELETE", "/v2.0/networks/" + net["id"])
         return net
