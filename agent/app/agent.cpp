@@ -30,8 +30,7 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
         config_, [this](Json message) { channel_->send(std::move(message)); });
   }
   ChannelClientOptions options;
-  options.controller_host = config_.controller_host;
-  options.controller_port = config_.controller_port;
+  options.controllers = config_.controllers;
   options.secret = config_.agent_secret;
   options.tls = {config_.tls_cert_file, config_.tls_key_file, config_.controller_ca_file};
   Json mappings = Json::object();
@@ -57,13 +56,12 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
               compute_->set_state(state);
             }
           },
-          [this] {
+          [this](const ControllerAddress& controller) {
             reconciler_->controller_reconnected();
             if (compute_) {
               compute_->connected();
             }
-            log::info("connected to the controller at ", config_.controller_host, ":",
-                      config_.controller_port,
+            log::info("connected to the controller at ", controller.to_string(),
                       config_.controller_ca_file.empty() ? "" : " over TLS");
           },
           [](const std::string& reason) { log::warning("lost the controller: ", reason); },

@@ -16,20 +16,11 @@ struct Option {
   void (*apply)(AgentConfig&, const std::string&);
 };
 
-void set_controller(AgentConfig& c, const std::string& v) {
-  const size_t colon = v.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    throw AgentConfigError("--controller must be HOST:PORT, not '" + v + "'");
-  }
-  c.controller_host = v.substr(0, colon);
+void set_controllers(AgentConfig& c, const std::string& v) {
   try {
-    const int port = std::stoi(v.substr(colon + 1));
-    if (port < 1 || port > 65535) {
-      throw std::out_of_range("port");
-    }
-    c.controller_port = static_cast<uint16_t>(port);
-  } catch (const std::exception&) {
-    throw AgentConfigError("--controller port must be 1-65535, not '" + v + "'");
+    c.controllers = parse_controller_list(v);
+  } catch (const std::invalid_argument& e) {
+    throw AgentConfigError(std::string("--controller ") + e.what());
   }
 }
 
@@ -145,8 +136,10 @@ const std::vector<Option>& compute_options() {
 
 const std::vector<Option>& network_options() {
   static const std::vector<Option> list = {
-      {"--controller", "DEFAULT.controller", "HOST:PORT of the controller's agent channel",
-       set_controller},
+      {"--controller", "DEFAULT.controller",
+       "HOST:PORT[,HOST:PORT...] of the controllers' agent channels (one session at a time; "
+       "fails over to the next)",
+       set_controllers},
       {"--host", "DEFAULT.host", "this hypervisor's name (ports' binding:host_id)",
        [](AgentConfig& c, const std::string& v) { c.host = v; }},
       {"--tunnel-ip", "ovs.local_ip", "IPv4 address of this host's VXLAN endpoint", set_tunnel_ip},
@@ -162,10 +155,13 @@ const std::vector<Option>& network_options() {
       {"--metadata-service", "DEFAULT.nova_metadata_host",
        "HOST:PORT of the controller's metadata service (enables the metadata proxy)",
        [](AgentConfig& c, const std::string& v) {
-         AgentConfig parsed;
-         set_controller(parsed, v);
-         c.metadata_host = parsed.controller_host;
-         c.metadata_port = parsed.controller_port;
+         try {
+           const ControllerAddress parsed = parse_controller_address(v);
+           c.metadata_host = parsed.host;
+           c.metadata_port = parsed.port;
+         } catch (const std::invalid_argument& e) {
+           throw AgentConfigError(std::string("--metadata-service ") + e.what());
+         }
        }},
       {"--metadata-secret", "DEFAULT.metadata_proxy_shared_secret",
        "secret the proxy signs instance ids with (or NEUTRINO_METADATA_SECRET)",
@@ -241,7 +237,8 @@ const Option* find(const std::string& flag) {
 
 std::string agent_usage() {
   std::ostringstream out;
-  out << "usage: neutrino-agent --controller HOST:PORT --host NAME --tunnel-ip IP [options]\n";
+  out << "usage: neutrino-agent --controller HOST:PORT[,...] --host NAME --tunnel-ip IP "
+         "[options]\n";
   for (const auto& o : options()) {
     out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/channel/controller_address.hpp"
 #include "common/token_bucket.hpp"
 
 namespace neutrino::agent {
@@ -20,8 +21,9 @@ class AgentConfigError : public std::runtime_error {
 };
 
 struct AgentConfig {
-  std::string controller_host = "127.0.0.1";
-  uint16_t controller_port = 9697;
+  // The agent channels of every controller of the cloud (--controller a:9697,b:9697); the
+  // agent keeps one session at a time and fails over along the list (ControllerFailover).
+  std::vector<ControllerAddress> controllers = {{"127.0.0.1", 9697}};
   std::string host;       // this hypervisor's name, as ports' binding:host_id name it
   std::string tunnel_ip;  // where other hosts reach this one's VXLAN endpoint
   std::string ovsdb = "unix:/var/run/openvswitch/db.sock";
@@ -36,7 +38,8 @@ struct AgentConfig {
   uint16_t metadata_port = 8775;
   std::string metadata_secret;
   // Set: connect with TLS and accept only a controller certificate issued by this CA for
-  // controller_host. tls_cert_file + tls_key_file: also present them (mutual TLS).
+  // the controller's host name as listed. tls_cert_file + tls_key_file: also present them (mutual
+  // TLS).
   std::string controller_ca_file;
   std::string tls_cert_file;
   std::string tls_key_file;

@@ -12,6 +12,7 @@
 #include "common/channel/frame_codec.hpp"
 #include "common/channel/hmac_signer.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
 
 namespace neutrino::agent {
 
@@ -24,10 +25,13 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       : io_(io),
         options_(std::move(options)),
         callbacks_(std::move(callbacks)),
+        failover_(
+            options_.controllers, options_.min_backoff, options_.max_backoff,
+            options_.uniform ? options_.uniform : ControllerFailover::Uniform(random::uniform)),
         resolver_(io),
         retry_timer_(io),
         heartbeat_timer_(io),
-        backoff_(options_.min_backoff) {
+        liveness_timer_(io) {
     if (!options_.tls.ca_file.empty()) {
       tls_.emplace(channel::make_client_tls(options_.tls));
     } else if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty()) {
@@ -46,6 +50,7 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     resolver_.cancel();
     retry_timer_.cancel();
     heartbeat_timer_.cancel();
+    liveness_timer_.cancel();
     if (stream_) {
       stream_->close();  // the pending read fails and reports the disconnection
     }
@@ -76,16 +81,16 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     if (stopped_) {
       return;
     }
+    const ControllerAddress& controller = failover_.current();
     resolver_.async_resolve(
-        options_.controller_host, std::to_string(options_.controller_port),
-        tcp::resolver::numeric_service,
+        controller.host, std::to_string(controller.port), tcp::resolver::numeric_service,
         [self = shared_from_this()](const boost::system::error_code& ec,
                                     const tcp::resolver::results_type& endpoints) {
           if (self->stopped_) {
             return;
           }
           if (ec) {
-            self->complain("cannot resolve " + self->options_.controller_host + ": " +
+            self->complain("cannot resolve " + self->failover_.current().host + ": " +
                            ec.message());
             self->disconnected("resolve: " + ec.message());
             return;
@@ -98,10 +103,11 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     Stream stream = tls_ ? std::make_shared<channel::ChannelStream>(tcp::socket(io_), *tls_)
                          : std::make_shared<channel::ChannelStream>(tcp::socket(io_));
     if (tls_) {
-      channel::expect_server_name(stream->ssl(), options_.controller_host);
+      channel::expect_server_name(stream->ssl(), failover_.current().host);
     }
     stream_ = stream;
     challenged_ = false;
+    expect_traffic_within(options_.connect_timeout);
     asio::async_connect(stream->socket(), endpoints,
                         [self = shared_from_this(), stream](const boost::system::error_code& ec,
                                                             const tcp::endpoint&) {
@@ -131,7 +137,7 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       const bool plain_peer = ec.category() == asio::error::get_ssl_category() &&
                               ERR_GET_REASON(ec.value()) == SSL_R_WRONG_VERSION_NUMBER;
       const std::string reason =
-          "TLS handshake with the controller at " + options_.controller_host +
+          "TLS handshake with the controller at " + failover_.current().to_string() +
           " failed: " + channel::describe_tls_error(ec, stream->ssl()) +
           (plain_peer ? " (is its channel plain TCP? it needs --agent-tls-cert)" : "");
       complain(reason);
@@ -152,11 +158,31 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     log::warning("agent channel: ", reason, "; retrying");
   }
 
+  // A controller that falls silent (hung, or a half-open connection after a crash on another
+  // machine) is as lost as one that closed: nothing for `within` ends the session. Every read
+  // pushes the deadline out again.
+  void expect_traffic_within(std::chrono::milliseconds within) {
+    liveness_timer_.expires_after(within);
+    liveness_timer_.async_wait([self = shared_from_this(),
+                                stream = stream_](const boost::system::error_code& ec) {
+      if (ec || stream != self->stream_) {
+        return;
+      }
+      self->disconnected(self->established_
+                             ? "heartbeat timeout: nothing from the controller in " +
+                                   std::to_string(3 * self->heartbeat_seconds_) + " s"
+                             : "no answer from the controller in " +
+                                   std::to_string(self->options_.connect_timeout.count()) + " ms");
+    });
+  }
+
   void disconnected(const std::string& reason) {
     const bool was_established = established_;
+    const std::string controller = failover_.current().to_string();
     established_ = false;
     writing_ = false;
     heartbeat_timer_.cancel();
+    liveness_timer_.cancel();
     outbox_.clear();
     if (stream_) {
       stream_->close();
@@ -168,9 +194,16 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     if (stopped_) {
       return;
     }
-    log::debug("agent channel: ", reason, "; retrying in ", backoff_.count(), " ms");
-    retry_timer_.expires_after(backoff_);
-    backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+    const std::chrono::milliseconds wait = failover_.failed();
+    const std::string next = failover_.current().to_string();
+    if (was_established) {  // a failover the operator should hear of; retries are noise
+      log::warning("agent channel: lost ", controller, " (", reason, "); trying ", next, " in ",
+                   wait.count(), " ms");
+    } else {
+      log::debug("agent channel: ", controller, ": ", reason, "; trying ", next, " in ",
+                 wait.count(), " ms");
+    }
+    retry_timer_.expires_after(wait);
     retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
       if (!e) {
         self->connect();
@@ -179,38 +212,41 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void read() {
-    stream_->async_read_some(
-        asio::buffer(buffer_), [self = shared_from_this(), stream = stream_](
-                                   const boost::system::error_code& ec, size_t n) {
+    stream_->async_read_some(asio::buffer(buffer_), [self = shared_from_this(), stream = stream_](
+                                                        const boost::system::error_code& ec,
+                                                        size_t n) {
+      if (stream != self->stream_) {
+        return;
+      }
+      if (ec) {
+        if (!self->challenged_) {
+          // A TLS controller closes a plain connection; a TLS one that rejects our
+          // certificate says so in an alert that surfaces here.
+          self->complain(
+              "the controller closed the connection before its challenge: " +
+              channel::describe_tls_error(ec, stream->ssl()) +
+              (stream->tls() ? "" : " (does it require TLS? give the agent --controller-ca)"));
+        }
+        self->disconnected("read: " + ec.message());
+        return;
+      }
+      self->expect_traffic_within(self->established_
+                                      ? std::chrono::milliseconds(3000 * self->heartbeat_seconds_)
+                                      : self->options_.connect_timeout);
+      try {
+        self->decoder_.feed(std::string_view(self->buffer_.data(), n));
+        while (auto message = self->decoder_.next()) {
+          self->handle(*message);
           if (stream != self->stream_) {
             return;
           }
-          if (ec) {
-            if (!self->challenged_) {
-              // A TLS controller closes a plain connection; a TLS one that rejects our
-              // certificate says so in an alert that surfaces here.
-              self->complain(
-                  "the controller closed the connection before its challenge: " +
-                  channel::describe_tls_error(ec, stream->ssl()) +
-                  (stream->tls() ? "" : " (does it require TLS? give the agent --controller-ca)"));
-            }
-            self->disconnected("read: " + ec.message());
-            return;
-          }
-          try {
-            self->decoder_.feed(std::string_view(self->buffer_.data(), n));
-            while (auto message = self->decoder_.next()) {
-              self->handle(*message);
-              if (stream != self->stream_) {
-                return;
-              }
-            }
-          } catch (const std::exception& e) {
-            self->disconnected(std::string("protocol: ") + e.what());
-            return;
-          }
-          self->read();
-        });
+        }
+      } catch (const std::exception& e) {
+        self->disconnected(std::string("protocol: ") + e.what());
+        return;
+      }
+      self->read();
+    });
   }
 
   void handle(const Json& message) {
@@ -228,20 +264,23 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
               .sign(message.value("nonce", "") + "|" + options_.identity.value("host", ""));
       send(hello);
     } else if (type == "refused") {
-      log::error("agent channel: controller refused this agent: ",
-                 message.value("reason", "no reason given"));
+      const std::string reason = message.value("reason", "no reason given");
+      log::error("agent channel: the controller at ", failover_.current().to_string(),
+                 " refused this agent: ", reason);
+      disconnected("refused: " + reason);
     } else if (type == "snapshot") {
       state_.clear();
       for (const auto& [key, object] : message.at("state").items()) {
         state_[key] = object;
       }
-      heartbeat_seconds_ = message.value("heartbeat_seconds", 10);
+      heartbeat_seconds_ = std::max(1, message.value("heartbeat_seconds", 10));
       established_ = true;
-      backoff_ = options_.min_backoff;
+      failover_.connected();
       last_complaint_.clear();
       schedule_heartbeat();
+      expect_traffic_within(std::chrono::milliseconds(3000 * heartbeat_seconds_));
       if (callbacks_.on_connected) {
-        callbacks_.on_connected();
+        callbacks_.on_connected(failover_.current());
       }
       callbacks_.on_state(state_, message.value("revision", int64_t{0}));
     } else if (type == "delta") {
@@ -300,11 +339,12 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   ChannelClientOptions options_;
   ChannelCallbacks callbacks_;
   std::optional<asio::ssl::context> tls_;  // set: connect with TLS
+  ControllerFailover failover_;
   tcp::resolver resolver_;
   Stream stream_;  // the current connection attempt; null between attempts
   asio::steady_timer retry_timer_;
   asio::steady_timer heartbeat_timer_;
-  std::chrono::milliseconds backoff_;
+  asio::steady_timer liveness_timer_;  // see expect_traffic_within()
   channel::FrameDecoder decoder_;
   std::array<char, 16384> buffer_{};
   std::deque<std::string> outbox_;

@@ -1,9 +1,11 @@
 #pragma once
-// The agent's end of the push channel: connects to the controller (over TLS, verifying its
-// certificate, when given the controller's CA), answers its challenge with the shared secret,
-// announces the host, and keeps the host's desired state up to date from the snapshot and
-// deltas that follow. Reconnects with capped exponential backoff and says which revision it
-// last applied, so a restarted controller or agent resumes where it was.
+// The agent's end of the push channel: keeps one session with one controller of a list (over
+// TLS, verifying its certificate, when given the controllers' CA), answers its challenge with
+// the shared secret, announces the host, and keeps the host's desired state up to date from
+// the snapshot and deltas that follow. A session ends when the controller closes it, refuses
+// the agent, or says nothing for three heartbeats; the client then moves on to the next
+// controller (ControllerFailover says when), says which revision it last applied, and the
+// state it holds meanwhile stays as it was: losing a controller never empties it.
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
 
 #include <boost/asio.hpp>
@@ -13,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "agent/channel/controller_address.hpp"
+#include "agent/channel/controller_failover.hpp"
 #include "common/channel/channel_tls.hpp"
 #include "common/channel/host_state.hpp"
 #include "common/json.hpp"
@@ -20,11 +24,11 @@
 namespace neutrino::agent {
 
 struct ChannelClientOptions {
-  std::string controller_host = "127.0.0.1";  // an address or a name to resolve
-  uint16_t controller_port = 9697;
+  // Every controller of the cloud; the client talks to one at a time.
+  std::vector<ControllerAddress> controllers = {{"127.0.0.1", 9697}};
   std::string secret;
-  // ca_file set: TLS, and the controller's certificate must chain to it and name
-  // controller_host. cert_file + key_file as well: present them (for mutual TLS).
+  // ca_file set: TLS, and the controller's certificate must chain to it and name the host
+  // the client connects to. cert_file + key_file as well: present them (for mutual TLS).
   channel::TlsFiles tls;
   // Who this agent is: "host" is required; "tunnel_ip", "bridge_mappings", "datapath_type",
   // "integration_bridge", "version" are passed through to the agents table.
@@ -34,12 +38,18 @@ struct ChannelClientOptions {
   std::function<void(Json& hello)> decorate_hello;
   std::chrono::milliseconds min_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
+  // From the start of a connection until the snapshot: a controller that accepts but does not
+  // answer (hung, or a relay in front of a dead one) is given up after this.
+  std::chrono::milliseconds connect_timeout{10000};
+  // Which controller first, and the jitter of the waits; null: common/random's uniform.
+  ControllerFailover::Uniform uniform;
 };
 
 struct ChannelCallbacks {
   // The full desired state after a snapshot or a delta, and the revision it corresponds to.
   std::function<void(const channel::HostState&, int64_t revision)> on_state;
-  std::function<void()> on_connected;
+  // A session is established with `controller` (the snapshot follows at once).
+  std::function<void(const ControllerAddress& controller)> on_connected;
   std::function<void(const std::string& reason)> on_disconnected;
   // Any other message from the controller (e.g. "console_log_request"), on the io thread.
   std::function<void(const Json& message)> on_message;

@@ -21,7 +21,8 @@ TEST(AgentConfigTest, FlagsAsTheIssueSpellsThem) {
        "--bridge-mappings", "physnet1:br-phys1,physnet2:br-phys2", "--state-dir", "/tmp/s",
        "--agent-secret", "s"},
       no_env);
-  EXPECT_EQ(c.controller_port, 9697);
+  ASSERT_EQ(c.controllers.size(), 1u);
+  EXPECT_EQ(c.controllers[0].port, 9697);
   EXPECT_EQ(c.host, "compute1");
   EXPECT_EQ(c.datapath_type, "netdev");
   EXPECT_EQ(c.bridge_mappings.at("physnet2"), "br-phys2");
@@ -41,10 +42,43 @@ TEST(AgentConfigTest, FileUsesNeutronNamesAndFlagsWin) {
                                     });
   std::filesystem::remove(path);
   EXPECT_EQ(c.host, "from-flag");
-  EXPECT_EQ(c.controller_host, "10.0.0.1");
+  EXPECT_EQ(c.controllers[0].host, "10.0.0.1");
   EXPECT_EQ(c.tunnel_ip, "192.0.2.7");
   EXPECT_EQ(c.bridge_mappings.at("physnet1"), "br-eth1");
   EXPECT_EQ(c.agent_secret, "env-secret");
+}
+
+TEST(AgentConfigTest, SeveralControllersInTheFlagOrTheFile) {
+  const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
+                                         "--agent-secret", "s"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_agent_config(args, no_env);
+  };
+  const auto c = with({"--controller", "ctl-a:9697, 10.0.0.2:9797"});
+  ASSERT_EQ(c.controllers.size(), 2u);
+  EXPECT_EQ(c.controllers[0], (ControllerAddress{"ctl-a", 9697}));
+  EXPECT_EQ(c.controllers[1], (ControllerAddress{"10.0.0.2", 9797}));
+
+  const auto path = std::filesystem::temp_directory_path() / ("agent-" + random::uuid4() + ".ini");
+  std::ofstream(path) << "[DEFAULT]\ncontroller = a:1,b:2,c:3\n";
+  const auto from_file = with({"--config", path.string()});
+  std::filesystem::remove(path);
+  EXPECT_EQ(from_file.controllers.size(), 3u);
+  EXPECT_EQ(from_file.controllers[2].to_string(), "c:3");
+
+  for (const char* bad : {"", "a:1,,b:2", "a:1,a:1", "a", "a:0", "a:1,b:99999", "a:x", ":1"}) {
+    EXPECT_THROW(with({"--controller", bad}), AgentConfigError) << bad;
+  }
+  try {
+    with({"--controller", "a:1,b"});
+    ADD_FAILURE() << "accepted a:1,b";
+  } catch (const AgentConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--controller must be HOST:PORT, not 'b'"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(AgentConfigTest, TlsToTheController) {
@@ -58,7 +92,7 @@ TEST(AgentConfigTest, TlsToTheController) {
   EXPECT_TRUE(with({}).controller_ca_file.empty());  // plain TCP unless asked
   const auto c = with({"--controller", "controller.example:9697", "--controller-ca", "/ca.pem",
                        "--tls-cert", "/c.pem", "--tls-key=/k.pem"});
-  EXPECT_EQ(c.controller_host, "controller.example");
+  EXPECT_EQ(c.controllers[0].host, "controller.example");
   EXPECT_EQ(c.controller_ca_file, "/ca.pem");
   EXPECT_EQ(c.tls_cert_file, "/c.pem");
   EXPECT_EQ(c.tls_key_file, "/k.pem");

@@ -160,7 +160,7 @@ TEST_F(AgentChannelTlsTest, AgentChecksTheControllerName) {
   // Issued for the name only: reached by that name it is accepted, by address it is not.
   auto c = controller(pki_.issue("named", "localhost", "DNS:localhost"));
   auto by_name = agent(*c, "host-a", pki_.ca_file());
-  by_name.controller_host = "localhost";
+  by_name.controllers[0].host = "localhost";
   TestAgent a(by_name);
   EXPECT_TRUE(a.connected_within(5s));
   TestAgent b(agent(*c, "host-b", pki_.ca_file()));  // 127.0.0.1

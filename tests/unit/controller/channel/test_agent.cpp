@@ -1,12 +1,14 @@
 #include "tests/unit/controller/channel/test_agent.hpp"
 
+#include <algorithm>
+
 namespace neutrino::testing {
 
 agent::ChannelClientOptions TestAgent::options(uint16_t port, const std::string& host,
                                                const std::string& secret,
                                                const std::string& tunnel_ip) {
   agent::ChannelClientOptions options;
-  options.controller_port = port;
+  options.controllers = {{"127.0.0.1", port}};
   options.secret = secret;
   options.identity = {{"host", host}, {"tunnel_ip", tunnel_ip}, {"datapath_type", "netdev"}};
   return options;
@@ -19,9 +21,20 @@ TestAgent::TestAgent(agent::ChannelClientOptions options) {
                                 std::lock_guard lock(mutex_);
                                 state_ = state;
                                 revision_ = revision;
+                                events_.push_back("state " + std::to_string(state.size()));
                                 changed_.notify_all();
                               },
-                              nullptr, nullptr});
+                              [this](const agent::ControllerAddress& controller) {
+                                std::lock_guard lock(mutex_);
+                                events_.push_back("connected " + controller.to_string());
+                                changed_.notify_all();
+                              },
+                              [this](const std::string& reason) {
+                                std::lock_guard lock(mutex_);
+                                events_.push_back("lost " + reason);
+                                changed_.notify_all();
+                              },
+                              nullptr});
   client_->start();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -40,6 +53,19 @@ bool TestAgent::wait_for(const std::function<bool(const channel::HostState&)>& r
 
 bool TestAgent::connected_within(std::chrono::milliseconds timeout) {
   return wait_for([](const channel::HostState&) { return true; }, timeout);
+}
+
+std::vector<std::string> TestAgent::events() {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+bool TestAgent::wait_connected_to(const std::string& controller, std::chrono::milliseconds timeout,
+                                  int times) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return std::count(events_.begin(), events_.end(), "connected " + controller) >= times;
+  });
 }
 
 void TestAgent::ack(std::vector<std::string> up) {

@@ -35,6 +35,11 @@ class TestAgent {
   // Whether a snapshot arrives within `timeout`: false is how a refused agent shows.
   bool connected_within(std::chrono::milliseconds timeout);
   void ack(std::vector<std::string> up);
+  // What the client reported, in order: "connected HOST:PORT", "state <keys>", "lost <reason>".
+  std::vector<std::string> events();
+  // Waits until the client has connected to `controller` (HOST:PORT) `times` times in all.
+  bool wait_connected_to(const std::string& controller, std::chrono::milliseconds timeout,
+                         int times = 1);
 
  private:
   boost::asio::io_context io_;
@@ -44,6 +49,7 @@ class TestAgent {
   std::condition_variable changed_;
   channel::HostState state_;
   int64_t revision_ = 0;
+  std::vector<std::string> events_;
 };
 
 }  // namespace neutrino::testing
