@@ -29,16 +29,16 @@ std::vector<ControllerAddress> parse_controller_list(const std::string& text) {
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
     if (item.empty()) {
-      throw std::invalid_argument("an empty entry in '" + text + "'");
+      throw std::invalid_argument("has an empty entry in '" + text + "'");
     }
     ControllerAddress address = parse_controller_address(item);
     if (std::find(list.begin(), list.end(), address) != list.end()) {
-      throw std::invalid_argument(item + " is listed twice");
+      throw std::invalid_argument("lists " + item + " twice");
     }
     list.push_back(std::move(address));
   }
   if (!text.empty() && text.back() == ',') {
-    throw std::invalid_argument("an empty entry in '" + text + "'");
+    throw std::invalid_argument("has an empty entry in '" + text + "'");
   }
   if (list.empty()) {
     throw std::invalid_argument("needs at least one HOST:PORT");

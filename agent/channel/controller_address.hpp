@@ -16,7 +16,8 @@ struct ControllerAddress {
   bool operator==(const ControllerAddress&) const = default;
 };
 
-// One HOST:PORT. Throws std::invalid_argument naming what is wrong.
+// One HOST:PORT. Throws std::invalid_argument saying what is wrong, worded to follow the
+// name of the flag or setting ("--controller must be HOST:PORT, not ...").
 ControllerAddress parse_controller_address(const std::string& text);
 // "a:9697,b:9697": at least one entry, none empty, no duplicates. Throws std::invalid_argument.
 std::vector<ControllerAddress> parse_controller_list(const std::string& text);
