@@ -104,14 +104,28 @@ TEST_F(ReconcilerTest, PlugIsNoticedFromTheMonitorAndIdleMeansNoPasses) {
   start();
   reconciler_->set_state(guest_state(), 1);
   wait_for_ack(1, {});
-  plug(sandbox_.name("tap1"), "p1");
-  const auto plug_to_up = wait_for_ack(1, {"p1"});
-  std::cout << "plug to ack up: " << plug_to_up.count() << " ms\n";
+  const auto plugging = std::chrono::steady_clock::now();
+  plug(sandbox_.name("tap1"), "p1");  // ovs-vsctl: returns once ovs-vswitchd added it
+  wait_for_ack(1, {"p1"});
+  std::cout << "ovs-vsctl add-port to ack up: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - plugging)
+                   .count()
+            << " ms\n";
 
-  // Nothing happens: no pass runs (no periodic safety pass, no liveness polling).
-  std::this_thread::sleep_for(500ms);  // lets the events of the plug settle
-  const auto passes = reconciler_->passes();
-  std::this_thread::sleep_for(2s);
+  // Once the plug's own events have settled (ofport, link state: a quiet second, on a loaded
+  // machine perhaps later), nothing happens and no pass runs: no periodic safety pass, no
+  // liveness polling.
+  auto passes = reconciler_->passes();
+  for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_for(1s);
+    const auto now = reconciler_->passes();
+    if (now == passes) {
+      break;
+    }
+    passes = now;
+  }
+  std::this_thread::sleep_for(3s);
   EXPECT_EQ(reconciler_->passes(), passes);
 }
 
