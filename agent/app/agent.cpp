@@ -81,7 +81,8 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
 std::vector<std::unique_ptr<ReconcilerPart>> Agent::make_parts(OvsBackend& ovs) {
   std::vector<std::unique_ptr<ReconcilerPart>> parts;
   if (compute_) {
-    parts.push_back(std::make_unique<ComputePart>(*compute_));
+    parts.push_back(std::make_unique<ComputePart>(
+        [this](const channel::HostState& state) { compute_->set_state(state); }));
   }
   parts.push_back(std::make_unique<BridgesTunnelsPart>(config_, ovs));
   auto dhcp = std::make_unique<DhcpPart>(config_, io_, ovs, [this](std::vector<std::string> n) {
