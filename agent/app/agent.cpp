@@ -2,6 +2,11 @@
 
 #include <filesystem>
 
+#include "agent/app/bridges_tunnels_part.hpp"
+#include "agent/app/compute_part.hpp"
+#include "agent/app/flows_part.hpp"
+#include "agent/app/metadata_part.hpp"
+#include "agent/app/ovsdb_openflow_backend.hpp"
 #include "common/fd_limit.hpp"
 #include "common/log.hpp"
 #include "common/termination.hpp"
@@ -13,22 +18,23 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
   // not the default soft limit, is what guests must meet.
   raise_fd_limit();
   std::filesystem::create_directories(config_.state_dir);
+  if (config_.compute_enabled) {
+    compute_ = std::make_unique<ComputeAgent>(
+        config_, [this](Json message) { channel_->send(std::move(message)); });
+  }
   reconciler_ = std::make_unique<Reconciler>(
-      config_, io_,
+      [this](OvsEventHandler events) {
+        return std::make_unique<OvsdbOpenFlowBackend>(io_, config_.ovsdb, config_.ovs_rundir,
+                                                      std::move(events));
+      },
+      [this](OvsBackend& ovs) { return make_parts(ovs); },
       [this](int64_t revision, std::vector<std::string> up, std::vector<std::string> down) {
         const std::vector<std::string> wired = up;
         channel_->acknowledge(revision, std::move(up), std::move(down));
         if (compute_) {
           compute_->set_ports_up(wired);  // acked first: a spawning guest may now resume
         }
-      },
-      [this](std::vector<std::string> networks) {
-        channel_->request_dhcp_ports(std::move(networks));
       });
-  if (config_.compute_enabled) {
-    compute_ = std::make_unique<ComputeAgent>(
-        config_, [this](Json message) { channel_->send(std::move(message)); });
-  }
   ChannelClientOptions options;
   options.controllers = config_.controllers;
   options.secret = config_.agent_secret;
@@ -52,12 +58,10 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
       ChannelCallbacks{
           [this](const channel::HostState& state, int64_t revision) {
             reconciler_->set_state(state, revision);
-            if (compute_) {
-              compute_->set_state(state);
-            }
           },
           [this](const ControllerAddress& controller) {
-            reconciler_->controller_reconnected();
+            dhcp_->controller_reconnected();
+            reconciler_->poke();
             if (compute_) {
               compute_->connected();
             }
@@ -70,6 +74,24 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
               compute_->handle_message(message);
             }
           }});
+}
+
+std::vector<std::unique_ptr<ReconcilerPart>> Agent::make_parts(OvsBackend& ovs) {
+  std::vector<std::unique_ptr<ReconcilerPart>> parts;
+  if (compute_) {
+    parts.push_back(std::make_unique<ComputePart>(
+        [this](const channel::HostState& state) { compute_->set_state(state); }));
+  }
+  parts.push_back(std::make_unique<BridgesTunnelsPart>(config_, ovs));
+  auto dhcp = std::make_unique<DhcpPart>(config_, io_, ovs, [this](std::vector<std::string> n) {
+    channel_->request_dhcp_ports(std::move(n));
+  });
+  dhcp_ = dhcp.get();
+  parts.push_back(std::move(dhcp));
+  parts.push_back(std::make_unique<MetadataPart>(config_, io_));
+  // Last: it compiles flows for the DHCP ports plugged and the tunnels made above.
+  parts.push_back(std::make_unique<FlowsPart>(config_, ovs));
+  return parts;
 }
 
 Agent::~Agent() {

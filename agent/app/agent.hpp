@@ -1,11 +1,12 @@
 #pragma once
-// The agent daemon wired together: the push channel to the controller, the reconciler that
-// programs Open vSwitch, and the I/O thread both use.
+// The agent daemon wired together: the push channel to the controller, the reconciler (and its
+// parts) that programs Open vSwitch, DHCP, metadata and guests, and the I/O thread both use.
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <thread>
 
 #include "agent/app/agent_config.hpp"
+#include "agent/app/dhcp_part.hpp"
 #include "agent/app/reconciler.hpp"
 #include "agent/channel/channel_client.hpp"
 #include "agent/compute/compute_agent.hpp"
@@ -25,10 +26,14 @@ class Agent {
   int run();
 
  private:
+  // The reconciler's parts, in the order a pass runs them.
+  std::vector<std::unique_ptr<ReconcilerPart>> make_parts(OvsBackend& ovs);
+
   AgentConfig config_;
   boost::asio::io_context io_;
+  std::unique_ptr<ComputeAgent> compute_;  // null unless --compute; before the reconciler's part
   std::unique_ptr<Reconciler> reconciler_;
-  std::unique_ptr<ComputeAgent> compute_;  // null unless --compute
+  DhcpPart* dhcp_ = nullptr;  // one of reconciler_'s parts
   std::unique_ptr<ChannelClient> channel_;
   std::thread io_thread_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -50,8 +50,7 @@ std::vector<DhcpEndpoint> DhcpNamespaces::wanted(const channel::HostState& state
 }
 
 const std::map<std::string, DhcpEndpoint>& DhcpNamespaces::sync(
-    const std::vector<DhcpEndpoint>& wanted, const channel::HostState& state,
-    ovs::BridgeManager& bridges) {
+    const std::vector<DhcpEndpoint>& wanted, const channel::HostState& state, OvsBackend& bridges) {
   std::map<std::string, DhcpEndpoint> by_network;
   for (const auto& e : wanted) {
     by_network[e.network_id] = e;
@@ -81,8 +80,7 @@ const std::map<std::string, DhcpEndpoint>& DhcpNamespaces::sync(
   return in_place_;
 }
 
-void DhcpNamespaces::create(const DhcpEndpoint& e, const channel::HostState&,
-                            ovs::BridgeManager& bridges) {
+void DhcpNamespaces::create(const DhcpEndpoint& e, const channel::HostState&, OvsBackend& bridges) {
   // Idempotent, so an agent restart adopts what its predecessor built without disturbing it.
   if (!netlink::NetworkNamespace::exists(e.namespace_name)) {
     netlink::NetworkNamespace::create(e.namespace_name);
@@ -122,7 +120,7 @@ void DhcpNamespaces::create(const DhcpEndpoint& e, const channel::HostState&,
   log::info("DHCP namespace ", e.namespace_name, " ready on ", e.device);
 }
 
-void DhcpNamespaces::remove(const DhcpEndpoint& e, ovs::BridgeManager& bridges) {
+void DhcpNamespaces::remove(const DhcpEndpoint& e, OvsBackend& bridges) {
   const std::string outside = root_device(e.port_id);
   bridges.delete_port(integration_bridge_, outside);
   netlink::LinkManager root;

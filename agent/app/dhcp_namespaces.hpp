@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/ovs/bridge_manager.hpp"
+#include "agent/app/ovs_backend.hpp"
 #include "common/channel/host_state.hpp"
 
 namespace neutrino::agent {
@@ -37,14 +37,16 @@ class DhcpNamespaces {
   // `wanted`. Returns the endpoints that are in place.
   const std::map<std::string, DhcpEndpoint>& sync(const std::vector<DhcpEndpoint>& wanted,
                                                   const channel::HostState& state,
-                                                  ovs::BridgeManager& bridges);
+                                                  OvsBackend& bridges);
+
+  // The endpoints the last sync() left in place, by network id.
+  const std::map<std::string, DhcpEndpoint>& in_place() const { return in_place_; }
 
   static std::string namespace_for(const std::string& network_id) { return "qdhcp-" + network_id; }
 
  private:
-  void create(const DhcpEndpoint& endpoint, const channel::HostState& state,
-              ovs::BridgeManager& bridges);
-  void remove(const DhcpEndpoint& endpoint, ovs::BridgeManager& bridges);
+  void create(const DhcpEndpoint& endpoint, const channel::HostState& state, OvsBackend& bridges);
+  void remove(const DhcpEndpoint& endpoint, OvsBackend& bridges);
 
   std::string integration_bridge_;
   std::map<std::string, DhcpEndpoint> in_place_;  // by network id

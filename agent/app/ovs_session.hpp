@@ -17,8 +17,10 @@ namespace neutrino::agent {
 class OvsSession {
  public:
   // Connects and starts monitoring; throws ovs::OvsdbError when ovsdb-server is unreachable.
-  // `changed` runs on the io thread whenever a guest interface appears, changes or goes.
-  OvsSession(boost::asio::io_context& io, const std::string& target, std::function<void()> changed);
+  // `changed` runs on the io thread whenever a guest interface appears, changes or goes
+  // (false), and once when the connection is lost (true).
+  OvsSession(boost::asio::io_context& io, const std::string& target,
+             std::function<void(bool lost)> changed);
   ~OvsSession();
 
   bool alive() const { return alive_; }

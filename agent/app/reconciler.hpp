@@ -1,29 +1,24 @@
 #pragma once
-// Turns the desired state into Open vSwitch configuration, by reconciliation rather than
-// replay: each pass computes the bridges, ports and flows that should exist, reads what does
-// exist, and changes only the difference (flows in one atomic bundle per bridge). A pass runs
-// after every state push, plugged or unplugged interface, lost connection, and every few
-// seconds as a safety net. Nothing is removed before the first snapshot arrives, so a
-// restarted agent leaves established traffic alone.
-#include <chrono>
-#include <map>
+// Turns the desired state into Open vSwitch configuration, DHCP and metadata service and
+// guests, by reconciliation rather than replay: each pass runs the parts in order (compute,
+// bridges and tunnels, DHCP, metadata, flows), each changing only the difference between
+// what is and what should be. A pass runs when something happened — a state push, a guest
+// interface plugged or unplugged (OVSDB monitor), a lost ovsdb-server or OpenFlow session —
+// and after a failure (with backoff, up to 1 s); there is no periodic pass. Nothing is
+// removed before the first snapshot arrives, so a restarted agent leaves established traffic
+// alone.
+#include <functional>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
-#include "agent/app/agent_config.hpp"
-#include "agent/app/dhcp_namespaces.hpp"
-#include "agent/app/dhcp_service.hpp"
-#include "agent/app/local_vlan_map.hpp"
-#include "agent/app/metadata_proxy.hpp"
-#include "agent/app/ovs_session.hpp"
-#include "agent/app/zone_addresses.hpp"
+#include "agent/app/ovs_backend.hpp"
+#include "agent/app/reconciler_part.hpp"
 #include "common/channel/host_state.hpp"
 #include "common/cond_var.hpp"
 #include "common/mutex.hpp"
-#include "dataplane/openflow/openflow_connection.hpp"
 
 namespace neutrino::agent {
 
@@ -34,63 +29,59 @@ using AckFn = std::function<void(int64_t revision, std::vector<std::string> up,
 
 class Reconciler {
  public:
-  // `request_dhcp_ports` asks the controller for one DHCP port per listed network on this
-  // host (and none elsewhere); called when that set changes.
-  Reconciler(const AgentConfig& config, boost::asio::io_context& io, AckFn ack,
-             std::function<void(std::vector<std::string>)> request_dhcp_ports);
+  // Builds the backend, handing it the reconciler's event handler.
+  using BackendFactory = std::function<std::unique_ptr<OvsBackend>(OvsEventHandler events)>;
+  // Builds the parts, in the order a pass runs them, over the backend.
+  using PartsFactory = std::function<std::vector<std::unique_ptr<ReconcilerPart>>(OvsBackend&)>;
+
+  Reconciler(const BackendFactory& backend, const PartsFactory& parts, AckFn ack);
   ~Reconciler();
 
   void start();
   void stop() EXCLUDES(mutex_);
   // New desired state from the controller (any thread).
   void set_state(const channel::HostState& state, int64_t revision) EXCLUDES(mutex_);
-  // Something changed on the switch side (any thread).
-  void poke() EXCLUDES(mutex_);
-  // The controller connection was re-established: repeat requests it may not have seen.
-  void controller_reconnected() EXCLUDES(mutex_);
+  // Something happened on the switch side (any thread).
+  void on_ovs_event(OvsEvent event) EXCLUDES(mutex_);
 
-  static constexpr uint64_t kCookie = 0x6e65757472696e6fULL;  // "neutrino"
+  // Runs a pass soon, e.g. for a part's request to the controller to be repeated (any thread).
+  void poke() EXCLUDES(mutex_);
+
+  // Passes that ran (succeeded or failed), for tests and the log.
+  std::uint64_t passes() const EXCLUDES(mutex_);
 
  private:
+  struct Pending {
+    bool state = false;       // a new state arrived, or poke()
+    bool interfaces = false;  // guest interfaces moved
+    bool full = false;        // check everything
+    bool any() const { return state || interfaces || full; }
+  };
+
   void run() EXCLUDES(mutex_);
-  // Waits until there is work (true), stop() was called (false), or the liveness check is due.
-  bool wait_for_work() EXCLUDES(mutex_);
-  void reconcile() EXCLUDES(mutex_);
-  void ensure_bridges();
-  void sync_dhcp(const channel::HostState& state) EXCLUDES(mutex_);
-  std::map<std::string, int64_t> ensure_tunnels(const channel::HostState& state);
-  // `compile_time` is only reported in the log line of an applied change.
-  void sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
-                  std::chrono::steady_clock::duration compile_time);
-  // Flushes the connections from and to each (zone, address) in the integration bridge.
-  void flush_connections(const std::vector<ZoneAddresses::Entry>& departed);
-  dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
-  static int64_t ofport_of(const std::vector<ovs::PortInfo>& ports, const std::string& name);
+  // Waits for work (true, with what is pending) or stop() (false).
+  bool wait_for_work(Pending& pending) EXCLUDES(mutex_);
+  void reconcile(const Pending& pending) EXCLUDES(mutex_);
+  // Connects to OVS unless connected; true when it connected now.
+  bool connect();
+  void ack(const PassResults& results, int64_t revision);
 
-  const AgentConfig& config_;
-  boost::asio::io_context& io_;
   AckFn ack_;
-  std::function<void(std::vector<std::string>)> request_dhcp_ports_;
 
-  // What other threads hand over: the channel's state pushes, the switch's pokes, stop().
-  Mutex mutex_;
-  CondVar wake_;  // signalled when dirty_ or stopping_ is set
-  bool dirty_ GUARDED_BY(mutex_) = true;
+  // What other threads hand over: the channel's state pushes, the switch's events, stop().
+  mutable Mutex mutex_;
+  CondVar wake_;  // signalled when pending_ or stopping_ is set
+  Pending pending_ GUARDED_BY(mutex_){.state = false, .interfaces = true, .full = true};
   bool stopping_ GUARDED_BY(mutex_) = false;
   channel::HostState state_ GUARDED_BY(mutex_);
   int64_t revision_ GUARDED_BY(mutex_) = 0;  // 0 until the first snapshot
-  // The last DHCP port request sent; forgotten when the controller reconnects.
-  std::optional<std::vector<std::string>> requested_dhcp_ GUARDED_BY(mutex_);
+  std::uint64_t passes_ GUARDED_BY(mutex_) = 0;
 
   // Below: the reconciler's own thread only (and stop(), once that thread has ended).
-  DhcpNamespaces dhcp_namespaces_;
-  DhcpService dhcp_service_;
-  std::unique_ptr<MetadataProxy> metadata_proxy_;  // null without a metadata service
-  LocalVlanMap lvids_;
-  ZoneAddresses zone_addresses_;            // whose connections to flush when they leave
-  std::set<std::uint16_t> zones_to_flush_;  // lvids newly given out, until flushed
-  std::unique_ptr<OvsSession> session_;
-  std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;
+  std::unique_ptr<OvsBackend> backend_;
+  std::vector<std::unique_ptr<ReconcilerPart>> parts_;
+  channel::HostState applied_;  // the state of the last successful pass
+  bool resync_due_ = true;      // no pass has checked everything since (re)connecting
   int64_t acked_revision_ = -1;
   std::set<std::string> acked_up_;
   std::thread thread_;

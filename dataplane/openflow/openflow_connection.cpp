@@ -139,6 +139,10 @@ void OpenFlowConnection::set_unsolicited_handler(UnsolicitedHandler handler) {
   session_->set_unsolicited_handler(std::move(handler));
 }
 
+void OpenFlowConnection::set_close_handler(std::function<void(const std::string&)> handler) {
+  session_->set_close_handler(std::move(handler));
+}
+
 void OpenFlowConnection::add_flows(const std::vector<std::string>& flows) {
   std::vector<FlowChange> changes;
   changes.reserve(flows.size());

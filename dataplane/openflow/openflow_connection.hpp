@@ -51,6 +51,10 @@ class OpenFlowConnection {
   // ConnectionError and the owner should reconnect and resynchronise.
   bool connected() const;
   void set_unsolicited_handler(UnsolicitedHandler handler);
+  // Runs once, on the session's thread, when the switch hangs up or the session fails (not
+  // when this object is destroyed); at once when that happened already. Lets the owner
+  // resynchronise on the event instead of polling connected().
+  void set_close_handler(std::function<void(const std::string& reason)> handler);
 
   // Flows in ovs-ofctl syntax. Each change is applied on its own, in order: on an error the
   // others still apply, and the first error the switch sent is thrown as an OpenFlowError

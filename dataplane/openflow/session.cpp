@@ -92,6 +92,21 @@ void Session::set_unsolicited_handler(Handler handler) {
   handler_ = std::move(handler);
 }
 
+void Session::set_close_handler(CloseHandler handler) {
+  std::string reason;
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_ || stopping_) {
+      close_handler_ = std::move(handler);
+      return;
+    }
+    reason = close_reason_;
+  }
+  if (handler) {
+    handler(reason);
+  }
+}
+
 void Session::check_caller() const {
   // The reply would be read by the very thread that is waiting for it.
   if (std::this_thread::get_id() == thread_.get_id()) {
@@ -299,6 +314,7 @@ void Session::write_next() {
 
 void Session::fail(const std::string& reason) {
   bool quiet;
+  CloseHandler close_handler;
   {
     std::lock_guard lock(mutex_);
     if (closed_) {
@@ -307,12 +323,18 @@ void Session::fail(const std::string& reason) {
     closed_ = true;
     close_reason_ = reason;
     quiet = stopping_ || refused_.has_value();
+    if (!stopping_) {
+      close_handler = std::move(close_handler_);
+    }
     changed_.notify_all();
   }
   error_code ignored;
   socket_.close(ignored);
   if (!quiet) {
     log::warning("openflow ", path_, ": connection lost: ", reason);
+  }
+  if (close_handler) {
+    close_handler(reason);
   }
 }
 

@@ -29,6 +29,7 @@ namespace neutrino::dataplane::openflow {
 class Session {
  public:
   using Handler = std::function<void(std::span<const std::uint8_t>)>;
+  using CloseHandler = std::function<void(const std::string& reason)>;
 
   // Connects to the unix socket `path` and completes the HELLO exchange; throws like
   // OpenFlowConnection's constructor.
@@ -40,6 +41,9 @@ class Session {
   std::uint8_t version() const { return version_; }
   bool connected() const;
   void set_unsolicited_handler(Handler handler);
+  // Runs on the session thread when the session fails (not when it is stopped); at once when
+  // it has failed already.
+  void set_close_handler(CloseHandler handler);
   std::uint64_t echo_requests_answered() const { return echoes_answered_; }
 
   std::uint32_t next_xid() { return next_xid_++; }
@@ -98,6 +102,7 @@ class Session {
   bool stopping_ = false;
   std::string close_reason_;
   Handler handler_;
+  CloseHandler close_handler_;
 
   std::atomic<std::uint8_t> version_{0};
   std::atomic<std::uint32_t> next_xid_{1};

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 
 #include "dataplane/openflow/connection_error.hpp"
@@ -174,6 +175,44 @@ TEST(OpenFlowConnectionFakeTest, UnsolicitedMessagesGoToTheHandler) {
   auto future = seen.get_future();
   ASSERT_EQ(future.wait_for(2s), std::future_status::ready);
   EXPECT_EQ(future.get(), port_status);
+}
+
+// The owner learns of a lost switch from the event, not by polling connected().
+TEST(OpenFlowConnectionFakeTest, HangUpRunsTheCloseHandlerOnce) {
+  FakeSwitch fake;
+  auto connection = connect(fake, wire::hello(kOpenFlow13));
+  std::promise<std::string> closed;
+  std::atomic<int> calls{0};
+  connection->set_close_handler([&](const std::string& reason) {
+    if (calls++ == 0) {
+      closed.set_value(reason);
+    }
+  });
+  fake.disconnect();
+  auto future = closed.get_future();
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  EXPECT_THAT(future.get(), HasSubstr("closed"));
+  EXPECT_FALSE(connection->connected());
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(OpenFlowConnectionFakeTest, CloseHandlerSetAfterTheHangUpRunsAtOnce) {
+  FakeSwitch fake;
+  auto connection = connect(fake, wire::hello(kOpenFlow13));
+  fake.disconnect();
+  EXPECT_THROW(connection->echo(), ConnectionError);
+  bool called = false;
+  connection->set_close_handler([&](const std::string&) { called = true; });
+  EXPECT_TRUE(called);
+}
+
+TEST(OpenFlowConnectionFakeTest, DestroyingTheConnectionRunsNoCloseHandler) {
+  FakeSwitch fake;
+  auto connection = connect(fake, wire::hello(kOpenFlow13));
+  std::atomic<bool> called{false};
+  connection->set_close_handler([&](const std::string&) { called = true; });
+  connection.reset();
+  EXPECT_FALSE(called.load());
 }
 
 }  // namespace

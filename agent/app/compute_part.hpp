@@ -1,0 +1,31 @@
+#pragma once
+// Compute: hands the desired state (its "instance:" objects and their ports) to the compute
+// service of an agent started with --compute, which boots and stops guests on its own
+// thread. Needs no Open vSwitch, so it runs even while OVS is unreachable.
+#include <functional>
+
+#include "agent/app/reconciler_part.hpp"
+
+namespace neutrino::agent {
+
+class ComputePart : public ReconcilerPart {
+ public:
+  // `set_state` hands the state over without blocking (ComputeAgent::set_state).
+  explicit ComputePart(std::function<void(const channel::HostState&)> set_state)
+      : set_state_(std::move(set_state)) {}
+
+  std::string_view name() const override { return "compute"; }
+  bool uses_ovs() const override { return false; }
+  void apply(const channel::HostState& desired, const StateChanges& changes,
+             PassResults& /*results*/) override {
+    // A pass for a plugged interface alone changes nothing the compute service plans on.
+    if (changes.full || !changes.keys.empty()) {
+      set_state_(desired);
+    }
+  }
+
+ private:
+  std::function<void(const channel::HostState&)> set_state_;
+};
+
+}  // namespace neutrino::agent

@@ -1,0 +1,114 @@
+#include "agent/app/flows_part.hpp"
+
+#include "agent/app/flow_diff.hpp"
+#include "common/log.hpp"
+#include "dataplane/pipeline/pipeline_compiler.hpp"
+
+namespace neutrino::agent {
+namespace {
+
+double milliseconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
+}
+
+}  // namespace
+
+FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs)
+    : config_(config), ovs_(ovs), lvids_(config.state_dir + "/local-vlans.json") {}
+
+void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*changes*/,
+                      PassResults& results) {
+  // Every input of the compiler may have moved (state, plugged ports, ofports): the pipeline
+  // is compiled whole, and only the difference reaches the switch.
+  dataplane::pipeline::PipelineInput inputs;
+  inputs.state = &desired;
+  inputs.cookie = kCookie;
+  inputs.integration_bridge = config_.integration_bridge;
+  inputs.tunnel_bridge = config_.tunnel_bridge;
+  inputs.tunnel_ports = results.tunnel_ports;
+  inputs.patch_tun = results.patch_tun;
+  inputs.patch_int = results.patch_int;
+  inputs.physnets = results.physnets;
+  std::set<std::string> networks;
+  std::set<std::string> host_ports;
+  for (const auto& [key, object] : desired) {
+    if (key.starts_with("port:")) {
+      networks.insert(object["network_id"].get<std::string>());
+      host_ports.insert(object["id"].get<std::string>());
+    }
+  }
+  for (const auto& port : ovs_.list_ports(config_.integration_bridge)) {
+    for (const auto& iface : port.interfaces) {
+      const auto id = iface.external_ids.find("iface-id");
+      if (id != iface.external_ids.end() && host_ports.contains(id->second) && iface.ofport &&
+          *iface.ofport > 0) {
+        inputs.local_ports[id->second] = static_cast<uint32_t>(*iface.ofport);
+      }
+    }
+  }
+  const auto previous = lvids_.current();
+  for (const auto& [network, lvid] : lvids_.update(networks)) {
+    inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
+    // The lvid is also the network's conntrack zone. One newly given out may have served a
+    // network that left: its connections must not pass as established on this one.
+    // Kept until done: the new lvid is saved already, so a failed flush must be retried.
+    if (const auto it = previous.find(network); it == previous.end() || it->second != lvid) {
+      zones_to_flush_.insert(static_cast<uint16_t>(lvid));
+    }
+  }
+  flush_zones();
+
+  // Flushed before the new flows go in (the address may pass to another port in this pass)
+  // and again after: until the departed port's flows are gone, its traffic commits the
+  // connections anew.
+  const auto departed = zone_addresses_.update(inputs);
+  flush_connections(departed);
+  const auto compile_started = std::chrono::steady_clock::now();
+  const auto compiled = dataplane::pipeline::PipelineCompiler::compile_canonical(inputs);
+  const auto compile_time = std::chrono::steady_clock::now() - compile_started;
+  last_flow_changes_ = 0;
+  for (const auto& [bridge, flows] : compiled) {
+    last_flow_changes_ += sync_flows(bridge, flows, compile_time);
+  }
+  flush_connections(departed);
+
+  std::pair<std::vector<std::string>, std::vector<std::string>> up_down;
+  for (const auto& id : host_ports) {
+    (inputs.local_ports.contains(id) ? up_down.first : up_down.second).push_back(id);
+  }
+  results.ports_up_down = std::move(up_down);
+}
+
+void FlowsPart::flush_zones() {
+  while (!zones_to_flush_.empty()) {
+    ovs_.flush_conntrack_zone(config_.integration_bridge, *zones_to_flush_.begin());
+    zones_to_flush_.erase(zones_to_flush_.begin());
+  }
+}
+
+void FlowsPart::flush_connections(const std::vector<ZoneAddresses::Entry>& departed) {
+  for (const auto& [zone, address] : departed) {
+    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
+    ovs_.flush_conntrack(config_.integration_bridge, zone, field + "_src=" + address);
+    ovs_.flush_conntrack(config_.integration_bridge, zone, field + "_dst=" + address);
+  }
+}
+
+std::size_t FlowsPart::sync_flows(const std::string& bridge,
+                                  const std::vector<std::string>& desired,
+                                  std::chrono::steady_clock::duration compile_time) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto changes = flow_diff(ovs_.dump_flows(bridge, kCookie), desired, kCookie);
+  if (changes.empty()) {
+    return 0;
+  }
+  // One bundle: the switch goes from the old flow set to the new one atomically.
+  ovs_.apply_bundle(bridge, changes);
+  log::info(bridge, ": ", changes.size(), " flow changes applied (", desired.size(),
+            " flows; compiling all bridges took ", milliseconds(compile_time),
+            " ms, diff and bundle ", milliseconds(std::chrono::steady_clock::now() - started),
+            " ms)");
+  return changes.size();
+}
+
+}  // namespace neutrino::agent

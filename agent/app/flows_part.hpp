@@ -1,0 +1,50 @@
+#pragma once
+// Flows: compiles the whole pipeline from the desired state and what this host knows (plugged
+// ports, local VLAN ids, the ofports the bridges and tunnels part found), diffs it against the
+// flows installed under our cookie and applies the difference in one atomic bundle per
+// bridge. Also flushes conntrack where a zone or an address changed hands, and reports which
+// of the host's ports are wired.
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "agent/app/agent_config.hpp"
+#include "agent/app/local_vlan_map.hpp"
+#include "agent/app/ovs_backend.hpp"
+#include "agent/app/reconciler_part.hpp"
+#include "agent/app/zone_addresses.hpp"
+
+namespace neutrino::agent {
+
+class FlowsPart : public ReconcilerPart {
+ public:
+  static constexpr std::uint64_t kCookie = 0x6e65757472696e6fULL;  // "neutrino"
+
+  // Local VLAN ids persist in <config.state_dir>/local-vlans.json across restarts.
+  FlowsPart(const AgentConfig& config, OvsBackend& ovs);
+
+  std::string_view name() const override { return "flows"; }
+  void apply(const channel::HostState& desired, const StateChanges& changes,
+             PassResults& results) override;
+
+  // Flow adds and deletes sent by the last pass, over all bridges (0: nothing to change).
+  std::size_t last_flow_changes() const { return last_flow_changes_; }
+
+ private:
+  void flush_zones();
+  // Flushes the connections from and to each (zone, address) in the integration bridge.
+  void flush_connections(const std::vector<ZoneAddresses::Entry>& departed);
+  std::size_t sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
+                         std::chrono::steady_clock::duration compile_time);
+
+  const AgentConfig& config_;
+  OvsBackend& ovs_;
+  LocalVlanMap lvids_;
+  ZoneAddresses zone_addresses_;            // whose connections to flush when they leave
+  std::set<std::uint16_t> zones_to_flush_;  // lvids newly given out, until flushed
+  std::size_t last_flow_changes_ = 0;
+};
+
+}  // namespace neutrino::agent
