@@ -2,11 +2,12 @@
 # Installs what is needed, builds, and runs every test tier (unit, integration, tempest) with
 # ctest; then the checks. The main build includes the format check. Arguments go to every
 # ctest run. NEUTRINO_CHECKS says which sanitizer checks follow:
-#   fuzz (default)  the libFuzzer targets, built alone in the address flavour (build-asan/),
-#                   20 s each from their seeds
-#   full            the unit tests and one short integration test per daemon again under
-#                   ThreadSanitizer (build-tsan/) and AddressSanitizer + UBSan (build-asan/,
-#                   fuzzers included): two more whole builds, beyond CI's time budget today
+#   full (default)  the unit tests and one short integration test per daemon
+#                   (test_controller_smoke, test_agent_smoke, through sanitized.py) again under
+#                   ThreadSanitizer (build-tsan/) and AddressSanitizer + UBSan (build-asan/),
+#                   whose ctest also runs each libFuzzer target 20 s from its seeds. Two more
+#                   builds (clang, through the shared ccache) and their ctest runs
+#   fuzz            only the libFuzzer targets, built alone in the address flavour
 #   0               none (a quicker local run)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,10 +24,10 @@ timed() {
 scripts/install-deps.sh
 timed "build (main, format check)" scripts/build.sh
 runs=("build")
-case "${NEUTRINO_CHECKS:-fuzz}" in
+case "${NEUTRINO_CHECKS:-full}" in
   full)
     timed "build (thread)" scripts/build.sh thread
-    timed "build (address, fuzzers)" scripts/build.sh address
+    timed "build (address + fuzzers)" scripts/build.sh address
     runs+=("build-tsan" "build-asan")
     ;;
   fuzz | 1)

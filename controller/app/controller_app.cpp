@@ -127,6 +127,11 @@ std::string ControllerApp::public_base_url(const http::Request& request) const {
       return (config_.tls() ? "https://" : "http://") + *host;
     }
   }
+  return bound_url();
+}
+
+std::string ControllerApp::bound_url() const {
+  MutexLock lock(bound_url_mutex_);
   return bound_url_;
 }
 
@@ -227,15 +232,19 @@ void ControllerApp::start() {
   if (host.find(':') != std::string::npos) {
     host = "[" + host + "]";
   }
-  bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
-               std::to_string(server->port());
+  const std::string url = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
+                          std::to_string(server->port());
+  {
+    MutexLock lock(bound_url_mutex_);
+    bound_url_ = url;
+  }
   server_ = std::move(server);
   start_metadata_service();
   // Finishes deleting servers whose host died before its agent could destroy them.
   reaper_ = std::make_unique<PeriodicTask>("compute reaper", std::chrono::seconds(5),
                                            [this] { servers_->reap(); });
   publish_url();
-  log::info("neutrino-controller serving on ", bound_url_,
+  log::info("neutrino-controller serving on ", url,
             config_.public_url.empty() ? "" : " (public URL " + config_.public_url + ")");
 }
 
@@ -341,7 +350,7 @@ void ControllerApp::publish_url() {
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << bound_url_;
+    out << bound_url();
     if (!out.flush()) {
       throw std::runtime_error("cannot write " + temp);
     }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "common/mutex.hpp"
 #include "controller/app/channel_console_source.hpp"
 #include "controller/app/controller_config.hpp"
 #include "controller/app/periodic_task.hpp"
@@ -57,7 +58,7 @@ class ControllerApp {
   // Stops serving and removes controller.url. Idempotent.
   void stop();
   // "http://127.0.0.1:41234"; empty before start().
-  const std::string& bound_url() const { return bound_url_; }
+  std::string bound_url() const;
   // "http://127.0.0.1:8775" once the metadata service serves (it needs a metadata secret).
   const std::string& metadata_url() const { return metadata_url_; }
   // start(), wait for SIGTERM or SIGINT, stop(). Returns the process exit code.
@@ -101,7 +102,10 @@ class ControllerApp {
   std::unique_ptr<metadata::MetadataService> metadata_;
   std::unique_ptr<http::HttpServer> metadata_server_;
   std::string metadata_url_;
-  std::string bound_url_;
+  // Written by start() once the server has bound its port, while its handler threads may
+  // already answer a request that links to it (public_base_url).
+  mutable Mutex bound_url_mutex_;
+  std::string bound_url_ GUARDED_BY(bound_url_mutex_);
 };
 
 }  // namespace neutrino::controller

@@ -1,5 +1,7 @@
 #include "tests/unit/agent/app/fake_metadata_service.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,23 +20,26 @@ FakeMetadataService::FakeMetadataService()
 
 FakeMetadataService::~FakeMetadataService() {
   stopping_ = true;
-  boost::system::error_code ignored;
-  acceptor_.cancel(ignored);
   {
-    // Unblocks accept() (a connection to ourselves) and every connection's read.
+    // Unblocks accept(): a connection to ourselves, which accept_loop() sees after stopping_.
+    boost::system::error_code ignored;
     tcp::socket wake(io_);
-    wake.connect(acceptor_.local_endpoint(), ignored);
+    wake.connect({asio::ip::make_address("127.0.0.1"), port_}, ignored);
   }
   acceptor_thread_.join();
   {
+    // Wakes each serve() from its read. The Asio sockets belong to their serve() threads until
+    // those are joined, so this shuts the kernel sockets down through their descriptors
+    // (which nothing changes before the join) instead of calling into the Asio objects.
     std::lock_guard lock(mutex_);
     for (auto& socket : sockets_) {
-      socket.shutdown(tcp::socket::shutdown_both, ignored);
+      ::shutdown(socket.native_handle(), SHUT_RDWR);
     }
   }
   for (auto& thread : threads_) {
     thread.join();
   }
+  // The sockets close as sockets_ is destroyed, after their threads are gone.
 }
 
 std::vector<std::string> FakeMetadataService::bodies() const {
@@ -68,8 +73,9 @@ void FakeMetadataService::serve(tcp::socket& socket) {
     }
     ++requests_;
     if (drop_next_.exchange(false)) {
+      // Shut down, not closed: the destructor still shuts this descriptor down, and closing it
+      // here would let the kernel hand its number to another socket meanwhile.
       socket.shutdown(tcp::socket::shutdown_both, ec);
-      socket.close(ec);
       return;
     }
     if (stall_) {

@@ -1,5 +1,7 @@
 #include "tests/unit/controller/channel/compute_test_agent.hpp"
 
+#include <sys/socket.h>
+
 #include "common/channel/hmac_signer.hpp"
 
 namespace neutrino::testing {
@@ -14,10 +16,12 @@ ComputeTestAgent::ComputeTestAgent(uint16_t port, const std::string& host,
 }
 
 ComputeTestAgent::~ComputeTestAgent() {
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  // Wakes read_loop() from its read_some: shut the kernel socket down through its descriptor,
+  // since socket_ is the reader's until it is joined (closing it here raced with the read).
+  ::shutdown(socket_.native_handle(), SHUT_RDWR);
   reader_.join();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
 }
 
 void ComputeTestAgent::send(const Json& message) {

@@ -193,7 +193,12 @@ TEST(AddressPickerTest, SlashEightWithManyAllocationsIsFast) {
     ASSERT_TRUE(free.mark_allocated(*picked));
   }
   const auto per_pick = (Clock::now() - start) / picks;
+  // ThreadSanitizer (no NDEBUG) measured 5.9 ms here at a load of 11 on 2 cores.
+#ifdef NDEBUG
   EXPECT_LT(per_pick, std::chrono::milliseconds(5));
+#else
+  EXPECT_LT(per_pick, std::chrono::milliseconds(50));
+#endif
   RecordProperty("one_shot_us",
                  std::chrono::duration_cast<std::chrono::microseconds>(per_one_shot).count());
   RecordProperty("indexed_pick_us",
