@@ -303,6 +303,7 @@ ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 )sql"},
       schema_parts::server_group_migration(),
       schema_parts::identity_group_migration(),
+      schema_parts::subnet_pool_migration(),
   };
   return migrations;
 }
