@@ -68,6 +68,35 @@ std::vector<Cidr> compact_prefixes(const std::vector<Cidr>& prefixes) {
   return out;
 }
 
+std::vector<Cidr> subtract_prefixes(const std::vector<Cidr>& prefixes,
+                                    const std::vector<Cidr>& removed) {
+  std::vector<Cidr> out;
+  if (prefixes.empty()) {
+    return out;
+  }
+  const auto cuts = merged_spans(removed);
+  for (Span span : merged_spans(prefixes)) {
+    bool left = true;  // whether some of `span` remains to be emitted
+    for (const auto& cut : cuts) {
+      if (cut.last < span.first || cut.first > span.last) {
+        continue;
+      }
+      if (cut.first > span.first) {
+        append_blocks(out, prefixes.front().version(), {span.first, cut.first - 1});
+      }
+      if (cut.last >= span.last) {
+        left = false;
+        break;
+      }
+      span.first = cut.last + 1;
+    }
+    if (left) {
+      append_blocks(out, prefixes.front().version(), span);
+    }
+  }
+  return out;
+}
+
 bool covers(const std::vector<Cidr>& prefixes, const Cidr& block) {
   const uint128 first = block.network().value();
   const uint128 last = block.last().value();

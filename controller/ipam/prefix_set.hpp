@@ -12,6 +12,10 @@ namespace neutrino::ipam {
 // merged), in address order. All prefixes must be of one IP version.
 std::vector<Cidr> compact_prefixes(const std::vector<Cidr>& prefixes);
 
+// The addresses of `prefixes` that are not in `removed`, compacted.
+std::vector<Cidr> subtract_prefixes(const std::vector<Cidr>& prefixes,
+                                    const std::vector<Cidr>& removed);
+
 // Whether every address of `block` lies in the union of `prefixes`.
 bool covers(const std::vector<Cidr>& prefixes, const Cidr& block);
 
