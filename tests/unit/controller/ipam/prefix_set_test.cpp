@@ -29,6 +29,17 @@ TEST(PrefixSetTest, CompactsOverlapsAndSiblings) {
   EXPECT_EQ(compact_prefixes(cidrs({"0.0.0.0/0", "255.255.255.255/32"})), cidrs({"0.0.0.0/0"}));
 }
 
+TEST(PrefixSetTest, SubtractsAddressesAndRecompacts) {
+  EXPECT_EQ(subtract_prefixes(cidrs({"10.0.0.0/23"}), cidrs({"10.0.1.0/24"})),
+            cidrs({"10.0.0.0/24"}));
+  EXPECT_EQ(subtract_prefixes(cidrs({"10.0.0.0/24"}), cidrs({"10.0.0.64/26"})),
+            cidrs({"10.0.0.0/26", "10.0.0.128/25"}));
+  EXPECT_EQ(subtract_prefixes(cidrs({"10.0.0.0/24", "192.168.2.0/24"}), cidrs({"192.168.0.0/16"})),
+            cidrs({"10.0.0.0/24"}));
+  EXPECT_TRUE(subtract_prefixes(cidrs({"10.0.0.0/24"}), cidrs({"10.0.0.0/8"})).empty());
+  EXPECT_EQ(subtract_prefixes(cidrs({"::/0"}), cidrs({"::/1"})), cidrs({"8000::/1"}));
+}
+
 TEST(PrefixSetTest, CoversBlocksInsideTheUnionOnly) {
   const auto pool = cidrs({"10.0.0.0/24", "10.0.1.0/24"});
   EXPECT_TRUE(covers(pool, Cidr::parse("10.0.0.0/23")));
