@@ -32,7 +32,10 @@ std::vector<ipam::Cidr> parse_pool_prefixes(const Json& value) {
       throw api::bad_request("Invalid input for prefixes. Reason: '" + item.dump() +
                              "' is not a valid IP subnet.");
     }
-    prefixes.push_back(ipam::Cidr::parse(item.get<std::string>(), "prefixes"));
+    // Neutron's subnet validator accepts host bits ("10.11.12.13/24"); compaction drops them.
+    const std::string text = item.get<std::string>();
+    const auto masked = ipam::Cidr::parse_masked(text);
+    prefixes.push_back(masked ? *masked : ipam::Cidr::parse(text, "prefixes"));
     if (prefixes.back().version() != prefixes.front().version()) {
       throw api::bad_request("Cannot mix IPv4 and IPv6 prefixes in a subnet pool.",
                              "PrefixVersionMismatch");

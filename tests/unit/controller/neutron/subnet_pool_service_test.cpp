@@ -56,6 +56,8 @@ TEST_F(SubnetPoolServiceTest, CreateShowsNeutronsShapeAndDefaults) {
                                          {"min_prefixlen", "29"},
                                          {"tags", {"t1"}}});
   EXPECT_EQ(pool["prefixes"], Json({"10.11.12.0/23"}));  // compacted
+  EXPECT_EQ(create_pool(alice_, {{"prefixes", {"10.20.0.7/24"}}})["prefixes"],
+            Json({"10.20.0.0/24"}));  // host bits dropped, as Neutron's IPSet does
   EXPECT_EQ(pool["min_prefixlen"], "29");
   EXPECT_EQ(pool["default_prefixlen"], "29");
   EXPECT_EQ(pool["max_prefixlen"], "32");
@@ -77,7 +79,8 @@ TEST_F(SubnetPoolServiceTest, RefusesBadPrefixesAndBounds) {
   EXPECT_EQ(create({{"prefixes", Json::array()}}), Refusal(400, "EmptySubnetPoolPrefixList"));
   EXPECT_EQ(create({{"prefixes", {"10.0.0.0/8", "2001:db8::/32"}}}),
             Refusal(400, "PrefixVersionMismatch"));
-  EXPECT_EQ(create({{"prefixes", {"10.0.0.5/8"}}}), Refusal(400, "HTTPBadRequest"));
+  EXPECT_EQ(create({{"prefixes", {"10.0.0.0"}}}), Refusal(400, "HTTPBadRequest"));
+  EXPECT_EQ(create({{"prefixes", {"10.0.0.0/33"}}}), Refusal(400, "HTTPBadRequest"));
   EXPECT_EQ(create({{"prefixes", {"10.0.0.0/8"}}, {"min_prefixlen", 30}, {"max_prefixlen", 24}}),
             Refusal(400, "IllegalSubnetPoolPrefixBounds"));
   EXPECT_EQ(create({{"prefixes", {"10.0.0.0/8"}}, {"max_prefixlen", 33}}),
