@@ -304,6 +304,7 @@ ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
       schema_parts::server_group_migration(),
       schema_parts::identity_group_migration(),
       schema_parts::subnet_pool_migration(),
+      schema_parts::address_scope_migration(),
   };
   return migrations;
 }

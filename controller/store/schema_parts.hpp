@@ -13,5 +13,7 @@ const char* server_group_migration();
 const char* identity_group_migration();
 // Neutron's subnet pools, their prefixes, and subnets' subnetpool_id.
 const char* subnet_pool_migration();
+// Neutron's address scopes.
+const char* address_scope_migration();
 
 }  // namespace neutrino::store::schema_parts
