@@ -51,6 +51,7 @@ const Json& supported_extensions() {
                 "Provides ability to mark and use a subnetpool as the default."),
       extension("subnetpool-prefix-ops", "Subnet Pool Prefix Operations",
                 "Provides support for adjusting the prefix list of subnet pools"),
+      extension("address-scope", "Address scope", "Address scopes extension."),
       extension("filter-validation", "Filter parameters validation",
                 "Provides validation on filtering parameters."),
   });

@@ -95,6 +95,13 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       bind(subnet_pools_, subnet_pool_schema(), &SubnetPoolService::touch, "SubnetPool");
   pools.not_found = &subnet_pool_not_found;
   resources_.push_back(pools);
+  Resource scopes =
+      bind(address_scopes_, address_scope_schema(), &AddressScopeService::touch, "AddressScope");
+  scopes.taggable = false;  // no standard attributes in Neutron
+  scopes.not_found = [](const std::string& id) {
+    return api::not_found("Address scope " + id + " could not be found.", "AddressScopeNotFound");
+  };
+  resources_.push_back(scopes);
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
   Resource groups = bind(security_groups_, security_group_schema(), &SecurityGroupService::touch,
                          "SecurityGroup");

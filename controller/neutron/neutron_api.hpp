@@ -13,6 +13,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
+#include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
@@ -96,6 +97,7 @@ class NeutronApi {
   NetworkService networks_;
   SubnetService subnets_;
   SubnetPoolService subnet_pools_;
+  AddressScopeService address_scopes_;
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;

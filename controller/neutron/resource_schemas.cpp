@@ -72,6 +72,20 @@ const ResourceSchema& subnet_pool_schema() {
   return schema;
 }
 
+const ResourceSchema& address_scope_schema() {
+  // Not a standard-attribute resource in Neutron: no description, tags or revision.
+  static const ResourceSchema schema("address_scope", "address_scopes",
+                                     {
+                                         {"id", T::kString, false, false},
+                                         {"name", T::kString, true, true},
+                                         {"project_id", T::kString, true, false},
+                                         {"tenant_id", T::kString, true, false},
+                                         {"shared", T::kBool, true, true},
+                                         {"ip_version", T::kInt, true, false, true},
+                                     });
+  return schema;
+}
+
 const ResourceSchema& port_schema() {
   static const ResourceSchema schema("port", "ports",
                                      with_standard({

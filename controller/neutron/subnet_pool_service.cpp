@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/ipam/prefix_set.hpp"
+#include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_pool_input.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -55,12 +56,14 @@ void check_quota(const Json& attributes) {
   }
 }
 
-void check_no_address_scope(const Json& attributes) {
-  if (attributes.contains("address_scope_id") && !attributes["address_scope_id"].is_null()) {
-    throw api::not_found("Address scope " + attributes["address_scope_id"].get<std::string>() +
-                             " could not be found.",
-                         "AddressScopeNotFound");
+// The scope a pool is in after a request: the one it names (null: none), else the current.
+std::optional<std::string> scope_after(const Json& attributes,
+                                       const std::optional<std::string>& current) {
+  if (!attributes.contains("address_scope_id")) {
+    return current;
   }
+  const Json& value = attributes["address_scope_id"];
+  return value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
 }
 
 }  // namespace
@@ -72,7 +75,7 @@ api::ApiError subnet_pool_not_found(const std::string& id) {
 std::optional<SubnetPoolInfo> SubnetPoolService::find(store::SqlSession& s, const std::string& id) {
   const auto rows = s.query(
       "SELECT id, project_id, ip_version, default_prefixlen, min_prefixlen, max_prefixlen, "
-      "shared, is_default, default_quota FROM subnetpools WHERE id = ?",
+      "shared, is_default, default_quota, address_scope_id FROM subnetpools WHERE id = ?",
       {id});
   if (rows.empty()) {
     return std::nullopt;
@@ -87,6 +90,7 @@ std::optional<SubnetPoolInfo> SubnetPoolService::find(store::SqlSession& s, cons
                         r.boolean(6),
                         r.boolean(7),
                         r.is_null(8) ? std::nullopt : std::optional<int64_t>(r.integer(8)),
+                        r.is_null(9) ? std::nullopt : std::optional<std::string>(r.text(9)),
                         load_prefixes(s, id)};
 }
 
@@ -140,7 +144,6 @@ Json SubnetPoolService::create(store::SqlSession& s, const AuthContext& ctx,
     require_admin_for(ctx, "create_subnetpool", "is_default");
   }
   check_quota(attributes);
-  check_no_address_scope(attributes);
   SubnetPoolInfo pool;
   pool.prefixes = parse_pool_prefixes(attributes["prefixes"]);
   pool.ip_version = pool.prefixes.front().version();
@@ -149,17 +152,25 @@ Json SubnetPoolService::create(store::SqlSession& s, const AuthContext& ctx,
   if (is_default) {
     check_default_free(s, pool.ip_version, pool.id);
   }
+  pool.address_scope_id = scope_after(attributes, std::nullopt);
+  if (pool.address_scope_id) {
+    AddressScopeService::check_pool(s, ctx, *pool.address_scope_id,
+                                    {pool.id, project, pool.ip_version, pool.prefixes});
+  }
   const int64_t now = clock::now_unix_seconds();
   const Json quota = attributes.value("default_quota", Json(nullptr));
   s.execute(
       "INSERT INTO subnetpools (id, project_id, name, description, ip_version, "
       "default_prefixlen, min_prefixlen, max_prefixlen, shared, is_default, default_quota, "
-      "revision_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+      "address_scope_id, revision_number, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       {pool.id, project, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{pool.ip_version}, int64_t{bounds.default_prefixlen}, int64_t{bounds.min_prefixlen},
        int64_t{bounds.max_prefixlen}, int64_t{attributes.value("shared", false)},
        int64_t{is_default},
        quota.is_null() ? store::SqlValue(std::monostate{}) : store::SqlValue(quota.get<int64_t>()),
+       pool.address_scope_id ? store::SqlValue(*pool.address_scope_id)
+                             : store::SqlValue(std::monostate{}),
        now, now});
   replace_prefixes(s, pool, pool.prefixes);
   if (attributes.contains("tags")) {
@@ -234,7 +245,6 @@ Json SubnetPoolService::update(store::SqlSession& s, const AuthContext& ctx, con
                                const Json& attributes) const {
   const SubnetPoolInfo pool = owned(s, ctx, id, "update_subnetpool");
   check_quota(attributes);
-  check_no_address_scope(attributes);
   if (attributes.contains("is_default")) {
     require_admin_for(ctx, "update_subnetpool", "is_default");
     if (attributes["is_default"].get<bool>()) {
@@ -243,8 +253,9 @@ Json SubnetPoolService::update(store::SqlSession& s, const AuthContext& ctx, con
     s.execute("UPDATE subnetpools SET is_default = ? WHERE id = ?",
               {int64_t{attributes["is_default"].get<bool>()}, id});
   }
+  std::vector<ipam::Cidr> prefixes = pool.prefixes;
   if (attributes.contains("prefixes")) {
-    const auto prefixes = parse_pool_prefixes(attributes["prefixes"]);
+    prefixes = parse_pool_prefixes(attributes["prefixes"]);
     if (prefixes.front().version() != pool.ip_version) {
       throw api::bad_request("Cannot mix IPv4 and IPv6 prefixes in a subnet pool.",
                              "PrefixVersionMismatch");
@@ -256,7 +267,18 @@ Json SubnetPoolService::update(store::SqlSession& s, const AuthContext& ctx, con
                                "IllegalSubnetPoolPrefixUpdate");
       }
     }
+  }
+  const auto scope = scope_after(attributes, pool.address_scope_id);
+  if (scope && (attributes.contains("prefixes") || scope != pool.address_scope_id)) {
+    AddressScopeService::check_pool(s, ctx, *scope,
+                                    {id, pool.project_id, pool.ip_version, prefixes});
+  }
+  if (attributes.contains("prefixes")) {
     replace_prefixes(s, pool, prefixes);
+  }
+  if (attributes.contains("address_scope_id")) {
+    s.execute("UPDATE subnetpools SET address_scope_id = ? WHERE id = ?",
+              {scope ? store::SqlValue(*scope) : store::SqlValue(std::monostate{}), id});
   }
   const PrefixBounds bounds = resolve_prefix_bounds(
       attributes, pool.ip_version,
@@ -302,7 +324,12 @@ Json SubnetPoolService::add_prefixes(store::SqlSession& s, const AuthContext& ct
                            "PrefixVersionMismatch");
   }
   prefixes.insert(prefixes.end(), pool.prefixes.begin(), pool.prefixes.end());
-  replace_prefixes(s, pool, ipam::compact_prefixes(prefixes));
+  prefixes = ipam::compact_prefixes(prefixes);
+  if (pool.address_scope_id) {
+    AddressScopeService::check_pool(s, ctx, *pool.address_scope_id,
+                                    {id, pool.project_id, pool.ip_version, prefixes});
+  }
+  replace_prefixes(s, pool, prefixes);
   touch(s, id);
   return show(s, ctx, id);
 }

@@ -24,6 +24,7 @@ struct SubnetPoolInfo {
   bool shared = false;
   bool is_default = false;
   std::optional<int64_t> default_quota;
+  std::optional<std::string> address_scope_id;
   std::vector<ipam::Cidr> prefixes;  // compacted, in address order
 };
 
