@@ -45,6 +45,13 @@ const Json& supported_extensions() {
       extension("sorting", "Sorting support",
                 "Extension that indicates that sorting is "
                 "enabled."),
+      extension("subnet_allocation", "Subnet Allocation",
+                "Enables allocation of subnets from a subnet pool"),
+      extension("default-subnetpools", "Default Subnetpools",
+                "Provides ability to mark and use a subnetpool as the default."),
+      extension("subnetpool-prefix-ops", "Subnet Pool Prefix Operations",
+                "Provides support for adjusting the prefix list of subnet pools"),
+      extension("address-scope", "Address scope", "Address scopes extension."),
       extension("filter-validation", "Filter parameters validation",
                 "Provides validation on filtering parameters."),
   });

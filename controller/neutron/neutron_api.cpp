@@ -91,6 +91,17 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
   subnets.hidden_filters = {"shared"};  // the network's, as Neutron filters subnets by it
   resources_.push_back(subnets);
+  Resource pools =
+      bind(subnet_pools_, subnet_pool_schema(), &SubnetPoolService::touch, "SubnetPool");
+  pools.not_found = &subnet_pool_not_found;
+  resources_.push_back(pools);
+  Resource scopes =
+      bind(address_scopes_, address_scope_schema(), &AddressScopeService::touch, "AddressScope");
+  scopes.taggable = false;  // no standard attributes in Neutron
+  scopes.not_found = [](const std::string& id) {
+    return api::not_found("Address scope " + id + " could not be found.", "AddressScopeNotFound");
+  };
+  resources_.push_back(scopes);
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
   Resource groups = bind(security_groups_, security_group_schema(), &SecurityGroupService::touch,
                          "SecurityGroup");
@@ -251,6 +262,31 @@ void NeutronApi::register_routes(http::Router& router) {
     if (resource.taggable) {
       register_tags(router, resource);
     }
+  }
+  register_prefix_ops(router);
+}
+
+void NeutronApi::register_prefix_ops(http::Router& router) {
+  using Op = Json (SubnetPoolService::*)(store::SqlSession&, const AuthContext&, const std::string&,
+                                         const Json&) const;
+  for (const auto& [name, op] :
+       {std::pair<std::string, Op>{"add_prefixes", &SubnetPoolService::add_prefixes},
+        {"remove_prefixes", &SubnetPoolService::remove_prefixes}}) {
+    router.add("PUT", "/v2.0/subnetpools/{id}/" + name,
+               [this, op](const http::Request& req, const http::PathParams& p) {
+                 return guarded(
+                     [&] {
+                       const AuthContext ctx = authenticate(req);
+                       const Json body = parse_body(req);
+                       const Json pool = db_.write([&](store::SqlSession& s) {
+                         return (subnet_pools_.*op)(s, ctx, p.at("id"), body);
+                       });
+                       changed_();
+                       // A member action: the pool itself, not wrapped in "subnetpool".
+                       return http::Response::json(200, pool);
+                     },
+                     base_url_(req));
+               });
   }
 }
 

@@ -13,6 +13,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
+#include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
@@ -20,6 +21,7 @@
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
+#include "controller/neutron/subnet_pool_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
 
@@ -72,6 +74,8 @@ class NeutronApi {
   Resource agents_resource();
   void register_resource(http::Router& router, const Resource& resource);
   void register_tags(http::Router& router, const Resource& resource);
+  // PUT /v2.0/subnetpools/{id}/add_prefixes and .../remove_prefixes.
+  void register_prefix_ops(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -92,6 +96,8 @@ class NeutronApi {
   SegmentAllocator segments_;
   NetworkService networks_;
   SubnetService subnets_;
+  SubnetPoolService subnet_pools_;
+  AddressScopeService address_scopes_;
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;

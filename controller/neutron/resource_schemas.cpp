@@ -40,7 +40,9 @@ const ResourceSchema& subnet_schema() {
                                      with_standard({
                                          {"network_id", T::kUuid, true, false, true},
                                          {"ip_version", T::kInt, true, false, true},
-                                         {"cidr", T::kString, true, false, true},
+                                         {"cidr", T::kNullableString, true, false},
+                                         {"prefixlen", T::kAny, true, false},
+                                         {"use_default_subnetpool", T::kBool, true, false},
                                          {"gateway_ip", T::kNullableString, true, true},
                                          {"enable_dhcp", T::kBool, true, true},
                                          {"allocation_pools", T::kList, true, true},
@@ -50,6 +52,37 @@ const ResourceSchema& subnet_schema() {
                                          {"ipv6_ra_mode", T::kNullableString, true, false},
                                          {"ipv6_address_mode", T::kNullableString, true, false},
                                      }));
+  return schema;
+}
+
+const ResourceSchema& subnet_pool_schema() {
+  // Prefix lengths are converted by the service, which shows them as strings like Neutron.
+  static const ResourceSchema schema("subnetpool", "subnetpools",
+                                     with_standard({
+                                         {"prefixes", T::kList, true, true, true},
+                                         {"ip_version", T::kInt, false, false},
+                                         {"default_prefixlen", T::kAny, true, true},
+                                         {"min_prefixlen", T::kAny, true, true},
+                                         {"max_prefixlen", T::kAny, true, true},
+                                         {"shared", T::kBool, true, false},
+                                         {"is_default", T::kBool, true, true},
+                                         {"default_quota", T::kNullableInt, true, true},
+                                         {"address_scope_id", T::kNullableString, true, true},
+                                     }));
+  return schema;
+}
+
+const ResourceSchema& address_scope_schema() {
+  // Not a standard-attribute resource in Neutron: no description, tags or revision.
+  static const ResourceSchema schema("address_scope", "address_scopes",
+                                     {
+                                         {"id", T::kString, false, false},
+                                         {"name", T::kString, true, true},
+                                         {"project_id", T::kString, true, false},
+                                         {"tenant_id", T::kString, true, false},
+                                         {"shared", T::kBool, true, true},
+                                         {"ip_version", T::kInt, true, false, true},
+                                     });
   return schema;
 }
 

@@ -9,7 +9,9 @@
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_service.hpp"
+#include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_attributes.hpp"
+#include "controller/neutron/subnet_pool_allocation.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -86,6 +88,40 @@ SubnetInfo info_from(store::SqlSession& s, const store::SqlRow& r) {
   return info;
 }
 
+// The pool a new subnet is cut from: the one it names, or the default pool of its IP version
+// when it asks for that (default-subnetpools); nullopt for a subnet with its own cidr.
+std::optional<SubnetPoolInfo> requested_pool(store::SqlSession& s, const AuthContext& ctx,
+                                             const Json& attributes, int version) {
+  if (attributes.contains("subnetpool_id") && !attributes["subnetpool_id"].is_null()) {
+    return SubnetPoolService::visible(s, ctx, attributes["subnetpool_id"].get<std::string>());
+  }
+  if (!attributes.value("use_default_subnetpool", false)) {
+    return std::nullopt;
+  }
+  const auto id = SubnetPoolService::default_pool(s, version);
+  if (!id) {
+    throw api::bad_request("Bad subnets request: No default subnetpool found for IPv" +
+                           std::to_string(version) + ".");
+  }
+  // The default pool serves every project, shared or not, as in Neutron.
+  return SubnetPoolService::find(s, *id);
+}
+
+// Neutron keeps the subnets of one IP version on a network in one pool (or none).
+void check_pool_affinity(store::SqlSession& s, const std::string& network_id, int version,
+                         const std::optional<SubnetPoolInfo>& pool) {
+  const std::string wanted = pool ? pool->id : "";
+  for (const auto& r : s.query("SELECT COALESCE(subnetpool_id, '') FROM subnets WHERE "
+                               "network_id = ? AND ip_version = ?",
+                               {network_id, int64_t{version}})) {
+    if (r.text(0) != wanted) {
+      throw api::bad_request(
+          "Subnets hosted on the same network must be allocated from the same subnet pool.",
+          "NetworkSubnetPoolAffinityError");
+    }
+  }
+}
+
 }  // namespace
 
 void SubnetService::touch(store::SqlSession& s, const std::string& id) {
@@ -130,16 +166,30 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
     throw api::bad_request("Invalid input for ip_version. Reason: " + std::to_string(version) +
                            " is not in [4, 6].");
   }
-  if (attributes.contains("subnetpool_id") && !attributes["subnetpool_id"].is_null()) {
-    throw api::bad_request("Invalid input for operation: subnet pools are not supported.",
-                           "InvalidInput");
+  const std::optional<SubnetPoolInfo> pool =
+      requested_pool(s, ctx, attributes, static_cast<int>(version));
+  check_pool_affinity(s, network_id, static_cast<int>(version), pool);
+  std::optional<ipam::Cidr> requested;
+  if (attributes.contains("cidr") && !attributes["cidr"].is_null()) {
+    requested = ipam::Cidr::parse(attributes["cidr"].get<std::string>());
+    if (requested->version() != version) {
+      throw api::bad_request("Invalid input for operation: Cidr " + requested->to_string() +
+                                 " is invalid for IP version " + std::to_string(version) + ".",
+                             "InvalidInput");
+    }
   }
-  const ipam::Cidr cidr = ipam::Cidr::parse(attributes["cidr"].get<std::string>());
-  if (cidr.version() != version) {
-    throw api::bad_request("Invalid input for operation: Cidr " + cidr.to_string() +
-                               " is invalid for IP version " + std::to_string(version) + ".",
-                           "InvalidInput");
+  if (!pool && !requested) {
+    throw api::bad_request(
+        "Bad subnets request: a subnetpool must be specified in the absence of a cidr.");
   }
+  std::optional<int64_t> prefixlen;
+  if (attributes.contains("prefixlen") && !attributes["prefixlen"].is_null()) {
+    prefixlen = to_int(attributes["prefixlen"], "prefixlen");
+  }
+  const ipam::Cidr cidr =
+      pool
+          ? allocate_from_pool(s, *pool, {project, static_cast<int>(version), requested, prefixlen})
+          : *requested;
   for (const auto& other : of_network(s, network_id)) {
     if (other.cidr.overlaps(cidr)) {
       throw api::bad_request(
@@ -168,13 +218,14 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
   const int64_t now = clock::now_unix_seconds();
   s.execute(
       "INSERT INTO subnets (id, project_id, network_id, name, description, ip_version, cidr, "
-      "gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, "
-      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+      "gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, subnetpool_id, revision_number, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
        version, cidr.to_string(),
        gateway ? store::SqlValue(gateway->to_string()) : store::SqlValue(std::monostate{}),
        int64_t{enable_dhcp}, store::null_if_empty(modes.ra_mode),
-       store::null_if_empty(modes.address_mode), now, now});
+       store::null_if_empty(modes.address_mode),
+       pool ? store::SqlValue(pool->id) : store::SqlValue(std::monostate{}), now, now});
   store_pools(s, id, pools);
   if (attributes.contains("dns_nameservers")) {
     store_dns(s, id, attributes["dns_nameservers"], static_cast<int>(version));
@@ -197,7 +248,8 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
   const std::string columns =
       "SELECT s.id, s.project_id, s.network_id, s.name, s.description, s.ip_version, s.cidr, "
       "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at, n.shared, "
-      "s.ipv6_ra_mode, s.ipv6_address_mode FROM subnets s JOIN networks n ON n.id = s.network_id";
+      "s.ipv6_ra_mode, s.ipv6_address_mode, s.subnetpool_id FROM subnets s JOIN networks n ON "
+      "n.id = s.network_id";
   std::vector<store::SqlRow> rows;
   if (id) {
     rows = s.query(columns + " WHERE s.id = ?", {*id});
@@ -248,7 +300,7 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
         {"allocation_pools", list_or_empty(pools, subnet_id)},
         {"dns_nameservers", list_or_empty(dns, subnet_id)},
         {"host_routes", list_or_empty(routes, subnet_id)},
-        {"subnetpool_id", nullptr},
+        {"subnetpool_id", r.is_null(15) ? Json(nullptr) : Json(r.text(15))},
         {"ipv6_ra_mode", r.is_null(13) ? Json(nullptr) : Json(r.text(13))},
         {"ipv6_address_mode", r.is_null(14) ? Json(nullptr) : Json(r.text(14))},
         {"service_types", Json::array()},

@@ -303,6 +303,8 @@ ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 )sql"},
       schema_parts::server_group_migration(),
       schema_parts::identity_group_migration(),
+      schema_parts::subnet_pool_migration(),
+      schema_parts::address_scope_migration(),
   };
   return migrations;
 }

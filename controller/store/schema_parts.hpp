@@ -11,5 +11,9 @@ const char* image_migration();
 const char* server_group_migration();
 // Keystone's groups and their members.
 const char* identity_group_migration();
+// Neutron's subnet pools, their prefixes, and subnets' subnetpool_id.
+const char* subnet_pool_migration();
+// Neutron's address scopes.
+const char* address_scope_migration();
 
 }  // namespace neutrino::store::schema_parts
