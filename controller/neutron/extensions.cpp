@@ -47,6 +47,12 @@ const Json& supported_extensions() {
                 "enabled."),
       extension("filter-validation", "Filter parameters validation",
                 "Provides validation on filtering parameters."),
+      extension("quotas", "Quota management support",
+                "Expose functions for quotas management per project"),
+      extension("quota_details", "Quota details management support",
+                "Expose functions for quotas usage statistics per project"),
+      extension("quota-check-limit", "Quota engine limit check",
+                "Support for checking the resource usage before applying a new quota limit"),
   });
   return list;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The Neutron v2.0 REST front: version discovery, extensions, and networks, subnets, ports,
-// security groups and their rules
+// The Neutron v2.0 REST front: version discovery, extensions, quotas, and networks, subnets,
+// ports, security groups and their rules
 // with bulk create, filters/fields/sorting/pagination and the tags subresource. It
 // authenticates every request (except version discovery) through a TokenValidator, runs
 // each request in one store transaction, and renders refusals as NeutronError bodies.
@@ -72,6 +72,8 @@ class NeutronApi {
   Resource agents_resource();
   void register_resource(http::Router& router, const Resource& resource);
   void register_tags(http::Router& router, const Resource& resource);
+  // /v2.0/quotas and its per-project routes (quota_routes.cpp).
+  void register_quota_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
