@@ -47,6 +47,8 @@ const Json& supported_extensions() {
                 "enabled."),
       extension("filter-validation", "Filter parameters validation",
                 "Provides validation on filtering parameters."),
+      extension("network-ip-availability", "Network IP Availability",
+                "Provides IP availability data for each network and subnet."),
       extension("quotas", "Quota management support",
                 "Expose functions for quotas management per project"),
       extension("quota_details", "Quota details management support",

@@ -241,6 +241,7 @@ void NeutronApi::register_routes(http::Router& router) {
     }
   }
   register_quota_routes(router);
+  register_ip_availability_routes(router);
 }
 
 void NeutronApi::register_resource(http::Router& router, const Resource& resource) {
