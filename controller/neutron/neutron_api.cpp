@@ -331,7 +331,7 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
     Json created = db_.write([&](store::SqlSession& s) {
       Json out = Json::array();
       for (const auto& a : attributes) {
-        QuotaService::enforce(s, one, owning_project(ctx, a));
+        QuotaService::enforce_create(s, one, owning_project(ctx, a));
         out.push_back(r.create(s, ctx, a));
       }
       return out;
@@ -344,7 +344,7 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
   }
   const Json attributes = r.schema->validate(body[one], Operation::kCreate);
   const Json created = db_.write([&](store::SqlSession& s) {
-    QuotaService::enforce(s, one, owning_project(ctx, attributes));
+    QuotaService::enforce_create(s, one, owning_project(ctx, attributes));
     return r.create(s, ctx, attributes);
   });
   changed_();

@@ -176,6 +176,14 @@ void QuotaService::enforce(store::SqlSession& s, const std::string& resource_nam
   }
 }
 
+void QuotaService::enforce_create(store::SqlSession& s, const std::string& resource,
+                                  const std::string& project_id) {
+  enforce(s, resource, project_id);
+  if (resource == "security_group") {
+    enforce(s, "security_group_rule", project_id, 2);
+  }
+}
+
 void QuotaService::authorize_read(const AuthContext& ctx, const std::string& project_id) {
   if (project_id != ctx.project_id && !ctx.is_admin()) {
     throw api::forbidden("(rule:get_quota) is disallowed by policy");

@@ -34,6 +34,11 @@ class QuotaService {
   static void enforce(store::SqlSession& s, const std::string& resource,
                       const std::string& project_id, int64_t delta = 1);
 
+  // The checks creating one `resource` runs: enforce(resource), and for a security group also
+  // room for the two egress rules it comes with, which Neutron counts as rules.
+  static void enforce_create(store::SqlSession& s, const std::string& resource,
+                             const std::string& project_id);
+
   // Neutron's policy: a member may read its own project's quotas, only an admin another's
   // (get_quota) or any change (update_quota, delete_quota). 403 otherwise.
   static void authorize_read(const AuthContext& ctx, const std::string& project_id);

@@ -121,6 +121,20 @@ TEST_F(QuotaServiceTest, ZeroLimitRefusesAndUnlimitedNeverDoes) {
   }
 }
 
+TEST_F(QuotaServiceTest, ANewGroupNeedsRoomForItsTwoEgressRules) {
+  update("alice-project", {{"security_group_rule", 1}});
+  EXPECT_EQ(refusal([&] {
+              db().write([](store::SqlSession& s) {
+                QuotaService::enforce_create(s, "security_group", "alice-project");
+              });
+            }),
+            Refusal(409, "OverQuota"));
+  update("alice-project", {{"security_group_rule", 2}});
+  db().write([](store::SqlSession& s) {
+    QuotaService::enforce_create(s, "security_group", "alice-project");
+  });
+}
+
 TEST_F(QuotaServiceTest, DetailsCountTheDefaultSecurityGroupAndItsRules) {
   create_network(alice_);
   create_group(alice_);  // creates the default group first, as Neutron does
