@@ -89,6 +89,11 @@ void ComputeApi::register_routes(http::Router& router) {
       &ComputeApi::list_availability_zones_detail);
   add(router, "GET", root + "/os-aggregates", &ComputeApi::list_aggregates);
   add(router, "GET", root + "/limits", &ComputeApi::show_limits);
+  add(router, "GET", root + "/os-quota-sets/{tenant_id}", &ComputeApi::show_quota_set);
+  add(router, "GET", root + "/os-quota-sets/{tenant_id}/defaults",
+      &ComputeApi::show_quota_set_defaults);
+  add(router, "GET", root + "/os-quota-sets/{tenant_id}/detail",
+      &ComputeApi::show_quota_set_detail);
   add(router, "GET", root + "/os-server-groups", &ComputeApi::list_server_groups);
   add(router, "POST", root + "/os-server-groups", &ComputeApi::create_server_group);
   add(router, "GET", root + "/os-server-groups/{group_id}", &ComputeApi::show_server_group);

@@ -2,9 +2,9 @@
 // The Nova v2.1 subset the OpenStack clients use, under <base>/compute as devstack serves it:
 // version discovery, flavors (with access and extra specs), key pairs, servers with their
 // actions and console output, compute services, hypervisors, availability zones, server groups,
-// limits and usage. Every request is authenticated with X-Auth-Token, negotiated to a microversion
-// (echoed in the response headers) and refused in Nova's fault format. Handlers are members split
-// across compute_*_routes.cpp by resource; the logic lives in the services they call.
+// limits, quota sets and usage. Every request is authenticated with X-Auth-Token, negotiated to a
+// microversion (echoed in the response headers) and refused in Nova's fault format. Handlers are
+// members split across compute_*_routes.cpp by resource; the logic lives in the services they call.
 #include <functional>
 #include <map>
 #include <string>
@@ -112,6 +112,11 @@ class ComputeApi {
 
   // compute_limit_routes.cpp
   http::Response show_limits(const Call& call);
+
+  // compute_quota_set_routes.cpp
+  http::Response show_quota_set(const Call& call);
+  http::Response show_quota_set_defaults(const Call& call);
+  http::Response show_quota_set_detail(const Call& call);
 
   // compute_server_group_routes.cpp
   http::Response list_server_groups(const Call& call);

@@ -7,26 +7,14 @@
 #include "controller/neutron/extensions.hpp"
 #include "controller/neutron/list_query.hpp"
 #include "controller/neutron/list_query_engine.hpp"
+#include "controller/neutron/neutron_guard.hpp"
+#include "controller/neutron/quota_service.hpp"
 #include "controller/neutron/resource_schemas.hpp"
 #include "controller/neutron/revision_constraint.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
 namespace {
-
-// Runs a handler and renders its refusal in Neutron's shape. A missing or bad token is
-// answered the way keystonemiddleware in front of Neutron answers it.
-http::Response guarded(const std::function<http::Response()>& handler, const std::string& base) {
-  try {
-    return handler();
-  } catch (const api::ApiError& error) {
-    if (error.status() == 401) {
-      return api::keystone_error_response(error).with_header("WWW-Authenticate",
-                                                             "Keystone uri=\"" + base + "/v3\"");
-    }
-    return api::neutron_error_response(error);
-  }
-}
 
 Json select_fields(const Json& item, const http::QueryParams& query) {
   std::vector<std::string> fields;
@@ -263,6 +251,8 @@ void NeutronApi::register_routes(http::Router& router) {
       register_tags(router, resource);
     }
   }
+  register_quota_routes(router);
+  register_ip_availability_routes(router);
   register_prefix_ops(router);
 }
 
@@ -372,10 +362,12 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
         attributes.push_back(r.schema->validate(entry[one], Operation::kCreate));
       }
     }
-    // One transaction: a bulk request creates all of its resources or none.
+    // One transaction: a bulk request creates all of its resources or none, and each one is
+    // counted against the quota after those before it.
     Json created = db_.write([&](store::SqlSession& s) {
       Json out = Json::array();
       for (const auto& a : attributes) {
+        QuotaService::enforce_create(s, one, owning_project(ctx, a));
         out.push_back(r.create(s, ctx, a));
       }
       return out;
@@ -387,8 +379,10 @@ http::Response NeutronApi::create(const Resource& r, const http::Request& reques
     throw api::bad_request("Unable to find '" + one + "' in request body");
   }
   const Json attributes = r.schema->validate(body[one], Operation::kCreate);
-  const Json created =
-      db_.write([&](store::SqlSession& s) { return r.create(s, ctx, attributes); });
+  const Json created = db_.write([&](store::SqlSession& s) {
+    QuotaService::enforce_create(s, one, owning_project(ctx, attributes));
+    return r.create(s, ctx, attributes);
+  });
   changed_();
   return http::Response::json(201, {{one, created}});
 }

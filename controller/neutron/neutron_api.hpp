@@ -1,9 +1,9 @@
 #pragma once
-// The Neutron v2.0 REST front: version discovery, extensions, and networks, subnets, ports,
-// security groups and their rules
-// with bulk create, filters/fields/sorting/pagination and the tags subresource. It
-// authenticates every request (except version discovery) through a TokenValidator, runs
-// each request in one store transaction, and renders refusals as NeutronError bodies.
+// The Neutron v2.0 REST front: version discovery, extensions, quotas, IP availability, and
+// networks, subnets, ports, security groups and their rules with bulk create,
+// filters/fields/sorting/pagination and the tags subresource. It authenticates every request
+// (except version discovery) through a TokenValidator, runs each request in one store transaction,
+// and renders refusals as NeutronError bodies.
 #include <functional>
 #include <set>
 #include <string>
@@ -76,6 +76,10 @@ class NeutronApi {
   void register_tags(http::Router& router, const Resource& resource);
   // PUT /v2.0/subnetpools/{id}/add_prefixes and .../remove_prefixes.
   void register_prefix_ops(http::Router& router);
+  // /v2.0/quotas and its per-project routes (quota_routes.cpp).
+  void register_quota_routes(http::Router& router);
+  // /v2.0/network-ip-availabilities (ip_availability_routes.cpp).
+  void register_ip_availability_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);

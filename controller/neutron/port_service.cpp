@@ -111,6 +111,21 @@ std::string PortService::insert_with_mac(store::SqlSession& s,
                       "Unable to generate unique mac on network " + network_id + ".");
 }
 
+void PortService::replace_with_random_mac(store::SqlSession& s, const std::string& id,
+                                          const std::string& network_id) const {
+  // port-mac-address-regenerate: as on create, the unique (network, mac) index decides.
+  for (int attempt = 0; attempt < kMacAttempts; ++attempt) {
+    const std::string mac = ipam::MacAddress::random_with_base(base_mac_).to_string();
+    try {
+      s.savepoint([&] { s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {mac, id}); });
+      return;
+    } catch (const store::ConstraintViolation&) {
+    }
+  }
+  throw api::ApiError(503, "MacAddressGenerationFailure",
+                      "Unable to generate unique mac on network " + network_id + ".");
+}
+
 Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                          const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
@@ -118,7 +133,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
   std::optional<std::string> mac;
-  if (attributes.contains("mac_address")) {
+  if (attributes.contains("mac_address") && !attributes["mac_address"].is_null()) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
   }
   PortPolicy::enforce_create(ctx, attributes, {network.project_id, network.shared});
@@ -249,7 +264,9 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
   check_visible(s, ctx, id);
   check_vnic_type(attributes);
   std::optional<std::string> mac;
-  if (attributes.contains("mac_address")) {
+  const bool regenerate_mac =
+      attributes.contains("mac_address") && attributes["mac_address"].is_null();
+  if (attributes.contains("mac_address") && !regenerate_mac) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
   }
   const auto row = s.query(
@@ -274,6 +291,9 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                                                  network_id + ". The mac address " + *mac +
                                                  " is in use.");
     }
+    IpAllocator::refresh_automatic_addresses(s, id, network_id);
+  } else if (regenerate_mac) {
+    replace_with_random_mac(s, id, network_id);
     IpAllocator::refresh_automatic_addresses(s, id, network_id);
   }
   for (const char* column : {"name", "description", "device_id", "device_owner"}) {

@@ -36,6 +36,9 @@ class PortService {
                               const std::optional<std::string>& requested_mac,
                               const std::string& network_id) const;
 
+  // Gives the port a new random MAC (an update's mac_address=null).
+  void replace_with_random_mac(store::SqlSession& s, const std::string& id,
+                               const std::string& network_id) const;
   // Binds the port to a host: vif_type "ovs" when an alive Open vSwitch agent serves the host,
   // "binding_failed" when none does, "unbound" without a host.
   void bind_to_host(store::SqlSession& s, const std::string& id, const std::string& host) const;

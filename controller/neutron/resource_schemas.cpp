@@ -87,23 +87,24 @@ const ResourceSchema& address_scope_schema() {
 }
 
 const ResourceSchema& port_schema() {
-  static const ResourceSchema schema("port", "ports",
-                                     with_standard({
-                                         {"network_id", T::kUuid, true, false, true},
-                                         {"admin_state_up", T::kBool, true, true},
-                                         {"status", T::kString, false, false},
-                                         {"mac_address", T::kString, true, true},
-                                         {"fixed_ips", T::kList, true, true},
-                                         {"device_id", T::kString, true, true},
-                                         {"device_owner", T::kString, true, true},
-                                         {"port_security_enabled", T::kBool, true, true},
-                                         {"binding:host_id", T::kString, true, true},
-                                         {"binding:profile", T::kDict, true, true},
-                                         {"binding:vnic_type", T::kString, true, true},
-                                         {"binding:vif_type", T::kString, false, false},
-                                         {"binding:vif_details", T::kDict, false, false},
-                                         {"security_groups", T::kAny, true, true},
-                                     }));
+  static const ResourceSchema schema(
+      "port", "ports",
+      with_standard({
+          {"network_id", T::kUuid, true, false, true},
+          {"admin_state_up", T::kBool, true, true},
+          {"status", T::kString, false, false},
+          {"mac_address", T::kNullableString, true, true},  // null: a new one
+          {"fixed_ips", T::kList, true, true},
+          {"device_id", T::kString, true, true},
+          {"device_owner", T::kString, true, true},
+          {"port_security_enabled", T::kBool, true, true},
+          {"binding:host_id", T::kString, true, true},
+          {"binding:profile", T::kDict, true, true},
+          {"binding:vnic_type", T::kString, true, true},
+          {"binding:vif_type", T::kString, false, false},
+          {"binding:vif_details", T::kDict, false, false},
+          {"security_groups", T::kAny, true, true},
+      }));
   return schema;
 }
 

@@ -305,6 +305,26 @@ ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
       schema_parts::identity_group_migration(),
       schema_parts::subnet_pool_migration(),
       schema_parts::address_scope_migration(),
+      // Neutron's quotas table: one row per limit a project was given (defaults are not
+      // stored), and the row a quota check updates first so that concurrent creates of one
+      // project's resource take turns on both stores. Quota usage is counted from the resource
+      // tables themselves; these indexes keep that count cheap.
+      R"sql(
+CREATE TABLE quotas (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  "limit" INTEGER NOT NULL,
+  UNIQUE (project_id, resource)
+);
+CREATE TABLE quota_locks (
+  project_id TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  PRIMARY KEY (project_id, resource)
+);
+CREATE INDEX subnets_project ON subnets (project_id);
+CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
+)sql",
   };
   return migrations;
 }

@@ -114,6 +114,21 @@ TEST_F(PortServiceTest, MacAddressesAreUniquePerNetwork) {
             Refusal(400, "HTTPBadRequest"));
 }
 
+TEST_F(PortServiceTest, NullMacAddressRegeneratesIt) {
+  const Json p = port({{"mac_address", "fa:16:3e:00:00:07"}});
+  // Changing a MAC is for admins (update_port:mac_address), null included.
+  EXPECT_EQ(refusal([&] { update_port(alice_, p["id"], {{"mac_address", nullptr}}); }).first, 403);
+  const Json updated = update_port(admin_, p["id"], {{"mac_address", nullptr}});
+  const std::string mac = updated["mac_address"];
+  EXPECT_NE(mac, "fa:16:3e:00:00:07");
+  EXPECT_EQ(mac.substr(0, 9), "fa:16:3e:");
+  EXPECT_EQ(updated["revision_number"], 2);
+  // A port created with null gets one too.
+  EXPECT_EQ(port({{"mac_address", nullptr}})["mac_address"].get<std::string>().size(), 17u);
+  // The old address is free again.
+  port({{"mac_address", "fa:16:3e:00:00:07"}});
+}
+
 TEST_F(PortServiceTest, IsolationAndAdminOnlyBinding) {
   const Json p = port();
   EXPECT_EQ(
