@@ -16,7 +16,7 @@ std::map<std::string, Json> fixed_ips_by_port(store::SqlSession& s, const std::s
   for (const auto& r :
        s.query("SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a JOIN ports p ON "
                "p.id = a.port_id JOIN ml2_port_bindings b ON b.port_id = p.id " +
-                   where + " ORDER BY a.rowid",
+                   where + " ORDER BY a.port_id, a.subnet_id, a.ip_address",
                params)) {
     out[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
   }
@@ -133,7 +133,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
       }
       Json routes = Json::array();
       for (const auto& h :
-           s.query("SELECT destination, nexthop FROM subnetroutes WHERE subnet_id = ?",
+           s.query("SELECT destination, nexthop FROM subnetroutes WHERE subnet_id = ? ORDER BY "
+                   "destination, nexthop",
                    {sub.text(0)})) {
         routes.push_back({{"destination", h.text(0)}, {"nexthop", h.text(1)}});
       }

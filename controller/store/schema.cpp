@@ -275,6 +275,7 @@ ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DE
 )sql",
       schema_parts::compute_migration(),
       schema_parts::image_migration(),
+      schema_parts::change_journal_migration(),
   };
   return migrations;
 }

@@ -7,5 +7,7 @@ namespace neutrino::store::schema_parts {
 const char* compute_migration();
 // Glance's tables: images, their properties and tags.
 const char* image_migration();
+// The change journal every write transaction appends to, and its head (change_journal.hpp).
+const char* change_journal_migration();
 
 }  // namespace neutrino::store::schema_parts
