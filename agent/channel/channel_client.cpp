@@ -230,12 +230,18 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     } else if (type == "refused") {
       log::error("agent channel: controller refused this agent: ",
                  message.value("reason", "no reason given"));
-    } else if (type == "snapshot") {
-      state_.clear();
-      for (const auto& [key, object] : message.at("state").items()) {
-        state_[key] = object;
+    } else if (!established_ && (type == "snapshot" || type == "delta")) {
+      // The first state after a hello: a snapshot, or (the controller still knew the revision
+      // this agent applied) only the changes since, on top of the state it kept.
+      if (type == "snapshot") {
+        state_.clear();
+        for (const auto& [key, object] : message.at("state").items()) {
+          state_[key] = object;
+        }
+      } else {
+        channel::apply_host_delta(state_, message);
       }
-      heartbeat_seconds_ = message.value("heartbeat_seconds", 10);
+      heartbeat_seconds_ = message.value("heartbeat_seconds", heartbeat_seconds_);
       established_ = true;
       backoff_ = options_.min_backoff;
       last_complaint_.clear();

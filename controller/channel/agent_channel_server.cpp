@@ -5,10 +5,15 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/model/wire_schema.hpp"
 #include "controller/channel/agent_session.hpp"
+#include "controller/channel/host_state.hpp"
+#include "controller/fanout/journal_follower.hpp"
+#include "controller/store/journal_wakeup.hpp"
 
 namespace neutrino::channel {
 
@@ -17,16 +22,32 @@ namespace asio = boost::asio;
 class AgentChannelServer::Impl {
  public:
   Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
-      : options_(std::move(options)),
+      : db_(db),
+        options_(std::move(options)),
         context_{db,
                  agents,
                  options_.secret,
                  options_.heartbeat_seconds,
-                 [this] { return next_revision(); },
+                 [this](const std::string& host, int64_t last_revision,
+                        std::function<void(fanout::HostSync)> done) {
+                   follower_.sync(host, last_revision, std::move(done));
+                 },
+                 [this](std::function<void()> task) { asio::post(io_, std::move(task)); },
                  options_.on_dhcp_ports,
                  options_.compute,
-                 consoles_},
-        acceptor_(io_) {}
+                 consoles_,
+                 store_worker_},
+        acceptor_(io_),
+        follower_(
+            db, wakeup_,
+            [this](int64_t revision, const fanout::HostDeltas& deltas) {
+              fan_out(revision, deltas);
+            },
+            follower_options(options_)) {
+    // Every commit wakes the follower; it finds out from the journal whether it matters.
+    db.set_commit_listener([this] { wakeup_.notify(); });
+  }
+  ~Impl() { db_.set_commit_listener(nullptr); }
 
   void start() {
     // Before binding: with unusable certificates the controller must not start at all,
@@ -49,11 +70,13 @@ class AgentChannelServer::Impl {
                                std::to_string(options_.port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
+    follower_.start();
     accept();
     thread_ = std::thread([this] { io_.run(); });
   }
 
   void stop() {
+    follower_.stop();
     if (!thread_.joinable()) {
       return;
     }
@@ -67,24 +90,16 @@ class AgentChannelServer::Impl {
       io_.stop();
     });
     thread_.join();
+    store_worker_.stop();
   }
 
-  void notify_change() {
-    // Coalesce bursts: one recomputation pass serves every change made before it starts.
-    if (pending_.exchange(true)) {
-      return;
-    }
-    asio::post(io_, [this] {
-      pending_ = false;
-      for (auto& [raw, session] : sessions_) {
-        try {
-          session->push_changes();
-        } catch (const std::exception& e) {
-          log::error("agent channel: cannot compute changes: ", e.what());
-        }
-      }
-    });
+  void notify_change() { wakeup_.notify(); }
+
+  std::vector<std::string> diverging_hosts() {
+    return follower_.diverging_hosts(
+        [](store::SqlSession& s, const std::string& host) { return build_host_state(s, host); });
   }
+  int64_t revision() const { return follower_.revision(); }
 
   uint16_t port() const { return port_; }
   size_t connected() const { return connected_; }
@@ -110,11 +125,38 @@ class AgentChannelServer::Impl {
   bool tls() const { return tls_.has_value(); }
 
  private:
-  // Revisions increase across controller restarts without being stored: microseconds of wall
-  // time, bumped when two changes land in the same microsecond.
-  int64_t next_revision() {
-    last_revision_ = std::max(last_revision_ + 1, clock::now_unix_micros());
-    return last_revision_;
+  static fanout::FollowerOptions follower_options(const ChannelServerOptions& options) {
+    fanout::FollowerOptions out;
+    if (options.full_recompute) {
+      out.full_recompute = [](store::SqlSession& s, const std::string& host) {
+        return build_host_state(s, host);
+      };
+    }
+    return out;
+  }
+
+  // On the follower's thread: encode each host's delta there, then hand the frames to the
+  // I/O thread, which only queues them on the hosts' sessions.
+  void fan_out(int64_t revision, const fanout::HostDeltas& deltas) {
+    struct Out {
+      std::string frame;
+      Json objects;  // the "set" part, for the reboot counters it carries
+    };
+    auto frames = std::make_shared<std::unordered_map<std::string, Out>>();
+    for (const auto& [host, changes] : deltas.by_host()) {
+      Json message = fanout::HostDeltas::to_delta(changes);
+      message["type"] = "delta";
+      message["revision"] = revision;
+      message["schema"] = kWireSchemaVersion;
+      (*frames)[host] = {encode_frame(message), std::move(message["set"])};
+    }
+    asio::post(io_, [this, revision, frames] {
+      for (auto& [raw, session] : sessions_) {
+        if (const auto it = frames->find(session->host()); it != frames->end()) {
+          session->deliver(revision, it->second.frame, it->second.objects);
+        }
+      }
+    });
   }
 
   void accept() {
@@ -138,8 +180,10 @@ class AgentChannelServer::Impl {
     });
   }
 
+  store::Database& db_;
   ChannelServerOptions options_;
   ConsoleRequests consoles_;  // before context_, which refers to it
+  StoreWorker store_worker_;  // likewise
   SessionContext context_;
   std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
   asio::io_context io_;
@@ -147,8 +191,8 @@ class AgentChannelServer::Impl {
   std::thread thread_;
   std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_;
   std::atomic<size_t> connected_{0};
-  std::atomic<bool> pending_{false};
-  int64_t last_revision_ = 0;
+  store::InProcessJournalWakeup wakeup_;
+  fanout::JournalFollower follower_;  // after everything fan_out() uses
   uint16_t port_ = 0;
 };
 
@@ -169,6 +213,12 @@ uint16_t AgentChannelServer::port() const {
 }
 void AgentChannelServer::notify_change() {
   impl_->notify_change();
+}
+std::vector<std::string> AgentChannelServer::diverging_hosts() {
+  return impl_->diverging_hosts();
+}
+int64_t AgentChannelServer::revision() const {
+  return impl_->revision();
 }
 size_t AgentChannelServer::connected_agents() const {
   return impl_->connected();

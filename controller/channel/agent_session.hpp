@@ -19,12 +19,15 @@
 #include "common/channel/host_state.hpp"
 #include "controller/agents/agent_service.hpp"
 #include "controller/channel/console_requests.hpp"
+#include "controller/channel/store_worker.hpp"
+#include "controller/fanout/journal_follower.hpp"
 #include "controller/store/database.hpp"
 
 namespace neutrino::channel {
 
 // What the compute service does with what agents report (compute contract sections 1 and 4).
-// Each is optional; they run on the channel's I/O thread.
+// Each is optional; they run on the channel's store worker thread (store_worker.hpp), never on
+// its I/O thread.
 struct ComputeHooks {
   // The hello's "compute" member (null when the agent runs no guests) and its tunnel IP.
   std::function<void(const std::string& host, const Json& compute, const std::string& tunnel_ip)>
@@ -41,11 +44,18 @@ struct SessionContext {
   const agents::AgentService& agents;
   std::string secret;
   int heartbeat_seconds;
-  std::function<int64_t()> next_revision;
+  // Answers a verified hello with the host's state (journal follower thread).
+  std::function<void(const std::string& host, int64_t last_revision,
+                     std::function<void(fanout::HostSync)>)>
+      sync;
+  // Runs a task on the channel's I/O thread.
+  std::function<void(std::function<void()>)> post;
   // An agent asked for DHCP ports on these networks of its host (and none elsewhere).
   std::function<void(const std::string& host, const std::vector<std::string>& networks)> dhcp_ports;
   ComputeHooks compute;
   ConsoleRequests& consoles;
+  // Where every store write of a session runs: never on the I/O thread.
+  StoreWorker& store;
 };
 
 class AgentSession : public std::enable_shared_from_this<AgentSession> {
@@ -55,8 +65,9 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
 
   void start();
   void close();
-  // Recomputes this host's state and sends the difference, if any.
-  void push_changes();
+  // A delta of the journal follower for this host, encoded already; dropped until the
+  // agent has its first state, and when that state is newer.
+  void deliver(int64_t revision, const std::string& frame, const Json& objects);
   bool established() const { return !host_.empty(); }
   const std::string& host() const { return host_; }
   // Asks the agent for an instance's console (compute contract section 5); the answer goes to
@@ -70,6 +81,8 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   void handle(const Json& message);
   void handle_hello(const Json& message);
   void handle_ack(const Json& message);
+  // The agent's first state of this session (store worker thread, after registration).
+  void send_first_state(int64_t last_revision);
   void handle_console_log(const Json& message);
   // Remembers the reboot counters a state sent at `revision` carries, to report them applied
   // when the agent acknowledges that revision.
@@ -86,9 +99,10 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::string peer_certificate_;  // subject of the agent's TLS certificate, if it sent one
   std::string nonce_;
   std::string host_;
+  // Store worker thread only, after the hello:
   std::string agent_id_;
-  agents::AgentReport report_;  // what the hello said, to register again if deleted
-  HostState sent_;
+  agents::AgentReport report_;    // what the hello said, to register again if deleted
+  int64_t synced_revision_ = -1;  // revision of the state the agent has; -1 before the first
   std::deque<std::pair<int64_t, std::vector<std::pair<std::string, int64_t>>>> sent_reboots_;
   std::set<std::string> console_requests_;  // open requests this session carried
   // Until the hello is verified only a hello can come: a few hundred bytes, never megabytes.
