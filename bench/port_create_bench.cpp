@@ -1,9 +1,10 @@
-// Port creation throughput and latency through the real HTTP API on the embedded store:
-// N sequential creates, then N creates from C concurrent clients, for each store durability
-// mode, printed side by side with ratios. Also checks that no address was handed out twice.
+// Port creation throughput and latency through the real HTTP API: N sequential creates, then
+// N creates from C concurrent clients, for each durability mode of the embedded store, or on
+// the PostgreSQL database given with --database (an empty one: the bench adds to it), printed
+// side by side with ratios. Also checks that no address was handed out twice.
 //
 //   build/bin/port_create_bench [--ports 1000] [--clients 8] [--controller
-//   build/bin/neutrino-controller]
+//   build/bin/neutrino-controller] [--database postgresql://...]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,8 +32,11 @@ struct Result {
   Phase concurrent;
 };
 
-Result run(const std::string& binary, const std::string& sync, int ports, int clients) {
-  neutrino::bench::ControllerProcess controller(binary, {"--db-sync", sync});
+// `store`: a SQLite --db-sync mode, or a --database URL.
+Result run(const std::string& binary, const std::string& store, int ports, int clients) {
+  const bool postgres = store.find("://") != std::string::npos;
+  neutrino::bench::ControllerProcess controller(binary,
+                                                {postgres ? "--database" : "--db-sync", store});
   HttpClient setup("127.0.0.1", controller.port());
   const std::string tok = admin_token(setup);
   const std::string network =
@@ -68,7 +72,29 @@ Result run(const std::string& binary, const std::string& sync, int ports, int cl
 
 int main(int argc, char** argv) {
   const auto [ports, clients, binary] = neutrino::bench::parse_options(argc, argv, "--ports", 1000);
+  std::string database;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--database") {
+      database = argv[i + 1];
+    }
+  }
   try {
+    if (!database.empty()) {
+      std::printf(
+          "port create through POST /v2.0/ports on PostgreSQL, %d ports per phase, %d "
+          "clients\n",
+          ports, clients);
+      const Result r = run(binary, database, ports, clients);
+      std::printf("%-10s %-12s %10s %9s %9s\n", "store", "phase", "ports/s", "p50 ms", "p99 ms");
+      for (const auto& [name, phase] :
+           {std::pair{"sequential", r.sequential}, std::pair{"concurrent", r.concurrent}}) {
+        std::printf("%-10s %-12s %10.0f %9.2f %9.2f\n", "postgresql", name, phase.per_second,
+                    phase.p50_ms, phase.p99_ms);
+      }
+      std::printf("ratio: concurrent/sequential throughput %.2fx\n",
+                  r.concurrent.per_second / r.sequential.per_second);
+      return 0;
+    }
     std::printf("port create through POST /v2.0/ports, %d ports per phase, %d clients\n", ports,
                 clients);
     std::printf("%-8s %-12s %10s %9s %9s\n", "db-sync", "phase", "ports/s", "p50 ms", "p99 ms");

@@ -10,8 +10,25 @@
 #
 # Consumers link `openvswitch::lib`. Its include directories are SYSTEM (imported target), so
 # the C headers' warnings do not trip our -Werror; include them only from .cpp files.
+#
+# The sanitizer flavours (cmake/sanitize.cmake) set NEUTRINO_OVS_BUILD_DIR to the main
+# flavour's copy and link that one instead of building their own.
 include(ExternalProject)
 include(ProcessorCount)
+
+if(NEUTRINO_OVS_BUILD_DIR)
+  set(_ovs_lib ${NEUTRINO_OVS_BUILD_DIR}/lib/.libs/libopenvswitch.a)
+  if(NOT EXISTS ${_ovs_lib})
+    message(FATAL_ERROR "${_ovs_lib} not found: build the main flavour first (scripts/build.sh)")
+  endif()
+  add_library(openvswitch::lib STATIC IMPORTED GLOBAL)
+  set_target_properties(openvswitch::lib PROPERTIES
+    IMPORTED_LOCATION ${_ovs_lib}
+    INTERFACE_INCLUDE_DIRECTORIES
+      "${NEUTRINO_OVS_BUILD_DIR};${NEUTRINO_OVS_BUILD_DIR}/include;${NEUTRINO_OVS_BUILD_DIR}/lib"
+    INTERFACE_LINK_LIBRARIES "Threads::Threads;atomic;m")
+  return()
+endif()
 
 set(NEUTRINO_OVS_TARBALL /usr/src/openvswitch/openvswitch.tar.gz
     CACHE FILEPATH "openvswitch-source tarball libopenvswitch is built from")

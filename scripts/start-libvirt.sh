@@ -8,6 +8,10 @@
 # systemd) the daemons run in a mount namespace of their own in which scripts/libvirt/ is
 # mounted over /etc/libvirt; sockets, images and logs stay in the usual places.
 #
+# NEUTRINO_OVS_RUNDIR=DIR: an Open vSwitch with a run dir of its own (./run.sh's .run/ovs) is
+# mounted on /run/openvswitch for these daemons only, so the `ovs-vsctl` libvirt runs to plug
+# a guest's <virtualport type='openvswitch'> reaches that ovsdb-server.
+#
 #   scripts/start-libvirt.sh [STATE_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -49,6 +53,11 @@ else
   mkdir -p "$conf"
   cp "$here/libvirt/qemu.conf" "$here/libvirt/libvirtd.conf" "$here/libvirt/virtlogd.conf" "$conf/"
   overlay="mount --bind '$conf' /etc/libvirt;"
+fi
+
+if [ -n "${NEUTRINO_OVS_RUNDIR:-}" ]; then
+  mkdir -p /run/openvswitch
+  overlay="$overlay mount --bind '$(realpath "$NEUTRINO_OVS_RUNDIR")' /run/openvswitch;"
 fi
 
 started=$(date +%s%N)

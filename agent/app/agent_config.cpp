@@ -190,11 +190,39 @@ const std::vector<Option>& network_options() {
   return list;
 }
 
+const std::vector<Option>& limit_options() {
+  static const std::vector<Option> list = {
+      {"--metadata-rate-limit", "metadata_rate_limiting.requests_per_second",
+       "metadata requests a second each guest may make after its burst (10)",
+       [](AgentConfig& c, const std::string& v) {
+         c.metadata_rate.per_second =
+             static_cast<double>(parse_count("--metadata-rate-limit", v, 1));
+       }},
+      {"--metadata-rate-burst", "metadata_rate_limiting.burst",
+       "metadata requests each guest may make at once (20)",
+       [](AgentConfig& c, const std::string& v) {
+         c.metadata_rate.burst = static_cast<double>(parse_count("--metadata-rate-burst", v, 1));
+       }},
+      {"--dhcp-rate-limit", "dhcp.requests_per_second",
+       "DHCP requests a second each port may send after its burst (4)",
+       [](AgentConfig& c, const std::string& v) {
+         c.dhcp_rate.per_second = static_cast<double>(parse_count("--dhcp-rate-limit", v, 1));
+       }},
+      {"--dhcp-rate-burst", "dhcp.burst", "DHCP requests each port may send at once (16)",
+       [](AgentConfig& c, const std::string& v) {
+         c.dhcp_rate.burst = static_cast<double>(parse_count("--dhcp-rate-burst", v, 1));
+       }},
+  };
+  return list;
+}
+
 const std::vector<Option>& options() {
   static const std::vector<Option> all = [] {
     std::vector<Option> list = network_options();
     const auto& compute = compute_options();
     list.insert(list.end(), compute.begin(), compute.end());
+    const auto& limits = limit_options();
+    list.insert(list.end(), limits.begin(), limits.end());
     return list;
   }();
   return all;
@@ -218,7 +246,7 @@ std::string agent_usage() {
     out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
   }
   out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs], [compute], "
-         "[libvirt], [glance])\n";
+         "[libvirt], [glance], [metadata_rate_limiting], [dhcp])\n";
   return out.str();
 }
 

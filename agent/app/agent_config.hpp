@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/token_bucket.hpp"
+
 namespace neutrino::agent {
 
 class AgentConfigError : public std::runtime_error {
@@ -41,6 +43,11 @@ struct AgentConfig {
   std::string integration_bridge = "br-int";
   std::string tunnel_bridge = "br-tun";
   std::string log_level = "info";
+  // What each guest may ask of the shared services (docs/metadata.md, "Limits"): metadata
+  // requests per (network, address), DHCP requests per port. Raised only to measure the
+  // services' own capacity (bench/), never to serve hostile guests.
+  RateLimit metadata_rate{.per_second = 10, .burst = 20};
+  RateLimit dhcp_rate{.per_second = 4, .burst = 16};
   bool show_help = false;
 
   // Compute (contract §1): run guests through libvirt and report capacity in the hello.

@@ -119,8 +119,12 @@ int open_request_socket(const DhcpEndpoint& endpoint) {
 
 }  // namespace
 
-DhcpService::DhcpService(asio::io_context& io, const MonotonicClock& clock)
-    : io_(io), clock_(clock), log_(kLogBurst, kLogInterval, clock), ticker_(io) {}
+DhcpService::DhcpService(asio::io_context& io, const MonotonicClock& clock, RateLimit per_port)
+    : io_(io),
+      clock_(clock),
+      per_port_(per_port),
+      log_(kLogBurst, kLogInterval, clock),
+      ticker_(io) {}
 
 DhcpService::~DhcpService() {
   stop();
@@ -177,6 +181,7 @@ void DhcpService::apply(std::map<std::string, DhcpEndpoint> endpoints, channel::
   }
   for (const auto& [network, endpoint] : endpoints) {
     auto config = build_dhcp_config(endpoint, state);
+    config.rate_limits.per_port = per_port_;
     auto existing = listeners_.find(network);
     if (existing != listeners_.end()) {
       existing->second->server.reconfigure(std::move(config));

@@ -18,15 +18,20 @@
 #include "common/channel/host_state.hpp"
 #include "common/monotonic_clock.hpp"
 #include "common/rate_limited_log.hpp"
+#include "common/token_bucket.hpp"
 #include "dhcp/dhcp_counters.hpp"
+#include "dhcp/dhcp_server_config.hpp"
 #include "dhcp/mac_address.hpp"
 
 namespace neutrino::agent {
 
 class DhcpService {
  public:
+  // `per_port`: what each port may send (DhcpRateLimits::per_port; the default unless a
+  // benchmark raises it).
   explicit DhcpService(boost::asio::io_context& io,
-                       const MonotonicClock& clock = MonotonicClock::system());
+                       const MonotonicClock& clock = MonotonicClock::system(),
+                       RateLimit per_port = dhcp::DhcpRateLimits{}.per_port);
   ~DhcpService();
 
   // Opens sockets for new endpoints, closes those of endpoints gone, and reconfigures every
@@ -50,6 +55,7 @@ class DhcpService {
 
   boost::asio::io_context& io_;
   const MonotonicClock& clock_;
+  RateLimit per_port_;
   log::RateLimitedLog log_;  // what guests can make us say
   boost::asio::steady_timer ticker_;
   bool ticking_ = false;

@@ -45,8 +45,7 @@ std::shared_ptr<MetadataFrontend> MetadataFrontend::create(asio::io_context& io,
 
 MetadataFrontend::MetadataFrontend(asio::io_context& io, MetadataTarget target,
                                    MetadataProxyLimits limits, const MonotonicClock& clock)
-    : io_(io),
-      target_(std::move(target)),
+    : target_(std::move(target)),
       limits_(limits),
       guest_limits_(limits.guests, clock),
       upstream_(

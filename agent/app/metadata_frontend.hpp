@@ -103,7 +103,6 @@ class MetadataFrontend : public std::enable_shared_from_this<MetadataFrontend> {
   void forward(const MetadataPeer& peer, const Instance& instance, const Request& request,
                std::function<void(Response)> respond);
 
-  boost::asio::io_context& io_;
   MetadataTarget target_;
   MetadataProxyLimits limits_;
   MetadataGuestLimits guest_limits_;

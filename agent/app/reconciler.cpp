@@ -84,12 +84,14 @@ Reconciler::Reconciler(const AgentConfig& config, boost::asio::io_context& io, A
       ack_(std::move(ack)),
       request_dhcp_ports_(std::move(request_dhcp_ports)),
       dhcp_namespaces_(config.integration_bridge),
-      dhcp_service_(io),
+      dhcp_service_(io, MonotonicClock::system(), config.dhcp_rate),
       metadata_proxy_(config.metadata_host.empty()
                           ? nullptr
                           : std::make_unique<MetadataProxy>(
-                                io, MetadataTarget{config.metadata_host, config.metadata_port,
-                                                   config.metadata_secret})),
+                                io,
+                                MetadataTarget{config.metadata_host, config.metadata_port,
+                                               config.metadata_secret},
+                                MetadataProxyLimits{.guests = {.requests = config.metadata_rate}})),
       lvids_(config.state_dir + "/local-vlans.json") {}
 
 Reconciler::~Reconciler() {
@@ -102,7 +104,7 @@ void Reconciler::start() {
 
 void Reconciler::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -119,7 +121,7 @@ void Reconciler::stop() {
 
 void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     state_ = state;
     revision_ = revision;
     dirty_ = true;
@@ -129,7 +131,7 @@ void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
 
 void Reconciler::controller_reconnected() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     requested_dhcp_.reset();
   }
   poke();
@@ -137,7 +139,7 @@ void Reconciler::controller_reconnected() {
 
 void Reconciler::poke() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     dirty_ = true;
   }
   wake_.notify_all();
@@ -147,12 +149,8 @@ void Reconciler::run() {
   auto last_pass = std::chrono::steady_clock::now() - kSafetyInterval;
   auto backoff = 50ms;
   for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kLivenessCheck, [this] { return dirty_ || stopping_; });
-      if (stopping_) {
-        return;
-      }
+    if (!wait_for_work()) {
+      return;
     }
     // A restarted ovs-vswitchd drops our OpenFlow sessions and, with the userspace datapath,
     // every flow: reinstall at once rather than at the next safety pass.
@@ -163,7 +161,7 @@ void Reconciler::run() {
     }
     const bool due = std::chrono::steady_clock::now() - last_pass >= kSafetyInterval;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (!dirty_ && !due) {
         continue;
       }
@@ -182,12 +180,22 @@ void Reconciler::run() {
       backoff = 50ms;
     } catch (const std::exception& e) {
       log::warning("reconcile pass failed: ", e.what(), "; retrying");
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       dirty_ = true;
-      wake_.wait_for(lock, backoff, [this] { return stopping_; });
+      const auto retry_at = std::chrono::steady_clock::now() + backoff;
+      while (!stopping_ && wake_.wait_until(mutex_, retry_at)) {
+      }
       backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
   }
+}
+
+bool Reconciler::wait_for_work() {
+  MutexLock lock(mutex_);
+  const auto check_at = std::chrono::steady_clock::now() + kLivenessCheck;
+  while (!dirty_ && !stopping_ && wake_.wait_until(mutex_, check_at)) {
+  }
+  return !stopping_;
 }
 
 void Reconciler::ensure_bridges() {
@@ -264,7 +272,7 @@ void Reconciler::reconcile() {
   channel::HostState state;
   int64_t revision;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     state = state_;
     revision = revision_;
   }
@@ -332,18 +340,18 @@ void Reconciler::reconcile() {
     zones_to_flush_.erase(zones_to_flush_.begin());
   }
 
-  for (const auto& [zone, address] : zone_addresses_.update(inputs)) {
-    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
-    auto& integration = openflow(config_.integration_bridge);
-    integration.flush_conntrack(zone, field + "_src=" + address);
-    integration.flush_conntrack(zone, field + "_dst=" + address);
-  }
+  // Flushed before the new flows go in (the address may pass to another port in this pass)
+  // and again after: until the departed port's flows are gone, its traffic commits the
+  // connections anew.
+  const auto departed = zone_addresses_.update(inputs);
+  flush_connections(departed);
   const auto compile_started = std::chrono::steady_clock::now();
   const auto compiled = dataplane::pipeline::PipelineCompiler::compile_canonical(inputs);
   const auto compile_time = std::chrono::steady_clock::now() - compile_started;
   for (const auto& [bridge, flows] : compiled) {
     sync_flows(bridge, flows, compile_time);
   }
+  flush_connections(departed);
 
   std::vector<std::string> up;
   std::vector<std::string> down;
@@ -376,7 +384,7 @@ void Reconciler::sync_dhcp(const channel::HostState& state) {
   const std::vector<std::string> wanted(networks.begin(), networks.end());
   bool send = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     send = !requested_dhcp_ || *requested_dhcp_ != wanted;
     if (send) {
       requested_dhcp_ = wanted;
@@ -403,6 +411,15 @@ openflow::OpenFlowConnection& Reconciler::openflow(const std::string& bridge) {
         openflow::OpenFlowConnection::management_socket(config_.ovs_rundir, bridge));
   }
   return *slot;
+}
+
+void Reconciler::flush_connections(const std::vector<ZoneAddresses::Entry>& departed) {
+  for (const auto& [zone, address] : departed) {
+    const std::string field = address.find(':') == std::string::npos ? "ct_nw" : "ct_ipv6";
+    auto& integration = openflow(config_.integration_bridge);
+    integration.flush_conntrack(zone, field + "_src=" + address);
+    integration.flush_conntrack(zone, field + "_dst=" + address);
+  }
 }
 
 void Reconciler::sync_flows(const std::string& bridge, const std::vector<std::string>& desired,

@@ -6,10 +6,8 @@
 // seconds as a safety net. Nothing is removed before the first snapshot arrives, so a
 // restarted agent leaves established traffic alone.
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +21,8 @@
 #include "agent/app/ovs_session.hpp"
 #include "agent/app/zone_addresses.hpp"
 #include "common/channel/host_state.hpp"
+#include "common/cond_var.hpp"
+#include "common/mutex.hpp"
 #include "dataplane/openflow/openflow_connection.hpp"
 
 namespace neutrino::agent {
@@ -41,25 +41,29 @@ class Reconciler {
   ~Reconciler();
 
   void start();
-  void stop();
+  void stop() EXCLUDES(mutex_);
   // New desired state from the controller (any thread).
-  void set_state(const channel::HostState& state, int64_t revision);
+  void set_state(const channel::HostState& state, int64_t revision) EXCLUDES(mutex_);
   // Something changed on the switch side (any thread).
-  void poke();
+  void poke() EXCLUDES(mutex_);
   // The controller connection was re-established: repeat requests it may not have seen.
-  void controller_reconnected();
+  void controller_reconnected() EXCLUDES(mutex_);
 
   static constexpr uint64_t kCookie = 0x6e65757472696e6fULL;  // "neutrino"
 
  private:
-  void run();
-  void reconcile();
+  void run() EXCLUDES(mutex_);
+  // Waits until there is work (true), stop() was called (false), or the liveness check is due.
+  bool wait_for_work() EXCLUDES(mutex_);
+  void reconcile() EXCLUDES(mutex_);
   void ensure_bridges();
-  void sync_dhcp(const channel::HostState& state);
+  void sync_dhcp(const channel::HostState& state) EXCLUDES(mutex_);
   std::map<std::string, int64_t> ensure_tunnels(const channel::HostState& state);
   // `compile_time` is only reported in the log line of an applied change.
   void sync_flows(const std::string& bridge, const std::vector<std::string>& desired,
                   std::chrono::steady_clock::duration compile_time);
+  // Flushes the connections from and to each (zone, address) in the integration bridge.
+  void flush_connections(const std::vector<ZoneAddresses::Entry>& departed);
   dataplane::openflow::OpenFlowConnection& openflow(const std::string& bridge);
   static int64_t ofport_of(const std::vector<ovs::PortInfo>& ports, const std::string& name);
 
@@ -67,7 +71,18 @@ class Reconciler {
   boost::asio::io_context& io_;
   AckFn ack_;
   std::function<void(std::vector<std::string>)> request_dhcp_ports_;
-  std::optional<std::vector<std::string>> requested_dhcp_;  // last request sent
+
+  // What other threads hand over: the channel's state pushes, the switch's pokes, stop().
+  Mutex mutex_;
+  CondVar wake_;  // signalled when dirty_ or stopping_ is set
+  bool dirty_ GUARDED_BY(mutex_) = true;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  channel::HostState state_ GUARDED_BY(mutex_);
+  int64_t revision_ GUARDED_BY(mutex_) = 0;  // 0 until the first snapshot
+  // The last DHCP port request sent; forgotten when the controller reconnects.
+  std::optional<std::vector<std::string>> requested_dhcp_ GUARDED_BY(mutex_);
+
+  // Below: the reconciler's own thread only (and stop(), once that thread has ended).
   DhcpNamespaces dhcp_namespaces_;
   DhcpService dhcp_service_;
   std::unique_ptr<MetadataProxy> metadata_proxy_;  // null without a metadata service
@@ -76,13 +91,6 @@ class Reconciler {
   std::set<std::uint16_t> zones_to_flush_;  // lvids newly given out, until flushed
   std::unique_ptr<OvsSession> session_;
   std::map<std::string, std::unique_ptr<dataplane::openflow::OpenFlowConnection>> openflow_;
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool dirty_ = true;
-  bool stopping_ = false;
-  channel::HostState state_;
-  int64_t revision_ = 0;  // 0 until the first snapshot
   int64_t acked_revision_ = -1;
   std::set<std::string> acked_up_;
   std::thread thread_;

@@ -27,6 +27,7 @@ ComputeAgent::ComputeAgent(const AgentConfig& config, SendFn send)
   options.instances_path = config.instances_path;
   options.applied_state_path = config.state_dir + "/compute-applied.json";
   options.integration_bridge = config.integration_bridge;
+  options.checksum_offload = config.datapath_type != "netdev";
   options.shutdown_timeout = std::chrono::seconds(config.shutdown_timeout);
   service_ = std::make_unique<ComputeService>(options, *driver_, *images_, std::move(send));
   hypervisor_.virt_type = config.virt_type == "auto" ? "qemu" : config.virt_type;

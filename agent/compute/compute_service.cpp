@@ -51,7 +51,12 @@ ComputeService::ComputeService(ComputeServiceOptions options, compute::ComputeDr
       driver_(driver),
       cache_(options_.instances_path, images),
       files_(options_.instances_path),
-      context_{driver_, cache_, files_, options_.integration_bridge, options_.shutdown_timeout},
+      context_{driver_,
+               cache_,
+               files_,
+               options_.integration_bridge,
+               options_.shutdown_timeout,
+               options_.checksum_offload},
       applied_file_(applied_path(options_)),
       send_(std::move(send)),
       inputs_(std::make_unique<Inputs>()) {}
@@ -498,6 +503,7 @@ void ComputeService::dispatch(InstanceRecord& record, Action action) {
             records_.erase(gone);  // `r` dies here
             applied_.erase(gone);
             reported_.erase(gone);
+            destroyed_.insert(gone);
             gc_due_ = true;
           });
       break;
@@ -577,6 +583,10 @@ void ComputeService::send_reports(bool all) {
       last = std::move(report);
     }
   }
+  for (const auto& id : destroyed_) {
+    changed.push_back({{"id", id}, {"power_state", "nostate"}, {"task", "deleted"}});
+  }
+  destroyed_.clear();
   if (!changed.empty()) {
     send_({{"type", "instance_state"}, {"instances", std::move(changed)}});
   }

@@ -35,6 +35,7 @@ struct ComputeServiceOptions {
   std::string instances_path = "/var/lib/neutrino-agent/instances";
   std::string applied_state_path;  // empty: <instances_path>/../compute-applied.json
   std::string integration_bridge = "br-int";
+  bool checksum_offload = true;                     // guests' NICs: VifSpec
   std::chrono::seconds shutdown_timeout{60};        // Nova's [DEFAULT] shutdown_timeout
   std::chrono::seconds vif_plugging_timeout{300};   // Nova's [DEFAULT] vif_plugging_timeout
   std::chrono::milliseconds sync_interval{10000};   // power state poll besides the events
@@ -105,6 +106,9 @@ class ComputeService {
   std::map<std::string, InstanceRecord> records_;
   std::map<std::string, std::string> invalid_;
   std::map<std::string, Json> reported_;
+  // Destroyed since the last report: each gets one last report, "nostate"/"deleted", which
+  // tells the controller to finish the deletion (ports, records).
+  std::set<std::string> destroyed_;
   std::map<std::string, AppliedState> applied_;
   std::map<std::string, AppliedState> saved_applied_;
   std::set<std::string> ports_up_;

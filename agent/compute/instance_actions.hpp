@@ -19,6 +19,7 @@ struct ComputeContext {
   compute::InstanceFiles& files;
   std::string integration_bridge = "br-int";
   std::chrono::seconds shutdown_timeout{60};
+  bool checksum_offload = true;  // false on a userspace (netdev) datapath: VifSpec
 };
 
 // What a failed spawn reports: the message users see (server show's fault) and details.

@@ -14,6 +14,10 @@ struct VifSpec {
   std::string mac_address;
   std::string bridge = "br-int";
   int mtu = 0;  // 0: the bridge's
+  // false: the guest fills in every checksum itself. Open vSwitch's userspace (netdev) datapath
+  // reads the tap without its virtio-net header, so a frame whose checksum the guest left to
+  // the host arrives unfinished and conntrack drops it as invalid (security groups).
+  bool checksum_offload = true;
 
   // Nova's device name: "tap" + the first 11 characters of the port id (15 at most).
   std::string tap_name() const { return ("tap" + port_id).substr(0, 14); }

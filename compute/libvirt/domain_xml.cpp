@@ -44,6 +44,12 @@ void write_interface(std::ostringstream& out, const VifSpec& vif) {
       << "      </virtualport>\n"
       << "      <target dev='" << xml_escape(vif.tap_name()) << "'/>\n"
       << "      <model type='virtio'/>\n";
+  if (!vif.checksum_offload) {
+    // The segmentation offloads need the checksum one: off with it, as QEMU wants.
+    out << "      <driver name='qemu'>\n"
+        << "        <host csum='off' gso='off' tso4='off' tso6='off' ecn='off' ufo='off'/>\n"
+        << "      </driver>\n";
+  }
   if (vif.mtu > 0) {
     out << "      <mtu size='" << vif.mtu << "'/>\n";
   }

@@ -22,6 +22,8 @@ const char* status_title(int status) {
       return "Gone";
     case 411:
       return "Length Required";
+    case 412:
+      return "Precondition Failed";
     case 413:
       return "Request Entity Too Large";
     case 415:

@@ -59,17 +59,27 @@ bool plausible_host(const std::string& host) {
 ControllerApp::ControllerApp(ControllerConfig config)
     : config_(std::move(config)), consoles_(std::max(1, config_.api_workers / 2)) {
   std::filesystem::create_directories(config_.data_dir);
-  store::SqliteOptions options;
-  options.synchronous = config_.db_sync;
-  db_ = std::make_unique<store::SqliteDatabase>(config_.database_path(), options);
+  store::SqliteOptions sqlite;
+  sqlite.synchronous = config_.db_sync;
+  store::PostgresOptions postgres;
+  postgres.pool_size = config_.database_max_connections;
+  postgres.acquire_timeout = std::chrono::seconds(config_.database_pool_timeout);
+  db_ = store::open_database(config_.database_path(), sqlite, postgres);
   if (identity::needs_bootstrap(*db_)) {
     if (!config_.admin_password) {
       throw std::runtime_error(
-          "the store at " + config_.database_path() +
+          "the store at " + config_.database_name() +
           " has no users yet: give the admin password with --admin-password, the "
           "NEUTRINO_ADMIN_PASSWORD environment variable or admin_password in the config file");
     }
-    identity::bootstrap(*db_, hasher_, *config_.admin_password);
+    try {
+      identity::bootstrap(*db_, hasher_, *config_.admin_password);
+    } catch (const store::ConstraintViolation&) {
+      // Another controller on the same database bootstrapped it at the same moment.
+      if (identity::needs_bootstrap(*db_)) {
+        throw;
+      }
+    }
   }
   identity::TokenOptions token_options;
   token_options.ttl_seconds = config_.token_expiration;
@@ -183,6 +193,26 @@ http::Response ControllerApp::route(const http::Request& request) {
   }
 }
 
+bool ControllerApp::streams_body(const std::string& method, const std::string& path) const {
+  return under(path, "/image") && image_router_.match(method, path).stream != nullptr;
+}
+
+http::StreamStart ControllerApp::start_stream(const http::Request& head) {
+  const auto match = image_router_.match(head.method, head.path);
+  try {
+    if (match.stream == nullptr) {
+      throw api::not_found("The resource could not be found.");
+    }
+    return (*match.stream)(head, match.params);
+  } catch (const api::ApiError& error) {
+    return render_for_path(head.path, head.header("accept").value_or(""), error);
+  } catch (const store::StoreUnavailable& error) {
+    http::Response response = render_for_path(head.path, head.header("accept").value_or(""),
+                                              api::store_unavailable(error));
+    return api::with_retry_after(response);
+  }
+}
+
 void ControllerApp::start() {
   if (server_) {
     return;
@@ -190,6 +220,8 @@ void ControllerApp::start() {
   // A stale file from an earlier run must not send clients to a dead port.
   std::filesystem::remove(config_.url_file_path());
   raise_fd_limit_for_listeners();
+  // Before the API serves: its worker threads call the change listeners this installs.
+  start_agent_channel();
   http::ServerOptions options = config_.http;
   options.address = config_.listen_host;
   options.port = config_.listen_port;
@@ -201,6 +233,12 @@ void ControllerApp::start() {
                             const std::string& path) {
     return render_for_path(path, "", api::ApiError(status, type, message));
   };
+  // Image data is streamed to the data directory, bounded by image_size_cap and the storage
+  // quota instead of max_request_body_size.
+  options.streaming.wants = [this](const std::string& method, const std::string& path) {
+    return streams_body(method, path);
+  };
+  options.streaming.start = [this](const http::Request& head) { return start_stream(head); };
   auto server = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& request) { return handle(request); });
   server->start();
@@ -211,7 +249,6 @@ void ControllerApp::start() {
   bound_url_ = std::string(server->tls() ? "https" : "http") + "://" + host + ":" +
                std::to_string(server->port());
   server_ = std::move(server);
-  start_agent_channel();
   start_metadata_service();
   // Finishes deleting servers whose host died before its agent could destroy them.
   reaper_ = std::make_unique<PeriodicTask>("compute reaper", std::chrono::seconds(5),
@@ -255,10 +292,13 @@ void ControllerApp::start_agent_channel() {
                  config_.agent_tls_ca_file};
   options.compute = compute_hooks();
   channel_ = std::make_unique<channel::AgentChannelServer>(options, *db_, neutron_->agents());
-  channel_->start();
-  neutron_->set_change_listener([this] { channel_->notify_change(); });
-  servers_->set_change_listener([this] { channel_->notify_change(); });
+  changes_ = std::make_unique<StoreChangeRelay>(*db_, [this] { channel_->notify_change(); });
+  // Installed while no other thread runs: the listener is a plain std::function that the API
+  // workers and the channel's own thread (on_dhcp_ports) call without a lock.
+  neutron_->set_change_listener([this] { changes_->changed(); });
+  servers_->set_change_listener([this] { changes_->changed(); });
   consoles_.set_channel(channel_.get());
+  channel_->start();
   const std::string address = config_.agent_listen_host + ":" + std::to_string(channel_->port());
   std::ofstream(config_.agent_url_file_path(), std::ios::trunc) << address;
   log::info("agents connect to ", address,
@@ -343,10 +383,13 @@ void ControllerApp::stop() {
     std::filesystem::remove(config_.metadata_url_file_path(), ignored);
   }
   if (channel_) {
+    // The API workers and the reaper are gone; once the channel's thread is too, nothing
+    // calls the listeners.
+    channel_->stop();
     neutron_->set_change_listener([] {});
     servers_->set_change_listener([] {});
     consoles_.set_channel(nullptr);
-    channel_->stop();
+    changes_.reset();
     channel_.reset();
   }
   std::error_code ignored;

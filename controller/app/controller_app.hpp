@@ -9,6 +9,7 @@
 #include "controller/app/channel_console_source.hpp"
 #include "controller/app/controller_config.hpp"
 #include "controller/app/periodic_task.hpp"
+#include "controller/app/store_change_relay.hpp"
 #include "controller/channel/agent_channel_server.hpp"
 #include "controller/compute/compute_api.hpp"
 #include "controller/compute/server_operations.hpp"
@@ -23,7 +24,7 @@
 #include "controller/metadata/instance_api.hpp"
 #include "controller/metadata/metadata_service.hpp"
 #include "controller/neutron/neutron_api.hpp"
-#include "controller/store/sqlite_database.hpp"
+#include "controller/store/open_database.hpp"
 
 namespace neutrino::controller {
 
@@ -64,6 +65,10 @@ class ControllerApp {
 
  private:
   http::Response route(const http::Request& request);
+  // Streaming routes (image uploads): whether a request's route takes its body as a stream,
+  // and the route's sink for it.
+  bool streams_body(const std::string& method, const std::string& path) const;
+  http::StreamStart start_stream(const http::Request& head);
   void publish_url();
   // Raises RLIMIT_NOFILE to the hard limit and logs it: a soft limit of 1024 would cap the
   // listeners below their max_connections.
@@ -73,7 +78,7 @@ class ControllerApp {
   channel::ComputeHooks compute_hooks();
 
   ControllerConfig config_;
-  std::unique_ptr<store::SqliteDatabase> db_;
+  std::unique_ptr<store::Database> db_;
   identity::PasswordHasher hasher_;
   std::unique_ptr<identity::PasswordAuthenticator> passwords_;
   std::unique_ptr<identity::TokenService> tokens_;
@@ -83,6 +88,7 @@ class ControllerApp {
   http::Router network_router_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<channel::AgentChannelServer> channel_;
+  std::unique_ptr<StoreChangeRelay> changes_;  // wakes channel_, here and on other controllers
   std::unique_ptr<image::ImageService> images_;
   std::unique_ptr<image::ImageApi> image_api_;
   http::Router image_router_;

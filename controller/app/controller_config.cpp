@@ -7,6 +7,7 @@
 
 #include "common/ini_config.hpp"
 #include "controller/image/image_service.hpp"
+#include "controller/store/postgres_database.hpp"
 
 namespace neutrino::controller {
 namespace {
@@ -155,6 +156,26 @@ const Option kOptions[] = {
     {"--api-workers", "DEFAULT.api_workers", "request handling threads (4)",
      [](ControllerConfig& c, const std::string& v) {
        c.api_workers = static_cast<int>(to_integer("api workers", v, 1, 256));
+     }},
+    {"--database", "database.connection",
+     "postgresql://USER:PASSWORD@HOST/DB: share one PostgreSQL database between controllers "
+     "(default: SQLite in the data dir)",
+     [](ControllerConfig& c, const std::string& v) {
+       if (!store::is_postgres_url(v)) {
+         throw ConfigError("--database must be a postgresql:// URL");
+       }
+       c.database = v;
+     }},
+    {"--database-max-connections", "database.max_pool_size",
+     "PostgreSQL connections per controller (16)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.database_max_connections =
+           static_cast<size_t>(to_integer("database max connections", v, 1, 1000));
+     }},
+    {"--database-pool-timeout", "database.pool_timeout",
+     "seconds a request waits for a free PostgreSQL connection (10)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.database_pool_timeout = static_cast<int>(to_integer("database pool timeout", v, 1, 3600));
      }},
     {"--db-sync", "DEFAULT.db_sync", "full|normal: fsync every commit or not (full)",
      [](ControllerConfig& c, const std::string& v) { c.db_sync = v; }},

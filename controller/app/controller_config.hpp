@@ -34,6 +34,11 @@ struct ControllerConfig {
   std::string public_url;  // catalog base; empty: derived from the bound address
   int api_workers = 4;
   std::string db_sync = "full";  // "full" | "normal" (SQLite synchronous)
+  // A postgresql:// URL to share one database between controllers; empty: the SQLite file
+  // in data_dir. Connections per controller and how long a request waits for one.
+  std::string database;
+  size_t database_max_connections = 16;
+  int database_pool_timeout = 10;  // seconds
   std::string log_level = "info";
   // The push channel agents connect to, and the secret they sign its challenge with.
   std::string agent_listen_host = "127.0.0.1";
@@ -65,7 +70,14 @@ struct ControllerConfig {
   uint64_t image_size_cap = 1ULL << 40;
   bool show_help = false;
 
-  std::string database_path() const { return data_dir + "/neutrino.db"; }
+  // What the store opens: the PostgreSQL URL, or the SQLite file in data_dir.
+  std::string database_path() const {
+    return database.empty() ? data_dir + "/neutrino.db" : database;
+  }
+  // The store for messages: never the URL, which may hold a password.
+  std::string database_name() const {
+    return database.empty() ? database_path() : "the PostgreSQL database";
+  }
   std::string url_file_path() const { return data_dir + "/controller.url"; }
   std::string agent_url_file_path() const { return data_dir + "/agent-channel.address"; }
   std::string metadata_url_file_path() const { return data_dir + "/metadata.url"; }

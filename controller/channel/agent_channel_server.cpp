@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/model/wire_schema.hpp"
+#include "common/thread_role.hpp"
 #include "controller/channel/agent_session.hpp"
 #include "controller/channel/host_state.hpp"
 #include "controller/fanout/journal_follower.hpp"
@@ -24,7 +25,8 @@ class AgentChannelServer::Impl {
   Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
       : db_(db),
         options_(std::move(options)),
-        context_{db,
+        context_{io_thread_,
+                 db,
                  agents,
                  options_.secret,
                  options_.heartbeat_seconds,
@@ -50,6 +52,8 @@ class AgentChannelServer::Impl {
   ~Impl() { db_.set_commit_listener(nullptr); }
 
   void start() {
+    // Until the I/O thread runs, the caller sets up what that thread will own.
+    io_thread_.bind_to_this_thread();
     // Before binding: with unusable certificates the controller must not start at all,
     // rather than silently serve agents in the clear.
     if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty() ||
@@ -72,7 +76,10 @@ class AgentChannelServer::Impl {
     port_ = acceptor_.local_endpoint().port();
     follower_.start();
     accept();
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+      io_thread_.bind_to_this_thread();
+      io_.run();
+    });
   }
 
   void stop() {
@@ -81,10 +88,12 @@ class AgentChannelServer::Impl {
       return;
     }
     asio::post(io_, [this] {
+      io_thread_.assert_current();
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       auto sessions = sessions_;
       for (auto& [raw, session] : sessions) {
+        session->io_thread().assert_current();
         session->close();
       }
       io_.stop();
@@ -93,6 +102,7 @@ class AgentChannelServer::Impl {
     store_worker_.stop();
   }
 
+  // The journal may have grown (a commit here, or another controller's NOTIFY).
   void notify_change() { wakeup_.notify(); }
 
   std::vector<std::string> diverging_hosts() {
@@ -108,7 +118,9 @@ class AgentChannelServer::Impl {
                            std::optional<int64_t> lines, std::chrono::milliseconds timeout) {
     auto [request_id, answer] = consoles_.open(host);
     asio::post(io_, [this, host, instance_id, lines, id = request_id] {
+      io_thread_.assert_current();
       for (auto& [raw, session] : sessions_) {
+        session->io_thread().assert_current();
         if (session->established() && session->host() == host) {
           session->request_console(id, instance_id, lines);
           return;
@@ -151,7 +163,9 @@ class AgentChannelServer::Impl {
       (*frames)[host] = {encode_frame(message), std::move(message["set"])};
     }
     asio::post(io_, [this, revision, frames] {
+      io_thread_.assert_current();
       for (auto& [raw, session] : sessions_) {
+        session->io_thread().assert_current();
         if (const auto it = frames->find(session->host()); it != frames->end()) {
           session->deliver(revision, it->second.frame, it->second.objects);
         }
@@ -159,8 +173,9 @@ class AgentChannelServer::Impl {
     });
   }
 
-  void accept() {
+  void accept() REQUIRES(io_thread_) {
     acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
+      io_thread_.assert_current();
       if (ec) {
         return;
       }
@@ -170,30 +185,36 @@ class AgentChannelServer::Impl {
                          : std::make_unique<ChannelStream>(std::move(s));
       auto session =
           std::make_shared<AgentSession>(std::move(stream), context_, [this](AgentSession* gone) {
+            io_thread_.assert_current();
             sessions_.erase(gone);
             connected_ = sessions_.size();
           });
       sessions_[session.get()] = session;
       connected_ = sessions_.size();
+      session->io_thread().assert_current();
       session->start();
       accept();
     });
   }
 
   store::Database& db_;
+  // The I/O thread runs the acceptor and every session; what it owns is GUARDED_BY it. The
+  // store worker and the follower run their own threads and only post to io_.
+  ThreadRole io_thread_;
   ChannelServerOptions options_;
   ConsoleRequests consoles_;  // before context_, which refers to it
   StoreWorker store_worker_;  // likewise
   SessionContext context_;
+  // Set by start() before the I/O thread runs, read-only after.
   std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
+  uint16_t port_ = 0;
   asio::io_context io_;
-  asio::ip::tcp::acceptor acceptor_;
+  asio::ip::tcp::acceptor acceptor_ GUARDED_BY(io_thread_);
   std::thread thread_;
-  std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_;
+  std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_ GUARDED_BY(io_thread_);
   std::atomic<size_t> connected_{0};
   store::InProcessJournalWakeup wakeup_;
   fanout::JournalFollower follower_;  // after everything fan_out() uses
-  uint16_t port_ = 0;
 };
 
 AgentChannelServer::AgentChannelServer(ChannelServerOptions options, store::Database& db,

@@ -15,7 +15,9 @@ namespace asio = boost::asio;
 
 AgentSession::AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                            std::function<void(AgentSession*)> on_closed)
-    : stream_(std::move(stream)),
+    : io_thread_(context.io_thread),
+      store_thread_(context.store.thread_role()),
+      stream_(std::move(stream)),
       context_(context),
       on_closed_(std::move(on_closed)),
       heartbeat_timer_(stream_->socket().get_executor()),
@@ -29,9 +31,11 @@ void AgentSession::start() {
   // The liveness timer also bounds the handshake: a plain-TCP agent on a TLS channel waits
   // for our challenge while we wait for its ClientHello, and neither would ever give up.
   arm_timers();
-  stream_->async_handshake(
-      asio::ssl::stream_base::server,
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+  stream_->async_handshake(asio::ssl::stream_base::server,
+                           [self = shared_from_this()](const boost::system::error_code& ec) {
+                             self->io_thread_.assert_current();
+                             self->on_handshake(ec);
+                           });
 }
 
 void AgentSession::on_handshake(const boost::system::error_code& ec) {
@@ -58,6 +62,7 @@ void AgentSession::arm_timers() {
   // otherwise keep its session forever.
   liveness_timer_.expires_after(std::chrono::seconds(3 * context_.heartbeat_seconds));
   liveness_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->io_thread_.assert_current();
     if (ec) {
       return;
     }
@@ -75,6 +80,7 @@ void AgentSession::read() {
   stream_->async_read_some(
       asio::buffer(read_buffer_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        self->io_thread_.assert_current();
         if (ec) {
           self->close();
           return;
@@ -119,32 +125,35 @@ void AgentSession::handle(const Json& message) {
   liveness_timer_.cancel();
   arm_timers();
   if (type == "heartbeat") {
-    context_.store.post([self = shared_from_this()] {
+    context_.store.post([self = shared_from_this(), host = host_] {
+      self->store_thread_.assert_current();
       try {
-        self->context_.db.write([&](store::SqlSession& s) {
-          if (!self->context_.agents.heartbeat(s, self->agent_id_)) {
-            self->agent_id_ = self->context_.agents.report(s, self->report_, true);
-          }
-        });
+        // The transaction's lambda gets copies: the analysis cannot see that it runs right here.
+        self->agent_id_ = self->context_.db.write(
+            [&, agent_id = self->agent_id_, report = self->report_](store::SqlSession& s) {
+              return self->context_.agents.heartbeat(s, agent_id)
+                         ? agent_id
+                         : self->context_.agents.report(s, report, true);
+            });
       } catch (const store::StoreUnavailable& e) {
         // A full disk must not cut the agent off from its state; it shows dead after
         // agent_down_time if this lasts. (A lost ack instead drops the session: the agent
         // then reconnects and acknowledges its snapshot again once the store can write.)
-        log::debug("agent channel: heartbeat of ", self->host_, " not recorded: ", e.what());
+        log::debug("agent channel: heartbeat of ", host, " not recorded: ", e.what());
       }
     });
   } else if (type == "ack") {
     handle_ack(message);
   } else if (type == "instance_state") {
     if (context_.compute.on_instance_states) {
-      context_.store.post(
-          [self = shared_from_this(), instances = message.value("instances", Json::array())] {
-            try {
-              self->context_.compute.on_instance_states(self->host_, instances);
-            } catch (const std::exception& e) {
-              log::warning("agent channel: instance states from ", self->host_, ": ", e.what());
-            }
-          });
+      context_.store.post([self = shared_from_this(), host = host_,
+                           instances = message.value("instances", Json::array())] {
+        try {
+          self->context_.compute.on_instance_states(host, instances);
+        } catch (const std::exception& e) {
+          log::warning("agent channel: instance states from ", host, ": ", e.what());
+        }
+      });
     }
   } else if (type == "console_log") {
     handle_console_log(message);
@@ -156,13 +165,14 @@ void AgentSession::handle(const Json& message) {
       }
     }
     if (context_.dhcp_ports) {
-      context_.store.post([self = shared_from_this(), networks = std::move(networks)] {
-        try {
-          self->context_.dhcp_ports(self->host_, networks);
-        } catch (const std::exception& e) {
-          log::warning("agent channel: DHCP ports for ", self->host_, ": ", e.what());
-        }
-      });
+      context_.store.post(
+          [self = shared_from_this(), host = host_, networks = std::move(networks)] {
+            try {
+              self->context_.dhcp_ports(host, networks);
+            } catch (const std::exception& e) {
+              log::warning("agent channel: DHCP ports for ", host, ": ", e.what());
+            }
+          });
     }
   } else {
     log::warning("agent channel: ", host_, " sent unknown message type '", text_prefix(type), "'");
@@ -196,38 +206,47 @@ void AgentSession::handle_hello(const Json& message) {
   decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
   // Registration writes the store: on the store worker, then the state follows from there.
   context_.store.post([self = shared_from_this(), report = std::move(report), message] {
-    try {
-      self->agent_id_ = self->context_.db.write(
-          [&](store::SqlSession& s) { return self->context_.agents.report(s, report, true); });
-      self->report_ = report;
-    } catch (const std::exception& e) {
-      log::warning("agent channel: cannot register ", report.host, ": ", e.what());
-      self->context_.post([self] { self->close(); });
-      return;
-    }
-    if (self->context_.compute.on_hello) {
-      try {
-        self->context_.compute.on_hello(report.host, message.value("compute", Json()),
-                                        message.value("tunnel_ip", ""));
-      } catch (const std::exception& e) {
-        log::warning("agent channel: compute report of ", report.host, ": ", e.what());
-      }
-    }
-    self->send_first_state(message.value("last_revision", int64_t{0}));
+    self->store_thread_.assert_current();
+    self->register_agent(report, message);
   });
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");
-  // The state comes from the journal follower's thread: only what changed since the agent's
-  // last revision when it still knows that, else a snapshot.
   schedule_heartbeat();
 }
 
+void AgentSession::register_agent(const agents::AgentReport& report, const Json& hello) {
+  try {
+    agent_id_ = context_.db.write(
+        [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
+    report_ = report;
+  } catch (const std::exception& e) {
+    log::warning("agent channel: cannot register ", report.host, ": ", e.what());
+    context_.post([self = shared_from_this()] {
+      self->io_thread_.assert_current();
+      self->close();
+    });
+    return;
+  }
+  if (context_.compute.on_hello) {
+    try {
+      context_.compute.on_hello(report.host, hello.value("compute", Json()),
+                                hello.value("tunnel_ip", ""));
+    } catch (const std::exception& e) {
+      log::warning("agent channel: compute report of ", report.host, ": ", e.what());
+    }
+  }
+  send_first_state(hello.value("last_revision", int64_t{0}));
+}
+
 void AgentSession::send_first_state(int64_t last_revision) {
+  // The state comes from the journal follower's thread: only what changed since the agent's
+  // last revision when it still knows that, else a snapshot.
   context_.sync(
-      host_, last_revision,
+      report_.host, last_revision,
       [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
-        // Built and encoded here, on the follower's thread; the I/O thread only queues it.
+        // Built and encoded there; the I/O thread only queues it. Nothing of the session but
+        // its context (set before any thread ran) is read here.
         Json out = sync.snapshot ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
                                  : Json{{"type", "delta"},
                                         {"set", std::move(sync.state["set"])},
@@ -240,22 +259,28 @@ void AgentSession::send_first_state(int64_t last_revision) {
         auto frame = std::make_shared<std::string>(encode_frame(out));
         auto objects = std::make_shared<Json>(std::move(sync.snapshot ? out["state"] : out["set"]));
         self->context_.post([self, revision = sync.revision, frame, objects] {
-          if (self->closed_) {
-            return;
-          }
-          self->synced_revision_ = revision;
-          self->track_reboots(revision, *objects);
-          self->outbox_.push_back(std::move(*frame));
-          if (self->outbox_.size() == 1) {
-            self->write_next();
-          }
+          self->io_thread_.assert_current();
+          self->queue_first_state(revision, std::move(*frame), *objects);
         });
       });
+}
+
+void AgentSession::queue_first_state(int64_t revision, std::string frame, const Json& objects) {
+  if (closed_) {
+    return;
+  }
+  synced_revision_ = revision;
+  track_reboots(revision, objects);
+  outbox_.push_back(std::move(frame));
+  if (outbox_.size() == 1) {
+    write_next();
+  }
 }
 
 void AgentSession::schedule_heartbeat() {
   heartbeat_timer_.expires_after(std::chrono::seconds(context_.heartbeat_seconds));
   heartbeat_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->io_thread_.assert_current();
     if (ec || self->closed_) {
       return;
     }
@@ -295,25 +320,30 @@ void AgentSession::handle_ack(const Json& message) {
       sent_reboots_.pop_front();
     }
   }
-  context_.store.post(
-      [self = shared_from_this(), set_status, up = message.value("ports_up", Json::array()),
-       down = message.value("ports_down", Json::array()), applied = std::move(applied)] {
-        try {
-          self->context_.db.write([&](store::SqlSession& s) {
-            set_status(s, self->host_, up, "ACTIVE");
-            set_status(s, self->host_, down, "DOWN");
-            self->context_.agents.heartbeat(s, self->agent_id_);
-          });
-        } catch (const std::exception& e) {
-          // The agent reconnects and acknowledges its state again once the store can write.
-          log::warning("agent channel: ack of ", self->host_, " not recorded: ", e.what());
-          self->context_.post([self] { self->close(); });
-          return;
-        }
-        if (!applied.empty() && self->context_.compute.on_reboots_applied) {
-          self->context_.compute.on_reboots_applied(self->host_, applied);
-        }
+  context_.store.post([self = shared_from_this(), host = host_, set_status,
+                       up = message.value("ports_up", Json::array()),
+                       down = message.value("ports_down", Json::array()),
+                       applied = std::move(applied)] {
+    self->store_thread_.assert_current();
+    try {
+      self->context_.db.write([&, agent_id = self->agent_id_](store::SqlSession& s) {
+        set_status(s, host, up, "ACTIVE");
+        set_status(s, host, down, "DOWN");
+        self->context_.agents.heartbeat(s, agent_id);
       });
+    } catch (const std::exception& e) {
+      // The agent reconnects and acknowledges its state again once the store can write.
+      log::warning("agent channel: ack of ", host, " not recorded: ", e.what());
+      self->context_.post([self] {
+        self->io_thread_.assert_current();
+        self->close();
+      });
+      return;
+    }
+    if (!applied.empty() && self->context_.compute.on_reboots_applied) {
+      self->context_.compute.on_reboots_applied(host, applied);
+    }
+  });
 }
 
 void AgentSession::track_reboots(int64_t revision, const Json& objects) {
@@ -387,6 +417,7 @@ void AgentSession::send(const Json& message) {
 void AgentSession::write_next() {
   stream_->async_write(asio::buffer(outbox_.front()),
                        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                         self->io_thread_.assert_current();
                          if (ec) {
                            self->close();
                            return;

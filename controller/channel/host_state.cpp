@@ -16,7 +16,7 @@ std::map<std::string, Json> fixed_ips_by_port(store::SqlSession& s, const std::s
   for (const auto& r :
        s.query("SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a JOIN ports p ON "
                "p.id = a.port_id JOIN ml2_port_bindings b ON b.port_id = p.id " +
-                   where + " ORDER BY a.port_id, a.subnet_id, a.ip_address",
+                   where + " ORDER BY a.port_id, a.position",
                params)) {
     out[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
   }

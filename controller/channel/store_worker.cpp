@@ -4,7 +4,11 @@
 
 namespace neutrino::channel {
 
-StoreWorker::StoreWorker() : thread_([this] { run(); }) {}
+StoreWorker::StoreWorker()
+    : thread_([this] {
+        role_.bind_to_this_thread();
+        run();
+      }) {}
 
 StoreWorker::~StoreWorker() {
   stop();
@@ -12,7 +16,7 @@ StoreWorker::~StoreWorker() {
 
 void StoreWorker::post(std::function<void()> task) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stopping_) {
       return;
     }
@@ -23,7 +27,7 @@ void StoreWorker::post(std::function<void()> task) {
 
 void StoreWorker::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
@@ -36,8 +40,10 @@ void StoreWorker::run() {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      MutexLock lock(mutex_);
+      while (!stopping_ && tasks_.empty()) {
+        wake_.wait(mutex_);
+      }
       if (tasks_.empty()) {
         return;
       }

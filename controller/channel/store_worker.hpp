@@ -2,11 +2,13 @@
 // One thread that runs the channel's store writes (agent registration, heartbeats, acks,
 // compute reports) in the order they were posted, so no SQL (and no fsync) ever runs on the
 // channel's I/O thread: a slow disk delays those writes, never a heartbeat or a delta.
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "common/cond_var.hpp"
+#include "common/mutex.hpp"
+#include "common/thread_role.hpp"
 
 namespace neutrino::channel {
 
@@ -21,14 +23,17 @@ class StoreWorker {
   void post(std::function<void()> task);
   // Runs what was posted, then ends the thread; later posts are dropped.
   void stop();
+  // The role of the worker's thread: what only posted tasks touch is GUARDED_BY it.
+  const ThreadRole& thread_role() const RETURN_CAPABILITY(role_) { return role_; }
 
  private:
   void run();
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
+  ThreadRole role_;
+  Mutex mutex_;
+  CondVar wake_;
+  std::deque<std::function<void()>> tasks_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -71,6 +71,8 @@ void ComputeApi::register_routes(http::Router& router) {
   add(router, "DELETE", root + "/servers/{server_id}", &ComputeApi::delete_server);
   add(router, "POST", root + "/servers/{server_id}/action", &ComputeApi::server_action);
   add(router, "GET", root + "/servers/{server_id}/ips", &ComputeApi::list_server_ips);
+  add(router, "GET", root + "/servers/{server_id}/os-volume_attachments",
+      &ComputeApi::list_volume_attachments);
 
   add(router, "GET", root + "/os-services", &ComputeApi::list_services);
   add(router, "PUT", root + "/os-services/{service_id}", &ComputeApi::update_service);
@@ -87,6 +89,12 @@ void ComputeApi::register_routes(http::Router& router) {
       &ComputeApi::list_availability_zones_detail);
   add(router, "GET", root + "/os-aggregates", &ComputeApi::list_aggregates);
   add(router, "GET", root + "/limits", &ComputeApi::show_limits);
+  add(router, "GET", root + "/os-server-groups", &ComputeApi::list_server_groups);
+  add(router, "POST", root + "/os-server-groups", &ComputeApi::create_server_group);
+  add(router, "GET", root + "/os-server-groups/{group_id}", &ComputeApi::show_server_group);
+  add(router, "DELETE", root + "/os-server-groups/{group_id}", &ComputeApi::delete_server_group);
+  add(router, "GET", root + "/os-simple-tenant-usage", &ComputeApi::list_tenant_usages);
+  add(router, "GET", root + "/os-simple-tenant-usage/{tenant_id}", &ComputeApi::show_tenant_usage);
 }
 
 void ComputeApi::add(http::Router& router, const std::string& method, const std::string& pattern,

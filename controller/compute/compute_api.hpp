@@ -1,10 +1,10 @@
 #pragma once
 // The Nova v2.1 subset the OpenStack clients use, under <base>/compute as devstack serves it:
 // version discovery, flavors (with access and extra specs), key pairs, servers with their
-// actions and console output, compute services, hypervisors, availability zones and limits.
-// Every request is authenticated with X-Auth-Token, negotiated to a microversion (echoed in
-// the response headers) and refused in Nova's fault format. Handlers are members split across
-// compute_*_routes.cpp by resource; the logic lives in the services they call.
+// actions and console output, compute services, hypervisors, availability zones, server groups,
+// limits and usage. Every request is authenticated with X-Auth-Token, negotiated to a microversion
+// (echoed in the response headers) and refused in Nova's fault format. Handlers are members split
+// across compute_*_routes.cpp by resource; the logic lives in the services they call.
 #include <functional>
 #include <map>
 #include <string>
@@ -13,6 +13,7 @@
 #include "controller/compute/compute_settings.hpp"
 #include "controller/compute/console_log_source.hpp"
 #include "controller/compute/microversion.hpp"
+#include "controller/compute/server_group_store.hpp"
 #include "controller/compute/server_operations.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/auth_context.hpp"
@@ -88,6 +89,7 @@ class ComputeApi {
   http::Response server_action(const Call& call);
   http::Response console_output(const Call& call, const Json& body);
   http::Response list_server_ips(const Call& call);
+  http::Response list_volume_attachments(const Call& call);
   // 2.16's host_status of each host: UP, DOWN or MAINTENANCE (disabled).
   std::map<std::string, std::string> host_statuses(store::SqlSession& s) const;
 
@@ -110,6 +112,19 @@ class ComputeApi {
 
   // compute_limit_routes.cpp
   http::Response show_limits(const Call& call);
+
+  // compute_server_group_routes.cpp
+  http::Response list_server_groups(const Call& call);
+  http::Response create_server_group(const Call& call);
+  http::Response show_server_group(const Call& call);
+  http::Response delete_server_group(const Call& call);
+  // The group of {group_id} if the caller's project owns it (or the caller is admin); 404
+  // otherwise.
+  ServerGroup visible_group(store::SqlSession& s, const Call& call) const;
+
+  // compute_usage_routes.cpp
+  http::Response show_tenant_usage(const Call& call);
+  http::Response list_tenant_usages(const Call& call);
 
   store::Database& db_;
   identity::TokenValidator& tokens_;

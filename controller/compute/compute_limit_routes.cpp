@@ -4,6 +4,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/compute/compute_api.hpp"
 #include "controller/compute/compute_quota.hpp"
+#include "controller/compute/server_group_store.hpp"
 
 namespace neutrino::compute {
 
@@ -18,6 +19,8 @@ http::Response ComputeApi::show_limits(const Call& call) {
   const auto& q = settings_.quotas;
   const ProjectUsage used =
       db_.read([&](store::SqlSession& s) { return project_usage(s, project); });
+  const int64_t used_groups =
+      db_.read([&](store::SqlSession& s) { return ServerGroupStore::count(s, project); });
   Json absolute = {{"maxTotalInstances", q.instances},
                    {"maxTotalCores", q.cores},
                    {"maxTotalRAMSize", q.ram},
@@ -28,7 +31,7 @@ http::Response ComputeApi::show_limits(const Call& call) {
                    {"totalInstancesUsed", used.instances},
                    {"totalCoresUsed", used.cores},
                    {"totalRAMUsed", used.ram},
-                   {"totalServerGroupsUsed", 0}};
+                   {"totalServerGroupsUsed", used_groups}};
   if (!call.at_least(2, 36)) {
     absolute["maxSecurityGroups"] = 10;
     absolute["maxSecurityGroupRules"] = 20;

@@ -255,3 +255,16 @@ http::Response ComputeApi::list_server_ips(const Call& call) {
 }
 
 }  // namespace neutrino::compute
+
+namespace neutrino::compute {
+
+// No block storage service is in the catalog, so no server has a volume attached: the list
+// is empty for a server the caller may see (Horizon's instance pages read it), 404 otherwise.
+http::Response ComputeApi::list_volume_attachments(const Call& call) {
+  db_.read([&](store::SqlSession& s) {
+    return ServerStore::visible(s, call.auth, call.param("server_id"));
+  });
+  return http::Response::json(200, {{"volumeAttachments", Json::array()}});
+}
+
+}  // namespace neutrino::compute

@@ -124,8 +124,10 @@ std::vector<std::string> FlavorStore::access_projects(store::SqlSession& s, cons
 bool FlavorStore::add_access(store::SqlSession& s, const Flavor& flavor,
                              const std::string& project) {
   try {
-    s.execute("INSERT INTO flavor_projects (flavor_id, project_id) VALUES (?, ?)",
-              {flavor.db_id, project});
+    s.savepoint([&] {
+      s.execute("INSERT INTO flavor_projects (flavor_id, project_id) VALUES (?, ?)",
+                {flavor.db_id, project});
+    });
     return true;
   } catch (const store::ConstraintViolation&) {
     return false;

@@ -16,7 +16,7 @@ std::map<std::string, Json> load_addresses(store::SqlSession& s,
                "FROM instance_ports ip JOIN ports p ON p.id = ip.port_id "
                "JOIN networks n ON n.id = p.network_id "
                "JOIN ipallocations a ON a.port_id = p.id JOIN subnets sn ON sn.id = a.subnet_id "
-               "ORDER BY ip.instance_uuid, ip.position, a.rowid")) {
+               "ORDER BY ip.instance_uuid, ip.position, a.position")) {
     if (!wanted.contains(r.text(0))) {
       continue;
     }

@@ -6,13 +6,11 @@
 
 #include "controller/api/api_error.hpp"
 #include "controller/compute/nova_validation.hpp"
-#include "controller/identity/base64.hpp"
+#include "controller/metadata/instance_input.hpp"
 #include "controller/neutron/resource_schema.hpp"
 
 namespace neutrino::compute {
 namespace {
-
-constexpr size_t kMaxUserData = 65535;
 
 std::set<std::string> allowed_keys(const ApiVersion& v) {
   std::set<std::string> keys = {"name",
@@ -77,22 +75,7 @@ std::string checked_user_data(const Json& value) {
   if (!value.is_string()) {
     throw nova_invalid("user_data", value, value.dump() + " is not of type 'string'");
   }
-  const std::string text = value.get<std::string>();
-  if (text.size() > kMaxUserData) {
-    throw api::bad_request(
-        "User data too large. User data must be no larger than " + std::to_string(kMaxUserData) +
-        " bytes once base64 encoded. Your data is " + std::to_string(text.size()) + " bytes");
-  }
-  std::string compact;
-  for (const char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      compact.push_back(c);
-    }
-  }
-  if (!identity::base64_decode(compact)) {
-    throw api::bad_request("User data needs to be valid base 64.");
-  }
-  return compact;
+  return metadata::checked_user_data(value.get<std::string>());
 }
 
 std::vector<RequestedNetwork> parse_network_list(const Json& networks) {
@@ -297,6 +280,17 @@ ServerCreateRequest parse_server_create(const Json& body, const ApiVersion& vers
   }
   out.return_reservation_id =
       optional_boolean_field(server, "return_reservation_id").value_or(false);
+  for (const char* hints_key : {"os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"}) {
+    const auto hints = body.find(hints_key);
+    if (hints != body.end() && hints->is_object() && hints->contains("group")) {
+      const Json& group = (*hints)["group"];
+      if (!group.is_string() || !neutron::is_uuid(group.get<std::string>())) {
+        throw nova_invalid(std::string(hints_key) + "/group", group,
+                           group.dump() + " is not a 'uuid'");
+      }
+      out.group = group.get<std::string>();
+    }
+  }
   if (out.max_count > 1) {
     for (const auto& network : out.networks) {
       if (network.port_id) {

@@ -40,6 +40,7 @@ struct ServerCreateRequest {
   std::optional<std::string> admin_pass;
   std::string config_drive;
   bool return_reservation_id = false;
+  std::optional<std::string> group;  // scheduler hint "group": a server group's uuid
 };
 
 // Throws api::ApiError: 400 with Nova's messages, 403 for admin-only parameters.

@@ -9,6 +9,7 @@
 #include "controller/compute/flavor_store.hpp"
 #include "controller/compute/flavor_view.hpp"
 #include "controller/compute/keypair_store.hpp"
+#include "controller/compute/server_group_store.hpp"
 #include "controller/compute/server_networks.hpp"
 #include "controller/compute/server_operations.hpp"
 #include "controller/compute/server_store.hpp"
@@ -68,6 +69,28 @@ std::string node_of_host(store::SqlSession& s, const std::string& host) {
   return rows.empty() ? host : rows[0].text(0);
 }
 
+// The "group" hint: the group must be the project's (any, for an admin), have room for
+// `count` more servers, and its hard policy filters the hosts.
+void apply_server_group(store::SqlSession& s, const identity::AuthContext& ctx,
+                        const std::string& id, int64_t count, scheduler::RequestSpec& spec,
+                        int64_t max_members) {
+  const auto group = ServerGroupStore::find(s, id);
+  if (!group || (group->project_id != ctx.project_id && !ctx.is_admin())) {
+    throw api::bad_request("Instance group " + id + " could not be found.",
+                           "InstanceGroupNotFound");
+  }
+  if (max_members >= 0 && static_cast<int64_t>(group->members.size()) + count > max_members) {
+    throw api::forbidden("Quota exceeded, too many servers in group", "OverQuota");
+  }
+  if (group->policy == "affinity" || group->policy == "anti-affinity") {
+    spec.group_policy = group->policy;
+  }
+  spec.group_hosts = ServerGroupStore::member_hosts(s, id);
+  if (group->rules.contains("max_server_per_host")) {
+    spec.max_server_per_host = group->rules["max_server_per_host"].get<int64_t>();
+  }
+}
+
 }  // namespace
 
 ServerOperations::Created ServerOperations::create(const identity::AuthContext& ctx,
@@ -102,6 +125,10 @@ ServerOperations::Created ServerOperations::create(const identity::AuthContext& 
         request.availability_zone ? request.availability_zone : settings_.default_schedule_zone;
     spec.host = request.host;
     spec.node = request.node;
+    if (request.group) {
+      apply_server_group(s, ctx, *request.group, request.max_count, spec,
+                         settings_.quotas.server_group_members);
+    }
     auto hosts = scheduler::load_host_states(s, settings_.service_down_time);
     const scheduler::Selection selection =
         scheduler_.select(hosts, spec, static_cast<int>(request.max_count));
@@ -159,6 +186,9 @@ ServerOperations::Created ServerOperations::create(const identity::AuthContext& 
         server.vm_state = "error";
       }
       ServerStore::insert_compute(s, server);
+      if (request.group) {
+        ServerGroupStore::add_member(s, *request.group, record.id);
+      }
       if (selection.found) {
         ports_.attach(s, record.id, ctx.project_id, host, record.availability_zone, nics,
                       groups.ids);

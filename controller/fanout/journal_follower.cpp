@@ -18,18 +18,41 @@ JournalFollower::~JournalFollower() {
 }
 
 void JournalFollower::start() {
+  // Until the follower's thread runs, this one sets up what that thread will own.
+  thread_role_.bind_to_this_thread();
   db_.read([&](store::SqlSession& s) {
-    // One read transaction: the model and the seq it is current at agree.
-    loaded_at_ = store::ChangeJournal::head(s);
-    load_all(
-        s, {[&](const model::Network& n) { model_.network_changed(n.id, n, nullptr); },
-            [&](const model::Subnet& n) { model_.subnet_changed(n.id, n, nullptr); },
-            [&](const model::SecurityGroup& g) { model_.group_changed(g.id, g, nullptr); },
-            [&](const std::string& host, const std::string& ip) {
-              model_.agent_changed(host, ip, nullptr);
-            },
-            [&](const PortRecord& p) { model_.port_changed(p.port.id, p, nullptr); },
-            [&](const InstanceRecord& i) { model_.instance_changed(i.instance.id, i, nullptr); }});
+    thread_role_.assert_current();
+    // One read transaction: the model and the seq it is current at agree. A seq this snapshot
+    // misses may be in flight and commit later: on PostgreSQL start below the first gap (entries
+    // the model holds already are applied again, which changes nothing).
+    const int64_t compacted = store::ChangeJournal::compacted_through(s);
+    loaded_at_ = s.dialect() == store::SqlDialect::kSqlite
+                     ? store::ChangeJournal::head(s)
+                     : store::ChangeJournal::contiguous_through(s, compacted);
+    load_all(s, {[&](const model::Network& n) {
+                   thread_role_.assert_current();
+                   model_.network_changed(n.id, n, nullptr);
+                 },
+                 [&](const model::Subnet& n) {
+                   thread_role_.assert_current();
+                   model_.subnet_changed(n.id, n, nullptr);
+                 },
+                 [&](const model::SecurityGroup& g) {
+                   thread_role_.assert_current();
+                   model_.group_changed(g.id, g, nullptr);
+                 },
+                 [&](const std::string& host, const std::string& ip) {
+                   thread_role_.assert_current();
+                   model_.agent_changed(host, ip, nullptr);
+                 },
+                 [&](const PortRecord& p) {
+                   thread_role_.assert_current();
+                   model_.port_changed(p.port.id, p, nullptr);
+                 },
+                 [&](const InstanceRecord& i) {
+                   thread_role_.assert_current();
+                   model_.instance_changed(i.instance.id, i, nullptr);
+                 }});
   });
   revision_ = loaded_at_;
   if (options_.full_recompute) {
@@ -39,7 +62,10 @@ void JournalFollower::start() {
   }
   log::info("fan-out: model of ", model_.ports(), " ports for ", model_.hosts().size(),
             " hosts loaded at journal seq ", loaded_at_);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    thread_role_.bind_to_this_thread();
+    run();
+  });
 }
 
 void JournalFollower::stop() {
@@ -57,7 +83,7 @@ int64_t JournalFollower::revision() const {
 
 void JournalFollower::post(std::function<void()> task) {
   {
-    std::lock_guard lock(tasks_mutex_);
+    MutexLock lock(tasks_mutex_);
     tasks_.push_back(std::move(task));
   }
   wakeup_.notify();
@@ -72,7 +98,7 @@ void JournalFollower::run() {
     }
     std::vector<std::function<void()>> tasks;
     {
-      std::lock_guard lock(tasks_mutex_);
+      MutexLock lock(tasks_mutex_);
       tasks.swap(tasks_);
     }
     for (auto& task : tasks) {
@@ -81,7 +107,9 @@ void JournalFollower::run() {
     if (!tasks.empty()) {
       continue;  // a task may have been posted with new entries behind it
     }
-    if (!wakeup_.wait(options_.poll)) {
+    // A gap waits for transactions that are about to end: look again soon, not in a second.
+    if (!wakeup_.wait(gap_ ? std::min(options_.poll, std::chrono::milliseconds(5))
+                           : options_.poll)) {
       break;
     }
   }
@@ -90,26 +118,14 @@ void JournalFollower::run() {
 void JournalFollower::follow() {
   for (;;) {
     HostDeltas deltas;
-    int64_t reached = revision_;
-    db_.read([&](store::SqlSession& s) {
-      const auto entries = store::ChangeJournal::read_since(s, reached, options_.batch_limit);
-      if (!entries.empty() && reached > 0 && entries.front().seq > reached + 1 &&
-          store::ChangeJournal::compacted_through(s) > reached) {
-        log::error("fan-out: the journal was compacted past seq ", reached,
-                   " before this controller read it; agents need a resync");
-      }
-      // One load per object per batch: the journal names objects, the store says what they
-      // are now.
-      std::set<std::pair<store::JournalKind, std::string>> seen;
-      for (const auto& entry : entries) {
-        if (seen.emplace(entry.kind, entry.object_id).second) {
-          apply(s, entry, deltas);
-        }
-        reached = entry.seq;
-      }
-      if (options_.full_recompute && !entries.empty()) {
-        deltas = recompute_all(s);
-      }
+    // Asked in a transaction of its own, before the batch's snapshot is taken: what the
+    // writers committed is then visible in it.
+    const bool gap_settled = gap_ && db_.read([writers = gap_->writers](store::SqlSession& s) {
+      return store::ChangeJournal::finished(s, writers);
+    });
+    const int64_t reached = db_.read([&](store::SqlSession& s) {
+      thread_role_.assert_current();
+      return read_batch(s, gap_settled, deltas);
     });
     if (reached == revision_) {
       return;
@@ -123,6 +139,44 @@ void JournalFollower::follow() {
       compact();
     }
   }
+}
+
+int64_t JournalFollower::read_batch(store::SqlSession& s, bool gap_settled, HostDeltas& deltas) {
+  int64_t reached = revision_;
+  const auto entries = store::ChangeJournal::read_since(s, reached, options_.batch_limit);
+  if (!entries.empty() && reached > 0 && entries.front().seq > reached + 1 &&
+      store::ChangeJournal::compacted_through(s) > reached) {
+    log::error("fan-out: the journal was compacted past seq ", reached,
+               " before this controller read it; agents need a resync");
+    reached = entries.front().seq - 1;
+  }
+  // One load per object per batch: the journal names objects, the store says what they are
+  // now.
+  std::set<std::pair<store::JournalKind, std::string>> seen;
+  for (const auto& entry : entries) {
+    if (entry.seq > reached + 1 && s.dialect() != store::SqlDialect::kSqlite) {
+      // A gap: the missing seqs are gone for good once no writer that may hold one still
+      // runs; until then, stop here and look again.
+      const bool covered = gap_ && entry.seq - 1 < gap_->below;
+      if (!(gap_settled && covered)) {
+        if (!covered || gap_settled) {
+          gap_ = GapWatch{store::ChangeJournal::in_flight(s), entries.back().seq};
+        }
+        break;
+      }
+    }
+    if (seen.emplace(entry.kind, entry.object_id).second) {
+      apply(s, entry, deltas);
+    }
+    reached = entry.seq;
+  }
+  if (gap_ && reached + 1 >= gap_->below) {
+    gap_.reset();  // every gap it watched is behind us
+  }
+  if (options_.full_recompute && reached != revision_) {
+    deltas = recompute_all(s);
+  }
+  return reached;
 }
 
 void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& entry,
@@ -216,6 +270,7 @@ HostSync JournalFollower::answer(const std::string& host, int64_t last_revision)
 void JournalFollower::sync(const std::string& host, int64_t last_revision,
                            std::function<void(HostSync)> done) {
   post([this, host, last_revision, done = std::move(done)] {
+    thread_role_.assert_current();
     follow();  // everything committed before the agent's hello
     done(answer(host, last_revision));
   });
@@ -225,43 +280,53 @@ std::vector<std::string> JournalFollower::diverging_hosts(const Recompute& recom
   std::promise<std::vector<std::string>> answer;
   auto result = answer.get_future();
   post([&] {
+    thread_role_.assert_current();
     try {
-      std::vector<std::string> diverging;
-      bool compared = false;
-      // Compare at one seq: retry while commits land between following and reading.
-      for (int attempt = 0; attempt < 20 && !compared; ++attempt) {
-        follow();
-        db_.read([&](store::SqlSession& s) {
-          if (store::ChangeJournal::head(s) != revision_) {
-            return;
-          }
-          compared = true;
-          // Every host either side knows of: the model's, and every host SQL binds to.
-          std::set<std::string> hosts;
-          for (const auto& h : model_.hosts()) {
-            hosts.insert(h);
-          }
-          for (const auto& r :
-               s.query("SELECT DISTINCT host FROM ml2_port_bindings WHERE host <> '' UNION "
-                       "SELECT DISTINCT host FROM instances WHERE host IS NOT NULL")) {
-            hosts.insert(r.text(0));
-          }
-          for (const auto& host : hosts) {
-            if (model_.materialize(host) != recompute(s, host)) {
-              diverging.push_back(host);
-            }
-          }
-        });
-      }
-      if (!compared) {
-        throw std::runtime_error("the journal kept moving; no consistent point to compare at");
-      }
-      answer.set_value(std::move(diverging));
+      answer.set_value(compare(recompute));
     } catch (...) {
       answer.set_exception(std::current_exception());
     }
   });
   return result.get();
+}
+
+std::vector<std::string> JournalFollower::compare(const Recompute& recompute) {
+  std::vector<std::string> diverging;
+  bool compared = false;
+  // Compare at one seq: retry while commits land between following and reading.
+  for (int attempt = 0; attempt < 20 && !compared; ++attempt) {
+    follow();
+    db_.read([&](store::SqlSession& s) {
+      thread_role_.assert_current();
+      if (store::ChangeJournal::head(s) != revision_) {
+        return;
+      }
+      compared = true;
+      // Every host either side knows of: the model's, and every host SQL binds to.
+      std::set<std::string> hosts;
+      for (const auto& h : model_.hosts()) {
+        hosts.insert(h);
+      }
+      for (const auto& r :
+           s.query("SELECT DISTINCT host FROM ml2_port_bindings WHERE host <> '' UNION "
+                   "SELECT DISTINCT host FROM instances WHERE host IS NOT NULL")) {
+        hosts.insert(r.text(0));
+      }
+      for (const auto& host : hosts) {
+        if (model_.materialize(host) != recompute(s, host)) {
+          diverging.push_back(host);
+        }
+      }
+    });
+    if (!compared) {
+      // A gap (a transaction still in flight) or a commit that just landed: let it settle.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * (attempt + 1)));
+    }
+  }
+  if (!compared) {
+    throw std::runtime_error("the journal kept moving; no consistent point to compare at");
+  }
+  return diverging;
 }
 
 void JournalFollower::compact() {
@@ -270,8 +335,8 @@ void JournalFollower::compact() {
     return;
   }
   try {
-    const int64_t removed =
-        db_.write([&](store::SqlSession& s) { return store::ChangeJournal::compact(s, through); });
+    const int64_t removed = db_.write(
+        [through](store::SqlSession& s) { return store::ChangeJournal::compact(s, through); });
     if (removed > 0) {
       log::debug("fan-out: compacted ", removed, " journal entries through seq ", through);
     }

@@ -7,17 +7,25 @@
 // so an agent that reconnects with the revision it applied gets only what changed since;
 // older than that (or after a controller restart) it gets a snapshot. It compacts the journal
 // it no longer needs.
+//
+// On PostgreSQL a seq can become visible after higher ones (change_journal.hpp): the follower
+// applies entries only up to the first gap, and waits until the transactions that may hold
+// the missing seq have ended (then it either appears or never will). So revisions only grow
+// and no late commit is skipped.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.hpp"
+#include "common/thread_role.hpp"
 #include "controller/fanout/desired_model.hpp"
 #include "controller/store/change_journal.hpp"
 #include "controller/store/database.hpp"
@@ -71,29 +79,47 @@ class JournalFollower {
     int64_t revision;
     HostDeltas::Changes changes;
   };
-  void run();
-  void follow();
-  void apply(store::SqlSession& s, const store::JournalEntry& entry, HostDeltas& out);
-  void remember(int64_t revision, const HostDeltas& deltas);
+  // A gap met in the journal: the writers in flight when it was first seen, and the highest
+  // seq seen then (every missing seq below it belonged to one of them).
+  struct GapWatch {
+    std::vector<std::string> writers;
+    int64_t below = 0;
+  };
+  void run() REQUIRES(thread_role_);
+  void follow() REQUIRES(thread_role_);
+  // Reads and applies one batch after revision_; returns the seq it reached. `gap_settled`:
+  // the writers gap_ waits for had ended before this snapshot.
+  int64_t read_batch(store::SqlSession& s, bool gap_settled, HostDeltas& deltas)
+      REQUIRES(thread_role_);
+  void apply(store::SqlSession& s, const store::JournalEntry& entry, HostDeltas& out)
+      REQUIRES(thread_role_);
+  void remember(int64_t revision, const HostDeltas& deltas) REQUIRES(thread_role_);
   // FollowerOptions::full_recompute: every host's delta from a recompute of its whole state.
-  HostDeltas recompute_all(store::SqlSession& s);
-  HostSync answer(const std::string& host, int64_t last_revision) const;
-  void compact();
+  HostDeltas recompute_all(store::SqlSession& s) REQUIRES(thread_role_);
+  HostSync answer(const std::string& host, int64_t last_revision) const REQUIRES(thread_role_);
+  std::vector<std::string> compare(const Recompute& recompute) REQUIRES(thread_role_);
+  void compact() REQUIRES(thread_role_);
   void post(std::function<void()> task);
 
   store::Database& db_;
   store::JournalWakeup& wakeup_;
-  DeltaSink sink_;
-  FollowerOptions options_;
-  DesiredModel model_;  // follower thread only
-  std::unordered_map<std::string, std::deque<Batch>> history_;
-  std::unordered_map<std::string, int64_t> history_floor_;          // per host: older is forgotten
-  std::unordered_map<std::string, channel::HostState> recomputed_;  // full_recompute only
-  int64_t loaded_at_ = 0;
-  std::atomic<int64_t> revision_{0};
-  int64_t batches_ = 0;
-  std::mutex tasks_mutex_;
-  std::vector<std::function<void()>> tasks_;
+  const DeltaSink sink_;
+  const FollowerOptions options_;
+  // The follower's thread (start() plays it until that thread runs) owns the model and all
+  // that goes with it; other threads post() tasks to it and read revision_.
+  ThreadRole thread_role_;
+  DesiredModel model_ GUARDED_BY(thread_role_);
+  std::unordered_map<std::string, std::deque<Batch>> history_ GUARDED_BY(thread_role_);
+  // Per host: older revisions are forgotten.
+  std::unordered_map<std::string, int64_t> history_floor_ GUARDED_BY(thread_role_);
+  // full_recompute only.
+  std::unordered_map<std::string, channel::HostState> recomputed_ GUARDED_BY(thread_role_);
+  int64_t loaded_at_ GUARDED_BY(thread_role_) = 0;
+  std::optional<GapWatch> gap_ GUARDED_BY(thread_role_);
+  int64_t batches_ GUARDED_BY(thread_role_) = 0;
+  std::atomic<int64_t> revision_{0};  // written on the follower's thread only
+  Mutex tasks_mutex_;
+  std::vector<std::function<void()>> tasks_ GUARDED_BY(tasks_mutex_);
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -4,8 +4,7 @@
 #include <cctype>
 #include <ctime>
 #include <exception>
-#include <fstream>
-#include <iterator>
+#include <filesystem>
 #include <stdexcept>
 
 #include "common/json.hpp"
@@ -31,7 +30,7 @@ std::string http_date() {
   return std::string(text, n);
 }
 
-Request to_request(WireRequest&& wire, const std::string& remote_address, bool secure) {
+Request head_request(const WireRequest& wire, const std::string& remote_address, bool secure) {
   Request request;
   request.method = std::string(wire.method_string());
   request.target = std::string(wire.target());
@@ -47,9 +46,14 @@ Request to_request(WireRequest&& wire, const std::string& remote_address, bool s
       it->second += ", " + value;  // RFC 7230 3.2.2: repeated fields combine with commas
     }
   }
-  request.body = std::move(wire.body());
   request.remote_address = remote_address;
   request.secure = secure;
+  return request;
+}
+
+Request to_request(WireRequest&& wire, const std::string& remote_address, bool secure) {
+  Request request = head_request(wire, remote_address, secure);
+  request.body = std::move(wire.body());
   return request;
 }
 
@@ -62,23 +66,8 @@ bool asks_to_close(const Response& response) {
   return false;
 }
 
-// A file response (image downloads) read into the body. The session writes string bodies
-// only, so the file is held in memory while it is sent.
-void load_file_body(Response& response) {
-  if (response.file_path.empty()) {
-    return;
-  }
-  std::ifstream file(response.file_path, std::ios::binary);
-  if (!file) {
-    throw std::runtime_error("cannot open " + response.file_path);
-  }
-  response.body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-  response.file_path.clear();
-}
-
-WireResponse to_wire(Response&& response, unsigned version, bool head) {
-  load_file_body(response);
-  WireResponse wire;
+template <class Wire>
+void set_head(Wire& wire, Response& response, unsigned version) {
   wire.version(version);
   wire.result(static_cast<unsigned>(response.status));  // throws beyond 999: becomes a 500
   for (auto& [name, value] : response.headers) {
@@ -89,12 +78,40 @@ WireResponse to_wire(Response&& response, unsigned version, bool head) {
   }
   wire.set(bhttp::field::server, "neutrino");
   wire.set(bhttp::field::date, http_date());
+}
+
+WireResponse to_wire(Response&& response, unsigned version, bool head) {
+  WireResponse wire;
+  set_head(wire, response, version);
   const size_t length = response.body.size();
   if (!head) {
     wire.body() = std::move(response.body);
   }
   // Set after the body so a HEAD answer still announces the GET body's length.
   wire.content_length(length);
+  return wire;
+}
+
+// A file response (image downloads): the file is opened here, on the handler pool, and read
+// piece by piece while it is written; a HEAD answer only announces its length.
+Outgoing to_outgoing(Response&& response, unsigned version, bool head) {
+  if (response.file_path.empty()) {
+    return to_wire(std::move(response), version, head);
+  }
+  if (head) {
+    WireResponse wire;
+    set_head(wire, response, version);
+    wire.content_length(std::filesystem::file_size(response.file_path));
+    return wire;
+  }
+  FileResponse wire;
+  set_head(wire, response, version);
+  boost::beast::error_code ec;
+  wire.body().open(response.file_path.c_str(), boost::beast::file_mode::scan, ec);
+  if (ec) {
+    throw std::runtime_error("cannot open " + response.file_path + ": " + ec.message());
+  }
+  wire.prepare_payload();
   return wire;
 }
 
@@ -114,19 +131,18 @@ WireResponse error_response(const ErrorRenderer& render, int status, const std::
   return wire;
 }
 
-WireResponse answer(WireRequest&& wire, const RequestHandler& handler,
-                    const std::string& remote_address, bool secure, bool keep_alive) {
+Outgoing answer(WireRequest&& wire, const RequestHandler& handler,
+                const std::string& remote_address, bool secure, bool keep_alive) {
   keep_alive = keep_alive && wire.keep_alive();  // false for "Connection: close" and HTTP/1.0
   const unsigned version = wire.version();
   const bool head = wire.method() == bhttp::verb::head;
   const std::string method(wire.method_string());
   const std::string target(wire.target());
-  WireResponse out;
   try {
     Response response = handler(to_request(std::move(wire), remote_address, secure));
     const bool close = asks_to_close(response);
-    out = to_wire(std::move(response), version, head);
-    out.keep_alive(keep_alive && !close);
+    Outgoing out = to_outgoing(std::move(response), version, head);
+    std::visit([&](auto& message) { message.keep_alive(keep_alive && !close); }, out);
     return out;
   } catch (const std::exception& e) {
     log::error("http: ", method, " ", text_prefix(target, 200), " failed: ", e.what());
@@ -135,12 +151,35 @@ WireResponse answer(WireRequest&& wire, const RequestHandler& handler,
                " failed with a non-standard exception");
   }
   // The message Neutron (webob) gives for an unhandled error; details stay in our log.
-  out = to_wire(neutron_error(500, "HTTPInternalServerError",
-                              "Request Failed: internal server error while processing your "
-                              "request."),
-                version, head);
+  WireResponse out = to_wire(neutron_error(500, "HTTPInternalServerError",
+                                           "Request Failed: internal server error while "
+                                           "processing your request."),
+                             version, head);
   out.keep_alive(keep_alive);
   return out;
+}
+
+Request head_of(const WireRequest& header, const std::string& remote_address, bool secure) {
+  return head_request(header, remote_address, secure);
+}
+
+Response internal_error(const std::string& what, const char* why) {
+  log::error("http: ", text_prefix(what, 200), " failed: ", why);
+  return neutron_error(500, "HTTPInternalServerError",
+                       "Request Failed: internal server error while processing your request.");
+}
+
+WireResponse to_wire_response(Response&& response, unsigned version, bool keep_alive) {
+  const bool close = asks_to_close(response);
+  response.file_path.clear();
+  WireResponse wire = to_wire(std::move(response), version, false);
+  wire.keep_alive(keep_alive && !close);
+  return wire;
+}
+
+uint64_t body_bytes(const Outgoing& response) {
+  return std::visit([](const auto& message) { return message.payload_size().value_or(0); },
+                    response);
 }
 
 HeaderProblem check_header_lines(const WireRequest& header, size_t max_line) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "controller/http/body_sink.hpp"
 #include "controller/http/http_request.hpp"
 #include "controller/http/http_response.hpp"
 
@@ -22,6 +23,16 @@ using RequestHandler = std::function<Response(const Request&)>;
 using ErrorRenderer = std::function<Response(int status, const std::string& type,
                                              const std::string& message, const std::string& path)>;
 
+// Routes that take their request body as a stream (image uploads, bounded by the route's own
+// cap instead of max_body_bytes). `wants` is asked on the I/O thread once a request's header
+// is in, so it must be cheap (a route lookup); `start` runs on the handler pool and gives the
+// sink the session then feeds chunk by chunk (each call on the handler pool, one at a time),
+// or a response that ends the request before its body is read.
+struct BodyStreaming {
+  std::function<bool(const std::string& method, const std::string& path)> wants;
+  std::function<StreamStart(const Request& head)> start;
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;          // 0 picks a free port; see HttpServer::port()
@@ -29,7 +40,8 @@ struct ServerOptions {
   int io_threads = 1;         // accept, TLS, read, write; never run handlers
   std::string tls_cert_file;  // both set: serve HTTPS only
   std::string tls_key_file;
-  // Bodies are read whole before the handler runs; larger ones are answered 413.
+  // Bodies are read whole before the handler runs; larger ones are answered 413. Streamed
+  // bodies (see `streaming`) are not limited here: their sink sets the limit.
   size_t max_body_bytes = size_t{1} << 20;
   // The longest request line (else 414) and header line (else 400), as oslo's max_header_line,
   // and the longest header in all (else 400).
@@ -40,7 +52,8 @@ struct ServerOptions {
   // byte a second is cut off at it.
   std::chrono::milliseconds header_timeout{10'000};
   // Reading a body, or writing a response, of N bytes may take body_timeout plus N /
-  // min_body_rate seconds in all.
+  // min_body_rate seconds in all. A streamed body gets the same allowance for what it has
+  // read so far, and no single read may wait longer than body_timeout.
   std::chrono::milliseconds body_timeout{10'000};
   size_t min_body_rate = size_t{64} << 10;  // bytes per second
   // A keep-alive connection waiting for its next request is closed after this (0: never).
@@ -52,6 +65,7 @@ struct ServerOptions {
   size_t max_connections = 1024;
   std::chrono::seconds retry_after{1};
   ErrorRenderer render_error;  // empty: Neutron's error body
+  BodyStreaming streaming;     // empty: every body is buffered
 };
 
 class HttpServer {

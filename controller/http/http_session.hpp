@@ -4,10 +4,11 @@
 //
 // A request is read in two steps, the header and then the body, each with its own deadline;
 // only then is it handed to the handler pool, and the next request is read only after the
-// response is written, so pipelined requests are answered in order. The header step is where a
-// route could later take over the body as a stream. While a connection waits for a request or
-// reads a header it is "sheddable" (see ConnectionRegistry). Every continuation runs on the
-// connection's strand.
+// response is written, so pipelined requests are answered in order. After the header a route
+// may take the body as a stream (ServerOptions::streaming): the session then reads it chunk by
+// chunk and hands each chunk to the route's sink on the handler pool (session_stream.hpp has
+// the deadlines). While a connection waits for a request or reads a header it is "sheddable"
+// (see ConnectionRegistry). Every continuation runs on the connection's strand.
 #include <array>
 #include <chrono>
 #include <limits>
@@ -16,9 +17,12 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -27,6 +31,7 @@
 #include "controller/http/connection_registry.hpp"
 #include "controller/http/http_exchange.hpp"
 #include "controller/http/http_server.hpp"
+#include "controller/http/stream_allowance.hpp"
 
 namespace neutrino::http::detail {
 
@@ -52,6 +57,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   template <class... StreamArgs>
   explicit Session(const SessionSettings& settings, StreamArgs&&... args)
       : stream_(std::forward<StreamArgs>(args)...),
+        stall_timer_(stream_.get_executor()),
         settings_(settings),
         options_(*settings.options) {
     error_code ec;
@@ -177,6 +183,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       case HeaderProblem::kNone:
         break;
     }
+    if (streams(header, path)) {
+      return start_stream();
+    }
     const auto length = parser_->content_length();
     if (length && *length > options_.max_body_bytes) {
       return refuse_request(413, "HTTPRequestEntityTooLarge", "Request is too large.", path);
@@ -187,7 +196,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     parser_->body_limit(options_.max_body_bytes);  // chunked bodies announce no length
     lowest().expires_after(transfer_time(length.value_or(options_.max_body_bytes)));
     if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
-      return send_continue();
+      return send_continue([](Session& s) { s.read_body(); });
     }
     read_body();
   }
@@ -199,13 +208,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   // The client waits for this before sending its body (curl does for large ones).
-  void send_continue() {
+  template <class Next>
+  void send_continue(Next next) {
     net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
-                     [self = this->shared_from_this()](error_code ec, size_t) {
+                     [self = this->shared_from_this(), next](error_code ec, size_t) {
                        if (ec) {
                          return self->abort();
                        }
-                       self->read_body();
+                       next(*self);
                      });
   }
 
@@ -235,50 +245,59 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     lowest().expires_never();  // nothing is read while the request is handled
     net::post(*settings_.handlers, [self = this->shared_from_this(),
                                     wire = parser_->release()]() mutable {
-      WireResponse response = answer(std::move(wire), *self->settings_.handler,
-                                     self->remote_address_, kTls, self->options_.keep_alive);
+      Outgoing response = answer(std::move(wire), *self->settings_.handler, self->remote_address_,
+                                 kTls, self->options_.keep_alive);
       net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->write(std::move(response));
       });
     });
   }
 
-  void write(WireResponse response) {
+  void write(Outgoing response) {
     response_ = std::move(response);
-    const bool keep_alive = response_.keep_alive();
-    lowest().expires_after(transfer_time(response_.body().size()));
-    bhttp::async_write(stream_, response_,
-                       [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
-                         if (ec) {
-                           return self->abort();
-                         }
-                         if (keep_alive) {
-                           return self->await_request();
-                         }
-                         self->finish();
-                       });
+    const bool keep_alive = std::visit([](const auto& m) { return m.keep_alive(); }, response_);
+    lowest().expires_after(transfer_time(body_bytes(response_)));
+    send_response([keep_alive](Session& self, error_code ec) {
+      if (ec) {
+        return self.abort();
+      }
+      if (keep_alive) {
+        return self.await_request();
+      }
+      self.finish();
+    });
+  }
+
+  // Writes response_ (a string or a file body), then calls done(*this, ec).
+  template <class Done>
+  void send_response(Done done) {
+    std::visit(
+        [&](auto& message) {
+          bhttp::async_write(
+              stream_, message,
+              [self = this->shared_from_this(), done](error_code ec, size_t) { done(*self, ec); });
+        },
+        response_);
   }
 
   // For errors after which the rest of the input cannot be trusted (too large, unparseable).
   void refuse_request(int status, const std::string& type, const std::string& message,
                       const std::string& path) {
-    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-    reply_and_close(error_response(options_.render_error, status, type, message, path, version),
+    reply_and_close(error_response(options_.render_error, status, type, message, path, version()),
                     transfer_time(0));
   }
 
   void reply_and_close(WireResponse response, std::chrono::milliseconds deadline) {
     sheddable(true);  // closing anyway: the first to go if room is needed
+    response.keep_alive(false);
     response_ = std::move(response);
-    response_.keep_alive(false);
     lowest().expires_after(deadline);
-    bhttp::async_write(stream_, response_,
-                       [self = this->shared_from_this()](error_code ec, size_t) {
-                         if (ec) {
-                           return self->abort();
-                         }
-                         self->linger();
-                       });
+    send_response([](Session& self, error_code ec) {
+      if (ec) {
+        return self.abort();
+      }
+      self.linger();
+    });
   }
 
   // Ends a connection after a response that said "Connection: close".
@@ -315,7 +334,145 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                              });
   }
 
+  // --- Streamed bodies -------------------------------------------------------------------
+
+  bool streams(const WireRequest& header, const std::string& path) const {
+    const BodyStreaming& streaming = options_.streaming;
+    return streaming.wants && streaming.start && !parser_->is_done() &&
+           streaming.wants(std::string(header.method_string()), path);
+  }
+
+  // The route decides on the handler pool (it may check a token, the store): a sink, or a
+  // response that ends the request unread.
+  void start_stream() {
+    lowest().expires_never();
+    Request head = head_of(parser_->get(), remote_address_, kTls);
+    net::post(
+        *settings_.handlers, [self = this->shared_from_this(), head = std::move(head)]() mutable {
+          StreamStart start = guarded_step("starting " + head.method + " " + head.target,
+                                           [&] { return self->options_.streaming.start(head); });
+          net::post(self->stream_.get_executor(), [self, start = std::move(start)]() mutable {
+            self->on_stream_start(std::move(start));
+          });
+        });
+  }
+
+  void on_stream_start(StreamStart start) {
+    if (auto* refused = std::get_if<Response>(&start)) {
+      return reply_and_close(to_wire_response(std::move(*refused), version(), false),
+                             transfer_time(0));
+    }
+    sink_ = std::move(std::get<std::unique_ptr<BodySink>>(start));
+    const bool expect_continue =
+        beast::iequals(parser_->get()[bhttp::field::expect], "100-continue");
+    body_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    body_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // the sink's cap
+    allowance_ = StreamAllowance(options_.body_timeout, options_.min_body_rate);
+    chunk_.resize(kChunkBytes);
+    if (expect_continue) {
+      return send_continue([](Session& s) { s.read_chunk(); });
+    }
+    read_chunk();
+  }
+
+  // Our own timer, not the stream's expiry: that one closes the socket, and a client that
+  // stalls mid-upload should still read why its upload failed.
+  void read_chunk() {
+    auto& body = body_parser_->get().body();
+    body.data = chunk_.data();
+    body.size = chunk_.size();
+    stalled_ = false;
+    stall_timer_.expires_after(allowance_.next_read(chunk_.size()));
+    stall_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) {
+        self->stalled_ = true;
+        error_code ignored;
+        self->lowest().socket().cancel(ignored);
+      }
+    });
+    allowance_.reading();
+    bhttp::async_read(
+        stream_, buffer_, *body_parser_,
+        [self = this->shared_from_this()](error_code ec, size_t) { self->on_chunk(ec); });
+  }
+
+  void on_chunk(error_code ec) {
+    stall_timer_.cancel();
+    if (ec == bhttp::error::need_buffer) {
+      ec = {};  // the chunk buffer is full
+    }
+    const size_t n = chunk_.size() - body_parser_->get().body().size;
+    allowance_.received(n);
+    if (ec) {
+      return stream_failed(ec);
+    }
+    const bool done = body_parser_->is_done();
+    net::post(*settings_.handlers, [self = this->shared_from_this(), n, done] {
+      const std::string what = "streaming a request body";
+      std::optional<Response> answer = guarded_step(what, [&] {
+        return n > 0 ? self->sink_->write(std::string_view(self->chunk_.data(), n)) : std::nullopt;
+      });
+      if (!answer && done) {
+        answer = guarded_step(what, [&] { return self->sink_->finish(); });
+      }
+      net::post(self->stream_.get_executor(), [self, done, answer = std::move(answer)]() mutable {
+        self->on_chunk_taken(done, std::move(answer));
+      });
+    });
+  }
+
+  void on_chunk_taken(bool done, std::optional<Response> answer) {
+    if (!answer) {
+      return read_chunk();
+    }
+    sink_.reset();
+    const bool keep_alive = options_.keep_alive && body_parser_->get().keep_alive();
+    WireResponse wire = to_wire_response(std::move(*answer), version(), keep_alive && done);
+    body_parser_.reset();
+    if (!done) {
+      // The sink stopped the upload: the rest of the body is never read.
+      return reply_and_close(std::move(wire), transfer_time(0));
+    }
+    write(std::move(wire));
+  }
+
+  // The body did not arrive whole: the sink undoes its work on the handler pool, and its
+  // answer is sent if the client can still read it (it stalled, or broke the framing).
+  void stream_failed(error_code ec) {
+    const bool stalled = stalled_;
+    const bool malformed =
+        ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream;
+    const std::string why = stalled     ? "the client sent no data for too long"
+                            : malformed ? "malformed body: " + ec.message()
+                                        : "the connection closed before the body was complete";
+    net::post(*settings_.handlers, [self = this->shared_from_this(), why, stalled, malformed] {
+      Response answer =
+          guarded_step("failing a streamed body", [&] { return self->sink_->fail(why); });
+      net::post(self->stream_.get_executor(),
+                [self, stalled, malformed, answer = std::move(answer)]() mutable {
+                  self->sink_.reset();
+                  const unsigned version = self->version();
+                  self->body_parser_.reset();
+                  if (!stalled && !malformed) {
+                    return self->abort();
+                  }
+                  self->reply_and_close(to_wire_response(std::move(answer), version, false),
+                                        self->transfer_time(0));
+                });
+    });
+  }
+
+  unsigned version() const {
+    if (body_parser_) {
+      return body_parser_->get().version();
+    }
+    return parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  }
+
   void abort() {
+    stall_timer_.cancel();
     settings_.registry->remove(this);
     error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -323,14 +480,23 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  static constexpr size_t kChunkBytes = 256 * 1024;
 
   Stream stream_;
+  net::steady_timer stall_timer_;  // a streamed body's read deadline
   const SessionSettings& settings_;
   const ServerOptions& options_;
   std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  WireResponse response_;  // must outlive async_write
+  Outgoing response_;  // must outlive async_write
+  // While a body streams: its parser, its sink, the chunk being read or handed over, and
+  // whether the last read was cut off by its deadline.
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> body_parser_;
+  std::unique_ptr<BodySink> sink_;
+  std::vector<char> chunk_;
+  bool stalled_ = false;
+  StreamAllowance allowance_;
   std::unique_ptr<std::array<char, 16 * 1024>> drain_buffer_;
   std::chrono::steady_clock::duration linger_timeout_ = kLingerTimeout;
 };

@@ -16,7 +16,8 @@ KeystoneApi::KeystoneApi(store::Database& db, TokenService& tokens, const Passwo
       projects_(db),
       users_(db, hasher),
       roles_(db),
-      assignments_(db) {}
+      assignments_(db),
+      groups_(db) {}
 
 void KeystoneApi::register_routes(http::Router& router) {
   using A = Access;
@@ -72,6 +73,25 @@ void KeystoneApi::register_routes(http::Router& router) {
       "identity:list_grants", &KeystoneApi::list_grants);
   add(router, "GET", "/v3/role_assignments", A::kAdmin, "identity:list_role_assignments",
       &KeystoneApi::list_role_assignments);
+
+  add(router, "GET", "/v3/groups", A::kAdmin, "identity:list_groups", &KeystoneApi::list_groups);
+  add(router, "POST", "/v3/groups", A::kAdmin, "identity:create_group", &KeystoneApi::create_group);
+  add(router, "GET", "/v3/groups/{group_id}", A::kAdmin, "identity:get_group",
+      &KeystoneApi::get_group);
+  add(router, "PATCH", "/v3/groups/{group_id}", A::kAdmin, "identity:update_group",
+      &KeystoneApi::update_group);
+  add(router, "DELETE", "/v3/groups/{group_id}", A::kAdmin, "identity:delete_group",
+      &KeystoneApi::delete_group);
+  add(router, "GET", "/v3/groups/{group_id}/users", A::kAdmin, "identity:list_users_in_group",
+      &KeystoneApi::list_group_users);
+  const std::string member = "/v3/groups/{group_id}/users/{user_id}";
+  add(router, "PUT", member, A::kAdmin, "identity:add_user_to_group", &KeystoneApi::add_group_user);
+  add(router, "GET", member, A::kAdmin, "identity:check_user_in_group",
+      &KeystoneApi::check_group_user);
+  add(router, "DELETE", member, A::kAdmin, "identity:remove_user_from_group",
+      &KeystoneApi::remove_group_user);
+  add(router, "GET", "/v3/users/{user_id}/groups", A::kAuthenticated,
+      "identity:list_groups_for_user", &KeystoneApi::list_user_groups);
 }
 
 void KeystoneApi::add(http::Router& router, const std::string& method, const std::string& pattern,

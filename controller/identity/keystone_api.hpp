@@ -9,6 +9,7 @@
 
 #include "controller/http/router.hpp"
 #include "controller/identity/assignment_store.hpp"
+#include "controller/identity/group_store.hpp"
 #include "controller/identity/password_authenticator.hpp"
 #include "controller/identity/password_hasher.hpp"
 #include "controller/identity/project_store.hpp"
@@ -96,6 +97,18 @@ class KeystoneApi {
   http::Response list_grants(const Call& call);
   http::Response list_role_assignments(const Call& call);
 
+  // keystone_group_routes.cpp
+  http::Response list_groups(const Call& call);
+  http::Response create_group(const Call& call);
+  http::Response get_group(const Call& call);
+  http::Response update_group(const Call& call);
+  http::Response delete_group(const Call& call);
+  http::Response list_group_users(const Call& call);
+  http::Response add_group_user(const Call& call);
+  http::Response check_group_user(const Call& call);
+  http::Response remove_group_user(const Call& call);
+  http::Response list_user_groups(const Call& call);
+
   TokenService& tokens_;
   PasswordAuthenticator& passwords_;
   BaseUrl base_url_;
@@ -103,6 +116,7 @@ class KeystoneApi {
   UserStore users_;
   RoleStore roles_;
   AssignmentStore assignments_;
+  GroupStore groups_;
 };
 
 }  // namespace neutrino::identity

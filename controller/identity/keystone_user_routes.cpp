@@ -18,7 +18,8 @@ std::optional<std::optional<std::string>> nullable_string(const Json& body,
 }
 
 // The user options Neutrino keeps: Keystone's ignore_lockout_failure_attempts (null unsets
-// it). Any other option is refused rather than stored without effect.
+// it). lock_password false (or null) is Keystone's default and needs nothing kept; Horizon's
+// user forms always send it. Any other option is refused rather than stored without effect.
 std::optional<bool> ignore_lockout_option(const Json& body) {
   const Json* options = input::optional_object(body, "options");
   if (options == nullptr) {
@@ -26,6 +27,10 @@ std::optional<bool> ignore_lockout_option(const Json& body) {
   }
   std::optional<bool> ignore;
   for (const auto& [name, value] : options->items()) {
+    if (name == "lock_password" &&
+        (value.is_null() || !input::optional_bool(*options, name).value_or(false))) {
+      continue;
+    }
     if (name != "ignore_lockout_failure_attempts") {
       throw validation_error(
           "Neutrino supports only the user option "

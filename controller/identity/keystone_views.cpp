@@ -84,6 +84,14 @@ Json role(const Role& r, const std::string& base) {
           {"links", {{"self", base + "/v3/roles/" + r.id}}}};
 }
 
+Json group(const Group& g, const std::string& base) {
+  return {{"id", g.id},
+          {"name", g.name},
+          {"domain_id", g.domain_id},
+          {"description", g.description},
+          {"links", {{"self", base + "/v3/groups/" + g.id}}}};
+}
+
 Json domain(const std::string& base) {
   return {{"id", kDefaultDomainId},
           {"name", kDefaultDomainName},

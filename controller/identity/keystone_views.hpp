@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/json.hpp"
+#include "controller/identity/group_store.hpp"
 #include "controller/identity/identity_records.hpp"
 #include "controller/identity/token_service.hpp"
 
@@ -13,6 +14,7 @@ Json version(const std::string& base);
 Json project(const Project& p, const std::string& base);
 Json user(const User& u, const std::string& base);
 Json role(const Role& r, const std::string& base);
+Json group(const Group& g, const std::string& base);
 Json domain(const std::string& base);
 // {"id": "default", "name": "Default"} as tokens embed it.
 Json domain_ref(const std::string& domain_id);

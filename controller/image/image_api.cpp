@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/image/image_list_query.hpp"
+#include "controller/image/image_schema.hpp"
 #include "controller/image/image_view.hpp"
 
 namespace neutrino::image {
@@ -47,6 +48,20 @@ class UploadSink final : public http::BodySink {
         id_(std::move(id)),
         upload_(std::move(upload)),
         accept_(std::move(accept)) {}
+  UploadSink(const UploadSink&) = delete;
+  UploadSink& operator=(const UploadSink&) = delete;
+
+  // A sink dropped mid-upload (the server stopping) still leaves the image queued.
+  ~UploadSink() override {
+    if (upload_) {
+      upload_.reset();
+      try {
+        images_.abandon_upload(id_);
+      } catch (const std::exception& error) {
+        log::warning("image ", id_, ": cannot return it to queued: ", error.what());
+      }
+    }
+  }
 
   std::optional<http::Response> write(std::string_view chunk) override {
     try {
@@ -60,6 +75,7 @@ class UploadSink final : public http::BodySink {
   http::Response finish() override {
     try {
       images_.complete_upload(id_, *upload_);
+      upload_.reset();
       return http::Response::empty(204);
     } catch (const api::ApiError& error) {
       if (error.status() == 410) {
@@ -106,6 +122,8 @@ void ImageApi::register_routes(http::Router& router) {
                [this](const http::Request& r, const http::PathParams&) { return versions(r); });
   }
   const std::string images = std::string(kRoot) + "/images";
+  add(router, "GET", std::string(kRoot) + "/schemas/image", &ImageApi::show_image_schema);
+  add(router, "GET", std::string(kRoot) + "/schemas/images", &ImageApi::show_images_schema);
   add(router, "GET", images, &ImageApi::list);
   add(router, "POST", images, &ImageApi::create);
   add(router, "GET", images + "/{image_id}", &ImageApi::show);
@@ -167,6 +185,16 @@ http::Response ImageApi::versions(const http::Request& request) const {
                     {"links", Json::array({{{"rel", "self"}, {"href", href}}})}});
   }
   return http::Response::json(300, {{"versions", list}});
+}
+
+http::Response ImageApi::show_image_schema(const http::Request&, const http::PathParams&,
+                                           const identity::AuthContext&) {
+  return http::Response::json(200, image_schema());
+}
+
+http::Response ImageApi::show_images_schema(const http::Request&, const http::PathParams&,
+                                            const identity::AuthContext&) {
+  return http::Response::json(200, images_schema());
 }
 
 http::Response ImageApi::list(const http::Request& r, const http::PathParams&,

@@ -36,6 +36,10 @@ class ImageApi {
   identity::AuthContext authenticate(const http::Request& request) const;
   http::Response versions(const http::Request& request) const;
 
+  http::Response show_image_schema(const http::Request& r, const http::PathParams& p,
+                                   const identity::AuthContext& ctx);
+  http::Response show_images_schema(const http::Request& r, const http::PathParams& p,
+                                    const identity::AuthContext& ctx);
   http::Response list(const http::Request& r, const http::PathParams& p,
                       const identity::AuthContext& ctx);
   http::Response create(const http::Request& r, const http::PathParams& p,

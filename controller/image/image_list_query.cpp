@@ -133,10 +133,17 @@ bool matches(const Json& view, const ImageRecord& image, const std::string& key,
     return image.size && (key == "size_min" ? *image.size >= bound : *image.size <= bound);
   }
   if (key == "os_hidden" || key == "protected") {
-    if (value != "true" && value != "false") {
+    // oslo's bool_from_string(strict=True), as Glance parses them: the openstack CLI sends
+    // "os_hidden=True" when it looks an image up by name.
+    std::string lower = value;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    static const std::set<std::string> kTrue = {"1", "t", "true", "on", "y", "yes"};
+    static const std::set<std::string> kFalse = {"0", "f", "false", "off", "n", "no"};
+    if (!kTrue.contains(lower) && !kFalse.contains(lower)) {
       throw api::bad_request("Invalid value for " + key + ": " + value);
     }
-    return attribute(view, key) == value;
+    return attribute(view, key) == (kTrue.contains(lower) ? "true" : "false");
   }
   (void)ctx;
   const auto actual = attribute(view, key);

@@ -73,26 +73,6 @@ std::string project_of(const Json& attributes, const identity::AuthContext& call
   return project;
 }
 
-// Base64 as Nova accepts it: line breaks (as `base64` wraps its output) are allowed and
-// dropped; the stored text is then one line.
-std::string checked_user_data(const std::string& text) {
-  if (text.size() > kMaxUserData) {
-    throw api::bad_request(
-        "User data too large. User data must be no larger than " + std::to_string(kMaxUserData) +
-        " bytes once base64 encoded. Your data is " + std::to_string(text.size()) + " bytes");
-  }
-  std::string compact;
-  for (const char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      compact.push_back(c);
-    }
-  }
-  if (!identity::base64_decode(compact)) {
-    throw api::bad_request("User data needs to be valid base 64.");
-  }
-  return compact;
-}
-
 std::map<std::string, std::string> checked_metadata(const Json& metadata) {
   std::map<std::string, std::string> out;
   for (const auto& [key, value] : metadata.items()) {
@@ -226,6 +206,24 @@ InstanceRecord parse_new_instance(const Json& body, const identity::AuthContext&
                                ? checked_security_groups(a["security_groups"])
                                : std::vector<std::string>{"default"};
   return record;
+}
+
+std::string checked_user_data(const std::string& text) {
+  if (text.size() > kMaxUserData) {
+    throw api::bad_request(
+        "User data too large. User data must be no larger than " + std::to_string(kMaxUserData) +
+        " bytes once base64 encoded. Your data is " + std::to_string(text.size()) + " bytes");
+  }
+  std::string compact;
+  for (const char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      compact.push_back(c);
+    }
+  }
+  if (!identity::base64_decode(compact)) {
+    throw api::bad_request("User data needs to be valid base 64.");
+  }
+  return compact;
 }
 
 }  // namespace neutrino::metadata

@@ -20,5 +20,8 @@ std::string sanitize_hostname(const std::string& name);
 // RFC 1123: dot-separated labels of letters, digits and inner hyphens, up to 63 characters
 // each and 253 in all.
 bool valid_hostname(const std::string& hostname);
+// User data as Nova accepts it: base64 of at most 65,535 bytes, line breaks (as `base64` wraps
+// its output) allowed and dropped; returns the one-line text. Throws api::ApiError (400).
+std::string checked_user_data(const std::string& text);
 
 }  // namespace neutrino::metadata

@@ -61,7 +61,9 @@ int64_t InstanceStore::ec2_number(store::SqlSession& s, const std::string& id) {
     const int64_t next =
         s.query("SELECT COALESCE(MAX(id), 0) + 1 FROM instance_id_mappings")[0].integer(0);
     try {
-      s.execute("INSERT INTO instance_id_mappings (id, uuid) VALUES (?, ?)", {next, id});
+      s.savepoint([&] {
+        s.execute("INSERT INTO instance_id_mappings (id, uuid) VALUES (?, ?)", {next, id});
+      });
       return next;
     } catch (const store::ConstraintViolation&) {
     }

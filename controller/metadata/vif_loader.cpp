@@ -72,7 +72,7 @@ std::vector<MetadataVif> load_vifs(store::SqlSession& s, const std::string& inst
                "dp.id = d.port_id WHERE d.subnet_id = sn.id AND dp.device_owner = 'network:dhcp') "
                "FROM ipallocations a JOIN subnets sn ON sn.id = a.subnet_id WHERE a.port_id IN "
                "(SELECT p.id" +
-                   std::string(kPorts) + ") ORDER BY a.rowid",
+                   std::string(kPorts) + ") ORDER BY a.port_id, a.position",
                {instance_id, project_id})) {
     MetadataSubnet subnet;
     subnet.ip_address = r.text(1);

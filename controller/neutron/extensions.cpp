@@ -19,6 +19,8 @@ const Json& supported_extensions() {
                 "Extension to add descriptions to standard attributes"),
       extension("standard-attr-revisions", "Resource revision numbers",
                 "This extension will display the revision number of neutron resources."),
+      extension("revision-if-match", "If-Match constraints based on revision_number",
+                "Adds support for If-Match constraints based on revision_number on the API"),
       extension("standard-attr-timestamp", "Resource timestamps",
                 "Adds created_at and updated_at fields to all Neutron resources that have "
                 "Neutron standard attributes."),

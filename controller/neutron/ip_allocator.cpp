@@ -6,6 +6,10 @@
 #include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/address_picker.hpp"
+#include "controller/ipam/eui64.hpp"
+#include "controller/ipam/mac_address.hpp"
+#include "controller/neutron/ipv6_modes.hpp"
+#include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_service.hpp"
 
@@ -71,8 +75,10 @@ std::vector<ipam::IpAddress> allocated_in(store::SqlSession& s, const std::strin
 void insert(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
             const ipam::IpAddress& ip) {
   s.execute(
-      "INSERT INTO ipallocations (port_id, ip_address, subnet_id, network_id) VALUES (?, ?, ?, ?)",
-      {port_id, ip.to_string(), subnet.id, subnet.network_id});
+      "INSERT INTO ipallocations (port_id, ip_address, subnet_id, network_id, position) "
+      "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM ipallocations "
+      "WHERE port_id = ?))",
+      {port_id, ip.to_string(), subnet.id, subnet.network_id, port_id});
 }
 
 void insert_exact(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
@@ -109,7 +115,7 @@ std::optional<ipam::IpAddress> insert_any(store::SqlSession& s, const std::strin
       return std::nullopt;
     }
     try {
-      insert(s, port_id, subnet, *candidate);
+      s.savepoint([&] { insert(s, port_id, subnet, *candidate); });
       return candidate;
     } catch (const store::ConstraintViolation&) {
       // Another writer took it (possible with a multi-writer store); try another one.
@@ -120,13 +126,72 @@ std::optional<ipam::IpAddress> insert_any(store::SqlSession& s, const std::strin
   return std::nullopt;
 }
 
+// What the EUI-64 pass needs to know of the port: its MAC, and whether it takes automatic
+// addresses at all (router interfaces do not).
+struct PortIdentity {
+  ipam::MacAddress mac;
+  bool takes_automatic;
+};
+
+PortIdentity identity_of(store::SqlSession& s, const std::string& port_id) {
+  const auto rows = s.query("SELECT mac_address, device_owner FROM ports WHERE id = ?", {port_id});
+  return PortIdentity{*ipam::MacAddress::parse(rows.at(0).text(0)),
+                      !is_router_interface_owner(rows.at(0).text(1))};
+}
+
+bool is_automatic(const SubnetInfo& subnet, const PortIdentity& port) {
+  return subnet.modes.auto_address() && port.takes_automatic;
+}
+
+void insert_automatic(store::SqlSession& s, const std::string& port_id, const SubnetInfo& subnet,
+                      const ipam::MacAddress& mac) {
+  const auto address = ipam::eui64_address(subnet.cidr, mac);
+  try {
+    insert(s, port_id, subnet, address);
+  } catch (const store::ConstraintViolation&) {
+    // Only a port with the same MAC can hold it; MACs are unique on a network.
+    throw api::conflict(
+        "IpAddressAlreadyAllocated",
+        "IP address " + address.to_string() + " already allocated in subnet " + subnet.id);
+  }
+}
+
 }  // namespace
+
+void IpAllocator::add_automatic_addresses(store::SqlSession& s, const std::string& subnet_id) {
+  const auto rows = s.query("SELECT network_id FROM subnets WHERE id = ?", {subnet_id});
+  for (const auto& subnet : SubnetService::of_network(s, rows.at(0).text(0))) {
+    if (subnet.id != subnet_id) {
+      continue;
+    }
+    for (const auto& r :
+         s.query("SELECT id FROM ports WHERE network_id = ?", {subnet.network_id})) {
+      const PortIdentity port = identity_of(s, r.text(0));
+      if (is_automatic(subnet, port)) {
+        insert_automatic(s, r.text(0), subnet, port.mac);
+        PortService::touch(s, r.text(0));
+      }
+    }
+  }
+}
+
+void IpAllocator::refresh_automatic_addresses(store::SqlSession& s, const std::string& port_id,
+                                              const std::string& network_id) {
+  const PortIdentity port = identity_of(s, port_id);
+  for (const auto& subnet : SubnetService::of_network(s, network_id)) {
+    if (is_automatic(subnet, port)) {
+      s.execute("DELETE FROM ipallocations WHERE port_id = ? AND subnet_id = ?",
+                {port_id, subnet.id});
+      insert_automatic(s, port_id, subnet, port.mac);
+    }
+  }
+}
 
 std::vector<FixedIp> IpAllocator::of_port(store::SqlSession& s, const std::string& port_id) {
   std::vector<FixedIp> out;
-  for (const auto& r :
-       s.query("SELECT subnet_id, ip_address FROM ipallocations WHERE port_id = ? ORDER BY rowid",
-               {port_id})) {
+  for (const auto& r : s.query(
+           "SELECT subnet_id, ip_address FROM ipallocations WHERE port_id = ? ORDER BY position",
+           {port_id})) {
     out.push_back(FixedIp{r.text(0), r.text(1)});
   }
   return out;
@@ -137,14 +202,25 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
                                          const std::optional<Json>& requested,
                                          const std::vector<FixedIp>& previous) {
   const auto subnets = SubnetService::of_network(s, network_id);
+  const PortIdentity port = identity_of(s, port_id);
   s.execute("DELETE FROM ipallocations WHERE port_id = ?", {port_id});
+  // Every automatic-address subnet gives the port its EUI-64 address, asked for or not.
+  auto add_automatic = [&] {
+    for (const auto& subnet : subnets) {
+      if (is_automatic(subnet, port)) {
+        insert_automatic(s, port_id, subnet, port.mac);
+      }
+    }
+    return of_port(s, port_id);
+  };
 
   if (!requested) {
     // One address per IP version, from the first subnet that has room.
     std::set<int> served;
     bool tried = false;
     for (const auto& subnet : subnets) {
-      if (served.contains(subnet.cidr.version())) {
+      // Automatic subnets never hand out pool addresses, not even to router interfaces.
+      if (served.contains(subnet.cidr.version()) || subnet.modes.auto_address()) {
         continue;
       }
       tried = true;
@@ -156,7 +232,7 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
       throw api::conflict("IpAddressGenerationFailure",
                           "No more IP addresses available on network " + network_id + ".");
     }
-    return of_port(s, port_id);
+    return add_automatic();
   }
 
   if (!requested->is_array()) {
@@ -199,6 +275,17 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
                                "InvalidIpForNetwork");
       }
     }
+    if (is_automatic(*subnet, port)) {
+      // Re-stating the port's own EUI-64 address (an update listing every address) is fine.
+      if (*w.address == ipam::eui64_address(subnet->cidr, port.mac)) {
+        continue;
+      }
+      throw api::bad_request("IPv6 address " + w.address->to_string() +
+                                 " cannot be directly assigned to a port on subnet " + subnet->id +
+                                 " as the subnet is configured for automatic "
+                                 "addresses",
+                             "AllocationOnAutoAddressSubnet");
+    }
     insert_exact(s, port_id, *subnet, *w.address);
     claimed.insert(w.address->to_string());
   }
@@ -207,6 +294,9 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
       continue;
     }
     const SubnetInfo& subnet = find_subnet(*w.subnet_id);
+    if (is_automatic(subnet, port)) {
+      continue;  // the EUI-64 pass below gives it
+    }
     // On update, a subnet-only entry keeps the address the port already has there.
     const auto kept = std::find_if(previous.begin(), previous.end(), [&](const FixedIp& p) {
       return p.subnet_id == subnet.id && !claimed.contains(p.ip_address);
@@ -224,7 +314,7 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
     }
     claimed.insert(picked->to_string());
   }
-  return of_port(s, port_id);
+  return add_automatic();
 }
 
 }  // namespace neutrino::neutron

@@ -99,7 +99,10 @@ bool matches_fixed_ips(const Json& item,
     const Json& value = attribute(address, name);
     return value.is_string() ? value.get<std::string>() : std::string();
   };
-  for (const auto& [key, values] : filters) {
+  for (const auto& filter : filters) {
+    // Not a structured binding: clang 14 cannot capture one in the lambdas below.
+    const auto& key = filter.first;
+    const auto& values = filter.second;
     bool ok = true;
     if (key == "ip_address" || key == "subnet_id") {
       ok = any_address([&](const Json& address) {

@@ -23,7 +23,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> group(
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& [key, value] : params) {
     auto it = std::find_if(groups.begin(), groups.end(),
-                           [&key](const auto& entry) { return entry.first == key; });
+                           [&wanted = key](const auto& entry) { return entry.first == wanted; });
     if (it == groups.end()) {
       groups.emplace_back(key, std::vector<std::string>{value});
     } else {

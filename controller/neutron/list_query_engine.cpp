@@ -184,6 +184,9 @@ Json apply_list_query(std::vector<Json> items, const ListQuery& query, const Lis
   Json links = pagination_links(page, query, target.base_url);
   Json listed = Json::array();
   for (auto& item : page) {
+    for (const auto& key : target.hidden) {
+      item.erase(key);
+    }
     listed.push_back(project(std::move(item), query.fields));
   }
   Json result = Json::object();

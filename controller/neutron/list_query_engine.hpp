@@ -3,6 +3,7 @@
 // controller and DB layer do: filter, sort (with "id" as the last key so pages are stable),
 // cut a page at the marker, build the next/previous links, then keep only the asked fields.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ListTarget {
   // NotFound (404 PortNotFound "Port <id> could not be found."); when unset the error is
   // 404 HTTPNotFound "Marker <id> could not be found.".
   std::function<api::ApiError(const std::string& id)> marker_not_found;
+  // Attributes the items carry only to be filtered on, never shown (Neutron's is_filter
+  // without is_visible, as a subnet's "shared"): removed before the page is rendered.
+  std::set<std::string> hidden;
 };
 
 // `items` are every resource the caller may show, already rendered; the marker is looked up

@@ -51,17 +51,28 @@ std::optional<int64_t> optional_int(const Json& attributes, const char* key) {
 
 std::optional<NetworkInfo> NetworkService::find(store::SqlSession& s, const std::string& id) {
   const auto rows = s.query(
-      "SELECT id, project_id, shared, port_security_enabled, mtu FROM networks WHERE id = ?", {id});
+      "SELECT id, project_id, shared, router_external, port_security_enabled, mtu FROM networks "
+      "WHERE id = ?",
+      {id});
   if (rows.empty()) {
     return std::nullopt;
   }
   const auto& r = rows[0];
-  return NetworkInfo{r.text(0), r.text(1), r.boolean(2), r.boolean(3),
-                     static_cast<int>(r.integer(4))};
+  return NetworkInfo{r.text(0),    r.text(1),    r.boolean(2),
+                     r.boolean(3), r.boolean(4), static_cast<int>(r.integer(5))};
 }
 
 NetworkInfo NetworkService::visible(store::SqlSession& s, const AuthContext& ctx,
                                     const std::string& id) {
+  auto network = find(s, id);
+  if (!network || !(owns(ctx, network->project_id) || network->shared || network->external)) {
+    throw network_not_found(id);
+  }
+  return *network;
+}
+
+NetworkInfo NetworkService::attachable(store::SqlSession& s, const AuthContext& ctx,
+                                       const std::string& id) {
   auto network = find(s, id);
   if (!network || !(owns(ctx, network->project_id) || network->shared)) {
     throw network_not_found(id);
@@ -141,7 +152,8 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
   } else if (ctx.is_admin()) {
     rows = s.query(columns, {});
   } else {
-    rows = s.query(columns + " WHERE n.project_id = ? OR n.shared = 1", {ctx.project_id});
+    rows = s.query(columns + " WHERE n.project_id = ? OR n.shared = 1 OR n.router_external = 1",
+                   {ctx.project_id});
   }
   std::map<std::string, std::vector<std::string>> subnets;
   std::map<std::string, std::vector<std::string>> tags;

@@ -18,6 +18,7 @@ struct NetworkInfo {
   std::string id;
   std::string project_id;
   bool shared = false;
+  bool external = false;  // router:external
   bool port_security_enabled = true;
   int mtu = 0;
 };
@@ -33,8 +34,13 @@ class NetworkService {
               const Json& attributes) const;
   void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
 
-  // The network if the caller may see it; throws 404 NetworkNotFound otherwise.
+  // The network if the caller may see it (its own, shared, or router:external as Neutron
+  // shows external networks to every project); throws 404 NetworkNotFound otherwise.
   static NetworkInfo visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id);
+  // The network if the caller may attach ports to it (its own or shared): another project's
+  // external network is seen, not used; 404 NetworkNotFound otherwise.
+  static NetworkInfo attachable(store::SqlSession& s, const AuthContext& ctx,
+                                const std::string& id);
   static std::optional<NetworkInfo> find(store::SqlSession& s, const std::string& id);
   // Marks a change: bumps revision_number and updated_at.
   static void touch(store::SqlSession& s, const std::string& id);

@@ -8,6 +8,7 @@
 #include "controller/neutron/list_query.hpp"
 #include "controller/neutron/list_query_engine.hpp"
 #include "controller/neutron/resource_schemas.hpp"
+#include "controller/neutron/revision_constraint.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -53,6 +54,15 @@ Json select_fields(const Json& item, const http::QueryParams& query) {
   return out;
 }
 
+// If-Match: revision_number=N on a PUT or DELETE, checked inside the write's transaction.
+// Resources without revisions (agents) are not constrained, as in Neutron.
+void check_revision(const Json& item, const std::optional<int64_t>& expected) {
+  const auto current = item.find("revision_number");
+  if (expected && current != item.end() && current->is_number_integer()) {
+    enforce_revision_constraint(*expected, current->get<int64_t>());
+  }
+}
+
 }  // namespace
 
 Json parse_body(const http::Request& request) {
@@ -78,7 +88,9 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       ports_(settings.base_mac, agents_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
-  resources_.push_back(bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet"));
+  Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
+  subnets.hidden_filters = {"shared"};  // the network's, as Neutron filters subnets by it
+  resources_.push_back(subnets);
   resources_.push_back(bind(ports_, port_schema(), &PortService::touch, "Port"));
   Resource groups = bind(security_groups_, security_group_schema(), &SecurityGroupService::touch,
                          "SecurityGroup");
@@ -287,13 +299,15 @@ http::Response NeutronApi::resources(const http::Request& request) const {
 
 http::Response NeutronApi::list(const Resource& r, const http::Request& request) {
   const AuthContext ctx = authenticate(request);
-  const ListQuery query = parse_list_query(request.query, r.schema->attribute_names());
+  std::set<std::string> filterable = r.schema->attribute_names();
+  filterable.insert(r.hidden_filters.begin(), r.hidden_filters.end());
+  const ListQuery query = parse_list_query(request.query, filterable, r.schema->attribute_names());
   if (r.prepare_list) {
     db_.write([&](store::SqlSession& s) { r.prepare_list(s, ctx, request.query); });
   }
   auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
   const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->path(),
-                          r.not_found};
+                          r.not_found, r.hidden_filters};
   return http::Response::json(200, apply_list_query(std::move(items), query, target));
 }
 
@@ -352,8 +366,11 @@ http::Response NeutronApi::update(const Resource& r, const http::Request& reques
     throw api::bad_request("Unable to find '" + one + "' in request body");
   }
   const Json attributes = r.schema->validate(body[one], Operation::kUpdate);
-  const Json updated =
-      db_.write([&](store::SqlSession& s) { return r.update(s, ctx, id, attributes); });
+  const auto revision = parse_revision_constraint(request.header("if-match"));
+  const Json updated = db_.write([&](store::SqlSession& s) {
+    check_revision(r.show(s, ctx, id), revision);
+    return r.update(s, ctx, id, attributes);
+  });
   changed_();
   return http::Response::json(200, {{one, updated}});
 }
@@ -361,7 +378,11 @@ http::Response NeutronApi::update(const Resource& r, const http::Request& reques
 http::Response NeutronApi::remove(const Resource& r, const http::Request& request,
                                   const std::string& id) {
   const AuthContext ctx = authenticate(request);
-  db_.write([&](store::SqlSession& s) { r.remove(s, ctx, id); });
+  const auto revision = parse_revision_constraint(request.header("if-match"));
+  db_.write([&](store::SqlSession& s) {
+    check_revision(r.show(s, ctx, id), revision);
+    r.remove(s, ctx, id);
+  });
   changed_();
   return http::Response::empty(204);
 }

@@ -5,6 +5,7 @@
 // authenticates every request (except version discovery) through a TokenValidator, runs
 // each request in one store transaction, and renders refusals as NeutronError bodies.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ class NeutronApi {
     std::function<void(store::SqlSession&, const std::string&)> touch;
     std::function<api::ApiError(const std::string&)> not_found;
     bool taggable = true;
+    // Filterable attributes the list items carry but never show (see ListTarget::hidden).
+    std::set<std::string> hidden_filters = {};
     // Runs in a write transaction before a list (security groups create the default group).
     std::function<void(store::SqlSession&, const AuthContext&, const http::QueryParams&)>
         prepare_list = nullptr;

@@ -103,7 +103,7 @@ std::string PortService::insert_with_mac(store::SqlSession& s,
     const std::string mac = ipam::MacAddress::random_with_base(base_mac_).to_string();
     params.push_back(mac);
     try {
-      s.execute(sql, params);
+      s.savepoint([&] { s.execute(sql, params); });
       return mac;
     } catch (const store::ConstraintViolation&) {
       params.pop_back();
@@ -117,7 +117,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                          const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
   const std::string network_id = attributes["network_id"].get<std::string>();
-  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address")) {
@@ -178,17 +178,17 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
   std::vector<store::SqlRow> ip_rows;
   if (id) {
     rows = s.query(columns + " WHERE p.id = ?", {*id});
-    ip_rows = s.query(ip_columns + " WHERE a.port_id = ? ORDER BY a.rowid", {*id});
+    ip_rows = s.query(ip_columns + " WHERE a.port_id = ? ORDER BY a.port_id, a.position", {*id});
   } else if (ctx.is_admin()) {
     rows = s.query(columns, {});
-    ip_rows = s.query(ip_columns + " ORDER BY a.rowid", {});
+    ip_rows = s.query(ip_columns + " ORDER BY a.port_id, a.position", {});
   } else {
     const std::string scope =
         " JOIN networks n ON n.id = p.network_id WHERE p.project_id = ? OR n.project_id = ?";
     rows = s.query(columns + scope, {ctx.project_id, ctx.project_id});
-    ip_rows =
-        s.query(ip_columns + " JOIN ports p ON p.id = a.port_id" + scope + " ORDER BY a.rowid",
-                {ctx.project_id, ctx.project_id});
+    ip_rows = s.query(ip_columns + " JOIN ports p ON p.id = a.port_id" + scope +
+                          " ORDER BY a.port_id, a.position",
+                      {ctx.project_id, ctx.project_id});
   }
   for (const auto& r : ip_rows) {
     fixed_ips[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
@@ -277,6 +277,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                                                  network_id + ". The mac address " + *mac +
                                                  " is in use.");
     }
+    IpAllocator::refresh_automatic_addresses(s, id, network_id);
   }
   for (const char* column : {"name", "description", "device_id", "device_owner"}) {
     if (attributes.contains(column)) {

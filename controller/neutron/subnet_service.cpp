@@ -6,7 +6,9 @@
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/allocation_pools.hpp"
+#include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/port_service.hpp"
 #include "controller/neutron/subnet_attributes.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -20,9 +22,9 @@ api::ApiError subnet_not_found(const std::string& id) {
 
 std::vector<ipam::IpRange> load_pools(store::SqlSession& s, const std::string& subnet_id) {
   std::vector<ipam::IpRange> pools;
-  for (const auto& r :
-       s.query("SELECT first_ip, last_ip FROM ipallocationpools WHERE subnet_id = ? ORDER BY rowid",
-               {subnet_id})) {
+  for (const auto& r : s.query(
+           "SELECT first_ip, last_ip FROM ipallocationpools WHERE subnet_id = ? ORDER BY position",
+           {subnet_id})) {
     pools.push_back(
         ipam::IpRange{*ipam::IpAddress::parse(r.text(0)), *ipam::IpAddress::parse(r.text(1))});
   }
@@ -32,10 +34,12 @@ std::vector<ipam::IpRange> load_pools(store::SqlSession& s, const std::string& s
 void store_pools(store::SqlSession& s, const std::string& subnet_id,
                  const std::vector<ipam::IpRange>& pools) {
   s.execute("DELETE FROM ipallocationpools WHERE subnet_id = ?", {subnet_id});
+  int64_t position = 0;
   for (const auto& pool : pools) {
     s.execute(
-        "INSERT INTO ipallocationpools (id, subnet_id, first_ip, last_ip) VALUES (?, ?, ?, ?)",
-        {random::uuid4(), subnet_id, pool.first.to_string(), pool.last.to_string()});
+        "INSERT INTO ipallocationpools (id, subnet_id, first_ip, last_ip, position) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {random::uuid4(), subnet_id, pool.first.to_string(), pool.last.to_string(), position++});
   }
 }
 
@@ -59,9 +63,23 @@ void store_routes(store::SqlSession& s, const std::string& subnet_id, const Json
   }
 }
 
+std::optional<std::string> optional_text(const store::SqlRow& r, int column) {
+  return r.is_null(column) ? std::nullopt : std::optional<std::string>(r.text(column));
+}
+
+// The columns info_from reads, in its order.
+constexpr const char* kInfoColumns =
+    "s.id, s.network_id, s.project_id, s.cidr, s.gateway_ip, s.ipv6_ra_mode, "
+    "s.ipv6_address_mode";
+
 SubnetInfo info_from(store::SqlSession& s, const store::SqlRow& r) {
-  // Columns: id, network_id, project_id, cidr, gateway_ip
-  SubnetInfo info{r.text(0), r.text(1), r.text(2), ipam::Cidr::parse(r.text(3)), std::nullopt, {}};
+  SubnetInfo info{r.text(0),
+                  r.text(1),
+                  r.text(2),
+                  ipam::Cidr::parse(r.text(3)),
+                  std::nullopt,
+                  {},
+                  Ipv6Modes{optional_text(r, 5), optional_text(r, 6)}};
   if (!r.is_null(4)) {
     info.gateway = ipam::IpAddress::parse(r.text(4));
   }
@@ -80,8 +98,9 @@ void SubnetService::touch(store::SqlSession& s, const std::string& id) {
 std::vector<SubnetInfo> SubnetService::of_network(store::SqlSession& s,
                                                   const std::string& network_id) {
   std::vector<SubnetInfo> out;
-  for (const auto& r : s.query("SELECT id, network_id, project_id, cidr, gateway_ip FROM subnets "
-                               "WHERE network_id = ? ORDER BY created_at, id",
+  for (const auto& r : s.query(std::string("SELECT ") + kInfoColumns +
+                                   " FROM subnets s WHERE s.network_id = ? ORDER BY s.created_at, "
+                                   "s.id",
                                {network_id})) {
     out.push_back(info_from(s, r));
   }
@@ -90,11 +109,11 @@ std::vector<SubnetInfo> SubnetService::of_network(store::SqlSession& s,
 
 SubnetInfo SubnetService::visible(store::SqlSession& s, const AuthContext& ctx,
                                   const std::string& id) const {
-  const auto rows = s.query(
-      "SELECT s.id, s.network_id, s.project_id, s.cidr, s.gateway_ip, n.shared FROM subnets s "
-      "JOIN networks n ON n.id = s.network_id WHERE s.id = ?",
-      {id});
-  if (rows.empty() || !(owns(ctx, rows[0].text(2)) || rows[0].boolean(5))) {
+  const auto rows = s.query(std::string("SELECT ") + kInfoColumns +
+                                ", n.shared FROM subnets s JOIN networks n ON n.id = s.network_id "
+                                "WHERE s.id = ?",
+                            {id});
+  if (rows.empty() || !(owns(ctx, rows[0].text(2)) || rows[0].boolean(7))) {
     throw subnet_not_found(id);
   }
   return info_from(s, rows[0]);
@@ -131,6 +150,8 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
           "InvalidInput");
     }
   }
+  const bool enable_dhcp = attributes.value("enable_dhcp", true);
+  const Ipv6Modes modes = parse_ipv6_modes(attributes, cidr, enable_dhcp);
   std::optional<ipam::IpAddress> gateway;
   if (attributes.contains("gateway_ip")) {
     gateway = parse_gateway(attributes["gateway_ip"], cidr);
@@ -149,12 +170,13 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
   const int64_t now = clock::now_unix_seconds();
   s.execute(
       "INSERT INTO subnets (id, project_id, network_id, name, description, ip_version, cidr, "
-      "gateway_ip, enable_dhcp, revision_number, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+      "gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
        version, cidr.to_string(),
        gateway ? store::SqlValue(gateway->to_string()) : store::SqlValue(std::monostate{}),
-       int64_t{attributes.value("enable_dhcp", true)}, now, now});
+       int64_t{enable_dhcp}, store::null_if_empty(modes.ra_mode),
+       store::null_if_empty(modes.address_mode), now, now});
   store_pools(s, id, pools);
   if (attributes.contains("dns_nameservers")) {
     store_dns(s, id, attributes["dns_nameservers"], static_cast<int>(version));
@@ -166,6 +188,9 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
     TagStore::replace(s, "subnets", id, attributes["tags"]);
   }
   store::ChangeJournal::append(s, store::JournalKind::kSubnet, id);
+  if (modes.auto_address()) {
+    IpAllocator::add_automatic_addresses(s, id);
+  }
   NetworkService::touch(s, network_id);
   return show(s, ctx, id);
 }
@@ -174,24 +199,23 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
                                       const std::optional<std::string>& id) const {
   const std::string columns =
       "SELECT s.id, s.project_id, s.network_id, s.name, s.description, s.ip_version, s.cidr, "
-      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at FROM subnets s";
+      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at, n.shared, "
+      "s.ipv6_ra_mode, s.ipv6_address_mode FROM subnets s JOIN networks n ON n.id = s.network_id";
   std::vector<store::SqlRow> rows;
   if (id) {
     rows = s.query(columns + " WHERE s.id = ?", {*id});
   } else if (ctx.is_admin()) {
     rows = s.query(columns + " ORDER BY s.created_at, s.id", {});
   } else {
-    rows = s.query(columns +
-                       " JOIN networks n ON n.id = s.network_id WHERE s.project_id = ? OR "
-                       "n.shared = 1 ORDER BY s.created_at, s.id",
+    rows = s.query(columns + " WHERE s.project_id = ? OR n.shared = 1 ORDER BY s.created_at, s.id",
                    {ctx.project_id});
   }
   const std::string where = id ? " WHERE subnet_id = ?" : "";
   const store::SqlParams params = id ? store::SqlParams{*id} : store::SqlParams{};
   std::map<std::string, Json> pools, dns, routes;
-  for (const auto& r : s.query(
-           "SELECT subnet_id, first_ip, last_ip FROM ipallocationpools" + where + " ORDER BY rowid",
-           params)) {
+  for (const auto& r : s.query("SELECT subnet_id, first_ip, last_ip FROM ipallocationpools" +
+                                   where + " ORDER BY subnet_id, position",
+                               params)) {
     pools[r.text(0)].push_back({{"start", r.text(1)}, {"end", r.text(2)}});
   }
   for (const auto& r :
@@ -228,13 +252,15 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
         {"dns_nameservers", list_or_empty(dns, subnet_id)},
         {"host_routes", list_or_empty(routes, subnet_id)},
         {"subnetpool_id", nullptr},
-        {"ipv6_ra_mode", nullptr},
-        {"ipv6_address_mode", nullptr},
+        {"ipv6_ra_mode", r.is_null(13) ? Json(nullptr) : Json(r.text(13))},
+        {"ipv6_address_mode", r.is_null(14) ? Json(nullptr) : Json(r.text(14))},
         {"service_types", Json::array()},
         {"tags", tags[subnet_id]},
         {"revision_number", r.integer(9)},
         {"created_at", clock::format_iso8601(r.integer(10))},
         {"updated_at", clock::format_iso8601(r.integer(11))},
+        // Not shown: the list handler filters on it and removes it (ListTarget::hidden).
+        {"shared", r.boolean(12)},
     });
   }
   return out;
@@ -247,6 +273,7 @@ Json SubnetService::show(store::SqlSession& s, const AuthContext& ctx,
   if (found.empty()) {
     throw subnet_not_found(id);
   }
+  found.front().erase("shared");
   return found.front();
 }
 
@@ -261,6 +288,7 @@ Json SubnetService::update(store::SqlSession& s, const AuthContext& ctx, const s
     throw api::forbidden("(rule:update_subnet) is disallowed by policy");
   }
   const int version = subnet.cidr.version();
+  check_ipv6_dhcp_update(subnet.modes, attributes);
   std::optional<ipam::IpAddress> gateway = subnet.gateway;
   if (attributes.contains("gateway_ip")) {
     gateway = parse_gateway(attributes["gateway_ip"], subnet.cidr);
@@ -305,6 +333,16 @@ void SubnetService::remove(store::SqlSession& s, const AuthContext& ctx,
   const SubnetInfo subnet = visible(s, ctx, id);
   if (!owns(ctx, subnet.project_id)) {
     throw api::forbidden("(rule:delete_subnet) is disallowed by policy");
+  }
+  // Addresses a subnet hands out by itself (EUI-64 on SLAAC and DHCPv6-stateless subnets) go
+  // with it, as Neutron deletes them; only chosen addresses keep a subnet in use.
+  for (const auto& r : s.query("SELECT DISTINCT a.port_id, p.device_owner FROM ipallocations a "
+                               "JOIN ports p ON p.id = a.port_id WHERE a.subnet_id = ?",
+                               {id})) {
+    if (subnet.modes.auto_address() && !is_router_interface_owner(r.text(1))) {
+      s.execute("DELETE FROM ipallocations WHERE subnet_id = ? AND port_id = ?", {id, r.text(0)});
+      PortService::touch(s, r.text(0));
+    }
   }
   const auto in_use = s.query(
       "SELECT COUNT(*) FROM ipallocations a JOIN ports p ON p.id = a.port_id "

@@ -8,6 +8,7 @@
 #include "common/json.hpp"
 #include "controller/ipam/cidr.hpp"
 #include "controller/ipam/ip_range.hpp"
+#include "controller/neutron/ipv6_modes.hpp"
 #include "controller/neutron/policy.hpp"
 #include "controller/store/sql_session.hpp"
 
@@ -21,12 +22,14 @@ struct SubnetInfo {
   ipam::Cidr cidr;
   std::optional<ipam::IpAddress> gateway;
   std::vector<ipam::IpRange> pools;
+  Ipv6Modes modes;
 };
 
 class SubnetService {
  public:
   Json create(store::SqlSession& s, const AuthContext& ctx, const Json& attributes) const;
   Json show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
+  // Each item also carries its network's "shared", for filtering only: the API removes it.
   std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx) const;
   Json update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
               const Json& attributes) const;

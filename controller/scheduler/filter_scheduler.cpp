@@ -31,9 +31,10 @@ std::vector<HostState*> FilterScheduler::filter(std::vector<HostState>& hosts,
 Selection FilterScheduler::select(std::vector<HostState>& hosts, const RequestSpec& spec,
                                   int count) const {
   Selection selection;
+  RequestSpec current = spec;  // each server placed joins the group's hosts for the next
   for (int i = 0; i < count; ++i) {
     std::string emptied_by;
-    const auto candidates = filter(hosts, spec, emptied_by);
+    const auto candidates = filter(hosts, current, emptied_by);
     if (candidates.empty()) {
       selection.reason = "There are not enough hosts available.";
       selection.details = hosts.empty() ? "No compute hosts are registered."
@@ -52,6 +53,7 @@ Selection FilterScheduler::select(std::vector<HostState>& hosts, const RequestSp
     }
     consume(*candidates[best], spec);
     selection.hosts.push_back(candidates[best]->host);
+    current.group_hosts.push_back(candidates[best]->host);
   }
   selection.found = true;
   return selection;

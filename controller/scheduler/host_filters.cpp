@@ -1,5 +1,7 @@
 #include "controller/scheduler/host_filters.hpp"
 
+#include <algorithm>
+
 namespace neutrino::scheduler {
 
 bool ComputeFilter::passes(const HostState& host, const RequestSpec&,
@@ -33,6 +35,20 @@ bool DiskFilter::passes(const HostState& host, const RequestSpec& spec,
   return static_cast<double>(host.disk_mb_used + spec.disk_mb()) <= host.disk_mb_capacity(settings);
 }
 
+bool ServerGroupAffinityFilter::passes(const HostState& host, const RequestSpec& spec,
+                                       const SchedulerSettings&) const {
+  return spec.group_policy != "affinity" || spec.group_hosts.empty() ||
+         std::find(spec.group_hosts.begin(), spec.group_hosts.end(), host.host) !=
+             spec.group_hosts.end();
+}
+
+bool ServerGroupAntiAffinityFilter::passes(const HostState& host, const RequestSpec& spec,
+                                           const SchedulerSettings&) const {
+  return spec.group_policy != "anti-affinity" ||
+         std::count(spec.group_hosts.begin(), spec.group_hosts.end(), host.host) <
+             spec.max_server_per_host;
+}
+
 std::vector<std::unique_ptr<HostFilter>> default_filters() {
   std::vector<std::unique_ptr<HostFilter>> filters;
   filters.push_back(std::make_unique<ComputeFilter>());
@@ -41,6 +57,8 @@ std::vector<std::unique_ptr<HostFilter>> default_filters() {
   filters.push_back(std::make_unique<RamFilter>());
   filters.push_back(std::make_unique<CoreFilter>());
   filters.push_back(std::make_unique<DiskFilter>());
+  filters.push_back(std::make_unique<ServerGroupAffinityFilter>());
+  filters.push_back(std::make_unique<ServerGroupAntiAffinityFilter>());
   return filters;
 }
 

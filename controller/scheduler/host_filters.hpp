@@ -63,6 +63,23 @@ class DiskFilter final : public HostFilter {
 };
 
 // Every filter above, in the order Nova's default enabled_filters runs them.
+// Nova's ServerGroupAffinityFilter: once the group has servers, only their hosts.
+class ServerGroupAffinityFilter final : public HostFilter {
+ public:
+  const char* name() const override { return "ServerGroupAffinityFilter"; }
+  bool passes(const HostState& host, const RequestSpec& spec,
+              const SchedulerSettings& settings) const override;
+};
+
+// Nova's ServerGroupAntiAffinityFilter: hosts with fewer than max_server_per_host of the
+// group's servers.
+class ServerGroupAntiAffinityFilter final : public HostFilter {
+ public:
+  const char* name() const override { return "ServerGroupAntiAffinityFilter"; }
+  bool passes(const HostState& host, const RequestSpec& spec,
+              const SchedulerSettings& settings) const override;
+};
+
 std::vector<std::unique_ptr<HostFilter>> default_filters();
 
 }  // namespace neutrino::scheduler

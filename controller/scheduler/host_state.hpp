@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "controller/scheduler/scheduler_settings.hpp"
 
@@ -43,6 +44,12 @@ struct RequestSpec {
   std::optional<std::string> availability_zone;  // unset: any zone
   std::optional<std::string> host;               // 2.74 "host": only this host
   std::optional<std::string> node;               // 2.74 "hypervisor_hostname"
+  // The server group of the "group" scheduler hint: its hard policy ("affinity" or
+  // "anti-affinity"; soft ones only weigh in Nova, and are not filters), the hosts its
+  // servers are on (one entry per server) and anti-affinity's max_server_per_host.
+  std::optional<std::string> group_policy;
+  std::vector<std::string> group_hosts;
+  int64_t max_server_per_host = 1;
 
   int64_t disk_mb() const { return (root_gb + ephemeral_gb) * 1024 + swap_mb; }
 };

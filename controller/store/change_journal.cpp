@@ -1,6 +1,8 @@
 #include "controller/store/change_journal.hpp"
 
+#include <algorithm>
 #include <array>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -17,6 +19,15 @@ constexpr std::array<std::pair<JournalKind, std::string_view>, 6> kKindNames = {
     {JournalKind::kAgent, "agent"},
     {JournalKind::kInstance, "instance"},
 }};
+
+// The advisory lock key journal writers hold shared (pg_locks shows a bigint key below 2^32 as
+// classid 0, objid key, objsubid 1), and the query listing who holds it: a virtual
+// transaction id names one transaction, never reused.
+constexpr int64_t kWriterLock = 0x6e6a726e;
+const std::string kWriterLocks =
+    "SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND "
+    "objid = " +
+    std::to_string(kWriterLock) + " AND objsubid = 1 AND granted";
 
 }  // namespace
 
@@ -39,10 +50,24 @@ JournalKind journal_kind_from_name(std::string_view name) {
 }
 
 int64_t ChangeJournal::append(SqlSession& s, JournalKind kind, const std::string& object_id) {
-  s.execute("UPDATE change_journal_head SET seq = seq + 1 WHERE id = 1");
-  const int64_t seq = head(s);
-  s.execute("INSERT INTO change_journal (seq, kind, object_id, created_at) VALUES (?, ?, ?, ?)",
-            {seq, std::string(journal_kind_name(kind)), object_id, clock::now_unix_seconds()});
+  const std::string name(journal_kind_name(kind));
+  if (s.dialect() == SqlDialect::kSqlite) {
+    s.execute("UPDATE change_journal_head SET seq = seq + 1 WHERE id = 1");
+    const int64_t seq = s.query("SELECT seq FROM change_journal_head WHERE id = 1")[0].integer(0);
+    s.execute("INSERT INTO change_journal (seq, kind, object_id, created_at) VALUES (?, ?, ?, ?)",
+              {seq, name, object_id, clock::now_unix_seconds()});
+    return seq;
+  }
+  // A shared advisory lock marks this transaction as a journal writer from before it has a
+  // seq until it ends, so a reader that meets this seq's gap finds it in pg_locks
+  // (in_flight()). NOTIFY is delivered at commit, once per transaction.
+  s.query("SELECT pg_advisory_xact_lock_shared(" + std::to_string(kWriterLock) + ")");
+  const int64_t seq = s.query(
+                           "INSERT INTO change_journal (seq, kind, object_id, created_at) VALUES "
+                           "(nextval('change_journal_seq'), ?, ?, ?) RETURNING seq",
+                           {name, object_id, clock::now_unix_seconds()})[0]
+                          .integer(0);
+  s.query("SELECT pg_notify(?, '')", {std::string(kNotifyChannel)});
   return seq;
 }
 
@@ -54,7 +79,50 @@ void ChangeJournal::append_selected(SqlSession& s, JournalKind kind, std::string
 }
 
 int64_t ChangeJournal::head(SqlSession& s) {
-  return s.query("SELECT seq FROM change_journal_head WHERE id = 1")[0].integer(0);
+  if (s.dialect() == SqlDialect::kSqlite) {
+    return s.query("SELECT seq FROM change_journal_head WHERE id = 1")[0].integer(0);
+  }
+  return s
+      .query(
+          "SELECT COALESCE(MAX(seq), (SELECT compacted_through FROM change_journal_head "
+          "WHERE id = 1)) FROM change_journal")[0]
+      .integer(0);
+}
+
+std::vector<std::string> ChangeJournal::in_flight(SqlSession& s) {
+  std::vector<std::string> out;
+  if (s.dialect() == SqlDialect::kSqlite) {
+    return out;
+  }
+  for (const auto& row : s.query(kWriterLocks)) {
+    out.push_back(row.text(0));
+  }
+  return out;
+}
+
+bool ChangeJournal::finished(SqlSession& s, const std::vector<std::string>& writers) {
+  if (s.dialect() == SqlDialect::kSqlite || writers.empty()) {
+    return true;
+  }
+  std::set<std::string> running;
+  for (const auto& row : s.query(kWriterLocks)) {
+    running.insert(row.text(0));
+  }
+  return std::none_of(writers.begin(), writers.end(),
+                      [&](const std::string& w) { return running.contains(w); });
+}
+
+int64_t ChangeJournal::contiguous_through(SqlSession& s, int64_t after) {
+  // The first visible seq whose successor is not visible ends the run that starts at after+1.
+  const auto rows = s.query(
+      "SELECT MIN(c.seq) FROM change_journal c WHERE c.seq > ? AND NOT EXISTS "
+      "(SELECT 1 FROM change_journal d WHERE d.seq = c.seq + 1)",
+      {after});
+  if (s.query("SELECT 1 FROM change_journal WHERE seq = ?", {after + 1}).empty() || rows.empty() ||
+      rows[0].is_null(0)) {
+    return after;
+  }
+  return rows[0].integer(0);
 }
 
 int64_t ChangeJournal::compacted_through(SqlSession& s) {

@@ -6,8 +6,8 @@ namespace neutrino::store {
 
 // Table and column names follow Neutron's and Keystone's, so an operator who knows those
 // finds things where they expect ("select * from ipallocations").
-const std::vector<std::string>& schema_migrations() {
-  static const std::vector<std::string> migrations = {
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations = {
       R"sql(
 CREATE TABLE projects (
   id TEXT PRIMARY KEY,
@@ -275,7 +275,36 @@ ALTER TABLE users ADD COLUMN ignore_lockout_failure_attempts INTEGER NOT NULL DE
 )sql",
       schema_parts::compute_migration(),
       schema_parts::image_migration(),
-      schema_parts::change_journal_migration(),
+      // IPv6 address modes of a subnet, NULL when unset (always for IPv4), as Neutron's
+      // subnets.ipv6_ra_mode / ipv6_address_mode.
+      R"sql(
+ALTER TABLE subnets ADD COLUMN ipv6_ra_mode TEXT;
+ALTER TABLE subnets ADD COLUMN ipv6_address_mode TEXT;
+)sql",
+      // Stores seeded before m1.nano and m1.micro had devstack's sizes: a guest needs 128 MiB
+      // to boot (64 MiB boots neither cirros nor ours). Only flavors still as seeded change.
+      R"sql(
+UPDATE flavors SET memory_mb = 128 WHERE flavorid = '42' AND name = 'm1.nano' AND memory_mb = 64;
+UPDATE flavors SET memory_mb = 192 WHERE flavorid = '84' AND name = 'm1.micro' AND memory_mb = 128;
+)sql",
+      // Fixed IPs and allocation pools keep the order they were given in, which SQLite's rowid
+      // gave for free; PostgreSQL has no rowid, so the order is a column of its own.
+      {R"sql(
+ALTER TABLE ipallocations ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE ipallocations SET position = (SELECT COUNT(*) FROM ipallocations o
+  WHERE o.port_id = ipallocations.port_id AND o.rowid < ipallocations.rowid);
+ALTER TABLE ipallocationpools ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE ipallocationpools SET position = (SELECT COUNT(*) FROM ipallocationpools o
+  WHERE o.subnet_id = ipallocationpools.subnet_id AND o.rowid < ipallocationpools.rowid);
+)sql",
+       R"sql(
+ALTER TABLE ipallocations ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ipallocationpools ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
+)sql"},
+      schema_parts::server_group_migration(),
+      schema_parts::identity_group_migration(),
+      // Last: the change journal (after every table whose writes it records).
+      {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
   };
   return migrations;
 }

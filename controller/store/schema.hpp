@@ -6,6 +6,18 @@
 
 namespace neutrino::store {
 
-const std::vector<std::string>& schema_migrations();
+// One migration in the SQL both stores share. PostgreSQL runs `sql` through
+// postgres_ddl() (types, identity keys, collation) unless `postgres` spells it out, for the
+// few statements whose syntax differs (SQLite's rowid, strftime).
+struct Migration {
+  Migration(const char* portable) : sql(portable) {}  // NOLINT: a list of plain strings reads best
+  Migration(std::string sqlite, std::string postgres_sql)
+      : sql(std::move(sqlite)), postgres(std::move(postgres_sql)) {}
+
+  std::string sql;
+  std::string postgres;  // empty: translate `sql`
+};
+
+const std::vector<Migration>& schema_migrations();
 
 }  // namespace neutrino::store

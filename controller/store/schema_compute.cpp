@@ -24,12 +24,13 @@ CREATE TABLE flavors (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
--- Nova's classic flavors plus devstack's small ones, once, when the store first gets this
--- schema: an operator who deletes them does not see them come back.
+-- Nova's classic flavors plus devstack's small ones (its m1.nano has 128 MiB, what cirros
+-- and our guest image need; m1.micro 192), once, when the store first gets this schema: an
+-- operator who deletes them does not see them come back.
 INSERT INTO flavors (flavorid, name, memory_mb, vcpus, root_gb, created_at, updated_at)
-VALUES ('42', 'm1.nano', 64, 1, 1, CAST(strftime('%s', 'now') AS INTEGER),
+VALUES ('42', 'm1.nano', 128, 1, 1, CAST(strftime('%s', 'now') AS INTEGER),
         CAST(strftime('%s', 'now') AS INTEGER)),
-       ('84', 'm1.micro', 128, 1, 1, CAST(strftime('%s', 'now') AS INTEGER),
+       ('84', 'm1.micro', 192, 1, 1, CAST(strftime('%s', 'now') AS INTEGER),
         CAST(strftime('%s', 'now') AS INTEGER)),
        ('1', 'm1.tiny', 512, 1, 1, CAST(strftime('%s', 'now') AS INTEGER),
         CAST(strftime('%s', 'now') AS INTEGER)),

@@ -7,7 +7,13 @@ namespace neutrino::store::schema_parts {
 const char* compute_migration();
 // Glance's tables: images, their properties and tags.
 const char* image_migration();
-// The change journal every write transaction appends to, and its head (change_journal.hpp).
+// Nova's server groups (instance_groups) and their members.
+const char* server_group_migration();
+// Keystone's groups and their members.
+const char* identity_group_migration();
+// The change journal every write transaction appends to, and its head (change_journal.hpp):
+// SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();
+const char* change_journal_migration_postgres();
 
 }  // namespace neutrino::store::schema_parts

@@ -136,6 +136,27 @@ std::vector<SqlRow> SqliteConnection::query(std::string_view sql, const SqlParam
   return rows;
 }
 
+void SqliteConnection::savepoint(const std::function<void()>& body) {
+  const std::string name = "neutrino_" + std::to_string(++savepoints_);
+  exec_script("SAVEPOINT " + name);
+  try {
+    body();
+  } catch (...) {
+    --savepoints_;
+    // SQLite ends the whole transaction by itself on SQLITE_FULL and I/O errors; then there
+    // is no savepoint left to return to and the caller's rollback does the rest.
+    if (in_transaction()) {
+      try {
+        exec_script("ROLLBACK TO " + name + "; RELEASE " + name);
+      } catch (const std::exception&) {
+      }
+    }
+    throw;
+  }
+  --savepoints_;
+  exec_script("RELEASE " + name);
+}
+
 int64_t SqliteConnection::execute(std::string_view sql, const SqlParams& params) {
   sqlite3_stmt* stmt = prepare(sql);
   bind(stmt, params);

@@ -19,7 +19,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteOptions options)
   for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
     writer_->exec_script("BEGIN IMMEDIATE");
     try {
-      writer_->exec_script(migrations[v]);
+      writer_->exec_script(migrations[v].sql);
       writer_->exec_script("PRAGMA user_version=" + std::to_string(v + 1));
       writer_->exec_script("COMMIT");
     } catch (...) {

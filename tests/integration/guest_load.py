@@ -54,7 +54,8 @@ def hold(n, seconds, reopen):
     first_close = []
     socks = []
     for _ in range(n):
-        s = _connect()
+        # Generous: on a loaded machine a SYN through the userspace datapath can take seconds.
+        s = _connect(timeout=10.0)
         if s:
             socks.append(s)
             opened += 1

@@ -1,8 +1,9 @@
-"""A cloud on simulated hypervisors for the multi-host tests: a real controller, two hosts each
-with its own ovsdb-server, ovs-vswitchd (userspace datapath) and agent, joined by a VXLAN
-underlay and a VLAN physnet (multihost.py), and helpers that create networks and plug guests
-through the API the way Nova would."""
+"""A cloud on simulated hypervisors for the multi-host tests: a real controller, two hosts (or
+HOSTS) each with its own ovsdb-server, ovs-vswitchd (userspace datapath) and agent, joined by a
+VXLAN underlay and a VLAN physnet (multihost.py), and helpers that create networks and plug
+guests through the API the way Nova would."""
 
+import ipaddress
 import time
 import unittest
 
@@ -15,6 +16,8 @@ METADATA_SECRET = "multihost-metadata-secret"
 
 class MultiHostCloud(unittest.TestCase):
 
+    HOSTS = 2  # simulated hypervisors, each with its agent
+
     @classmethod
     def setUpClass(cls):
         cls.agent_port = multihost.free_port()
@@ -26,7 +29,7 @@ class MultiHostCloud(unittest.TestCase):
             "--agent-heartbeat", "2", "--network-vlan-ranges", "physnet1:100:199",
             "--flat-networks", "physnet1"])
         cls.ctl.start()
-        cls.mh = multihost.MultiHost(2)
+        cls.mh = multihost.MultiHost(cls.HOSTS)
         try:
             cls.mh.start()
             cls.relay = cls.mh.forward(cls.agent_port)
@@ -37,7 +40,7 @@ class MultiHostCloud(unittest.TestCase):
             for h in cls.mh.hosts:
                 h.attach_physnet()
             cls.token = cls.ctl.token()
-            cls.wait_for(lambda: len(cls.alive_agents()) == 2, "both agents alive")
+            cls.wait_for(lambda: len(cls.alive_agents()) == cls.HOSTS, "every agent alive")
         except BaseException:
             cls.mh.stop()
             cls.ctl.stop()
@@ -81,8 +84,13 @@ class MultiHostCloud(unittest.TestCase):
         net = self.api("POST", "/v2.0/networks", {"network": dict(name="mh", **provider)})
         self.assertEqual(net.status, 201, net)
         net = net.json()["network"]
+        # Addresses given out (DHCP ports, guests named without an address) come from the upper
+        # half: the fixed addresses tests choose are low ones, and a DHCP port drawing one at
+        # random would answer in its place.
+        hosts = ipaddress.ip_network(cidr)
+        pool = {"start": str(hosts[hosts.num_addresses // 2]), "end": str(hosts[-2])}
         sub = self.api("POST", "/v2.0/subnets", {"subnet": {
-            "network_id": net["id"], "ip_version": 4, "cidr": cidr}})
+            "network_id": net["id"], "ip_version": 4, "cidr": cidr, "allocation_pools": [pool]}})
         self.assertEqual(sub.status, 201, sub)
         self.addCleanup(self.api, "DELETE", "/v2.0/networks/" + net["id"])
         return net

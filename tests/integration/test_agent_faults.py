@@ -255,7 +255,11 @@ class AgentFaultsTest(multihost_cloud.MultiHostCloud):
               % (len(ids), len(failures), serving, api_back, agents_back, traffic, statuses,
                  c["active_after"]))
         self.assertEqual(missing, [])
-        self.assertEqual(traffic["lost"], 0, traffic)  # the agents kept their flows
+        # The agents kept their flows: no outage (a flow missing for a moment loses every ping
+        # of 10 ms in it). A lone ping lost on these 2 starved cores is not one: seen 1-2 of
+        # ~250 with the longest gap 44 ms.
+        self.assertLess(traffic["gap"], 0.5, traffic)
+        self.assertLessEqual(traffic["lost"], traffic["sent"] // 100, traffic)
         self.assertLess(api_back, serving + 3.0)
         self.assertLess(agents_back, serving + 10.0)
         self.assertLess(c["active_after"], 10.0)

@@ -25,7 +25,7 @@ TEST(BoundedJsonTest, ParsesWhatIsWithinTheLimits) {
 
 TEST(BoundedJsonTest, RefusesNestingBeyondTheLimitWhateverTheContainer) {
   for (const std::string& text : {nested(5), std::string(R"({"a":{"b":{"c":{"d":{}}}}})"),
-                                 std::string(R"([{"a":[{"b":[]}]}])"), nested(1'000'000)}) {
+                                  std::string(R"([{"a":[{"b":[]}]}])"), nested(1'000'000)}) {
     const auto result = parse_bounded_json(text, {.max_depth = 4, .max_bytes = 4 << 20});
     EXPECT_EQ(result.refusal, JsonRefusal::kTooDeep) << text.substr(0, 40);
     EXPECT_EQ(result.reason, "JSON nested deeper than 4 levels");

@@ -75,6 +75,18 @@ TEST(DomainXml, OpenVswitchInterfacePerPort) {
   EXPECT_EQ(xml.find("<mtu", second), std::string::npos);
 }
 
+TEST(DomainXml, ChecksumOffloadOffForAUserspaceDatapath) {
+  DomainSpec s = spec();
+  EXPECT_EQ(render_domain_xml(s).find("<host csum"), std::string::npos);  // on by default
+  s.vifs[0].checksum_offload = false;
+  EXPECT_TRUE(has(render_domain_xml(s),
+                  "      <model type='virtio'/>\n"
+                  "      <driver name='qemu'>\n"
+                  "        <host csum='off' gso='off' tso4='off' tso6='off' ecn='off' ufo='off'/>\n"
+                  "      </driver>\n"
+                  "      <mtu size='1450'/>\n"));
+}
+
 TEST(DomainXml, DirectKernelBoot) {
   DomainSpec s = spec();
   s.kernel_path = "/i/kernel";

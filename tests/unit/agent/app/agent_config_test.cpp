@@ -79,6 +79,32 @@ TEST(AgentConfigTest, TlsToTheController) {
   EXPECT_NE(agent_usage().find("--controller-ca"), std::string::npos);
 }
 
+TEST(AgentConfigTest, GuestRateLimitsDefaultToTheHardeningsAndCanBeRaised) {
+  const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
+                                         "--agent-secret", "s"};
+  const auto defaults = parse_agent_config(base, no_env);
+  EXPECT_EQ(defaults.metadata_rate.per_second, 10);
+  EXPECT_EQ(defaults.metadata_rate.burst, 20);
+  EXPECT_EQ(defaults.dhcp_rate.per_second, 4);
+  EXPECT_EQ(defaults.dhcp_rate.burst, 16);
+  auto args = base;
+  args.insert(args.end(), {"--metadata-rate-limit", "100000", "--metadata-rate-burst", "200000",
+                           "--dhcp-rate-limit", "5000", "--dhcp-rate-burst", "10000"});
+  const auto raised = parse_agent_config(args, no_env);
+  EXPECT_EQ(raised.metadata_rate.per_second, 100000);
+  EXPECT_EQ(raised.metadata_rate.burst, 200000);
+  EXPECT_EQ(raised.dhcp_rate.per_second, 5000);
+  EXPECT_EQ(raised.dhcp_rate.burst, 10000);
+  for (const char* flag : {"--metadata-rate-limit", "--metadata-rate-burst", "--dhcp-rate-limit",
+                           "--dhcp-rate-burst"}) {
+    for (const char* bad : {"0", "-1", "ten", "1.5"}) {
+      auto invalid = base;
+      invalid.insert(invalid.end(), {flag, bad});
+      EXPECT_THROW(parse_agent_config(invalid, no_env), AgentConfigError) << flag << " " << bad;
+    }
+  }
+}
+
 TEST(AgentConfigTest, RefusesBadInput) {
   const std::vector<std::string> base = {"--host",         "h", "--tunnel-ip", "192.0.2.1",
                                          "--agent-secret", "s"};

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <thread>
 
 #include "agent/netlink/link_manager.hpp"
@@ -118,12 +119,13 @@ class DhcpServiceTest : public netlink::testing::ConnectedNamespacesTest {
           {"fixed_ips", {{{"subnet_id", "s1"}, {"ip_address", ip4(octet)}}}}};
     }
     DhcpEndpoint endpoint{"net-1", "dhcp", dhcp_mac, a(), a_if(), {ip4(1) + "/24"}, 1500};
-    service_.update({{"net-1", endpoint}}, state);
+    service_.emplace(io_, MonotonicClock::system(), per_port_);
+    service_->update({{"net-1", endpoint}}, state);
   }
 
   void TearDown() override {
     if (thread_.joinable()) {
-      service_.update({}, {});
+      service_->update({}, {});
       work_.reset();
       thread_.join();
     }
@@ -164,12 +166,13 @@ class DhcpServiceTest : public netlink::testing::ConnectedNamespacesTest {
     }
   }
 
-  dhcp::DhcpCounters counters() { return service_.counters()["net-1"]; }
+  dhcp::DhcpCounters counters() { return service_->counters()["net-1"]; }
 
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{
       io_.get_executor()};
-  DhcpService service_{io_};
+  RateLimit per_port_ = dhcp::DhcpRateLimits{}.per_port;  // a derived fixture may raise it
+  std::optional<DhcpService> service_;
   std::thread thread_;
   int link_ = -1;
 };
@@ -213,6 +216,29 @@ TEST_F(DhcpServiceTest, SendersThatAreNoPortSpendOneSharedBudget) {
   const auto c = counters();
   EXPECT_EQ(c.ignored_unknown, 20u);
   EXPECT_EQ(c.over_unknown_budget, c.received - 21);
+}
+
+// The agent's --dhcp-rate-limit/--dhcp-rate-burst (a benchmark measuring the server's own
+// capacity): the same flood is answered in full.
+class DhcpServiceRaisedLimitTest : public DhcpServiceTest {
+ protected:
+  void SetUp() override {
+    per_port_ = {.per_second = 10000, .burst = 1000};
+    DhcpServiceTest::SetUp();
+  }
+};
+
+TEST_F(DhcpServiceRaisedLimitTest, AFloodWithinTheRaisedLimitIsAnsweredInFull) {
+  for (uint32_t i = 0; i < 300; ++i) {
+    send(discover_frame(kHog, kHog, i));
+  }
+  const auto seen = replies(2000ms);
+  // Socket buffers on a loaded machine may drop some frames either way; none is refused.
+  const auto c = counters();
+  EXPECT_EQ(c.rate_limited, 0u);
+  EXPECT_GT(c.received, 16u);  // more than the default burst
+  EXPECT_EQ(c.offers, c.received);
+  EXPECT_GT(std::count(seen.begin(), seen.end(), kHog), 16);
 }
 
 }  // namespace

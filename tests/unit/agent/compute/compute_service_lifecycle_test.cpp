@@ -111,6 +111,8 @@ TEST_F(ComputeLifecycle, DeleteDestroysDomainDirectoryAndUnusedImage) {
   service->set_state(state_of({second}));
   ASSERT_TRUE(eventually([&] { return !fs::exists(instance_dir(1)); }));
   EXPECT_FALSE(driver.domain(domain_of(1)));
+  // one last report, which lets the controller finish the deletion
+  ASSERT_TRUE(reported(1, "nostate", "deleted"));
   ASSERT_TRUE(eventually([&] { return !fs::exists(base1); }));
   EXPECT_TRUE(fs::exists(base2)) << "still used by instance 2";
   EXPECT_TRUE(fs::exists(instance_dir(2)));

@@ -49,6 +49,17 @@ TEST_F(ComputeService_, SpawnLaysOutNovaFilesAndDomain) {
   EXPECT_EQ(spec->vifs[0].bridge, "br-int");
   EXPECT_EQ(spec->vifs[0].mtu, 1450);
   EXPECT_EQ(spec->vifs[0].tap_name(), "tapaaaaaaaa-00");
+  EXPECT_TRUE(spec->vifs[0].checksum_offload);
+}
+
+TEST_F(ComputeService_, UserspaceDatapathTurnsGuestChecksumOffloadOff) {
+  options.checksum_offload = false;
+  start();
+  run_instance(1);
+  const auto spec = driver.spec(domain_of(1));
+  ASSERT_TRUE(spec);
+  ASSERT_EQ(spec->vifs.size(), 1u);
+  EXPECT_FALSE(spec->vifs[0].checksum_offload);
 }
 
 TEST_F(ComputeService_, DirectKernelBootGetsKernelRamdiskAndDefaultCmdline) {

@@ -292,11 +292,11 @@ TEST(ControllerConfigTest, ConnectionLimitsAndDeadlines) {
   EXPECT_TRUE(defaults.http.keep_alive);
   EXPECT_EQ(defaults.http.max_body_bytes, 1048576u);
 
-  const auto flags = parse({"--data-dir", "/d", "--max-connections", "50",
-                            "--metadata-max-connections=60", "--client-header-timeout", "3",
-                            "--client-body-timeout", "4", "--client-body-min-rate", "1000",
-                            "--client-socket-timeout", "0", "--max-header-line", "8192",
-                            "--wsgi-keep-alive", "false", "--max-request-body-size", "2048"});
+  const auto flags =
+      parse({"--data-dir", "/d", "--max-connections", "50", "--metadata-max-connections=60",
+             "--client-header-timeout", "3", "--client-body-timeout", "4", "--client-body-min-rate",
+             "1000", "--client-socket-timeout", "0", "--max-header-line", "8192",
+             "--wsgi-keep-alive", "false", "--max-request-body-size", "2048"});
   EXPECT_EQ(flags.http.max_connections, 50u);
   EXPECT_EQ(flags.metadata_max_connections, 60u);
   EXPECT_EQ(flags.http.header_timeout, seconds(3));
@@ -321,6 +321,24 @@ TEST(ControllerConfigTest, ConnectionLimitsAndDeadlines) {
   EXPECT_EQ(from_file.http.max_body_bytes, 114688u);
   EXPECT_THROW(parse({"--data-dir", "/d", "--max-connections", "0"}), ConfigError);
   EXPECT_THROW(parse({"--data-dir", "/d", "--client-header-timeout", "0"}), ConfigError);
+}
+
+TEST(ControllerConfigTest, DatabaseUrlFromFlagOrNeutronsIniOption) {
+  EXPECT_TRUE(parse({"--data-dir", "/tmp/x"}).database.empty());
+  const auto flag = parse({"--data-dir", "/tmp/x", "--database", "postgresql://n:pw@db/neutrino",
+                           "--database-max-connections", "4", "--database-pool-timeout", "3"});
+  EXPECT_EQ(flag.database_path(), "postgresql://n:pw@db/neutrino");
+  EXPECT_EQ(flag.database_name().find("pw"), std::string::npos);
+  EXPECT_EQ(flag.database_max_connections, 4u);
+  EXPECT_EQ(flag.database_pool_timeout, 3);
+  ConfigFile file(
+      "[DEFAULT]\ndata_dir = /tmp/y\n[database]\n"
+      "connection = postgresql+psycopg2://neutron@db/neutron\nmax_pool_size = 7\n");
+  const auto ini = parse({"--config", file.path()});
+  EXPECT_EQ(ini.database_path(), "postgresql+psycopg2://neutron@db/neutron");
+  EXPECT_EQ(ini.database_max_connections, 7u);
+  EXPECT_THROW(parse({"--data-dir", "/tmp/x", "--database", "mysql://db/neutron"}), ConfigError);
+  EXPECT_THROW(parse({"--data-dir", "/tmp/x", "--database-max-connections", "0"}), ConfigError);
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ TEST_F(ComputeChannelTest, InstancesArePushedAndReportsDriveTheirStatus) {
   });
   EXPECT_EQ(instance["name"], "instance-00000001");
   EXPECT_EQ(instance["hostname"], "vm1");
-  EXPECT_EQ(instance["memory_mb"], 64);
+  EXPECT_EQ(instance["memory_mb"], 128);
   EXPECT_EQ(instance["vcpus"], 1);
   EXPECT_EQ(instance["root_gb"], 1);
   EXPECT_EQ(instance["power"], "running");

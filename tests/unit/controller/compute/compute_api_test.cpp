@@ -51,10 +51,10 @@ TEST_F(ComputeApiTest, DefaultFlavorsAndTheirShapesPerMicroversion) {
     by_name[f["name"]] = f;
   }
   ASSERT_TRUE(by_name.contains("m1.nano"));
-  EXPECT_EQ(by_name["m1.nano"]["ram"], 64);
+  EXPECT_EQ(by_name["m1.nano"]["ram"], 128);
   EXPECT_EQ(by_name["m1.nano"]["vcpus"], 1);
   EXPECT_EQ(by_name["m1.nano"]["disk"], 1);
-  EXPECT_EQ(by_name["m1.micro"]["ram"], 128);
+  EXPECT_EQ(by_name["m1.micro"]["ram"], 192);
   EXPECT_EQ(by_name["m1.tiny"]["ram"], 512);
   EXPECT_EQ(by_name["m1.small"]["disk"], 20);
   EXPECT_EQ(by_name["m1.nano"]["swap"], "");

@@ -103,7 +103,7 @@ TEST_F(ServerApiTest, ABootIsScheduledWithABoundPortAndAnInstanceRecord) {
   EXPECT_EQ(server["OS-EXT-SRV-ATTR:instance_name"], "instance-00000001");
   EXPECT_EQ(server["OS-EXT-AZ:availability_zone"], "nova");
   EXPECT_EQ(server["flavor"]["original_name"], "m1.nano");
-  EXPECT_EQ(server["flavor"]["ram"], 64);
+  EXPECT_EQ(server["flavor"]["ram"], 128);
   EXPECT_EQ(server["metadata"]["role"], "web");
   const Json address = server["addresses"]["net1"][0];
   EXPECT_EQ(address["OS-EXT-IPS:type"], "fixed");
@@ -305,6 +305,63 @@ TEST_F(ServerApiTest, QuotaCountsCoresAndRam) {
   EXPECT_EQ(limits["totalCoresUsed"], 16);
   EXPECT_EQ(limits["totalInstancesUsed"], 2);
   EXPECT_EQ(limits["totalRAMUsed"], 512);
+}
+
+TEST_F(ServerApiTest, NoVolumesAreAttachedWithoutBlockStorage) {
+  add_compute_host("compute1", 4, 4096, 50);
+  const std::string id = boot("vm").body["server"]["id"];
+  const auto attachments =
+      nova("GET", "/servers/" + id + "/os-volume_attachments", nullptr, "", false);
+  EXPECT_EQ(attachments.status, 200);
+  EXPECT_EQ(attachments.body, Json({{"volumeAttachments", Json::array()}}));
+  EXPECT_EQ(
+      nova("GET", "/servers/5a1e0000-0000-4000-8000-000000000009/os-volume_attachments").status,
+      404);
+}
+
+TEST_F(ServerApiTest, SimpleTenantUsageCountsLaunchedServers) {
+  add_compute_host("compute1", 4, 4096, 50);
+  const std::string launched = boot("launched").body["server"]["id"];
+  const std::string building = boot("building").body["server"]["id"];
+  report("compute1", launched, "running", "ready");
+  const std::string window = "?start=2000-01-01T00:00:00&end=2999-01-01T00:00:00";
+  const auto own =
+      nova("GET", "/os-simple-tenant-usage/" + project_id_ + window, nullptr, "2.40", false);
+  ASSERT_EQ(own.status, 200) << own.body;
+  const Json usage = own.body["tenant_usage"];
+  EXPECT_EQ(usage["tenant_id"], project_id_);
+  ASSERT_EQ(usage["server_usages"].size(), 2u);
+  EXPECT_EQ(usage["server_usages"][0]["instance_id"], launched);
+  EXPECT_EQ(usage["server_usages"][0]["state"], "active");
+  EXPECT_EQ(usage["server_usages"][0]["ended_at"], nullptr);
+  EXPECT_EQ(usage["server_usages"][0]["memory_mb"], 128);  // m1.nano
+  EXPECT_NE(usage["server_usages"][0]["started_at"], nullptr);
+  EXPECT_EQ(usage["server_usages"][1]["hours"], 0.0);  // never launched
+  EXPECT_GE(usage["total_hours"].get<double>(), 0.0);
+  // 2.40 pages by instance: after the last one there is nothing, as an empty object
+  const auto after =
+      nova("GET", "/os-simple-tenant-usage/" + project_id_ + window + "&marker=" + building,
+           nullptr, "2.40", false);
+  EXPECT_EQ(after.body, Json({{"tenant_usage", Json::object()}}));
+  const auto first = nova("GET", "/os-simple-tenant-usage/" + project_id_ + window + "&limit=1",
+                          nullptr, "2.40", false);
+  EXPECT_EQ(first.body["tenant_usage"]["server_usages"].size(), 1u);
+  EXPECT_EQ(first.body["tenant_usage_links"][0]["rel"], "next");
+  EXPECT_EQ(nova("GET", "/os-simple-tenant-usage/" + project_id_ + window + "&marker=nope", nullptr,
+                 "2.40", false)
+                .status,
+            400);
+  // other projects and the list are the admin's
+  EXPECT_EQ(nova("GET", "/os-simple-tenant-usage/other" + window, nullptr, "", false).status, 403);
+  EXPECT_EQ(nova("GET", "/os-simple-tenant-usage" + window, nullptr, "", false).status, 403);
+  const auto all = nova("GET", "/os-simple-tenant-usage" + window + "&detailed=1");
+  ASSERT_EQ(all.status, 200) << all.body;
+  ASSERT_EQ(all.body["tenant_usages"].size(), 1u);
+  EXPECT_EQ(all.body["tenant_usages"][0]["server_usages"].size(), 2u);
+  const auto summary = nova("GET", "/os-simple-tenant-usage" + window);
+  EXPECT_FALSE(summary.body["tenant_usages"][0].contains("server_usages"));
+  EXPECT_EQ(nova("GET", "/os-simple-tenant-usage?start=yesterday").status, 400);
+  EXPECT_EQ(nova("GET", "/os-simple-tenant-usage?start=2999-01-01T00:00:00").status, 400);
 }
 
 }  // namespace

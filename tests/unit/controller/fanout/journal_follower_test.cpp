@@ -9,6 +9,7 @@
 #include <future>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "controller/channel/host_state.hpp"
 #include "tests/unit/controller/neutron/service_fixture.hpp"
@@ -168,6 +169,52 @@ TEST_F(JournalFollowerTest, ResyncSendsOnlyWhatChangedSinceTheAgentsRevision) {
     EXPECT_TRUE(key == "remote:" + later || key.starts_with("remote_group:")) << key;
   }
   EXPECT_TRUE(delta.state["remove"].empty());
+}
+
+// PostgreSQL: a slower transaction commits a lower seq after a higher one is visible. The
+// follower must wait for it rather than skip it, and must pass a seq whose transaction rolled
+// back. (SQLite has one writer: seqs become visible in order there.)
+TEST_F(JournalFollowerTest, ALowerSeqCommittedLateIsNotSkipped) {
+  if (!db_->postgres()) {
+    GTEST_SKIP() << "only PostgreSQL runs two writers at once";
+  }
+  start_follower();
+  const auto wait_for_revision = [&](int64_t seq) {
+    for (int i = 0; i < 1000 && follower_->revision() < seq; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return follower_->revision();
+  };
+  const int64_t before = follower_->revision();
+  std::promise<int64_t> slow_seq;
+  std::promise<void> release;
+  std::thread slow([&] {
+    db().write([&](store::SqlSession& s) {
+      slow_seq.set_value(store::ChangeJournal::append(s, store::JournalKind::kNetwork, "slow"));
+      release.get_future().wait();
+    });
+  });
+  const int64_t slow_at = slow_seq.get_future().get();
+  const int64_t fast_at = db().write([](store::SqlSession& s) {
+    return store::ChangeJournal::append(s, store::JournalKind::kNetwork, "fast");
+  });
+  ASSERT_GT(fast_at, slow_at);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(follower_->revision(), before) << "went past seq " << slow_at << " still in flight";
+  release.set_value();
+  slow.join();
+  EXPECT_EQ(wait_for_revision(fast_at), fast_at);
+
+  // A rolled-back seq below a committed one: passed once its transaction has ended.
+  EXPECT_THROW(db().write([](store::SqlSession& s) {
+    store::ChangeJournal::append(s, store::JournalKind::kNetwork, "lost");
+    throw std::runtime_error("refused");
+  }),
+               std::runtime_error);
+  const int64_t after_lost = db().write([](store::SqlSession& s) {
+    return store::ChangeJournal::append(s, store::JournalKind::kNetwork, "after");
+  });
+  EXPECT_EQ(wait_for_revision(after_lost), after_lost);
 }
 
 }  // namespace

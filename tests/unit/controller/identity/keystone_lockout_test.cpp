@@ -248,6 +248,13 @@ TEST_F(KeystoneLockoutTest, IgnoreLockoutOptionExemptsAUserButItsFailuresStillCo
   const auto other = call(
       "PATCH", path, Json{{"user", {{"options", {{"ignore_password_expiry", true}}}}}}, admin_);
   EXPECT_EQ(other.status, 400) << other.body;
+  // lock_password false is Keystone's default (Horizon's user forms send it); true is refused
+  EXPECT_EQ(
+      call("PATCH", path, Json{{"user", {{"options", {{"lock_password", false}}}}}}, admin_).status,
+      200);
+  EXPECT_EQ(
+      call("PATCH", path, Json{{"user", {{"options", {{"lock_password", true}}}}}}, admin_).status,
+      400);
   const auto created = call(
       "POST", "/v3/users",
       Json{{"user", {{"name", "svc"}, {"options", {{"ignore_lockout_failure_attempts", true}}}}}},

@@ -9,7 +9,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/identity/auth_context.hpp"
 #include "controller/image/image_service.hpp"
-#include "controller/store/sqlite_database.hpp"
+#include "tests/support/test_database.hpp"
 
 namespace neutrino::image::testing {
 
@@ -18,8 +18,9 @@ class ImageFixture : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("neutrino-image-" + random::uuid4());
     std::filesystem::create_directories(dir_);
-    db_ = std::make_unique<store::SqliteDatabase>((dir_ / "neutrino.db").string(),
-                                                  store::SqliteOptions{"normal", 5000});
+    store_ =
+        std::make_unique<neutrino::testing::TestDatabase>(store::SqliteOptions{"normal", 5000});
+    db_ = &store_->db();
     member_.project_id = "p1";
     member_.user_id = "u1";
     member_.roles = {"member"};
@@ -33,7 +34,7 @@ class ImageFixture : public ::testing::Test {
   }
   void TearDown() override {
     images_.reset();
-    db_.reset();
+    store_.reset();
     std::filesystem::remove_all(dir_);
   }
   void reopen(uint64_t quota = 0) {
@@ -69,7 +70,8 @@ class ImageFixture : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteDatabase> db_;
+  std::unique_ptr<neutrino::testing::TestDatabase> store_;
+  store::Database* db_ = nullptr;
   std::unique_ptr<ImageService> images_;
   identity::AuthContext member_;
   identity::AuthContext other_;

@@ -53,6 +53,12 @@ TEST(ImageListQuery, NewestFirstWithoutHiddenOrOthersCommunityImages) {
             (std::vector<std::string>{"x", "c", "b", "a"}));
   EXPECT_EQ(ids(list_images(sample(), {{"os_hidden", "true"}}, member())),
             (std::vector<std::string>{"h"}));
+  // As oslo's bool_from_string: the openstack CLI sends "True".
+  EXPECT_EQ(ids(list_images(sample(), {{"os_hidden", "True"}}, member())),
+            (std::vector<std::string>{"h"}));
+  EXPECT_EQ(ids(list_images(sample(), {{"os_hidden", "No"}}, member())),
+            (std::vector<std::string>{"c", "b", "a"}));
+  EXPECT_THROW(list_images(sample(), {{"os_hidden", "maybe"}}, member()), api::ApiError);
 }
 
 TEST(ImageListQuery, Filters) {

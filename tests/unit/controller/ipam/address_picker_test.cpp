@@ -174,11 +174,12 @@ TEST(AddressPickerTest, SlashEightWithManyAllocationsIsFast) {
   }
   const auto per_one_shot = (Clock::now() - start) / one_shot;
   // Optimised builds take ~0.1 ms; unoptimised ones pay ~50x for every inlined helper. The
-  // bounds leave room for a loaded shared machine.
+  // bounds only catch a quadratic pick (seconds at this size): a loaded shared machine or a
+  // sanitizer build may well be 10x slower than an idle one.
 #ifdef NDEBUG
-  EXPECT_LT(per_one_shot, std::chrono::milliseconds(1));
+  EXPECT_LT(per_one_shot, std::chrono::milliseconds(20));
 #else
-  EXPECT_LT(per_one_shot, std::chrono::milliseconds(50));
+  EXPECT_LT(per_one_shot, std::chrono::milliseconds(200));
 #endif
 
   // Built once, each further pick is O(pools + log allocations).
@@ -192,7 +193,7 @@ TEST(AddressPickerTest, SlashEightWithManyAllocationsIsFast) {
     ASSERT_TRUE(free.mark_allocated(*picked));
   }
   const auto per_pick = (Clock::now() - start) / picks;
-  EXPECT_LT(per_pick, std::chrono::microseconds(500));
+  EXPECT_LT(per_pick, std::chrono::milliseconds(5));
   RecordProperty("one_shot_us",
                  std::chrono::duration_cast<std::chrono::microseconds>(per_one_shot).count());
   RecordProperty("indexed_pick_us",

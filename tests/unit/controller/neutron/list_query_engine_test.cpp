@@ -23,6 +23,30 @@ TEST(ListFieldsTest, FiltersSortingAndPagingUseFieldsNotShown) {
             kBase + "?fields=name&mtu=1500&sort_key=name&sort_dir=desc&limit=2&marker=p4");
 }
 
+TEST(ListFieldsTest, HiddenAttributesFilterButAreNeverShown) {
+  // A subnet's "shared" (its network's) is filterable but not an attribute Neutron shows.
+  std::vector<Json> items = ports();
+  for (auto& item : items) {
+    item["shared"] = item["id"] == "p1" || item["id"] == "p4";
+  }
+  std::set<std::string> filterable = kAttributes;
+  filterable.insert("shared");
+  const auto query =
+      parse_list_query(http::parse_query("shared=False&sort_key=name&sort_dir=asc&limit=2"),
+                       filterable, kAttributes);
+  const Json result = apply_list_query(items, query, {"ports", kBase, {}, {"shared"}});
+  EXPECT_EQ(ids(result), (std::vector<std::string>{"p5", "p2"}));
+  for (const auto& port : result.at("ports")) {
+    EXPECT_FALSE(port.contains("shared"));
+  }
+  EXPECT_EQ(href(result, "next"),
+            kBase + "?shared=False&sort_key=name&sort_dir=asc&limit=2&marker=p2");
+  const auto asked = parse_list_query(http::parse_query("fields=shared&fields=id&shared=true"),
+                                      filterable, kAttributes);
+  EXPECT_EQ(apply_list_query(items, asked, {"ports", kBase, {}, {"shared"}}).at("ports"),
+            Json::parse(R"([{"id": "p1"}, {"id": "p4"}])"));
+}
+
 TEST(ListSortTest, MultipleKeysWithDescendingAndNulls) {
   // mtu descending, then name ascending with null before "".
   EXPECT_EQ(listed_ids("sort_key=mtu&sort_dir=desc&sort_key=name&sort_dir=asc"),

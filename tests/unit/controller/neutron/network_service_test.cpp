@@ -42,6 +42,36 @@ TEST_F(NetworkServiceTest, MembersSeeOwnAndSharedOnlyWithoutProviderAttributes) 
             Refusal(404, "NetworkNotFound"));
 }
 
+TEST_F(NetworkServiceTest, ExternalNetworksAreSeenByEveryProjectButNotUsed) {
+  const Json external = create_network(admin_, {{"name", "public"}, {"router:external", true}});
+  const std::string id = external["id"];
+  const auto seen = db().read([&](store::SqlSession& s) { return networks_.list(s, bob_); });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["name"], "public");
+  EXPECT_EQ(seen[0]["router:external"], true);
+  EXPECT_FALSE(seen[0].contains("provider:network_type"));
+  EXPECT_EQ(db().read([&](store::SqlSession& s) { return networks_.show(s, bob_, id); })["id"], id);
+  // Seen, not owned: no changes, no ports, no subnets (Neutron's policy).
+  EXPECT_EQ(refusal([&] {
+              db().write([&](store::SqlSession& s) {
+                networks_.update(s, bob_, id, {{"name", "mine now"}});
+              });
+            }).first,
+            403);
+  EXPECT_EQ(refusal([&] {
+              db().write([&](store::SqlSession& s) { networks_.remove(s, bob_, id); });
+            }).first,
+            403);
+  EXPECT_EQ(refusal([&] {
+              create_port(bob_, {{"network_id", id}});
+            }),
+            Refusal(404, "NetworkNotFound"));
+  EXPECT_EQ(refusal([&] {
+              create_subnet(bob_, {{"network_id", id}, {"ip_version", 4}, {"cidr", "10.9.0.0/24"}});
+            }).first,
+            403);
+}
+
 TEST_F(NetworkServiceTest, AdminOnlyAttributesAreForbiddenForMembers) {
   EXPECT_EQ(refusal([&] {
               create_network(alice_, {{"provider:network_type", "vlan"}});

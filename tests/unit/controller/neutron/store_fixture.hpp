@@ -1,5 +1,6 @@
 #pragma once
-// A fresh SQLite store in a temporary directory per test, plus admin and member callers.
+// A fresh store per test (SQLite, or PostgreSQL under NEUTRINO_TEST_STORE), plus admin and
+// member callers.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,17 +8,14 @@
 
 #include "common/random.hpp"
 #include "controller/identity/auth_context.hpp"
-#include "controller/store/sqlite_database.hpp"
+#include "tests/support/test_database.hpp"
 
 namespace neutrino::neutron::testing {
 
 class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("neutrino-test-" + random::uuid4());
-    std::filesystem::create_directories(dir_);
-    db_ = std::make_unique<store::SqliteDatabase>((dir_ / "neutrino.db").string(),
-                                                  store::SqliteOptions{"normal", 5000});
+    db_ = std::make_unique<neutrino::testing::TestDatabase>(store::SqliteOptions{"normal", 5000});
     admin_.project_id = "admin-project";
     admin_.roles = {"admin", "member"};
     alice_.project_id = "alice-project";
@@ -25,15 +23,11 @@ class StoreFixture : public ::testing::Test {
     bob_.project_id = "bob-project";
     bob_.roles = {"member"};
   }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
 
-  store::Database& db() { return *db_; }
+  store::Database& db() { return db_->db(); }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteDatabase> db_;
+  std::unique_ptr<neutrino::testing::TestDatabase> db_;
   identity::AuthContext admin_;
   identity::AuthContext alice_;
   identity::AuthContext bob_;

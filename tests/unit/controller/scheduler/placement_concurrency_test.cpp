@@ -14,7 +14,7 @@
 #include "common/random.hpp"
 #include "controller/scheduler/filter_scheduler.hpp"
 #include "controller/scheduler/host_state_loader.hpp"
-#include "controller/store/sqlite_database.hpp"
+#include "tests/support/test_database.hpp"
 
 namespace neutrino::scheduler {
 namespace {
@@ -24,8 +24,9 @@ class PlacementConcurrency : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("neutrino-sched-" + random::uuid4());
     std::filesystem::create_directories(dir_);
-    db_ = std::make_unique<store::SqliteDatabase>((dir_ / "neutrino.db").string(),
-                                                  store::SqliteOptions{"normal", 30000});
+    store_ =
+        std::make_unique<neutrino::testing::TestDatabase>(store::SqliteOptions{"normal", 30000});
+    db_ = &store_->db();
     const int64_t now = clock::now_unix_seconds();
     db_->write([&](store::SqlSession& s) {
       s.execute(
@@ -47,7 +48,7 @@ class PlacementConcurrency : public ::testing::Test {
     });
   }
   void TearDown() override {
-    db_.reset();
+    store_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -75,7 +76,8 @@ class PlacementConcurrency : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteDatabase> db_;
+  std::unique_ptr<neutrino::testing::TestDatabase> store_;
+  store::Database* db_ = nullptr;
 };
 
 TEST_F(PlacementConcurrency, ConcurrentCreatesNeverOvercommitAHost) {
