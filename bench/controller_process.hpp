@@ -18,6 +18,7 @@ class ControllerProcess {
   ControllerProcess& operator=(const ControllerProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Where the controller keeps its store and publishes its addresses (metadata.url, ...).
   const std::filesystem::path& data_dir() const { return data_dir_; }
   static constexpr const char* kAdminPassword = "bench-admin-password";

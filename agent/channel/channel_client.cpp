@@ -268,12 +268,18 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       log::error("agent channel: the controller at ", failover_.current().to_string(),
                  " refused this agent: ", reason);
       disconnected("refused: " + reason);
-    } else if (type == "snapshot") {
-      state_.clear();
-      for (const auto& [key, object] : message.at("state").items()) {
-        state_[key] = object;
+    } else if (!established_ && (type == "snapshot" || type == "delta")) {
+      // The first state after a hello: a snapshot, or (the controller still knew the revision
+      // this agent applied) only the changes since, on top of the state it kept.
+      if (type == "snapshot") {
+        state_.clear();
+        for (const auto& [key, object] : message.at("state").items()) {
+          state_[key] = object;
+        }
+      } else {
+        channel::apply_host_delta(state_, message);
       }
-      heartbeat_seconds_ = std::max(1, message.value("heartbeat_seconds", 10));
+      heartbeat_seconds_ = std::max(1, message.value("heartbeat_seconds", heartbeat_seconds_));
       established_ = true;
       failover_.connected();
       last_complaint_.clear();

@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::agents {
 namespace {
@@ -29,8 +30,14 @@ std::string agent_time(int64_t unix_seconds) {
 std::string AgentService::report(store::SqlSession& s, const AgentReport& report,
                                  bool started) const {
   const int64_t now = clock::now_unix_seconds();
-  const auto rows = s.query("SELECT id FROM agents WHERE agent_type = ? AND host = ?",
-                            {report.agent_type, report.host});
+  const auto rows =
+      s.query("SELECT id, configurations FROM agents WHERE agent_type = ? AND host = ?",
+              {report.agent_type, report.host});
+  // Other hosts' state carries this host's tunnel IP: a new or changed configuration is a change
+  // to push, a heartbeat is not.
+  if (rows.empty() || rows[0].text(1) != report.configurations.dump()) {
+    store::ChangeJournal::append(s, store::JournalKind::kAgent, report.host);
+  }
   if (rows.empty()) {
     const std::string id = random::uuid4();
     s.execute(
@@ -115,8 +122,9 @@ Json AgentService::update(store::SqlSession& s, const identity::AuthContext& ctx
 
 void AgentService::remove(store::SqlSession& s, const identity::AuthContext& ctx,
                           const std::string& id) const {
-  show(s, ctx, id);
+  const Json agent = show(s, ctx, id);
   s.execute("DELETE FROM agents WHERE id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kAgent, agent.value("host", ""));
 }
 
 std::optional<Json> AgentService::alive_on_host(store::SqlSession& s, const std::string& host,

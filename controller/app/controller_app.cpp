@@ -112,6 +112,25 @@ ControllerApp::ControllerApp(ControllerConfig config)
   instances_ = std::make_unique<metadata::InstanceApi>(
       *db_, *tokens_, [this](const http::Request& request) { return public_base_url(request); });
   instances_->register_routes(network_router_);
+  // The fan-out consistency check the multi-host tests run after each step: admin only.
+  network_router_.add("GET", "/debug/fanout-consistency",
+                      [this](const http::Request& request, const http::PathParams&) {
+                        const auto token = request.header("x-auth-token");
+                        const auto caller = token ? tokens_->validate(*token) : std::nullopt;
+                        if (!caller) {
+                          throw api::unauthorized();
+                        }
+                        if (!caller->is_admin()) {
+                          throw api::forbidden("(rule:fanout_consistency) is disallowed by policy");
+                        }
+                        if (!channel_) {
+                          throw api::not_found("No agent channel is configured.");
+                        }
+                        const auto diverging = channel_->diverging_hosts();
+                        return http::Response::json(200, {{"revision", channel_->revision()},
+                                                          {"consistent", diverging.empty()},
+                                                          {"diverging_hosts", diverging}});
+                      });
 }
 
 ControllerApp::~ControllerApp() {
@@ -273,6 +292,7 @@ void ControllerApp::start_agent_channel() {
   options.port = config_.agent_listen_port;
   options.secret = config_.agent_secret;
   options.heartbeat_seconds = config_.agent_heartbeat;
+  options.full_recompute = config_.fanout_full_recompute;
   options.on_dhcp_ports = [this](const std::string& host,
                                  const std::vector<std::string>& networks) {
     neutron_->ensure_dhcp_ports(host, networks);

@@ -189,6 +189,14 @@ const Option kOptions[] = {
     {"--flat-networks", "ml2_type_flat.flat_networks", "physnets for flat networks (*)",
      [](ControllerConfig& c, const std::string& v) { c.network.flat_networks = v; }},
     {"--base-mac", "DEFAULT.base_mac", "MAC prefix of ports (fa:16:3e:00:00:00)", set_base_mac},
+    {"--fanout-mode", "DEFAULT.fanout_mode",
+     "incremental|full: how agents' deltas are computed (incremental; full is for comparison)",
+     [](ControllerConfig& c, const std::string& v) {
+       if (v != "incremental" && v != "full") {
+         throw ConfigError("fanout mode must be incremental or full, not '" + v + "'");
+       }
+       c.fanout_full_recompute = v == "full";
+     }},
     {"--agent-down-time", "DEFAULT.agent_down_time",
      "seconds without a heartbeat before an agent is shown dead (75)",
      [](ControllerConfig& c, const std::string& v) {

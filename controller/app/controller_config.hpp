@@ -45,6 +45,9 @@ struct ControllerConfig {
   uint16_t agent_listen_port = 9697;
   std::string agent_secret;
   int agent_heartbeat = 10;  // seconds between heartbeats on the channel
+  // Recompute every host's whole state from SQL after each change (the old design), for
+  // bench/fanout_bench's comparison; false: the incremental fan-out.
+  bool fanout_full_recompute = false;
   // Certificate and key: the channel accepts TLS only. A CA as well: agents must present a
   // certificate it issued (mutual TLS). The secret is still checked either way.
   std::string agent_tls_cert_file;

@@ -1,32 +1,27 @@
 #pragma once
-// Wakes the push channel of every controller sharing a PostgreSQL database when any of them
-// commits a change, through LISTEN/NOTIFY: an agent connected to one controller then hears of
-// a port created through another. On SQLite (one controller) it only wakes the local channel.
-// A lost listening connection counts as a change, as a notification may have been missed.
-// The change journal's wakeup can take this relay's place.
+// Wakes the push channel when the change journal may have grown. Locally that is after every
+// API write; across controllers sharing a PostgreSQL database it is the NOTIFY every journal
+// append sends when its transaction commits (change_journal.hpp), which this relay LISTENs
+// for: an agent connected to one controller then hears of a port created through another.
+// A lost listening connection counts as a change, as a notification may have been missed. On
+// SQLite (one controller) it only wakes the local channel.
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 
 #include "controller/store/database.hpp"
-
-namespace neutrino::store {
-class PostgresDatabase;
-}
 
 namespace neutrino::controller {
 
 class StoreChangeRelay {
  public:
-  static constexpr const char* kChannel = "neutrino_change";
-
   StoreChangeRelay(store::Database& db, std::function<void()> on_change);
   ~StoreChangeRelay();
   StoreChangeRelay(const StoreChangeRelay&) = delete;
   StoreChangeRelay& operator=(const StoreChangeRelay&) = delete;
 
-  // After a change committed here: wakes the local channel, then the other controllers.
+  // After a change committed here: wakes the local channel (the other controllers hear of it
+  // from the journal's NOTIFY).
   void changed();
 
  private:
@@ -36,9 +31,7 @@ class StoreChangeRelay {
     std::function<void()> on_change;
   };
 
-  store::PostgresDatabase* postgres_ = nullptr;
   std::shared_ptr<Target> target_;
-  std::string id_;  // this controller's notifications carry it, so it skips its own
 };
 
 }  // namespace neutrino::controller

@@ -5,11 +5,16 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/model/wire_schema.hpp"
 #include "common/thread_role.hpp"
 #include "controller/channel/agent_session.hpp"
+#include "controller/channel/host_state.hpp"
+#include "controller/fanout/journal_follower.hpp"
+#include "controller/store/journal_wakeup.hpp"
 
 namespace neutrino::channel {
 
@@ -18,20 +23,33 @@ namespace asio = boost::asio;
 class AgentChannelServer::Impl {
  public:
   Impl(ChannelServerOptions options, store::Database& db, const agents::AgentService& agents)
-      : options_(std::move(options)),
+      : db_(db),
+        options_(std::move(options)),
         context_{io_thread_,
                  db,
                  agents,
                  options_.secret,
                  options_.heartbeat_seconds,
-                 [this] {
-                   io_thread_.assert_current();
-                   return next_revision();
+                 [this](const std::string& host, int64_t last_revision,
+                        std::function<void(fanout::HostSync)> done) {
+                   follower_.sync(host, last_revision, std::move(done));
                  },
+                 [this](std::function<void()> task) { asio::post(io_, std::move(task)); },
                  options_.on_dhcp_ports,
                  options_.compute,
-                 consoles_},
-        acceptor_(io_) {}
+                 consoles_,
+                 store_worker_},
+        acceptor_(io_),
+        follower_(
+            db, wakeup_,
+            [this](int64_t revision, const fanout::HostDeltas& deltas) {
+              fan_out(revision, deltas);
+            },
+            follower_options(options_)) {
+    // Every commit wakes the follower; it finds out from the journal whether it matters.
+    db.set_commit_listener([this] { wakeup_.notify(); });
+  }
+  ~Impl() { db_.set_commit_listener(nullptr); }
 
   void start() {
     // Until the I/O thread runs, the caller sets up what that thread will own.
@@ -56,6 +74,7 @@ class AgentChannelServer::Impl {
                                std::to_string(options_.port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
+    follower_.start();
     accept();
     thread_ = std::thread([this] {
       io_thread_.bind_to_this_thread();
@@ -64,6 +83,7 @@ class AgentChannelServer::Impl {
   }
 
   void stop() {
+    follower_.stop();
     if (!thread_.joinable()) {
       return;
     }
@@ -79,26 +99,17 @@ class AgentChannelServer::Impl {
       io_.stop();
     });
     thread_.join();
+    store_worker_.stop();
   }
 
-  void notify_change() {
-    // Coalesce bursts: one recomputation pass serves every change made before it starts.
-    if (pending_.exchange(true)) {
-      return;
-    }
-    asio::post(io_, [this] {
-      io_thread_.assert_current();
-      pending_ = false;
-      for (auto& [raw, session] : sessions_) {
-        try {
-          session->io_thread().assert_current();
-          session->push_changes();
-        } catch (const std::exception& e) {
-          log::error("agent channel: cannot compute changes: ", e.what());
-        }
-      }
-    });
+  // The journal may have grown (a commit here, or another controller's NOTIFY).
+  void notify_change() { wakeup_.notify(); }
+
+  std::vector<std::string> diverging_hosts() {
+    return follower_.diverging_hosts(
+        [](store::SqlSession& s, const std::string& host) { return build_host_state(s, host); });
   }
+  int64_t revision() const { return follower_.revision(); }
 
   uint16_t port() const { return port_; }
   size_t connected() const { return connected_; }
@@ -126,11 +137,40 @@ class AgentChannelServer::Impl {
   bool tls() const { return tls_.has_value(); }
 
  private:
-  // Revisions increase across controller restarts without being stored: microseconds of wall
-  // time, bumped when two changes land in the same microsecond.
-  int64_t next_revision() REQUIRES(io_thread_) {
-    last_revision_ = std::max(last_revision_ + 1, clock::now_unix_micros());
-    return last_revision_;
+  static fanout::FollowerOptions follower_options(const ChannelServerOptions& options) {
+    fanout::FollowerOptions out;
+    if (options.full_recompute) {
+      out.full_recompute = [](store::SqlSession& s, const std::string& host) {
+        return build_host_state(s, host);
+      };
+    }
+    return out;
+  }
+
+  // On the follower's thread: encode each host's delta there, then hand the frames to the
+  // I/O thread, which only queues them on the hosts' sessions.
+  void fan_out(int64_t revision, const fanout::HostDeltas& deltas) {
+    struct Out {
+      std::string frame;
+      Json objects;  // the "set" part, for the reboot counters it carries
+    };
+    auto frames = std::make_shared<std::unordered_map<std::string, Out>>();
+    for (const auto& [host, changes] : deltas.by_host()) {
+      Json message = fanout::HostDeltas::to_delta(changes);
+      message["type"] = "delta";
+      message["revision"] = revision;
+      message["schema"] = kWireSchemaVersion;
+      (*frames)[host] = {encode_frame(message), std::move(message["set"])};
+    }
+    asio::post(io_, [this, revision, frames] {
+      io_thread_.assert_current();
+      for (auto& [raw, session] : sessions_) {
+        session->io_thread().assert_current();
+        if (const auto it = frames->find(session->host()); it != frames->end()) {
+          session->deliver(revision, it->second.frame, it->second.objects);
+        }
+      }
+    });
   }
 
   void accept() REQUIRES(io_thread_) {
@@ -157,11 +197,13 @@ class AgentChannelServer::Impl {
     });
   }
 
-  // The I/O thread runs the acceptor and every session; what it owns is GUARDED_BY it. Other
-  // threads only post to io_ and read the atomics.
+  store::Database& db_;
+  // The I/O thread runs the acceptor and every session; what it owns is GUARDED_BY it. The
+  // store worker and the follower run their own threads and only post to io_.
   ThreadRole io_thread_;
   ChannelServerOptions options_;
   ConsoleRequests consoles_;  // before context_, which refers to it
+  StoreWorker store_worker_;  // likewise
   SessionContext context_;
   // Set by start() before the I/O thread runs, read-only after.
   std::optional<asio::ssl::context> tls_;  // set: every connection is TLS
@@ -171,8 +213,8 @@ class AgentChannelServer::Impl {
   std::thread thread_;
   std::map<AgentSession*, std::shared_ptr<AgentSession>> sessions_ GUARDED_BY(io_thread_);
   std::atomic<size_t> connected_{0};
-  std::atomic<bool> pending_{false};
-  int64_t last_revision_ GUARDED_BY(io_thread_) = 0;
+  store::InProcessJournalWakeup wakeup_;
+  fanout::JournalFollower follower_;  // after everything fan_out() uses
 };
 
 AgentChannelServer::AgentChannelServer(ChannelServerOptions options, store::Database& db,
@@ -192,6 +234,12 @@ uint16_t AgentChannelServer::port() const {
 }
 void AgentChannelServer::notify_change() {
   impl_->notify_change();
+}
+std::vector<std::string> AgentChannelServer::diverging_hosts() {
+  return impl_->diverging_hosts();
+}
+int64_t AgentChannelServer::revision() const {
+  return impl_->revision();
 }
 size_t AgentChannelServer::connected_agents() const {
   return impl_->connected();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/channel/channel_tls.hpp"
 #include "controller/agents/agent_service.hpp"
@@ -30,6 +31,8 @@ struct ChannelServerOptions {
   // Creates and deletes the host's network:dhcp ports when its agent asks.
   std::function<void(const std::string& host, const std::vector<std::string>& networks)>
       on_dhcp_ports;
+  // Fan-out by recomputing every host's whole state after each change (for comparison).
+  bool full_recompute = false;
   // What the compute service does with agents' compute reports.
   ComputeHooks compute;
 };
@@ -46,9 +49,14 @@ class AgentChannelServer {
   void start();
   void stop();
   uint16_t port() const;
-  // Called after every committed change; recomputation is coalesced and done off the caller's
-  // thread, so API requests never wait for agents.
+  // The journal may have grown (every commit of the store says so already). Fan-out runs on
+  // the journal follower's thread, so API requests never wait for agents.
   void notify_change();
+  // Hosts whose incrementally kept state differs from a full recompute from SQL: the
+  // consistency check (GET /debug/fanout-consistency, tests). Blocks the calling thread.
+  std::vector<std::string> diverging_hosts();
+  // The journal seq fan-out has reached.
+  int64_t revision() const;
   size_t connected_agents() const;
   bool tls() const;
   // Asks the agent of `host` for an instance's console log and waits for the answer at most

@@ -4,9 +4,10 @@
 #include "common/channel/hmac_signer.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/model/wire_schema.hpp"
 #include "common/random.hpp"
 #include "common/text_prefix.hpp"
-#include "controller/channel/host_state.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::channel {
 
@@ -15,6 +16,7 @@ namespace asio = boost::asio;
 AgentSession::AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                            std::function<void(AgentSession*)> on_closed)
     : io_thread_(context.io_thread),
+      store_thread_(context.store.thread_role()),
       stream_(std::move(stream)),
       context_(context),
       on_closed_(std::move(on_closed)),
@@ -123,28 +125,35 @@ void AgentSession::handle(const Json& message) {
   liveness_timer_.cancel();
   arm_timers();
   if (type == "heartbeat") {
-    try {
-      // The transaction's lambdas get copies: the analysis cannot see that they run right here.
-      agent_id_ =
-          context_.db.write([&, agent_id = agent_id_, report = report_](store::SqlSession& s) {
-            return context_.agents.heartbeat(s, agent_id) ? agent_id
-                                                          : context_.agents.report(s, report, true);
-          });
-    } catch (const store::StoreUnavailable& e) {
-      // A full disk must not cut the agent off from its state; it shows dead after
-      // agent_down_time if this lasts. (A lost ack instead drops the session: the agent then
-      // reconnects and acknowledges its snapshot again once the store can write.)
-      log::debug("agent channel: heartbeat of ", host_, " not recorded: ", e.what());
-    }
+    context_.store.post([self = shared_from_this(), host = host_] {
+      self->store_thread_.assert_current();
+      try {
+        // The transaction's lambda gets copies: the analysis cannot see that it runs right here.
+        self->agent_id_ = self->context_.db.write(
+            [&, agent_id = self->agent_id_, report = self->report_](store::SqlSession& s) {
+              return self->context_.agents.heartbeat(s, agent_id)
+                         ? agent_id
+                         : self->context_.agents.report(s, report, true);
+            });
+      } catch (const store::StoreUnavailable& e) {
+        // A full disk must not cut the agent off from its state; it shows dead after
+        // agent_down_time if this lasts. (A lost ack instead drops the session: the agent
+        // then reconnects and acknowledges its snapshot again once the store can write.)
+        log::debug("agent channel: heartbeat of ", host, " not recorded: ", e.what());
+      }
+    });
   } else if (type == "ack") {
     handle_ack(message);
   } else if (type == "instance_state") {
     if (context_.compute.on_instance_states) {
-      try {
-        context_.compute.on_instance_states(host_, message.value("instances", Json::array()));
-      } catch (const std::exception& e) {
-        log::warning("agent channel: instance states from ", host_, ": ", e.what());
-      }
+      context_.store.post([self = shared_from_this(), host = host_,
+                           instances = message.value("instances", Json::array())] {
+        try {
+          self->context_.compute.on_instance_states(host, instances);
+        } catch (const std::exception& e) {
+          log::warning("agent channel: instance states from ", host, ": ", e.what());
+        }
+      });
     }
   } else if (type == "console_log") {
     handle_console_log(message);
@@ -156,11 +165,14 @@ void AgentSession::handle(const Json& message) {
       }
     }
     if (context_.dhcp_ports) {
-      try {
-        context_.dhcp_ports(host_, networks);
-      } catch (const std::exception& e) {
-        log::warning("agent channel: DHCP ports for ", host_, ": ", e.what());
-      }
+      context_.store.post(
+          [self = shared_from_this(), host = host_, networks = std::move(networks)] {
+            try {
+              self->context_.dhcp_ports(host, networks);
+            } catch (const std::exception& e) {
+              log::warning("agent channel: DHCP ports for ", host, ": ", e.what());
+            }
+          });
     }
   } else {
     log::warning("agent channel: ", host_, " sent unknown message type '", text_prefix(type), "'");
@@ -190,35 +202,79 @@ void AgentSession::handle_hello(const Json& message) {
       {"l2_population", true},
       {"version", message.value("version", "")},
   };
-  agent_id_ = context_.db.write(
-      [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
-  report_ = report;
   host_ = host;
   decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
-  if (context_.compute.on_hello) {
-    try {
-      context_.compute.on_hello(host_, message.value("compute", Json()),
-                                message.value("tunnel_ip", ""));
-    } catch (const std::exception& e) {
-      log::warning("agent channel: compute report of ", host_, ": ", e.what());
-    }
-  }
+  // Registration writes the store: on the store worker, then the state follows from there.
+  context_.store.post([self = shared_from_this(), report = std::move(report), message] {
+    self->store_thread_.assert_current();
+    self->register_agent(report, message);
+  });
   log::info("agent channel: ", host_, " connected from ", peer_, stream_->tls() ? " over TLS" : "",
             peer_certificate_.empty() ? "" : " (certificate " + peer_certificate_ + ")",
             " (last revision ", message.value("last_revision", int64_t{0}), ")");
-  sent_ = context_.db.read([&](store::SqlSession& s) { return build_host_state(s, host); });
-  Json state = Json::object();
-  for (const auto& [key, object] : sent_) {
-    state[key] = object;
-  }
-  const int64_t revision = context_.next_revision();
-  track_reboots(revision, state);
-  send({{"type", "snapshot"},
-        {"revision", revision},
-        {"agent_id", agent_id_},
-        {"heartbeat_seconds", context_.heartbeat_seconds},
-        {"state", state}});
   schedule_heartbeat();
+}
+
+void AgentSession::register_agent(const agents::AgentReport& report, const Json& hello) {
+  try {
+    agent_id_ = context_.db.write(
+        [&](store::SqlSession& s) { return context_.agents.report(s, report, true); });
+    report_ = report;
+  } catch (const std::exception& e) {
+    log::warning("agent channel: cannot register ", report.host, ": ", e.what());
+    context_.post([self = shared_from_this()] {
+      self->io_thread_.assert_current();
+      self->close();
+    });
+    return;
+  }
+  if (context_.compute.on_hello) {
+    try {
+      context_.compute.on_hello(report.host, hello.value("compute", Json()),
+                                hello.value("tunnel_ip", ""));
+    } catch (const std::exception& e) {
+      log::warning("agent channel: compute report of ", report.host, ": ", e.what());
+    }
+  }
+  send_first_state(hello.value("last_revision", int64_t{0}));
+}
+
+void AgentSession::send_first_state(int64_t last_revision) {
+  // The state comes from the journal follower's thread: only what changed since the agent's
+  // last revision when it still knows that, else a snapshot.
+  context_.sync(
+      report_.host, last_revision,
+      [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
+        // Built and encoded there; the I/O thread only queues it. Nothing of the session but
+        // its context (set before any thread ran) is read here.
+        Json out = sync.snapshot ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
+                                 : Json{{"type", "delta"},
+                                        {"set", std::move(sync.state["set"])},
+                                        {"remove", std::move(sync.state["remove"])}};
+        out["revision"] = sync.revision;
+        out["schema"] = kWireSchemaVersion;
+        // The first state of a session also carries what the agent needs to stay connected.
+        out["agent_id"] = agent_id;
+        out["heartbeat_seconds"] = self->context_.heartbeat_seconds;
+        auto frame = std::make_shared<std::string>(encode_frame(out));
+        auto objects = std::make_shared<Json>(std::move(sync.snapshot ? out["state"] : out["set"]));
+        self->context_.post([self, revision = sync.revision, frame, objects] {
+          self->io_thread_.assert_current();
+          self->queue_first_state(revision, std::move(*frame), *objects);
+        });
+      });
+}
+
+void AgentSession::queue_first_state(int64_t revision, std::string frame, const Json& objects) {
+  if (closed_) {
+    return;
+  }
+  synced_revision_ = revision;
+  track_reboots(revision, objects);
+  outbox_.push_back(std::move(frame));
+  if (outbox_.size() == 1) {
+    write_next();
+  }
 }
 
 void AgentSession::schedule_heartbeat() {
@@ -235,7 +291,8 @@ void AgentSession::schedule_heartbeat() {
 
 void AgentSession::handle_ack(const Json& message) {
   // Only ports bound to this host may change status through this agent.
-  auto set_status = [&, host = host_](store::SqlSession& s, const Json& ids, const char* status) {
+  auto set_status = [](store::SqlSession& s, const std::string& host, const Json& ids,
+                       const char* status) {
     if (!ids.is_array()) {
       return;
     }
@@ -243,33 +300,50 @@ void AgentSession::handle_ack(const Json& message) {
       if (!id.is_string()) {
         continue;
       }
-      s.execute(
-          "UPDATE ports SET status = ?, revision_number = revision_number + 1, updated_at = ? "
-          "WHERE id = ? AND status <> ? AND id IN "
-          "(SELECT port_id FROM ml2_port_bindings WHERE host = ?)",
-          {std::string(status), clock::now_unix_seconds(), id.get<std::string>(),
-           std::string(status), host});
+      if (s.execute(
+              "UPDATE ports SET status = ?, revision_number = revision_number + 1, updated_at = ? "
+              "WHERE id = ? AND status <> ? AND id IN "
+              "(SELECT port_id FROM ml2_port_bindings WHERE host = ?)",
+              {std::string(status), clock::now_unix_seconds(), id.get<std::string>(),
+               std::string(status), host}) > 0) {
+        store::ChangeJournal::append(s, store::JournalKind::kPort, id.get<std::string>());
+      }
     }
   };
-  context_.db.write([&, agent_id = agent_id_](store::SqlSession& s) {
-    set_status(s, message.value("ports_up", Json::array()), "ACTIVE");
-    set_status(s, message.value("ports_down", Json::array()), "DOWN");
-    context_.agents.heartbeat(s, agent_id);
-  });
-  const auto revision = message.find("revision");
-  if (revision == message.end() || !revision->is_number_integer()) {
-    return;
-  }
   std::vector<std::pair<std::string, int64_t>> applied;
-  while (!sent_reboots_.empty() && sent_reboots_.front().first <= revision->get<int64_t>()) {
-    for (auto& entry : sent_reboots_.front().second) {
-      applied.push_back(std::move(entry));
+  const auto revision = message.find("revision");
+  if (revision != message.end() && revision->is_number_integer()) {
+    while (!sent_reboots_.empty() && sent_reboots_.front().first <= revision->get<int64_t>()) {
+      for (auto& entry : sent_reboots_.front().second) {
+        applied.push_back(std::move(entry));
+      }
+      sent_reboots_.pop_front();
     }
-    sent_reboots_.pop_front();
   }
-  if (!applied.empty() && context_.compute.on_reboots_applied) {
-    context_.compute.on_reboots_applied(host_, applied);
-  }
+  context_.store.post([self = shared_from_this(), host = host_, set_status,
+                       up = message.value("ports_up", Json::array()),
+                       down = message.value("ports_down", Json::array()),
+                       applied = std::move(applied)] {
+    self->store_thread_.assert_current();
+    try {
+      self->context_.db.write([&, agent_id = self->agent_id_](store::SqlSession& s) {
+        set_status(s, host, up, "ACTIVE");
+        set_status(s, host, down, "DOWN");
+        self->context_.agents.heartbeat(s, agent_id);
+      });
+    } catch (const std::exception& e) {
+      // The agent reconnects and acknowledges its state again once the store can write.
+      log::warning("agent channel: ack of ", host, " not recorded: ", e.what());
+      self->context_.post([self] {
+        self->io_thread_.assert_current();
+        self->close();
+      });
+      return;
+    }
+    if (!applied.empty() && self->context_.compute.on_reboots_applied) {
+      self->context_.compute.on_reboots_applied(host, applied);
+    }
+  });
 }
 
 void AgentSession::track_reboots(int64_t revision, const Json& objects) {
@@ -321,22 +395,16 @@ void AgentSession::handle_console_log(const Json& message) {
   context_.consoles.deliver(host_, id->get<std::string>(), std::move(reply));
 }
 
-void AgentSession::push_changes() {
-  if (!established() || closed_) {
+void AgentSession::deliver(int64_t revision, const std::string& frame, const Json& objects) {
+  if (!established() || closed_ || synced_revision_ < 0 || revision <= synced_revision_) {
     return;
   }
-  HostState now = context_.db.read(
-      [&, host = host_](store::SqlSession& s) { return build_host_state(s, host); });
-  Json delta = diff_host_state(sent_, now);
-  if (delta_is_empty(delta)) {
-    return;
+  synced_revision_ = revision;
+  track_reboots(revision, objects);
+  outbox_.push_back(frame);
+  if (outbox_.size() == 1) {
+    write_next();
   }
-  sent_ = std::move(now);
-  const int64_t revision = context_.next_revision();
-  track_reboots(revision, delta["set"]);
-  delta["type"] = "delta";
-  delta["revision"] = revision;
-  send(delta);
 }
 
 void AgentSession::send(const Json& message) {

@@ -133,7 +133,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
       }
       Json routes = Json::array();
       for (const auto& h :
-           s.query("SELECT destination, nexthop FROM subnetroutes WHERE subnet_id = ?",
+           s.query("SELECT destination, nexthop FROM subnetroutes WHERE subnet_id = ? ORDER BY "
+                   "destination, nexthop",
                    {sub.text(0)})) {
         routes.push_back({{"destination", h.text(0)}, {"nexthop", h.text(1)}});
       }

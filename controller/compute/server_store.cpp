@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/metadata/instance_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::compute {
 namespace {
@@ -130,6 +131,7 @@ void ServerStore::insert_compute(store::SqlSession& s, const ServerRecord& v) {
        store::null_if_empty(v.node), v.vm_state, store::null_if_empty(v.task_state),
        int64_t{v.power_state}, v.desired_power, store::null_if_empty(v.description), v.config_drive,
        v.id()});
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, v.id());
 }
 
 void ServerStore::save_state(store::SqlSession& s, const std::string& id,
@@ -141,6 +143,7 @@ void ServerStore::save_state(store::SqlSession& s, const std::string& id,
       "updated_at = ? WHERE id = ?",
       {vm_state, store::null_if_empty(task_state), int64_t{power_state}, desired_power,
        clock::now_unix_seconds(), id});
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
 }
 
 void ServerStore::set_launched(store::SqlSession& s, const std::string& id) {
@@ -150,6 +153,7 @@ void ServerStore::set_launched(store::SqlSession& s, const std::string& id) {
 
 void ServerStore::bump_reboot(store::SqlSession& s, const std::string& id) {
   s.execute("UPDATE instances SET reboot_count = reboot_count + 1 WHERE id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
 }
 
 void ServerStore::set_description(store::SqlSession& s, const std::string& id,
@@ -178,6 +182,7 @@ void ServerStore::add_port(store::SqlSession& s, const std::string& id, const Se
       "INSERT INTO instance_ports (instance_uuid, port_id, preserve_on_delete, position) "
       "VALUES (?, ?, ?, ?)",
       {id, port.port_id, int64_t{port.preserve_on_delete}, int64_t{position}});
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
 }
 
 std::vector<ServerPort> ServerStore::ports(store::SqlSession& s, const std::string& id) {

@@ -4,6 +4,7 @@
 #include "common/json.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::metadata {
 namespace {
@@ -94,6 +95,7 @@ InstanceRecord InstanceStore::create(store::SqlSession& s, InstanceRecord record
   } catch (const store::ConstraintViolation&) {
     throw api::conflict("InstanceExists", "Instance " + record.id + " already exists.");
   }
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, record.id);
   return record;
 }
 
@@ -120,6 +122,7 @@ std::vector<InstanceRecord> InstanceStore::list(store::SqlSession& s,
 }
 
 bool InstanceStore::remove(store::SqlSession& s, const std::string& id) {
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
   return s.execute("DELETE FROM instances WHERE id = ?", {id}) > 0;
 }
 

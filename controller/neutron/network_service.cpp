@@ -7,6 +7,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/tag_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -83,6 +84,7 @@ void NetworkService::touch(store::SqlSession& s, const std::string& id) {
   s.execute(
       "UPDATE networks SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
       {clock::now_unix_seconds(), id});
+  store::ChangeJournal::append(s, store::JournalKind::kNetwork, id);
 }
 
 Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
@@ -133,6 +135,7 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
   if (attributes.contains("tags")) {
     TagStore::replace(s, "networks", id, attributes["tags"]);
   }
+  store::ChangeJournal::append(s, store::JournalKind::kNetwork, id);
   return show(s, ctx, id);
 }
 
@@ -299,6 +302,11 @@ void NetworkService::remove(store::SqlSession& s, const AuthContext& ctx,
                                             ids + ".");
   }
   // DHCP ports belong to the network's service; they go with it, as in Neutron.
+  store::ChangeJournal::append_selected(s, store::JournalKind::kPort,
+                                        "SELECT id FROM ports WHERE network_id = ?", {id});
+  store::ChangeJournal::append_selected(s, store::JournalKind::kSubnet,
+                                        "SELECT id FROM subnets WHERE network_id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kNetwork, id);
   s.execute(
       "DELETE FROM tags WHERE resource_type = 'ports' AND resource_id IN "
       "(SELECT id FROM ports WHERE network_id = ?)",

@@ -13,6 +13,7 @@
 #include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -74,6 +75,7 @@ void PortService::bind_to_host(store::SqlSession& s, const std::string& id,
 void PortService::touch(store::SqlSession& s, const std::string& id) {
   s.execute("UPDATE ports SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
             {clock::now_unix_seconds(), id});
+  store::ChangeJournal::append(s, store::JournalKind::kPort, id);
 }
 
 std::string PortService::insert_with_mac(store::SqlSession& s,
@@ -163,6 +165,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   if (attributes.contains("tags")) {
     TagStore::replace(s, "ports", id, attributes["tags"]);
   }
+  store::ChangeJournal::append(s, store::JournalKind::kPort, id);
   return show(s, ctx, id);
 }
 
@@ -328,6 +331,7 @@ void PortService::remove(store::SqlSession& s, const AuthContext& ctx,
   check_visible(s, ctx, id);
   TagStore::remove_all(s, "ports", id);
   s.execute("DELETE FROM ports WHERE id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kPort, id);
 }
 
 }  // namespace neutrino::neutron

@@ -6,6 +6,7 @@
 #include "common/random.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/tag_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -43,6 +44,7 @@ void insert_group(store::SqlSession& s, const std::string& id, const std::string
       "INSERT INTO securitygroups (id, project_id, name, description, stateful, "
       "revision_number, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1, ?, ?)",
       {id, project, name, description, now, now});
+  store::ChangeJournal::append(s, store::JournalKind::kSecurityGroup, id);
   for (const char* ethertype : {"IPv4", "IPv6"}) {
     RuleInput rule;
     rule.security_group_id = id;
@@ -79,6 +81,7 @@ void SecurityGroupService::touch(store::SqlSession& s, const std::string& id) {
       "UPDATE securitygroups SET revision_number = revision_number + 1, updated_at = ? "
       "WHERE id = ?",
       {clock::now_unix_seconds(), id});
+  store::ChangeJournal::append(s, store::JournalKind::kSecurityGroup, id);
 }
 
 std::optional<std::string> SecurityGroupService::ensure_default(store::SqlSession& s,
@@ -222,6 +225,7 @@ void SecurityGroupService::remove(store::SqlSession& s, const AuthContext& ctx,
   }
   TagStore::remove_all(s, "security_groups", id);
   s.execute("DELETE FROM securitygroups WHERE id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kSecurityGroup, id);
 }
 
 }  // namespace neutrino::neutron

@@ -13,6 +13,7 @@
 #include "controller/neutron/subnet_attributes.hpp"
 #include "controller/neutron/subnet_pool_allocation.hpp"
 #include "controller/neutron/tag_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -127,6 +128,7 @@ void check_pool_affinity(store::SqlSession& s, const std::string& network_id, in
 void SubnetService::touch(store::SqlSession& s, const std::string& id) {
   s.execute("UPDATE subnets SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
             {clock::now_unix_seconds(), id});
+  store::ChangeJournal::append(s, store::JournalKind::kSubnet, id);
 }
 
 std::vector<SubnetInfo> SubnetService::of_network(store::SqlSession& s,
@@ -236,6 +238,7 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
   if (attributes.contains("tags")) {
     TagStore::replace(s, "subnets", id, attributes["tags"]);
   }
+  store::ChangeJournal::append(s, store::JournalKind::kSubnet, id);
   if (modes.auto_address()) {
     IpAllocator::add_automatic_addresses(s, id);
   }
@@ -403,9 +406,13 @@ void SubnetService::remove(store::SqlSession& s, const AuthContext& ctx,
                                            "subnet.");
   }
   // DHCP ports keep running on the network's other subnets; they only lose this address.
+  store::ChangeJournal::append_selected(
+      s, store::JournalKind::kPort,
+      "SELECT DISTINCT port_id FROM ipallocations WHERE subnet_id = ?", {id});
   s.execute("DELETE FROM ipallocations WHERE subnet_id = ?", {id});
   TagStore::remove_all(s, "subnets", id);
   s.execute("DELETE FROM subnets WHERE id = ?", {id});
+  store::ChangeJournal::append(s, store::JournalKind::kSubnet, id);
   NetworkService::touch(s, subnet.network_id);
 }
 

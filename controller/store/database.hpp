@@ -23,6 +23,11 @@ class Database {
   auto read(F&& body) {
     return run(false, std::forward<F>(body));
   }
+  // Called after every committed write, on the writer's thread: the change journal's in-process
+  // wakeup (journal_wakeup.hpp). Set it before the store is shared between threads.
+  void set_commit_listener(std::function<void()> listener) {
+    commit_listener_ = std::move(listener);
+  }
 
  protected:
   virtual void transact(bool writable, const std::function<void(SqlSession&)>& body) = 0;
@@ -33,12 +38,21 @@ class Database {
     using Result = std::invoke_result_t<F, SqlSession&>;
     if constexpr (std::is_void_v<Result>) {
       transact(writable, [&](SqlSession& s) { body(s); });
+      committed(writable);
     } else {
       std::optional<Result> result;
       transact(writable, [&](SqlSession& s) { result.emplace(body(s)); });
+      committed(writable);
       return std::move(*result);
     }
   }
+  void committed(bool writable) {
+    if (writable && commit_listener_) {
+      commit_listener_();
+    }
+  }
+
+  std::function<void()> commit_listener_;
 };
 
 }  // namespace neutrino::store

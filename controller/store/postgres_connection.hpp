@@ -30,6 +30,7 @@ class PostgresConnection final : public SqlSession {
   std::vector<SqlRow> query(std::string_view sql, const SqlParams& params = {}) override;
   int64_t execute(std::string_view sql, const SqlParams& params = {}) override;
   void savepoint(const std::function<void()>& body) override;
+  SqlDialect dialect() const override { return SqlDialect::kPostgres; }
   // Runs statements without parameters or results (BEGIN, SET, DDL).
   void exec_script(const std::string& sql);
   // False once the server went away or a protocol error left the connection unusable.

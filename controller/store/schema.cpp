@@ -325,6 +325,8 @@ CREATE TABLE quota_locks (
 CREATE INDEX subnets_project ON subnets (project_id);
 CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
 )sql",
+      // Last: the change journal (after every table whose writes it records).
+      {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
   };
   return migrations;
 }

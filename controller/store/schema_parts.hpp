@@ -15,5 +15,9 @@ const char* identity_group_migration();
 const char* subnet_pool_migration();
 // Neutron's address scopes.
 const char* address_scope_migration();
+// The change journal every write transaction appends to, and its head (change_journal.hpp):
+// SQLite's form and PostgreSQL's, whose seq is a sequence.
+const char* change_journal_migration();
+const char* change_journal_migration_postgres();
 
 }  // namespace neutrino::store::schema_parts

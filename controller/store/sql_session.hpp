@@ -9,6 +9,10 @@
 
 namespace neutrino::store {
 
+// Which database a session talks to, for the few places that must differ (the change
+// journal's sequence and its view of transactions still in flight).
+enum class SqlDialect { kSqlite, kPostgres };
+
 class SqlSession {
  public:
   virtual ~SqlSession() = default;
@@ -20,6 +24,7 @@ class SqlSession {
   // run the failing statement in here: PostgreSQL aborts the whole transaction on any error
   // otherwise.
   virtual void savepoint(const std::function<void()>& body) = 0;
+  virtual SqlDialect dialect() const = 0;
 };
 
 }  // namespace neutrino::store

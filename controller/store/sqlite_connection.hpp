@@ -21,6 +21,7 @@ class SqliteConnection final : public SqlSession {
   std::vector<SqlRow> query(std::string_view sql, const SqlParams& params = {}) override;
   int64_t execute(std::string_view sql, const SqlParams& params = {}) override;
   void savepoint(const std::function<void()>& body) override;
+  SqlDialect dialect() const override { return SqlDialect::kSqlite; }
   // Runs one or more statements without parameters or results (PRAGMA, DDL, BEGIN).
   void exec_script(const std::string& sql);
   // True between BEGIN and COMMIT/ROLLBACK. SQLite may end a transaction by itself on

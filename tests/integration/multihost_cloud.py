@@ -51,6 +51,16 @@ class MultiHostCloud(unittest.TestCase):
         cls.mh.stop()
         cls.ctl.stop()
 
+    def setUp(self):
+        # Registered first, so it runs last: after the test and its own cleanups, every host's
+        # incrementally pushed state must equal a full recompute from the store.
+        self.addCleanup(self.assert_fanout_consistent)
+
+    def assert_fanout_consistent(self):
+        r = self.api("GET", "/debug/fanout-consistency")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["diverging_hosts"], [], r.body)
+
     # --- helpers ---------------------------------------------------------------------------
 
     @staticmethod

@@ -1,0 +1,9 @@
+#pragma once
+// The version of the desired-state objects on the push channel (common/model/*.hpp): sent as
+// "schema" in every snapshot and delta. 2: typed objects with one codec each, revisions are
+// change-journal seqs and resume a reconnecting agent.
+namespace neutrino {
+
+inline constexpr int kWireSchemaVersion = 2;
+
+}  // namespace neutrino

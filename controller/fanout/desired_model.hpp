@@ -1,0 +1,94 @@
+#pragma once
+// The desired state of every host, kept in memory and changed one object at a time, with the
+// interest index that says which hosts an object matters to: network -> hosts with a port on
+// it, security group -> hosts with a member port, remote group -> hosts whose groups' rules name
+// it. A change costs what it changes: a port update reaches its host and the hosts of its
+// network; only a host that gains (or loses) a network gets (or drops) all of that network's
+// objects. Each handler writes what changed per host into a HostDeltas (or nothing, while the
+// model is being loaded). materialize() rebuilds one host's whole state from the model, for
+// snapshots and for the check against a full recompute from SQL.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+#include "common/model/remote_group.hpp"
+#include "common/model/remote_port.hpp"
+#include "controller/fanout/host_deltas.hpp"
+#include "controller/fanout/model_records.hpp"
+
+namespace neutrino::fanout {
+
+class DesiredModel {
+ public:
+  // Each takes the object as it is now (nullopt: it is gone) and records what that changes
+  // for every host in `out` (null: record nothing).
+  void port_changed(const std::string& id, std::optional<PortRecord> now, HostDeltas* out);
+  void network_changed(const std::string& id, std::optional<model::Network> now, HostDeltas* out);
+  void subnet_changed(const std::string& id, std::optional<model::Subnet> now, HostDeltas* out);
+  void group_changed(const std::string& id, std::optional<model::SecurityGroup> now,
+                     HostDeltas* out);
+  // `tunnel_ip` "" when the host has no agent (any more).
+  void agent_changed(const std::string& host, const std::string& tunnel_ip, HostDeltas* out);
+  void instance_changed(const std::string& id, std::optional<InstanceRecord> now, HostDeltas* out);
+
+  // Instances with a port on the network (their objects carry its MTU).
+  std::vector<std::string> instances_on_network(const std::string& network_id) const;
+  channel::HostState materialize(const std::string& host) const;
+  // Hosts that hold anything.
+  std::vector<std::string> hosts() const;
+  size_t ports() const { return ports_.size(); }
+
+ private:
+  struct HostInterest {
+    std::map<std::string, int> networks;       // network -> ports of this host on it
+    std::map<std::string, int> groups;         // group -> ports of this host in it
+    std::map<std::string, int> remote_groups;  // group -> held groups whose rules name it
+    std::set<std::string> ports;
+    std::set<std::string> instances;
+    bool empty() const { return ports.empty() && instances.empty(); }
+  };
+
+  void bind_port(const PortRecord& record, HostDeltas* out);
+  void unbind_port(const PortRecord& record, HostDeltas* out);
+  void add_network_interest(const std::string& host, const std::string& network, HostDeltas* out);
+  void drop_network_interest(const std::string& host, const std::string& network, HostDeltas* out);
+  void add_group_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  void drop_group_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  void add_remote_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  void drop_remote_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  // Member addresses: +1 / -1 per (group, address) of the port; marks groups that changed.
+  void count_addresses(const PortRecord& record, int delta, std::set<std::string>& changed);
+  void send_remote_port(const std::string& id, HostDeltas* out);
+  void send_remote_group(const std::string& group, HostDeltas* out);
+
+  SharedObject port_object(const PortRecord& record) const;
+  SharedObject remote_port_object(const PortRecord& record) const;
+  SharedObject network_object(const std::string& id) const;
+  SharedObject subnet_object(const std::string& id) const;
+  SharedObject group_object(const std::string& id) const;
+  SharedObject remote_group_object(const std::string& id) const;
+  SharedObject instance_object(const std::string& id) const;
+  // The object a key of `host` names now, or nullptr if the host holds no such key.
+  bool holds_remote_port(const std::string& host, const PortRecord& record) const;
+
+  std::unordered_map<std::string, PortRecord> ports_;
+  std::unordered_map<std::string, model::Network> networks_;
+  std::unordered_map<std::string, model::Subnet> subnets_;
+  std::unordered_map<std::string, std::set<std::string>> network_subnets_;
+  std::unordered_map<std::string, std::set<std::string>> network_ports_;  // bound ports only
+  std::unordered_map<std::string, model::SecurityGroup> groups_;
+  std::unordered_map<std::string, std::map<std::string, int>> group_addresses_;
+  std::unordered_map<std::string, std::string> tunnel_ips_;
+  std::unordered_map<std::string, InstanceRecord> instances_;
+  std::unordered_map<std::string, HostInterest> hosts_;
+  // The interest index, the reverse of HostInterest's counts.
+  std::unordered_map<std::string, std::set<std::string>> network_hosts_;
+  std::unordered_map<std::string, std::set<std::string>> group_hosts_;
+  std::unordered_map<std::string, std::set<std::string>> remote_group_hosts_;
+};
+
+}  // namespace neutrino::fanout

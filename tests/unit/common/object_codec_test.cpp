@@ -1,0 +1,59 @@
+// The typed model's codecs: each object round-trips exactly, nullable members are null, and an
+// object that does not fit its key's type is refused.
+#include "common/model/object_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/model/port.hpp"
+#include "common/model/security_group.hpp"
+
+namespace neutrino::model {
+namespace {
+
+TEST(ObjectCodecTest, KeysParseIntoKindAndId) {
+  const auto key = parse_object_key("security_group:abc:def");
+  EXPECT_EQ(key.kind, ObjectKind::kSecurityGroup);
+  EXPECT_EQ(key.id, "abc:def");
+  EXPECT_EQ(object_key(ObjectKind::kRemotePort, "p1"), "remote:p1");
+  EXPECT_THROW(parse_object_key("router:r1"), std::invalid_argument);
+  EXPECT_THROW(parse_object_key("port:"), std::invalid_argument);
+  EXPECT_THROW(parse_object_key("port"), std::invalid_argument);
+}
+
+TEST(ObjectCodecTest, PortRoundTripsExactly) {
+  Port port{"p1", "n1",   "fa:16:3e:00:00:01",  true,        false, "compute:nova",
+            "vm", "proj", {{"s1", "10.0.0.5"}}, {"g1", "g2"}};
+  const Json encoded = port;
+  EXPECT_EQ(encoded.size(), 10u);
+  EXPECT_EQ(encoded["fixed_ips"][0]["ip_address"], "10.0.0.5");
+  EXPECT_EQ(canonical_object("port:p1", encoded), encoded);
+  EXPECT_EQ(encoded.get<Port>(), port);
+}
+
+TEST(ObjectCodecTest, NullableMembersAreNull) {
+  SecurityGroupRule rule{"r1", "ingress", "IPv4", 6, 22, 22, std::nullopt, "g2"};
+  const Json encoded = rule;
+  EXPECT_TRUE(encoded["remote_ip_prefix"].is_null());
+  EXPECT_EQ(encoded["protocol"], 6);
+  EXPECT_EQ(encoded.get<SecurityGroupRule>(), rule);
+}
+
+TEST(ObjectCodecTest, RefusesWhatDoesNotFitItsKey) {
+  const Json network = {{"id", "n1"},
+                        {"mtu", 1450},
+                        {"admin_state_up", true},
+                        {"network_type", "vxlan"},
+                        {"physical_network", nullptr},
+                        {"segmentation_id", 1001}};
+  EXPECT_EQ(canonical_object("network:n1", network), network);
+  EXPECT_THROW(canonical_object("network:other", network), std::invalid_argument);
+  Json missing = network;
+  missing.erase("mtu");
+  EXPECT_THROW(canonical_object("network:n1", missing), std::invalid_argument);
+  Json wrong = network;
+  wrong["mtu"] = "big";
+  EXPECT_THROW(canonical_object("network:n1", wrong), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace neutrino::model

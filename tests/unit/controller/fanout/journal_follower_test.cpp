@@ -1,0 +1,221 @@
+// The consistency check of the incremental fan-out (as OVN checks flows after a recompute):
+// many randomized steps through the real Neutron services, and after each one every host's
+// state kept by the model, and the state an agent builds by applying the deltas it was sent,
+// must equal a full recompute from SQL (build_host_state).
+#include "controller/fanout/journal_follower.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "controller/channel/host_state.hpp"
+#include "tests/unit/controller/neutron/service_fixture.hpp"
+
+namespace neutrino::fanout {
+namespace {
+
+const std::vector<std::string> kHosts = {"host-a", "host-b", "host-c", "host-d"};
+
+class JournalFollowerTest : public neutron::testing::ServiceFixture {
+ protected:
+  void SetUp() override {
+    ServiceFixture::SetUp();
+    db().set_commit_listener([this] { wakeup_.notify(); });
+  }
+  void TearDown() override {
+    if (follower_) {
+      follower_->stop();
+    }
+    ServiceFixture::TearDown();
+  }
+  void start_follower() {
+    follower_ =
+        std::make_unique<JournalFollower>(db(), wakeup_, [this](int64_t, const HostDeltas& deltas) {
+          std::lock_guard lock(mutex_);
+          for (const auto& [host, changes] : deltas.by_host()) {
+            channel::apply_host_delta(applied_[host], HostDeltas::to_delta(changes));
+          }
+        });
+    follower_->start();
+  }
+  static channel::HostState recompute(store::SqlSession& s, const std::string& host) {
+    return channel::build_host_state(s, host);
+  }
+  void expect_consistent(const std::string& step) {
+    EXPECT_EQ(follower_->diverging_hosts(recompute), std::vector<std::string>{}) << step;
+    std::lock_guard lock(mutex_);
+    for (const auto& host : kHosts) {
+      const auto full =
+          db().read([&](store::SqlSession& s) { return channel::build_host_state(s, host); });
+      EXPECT_EQ(applied_[host], full) << step << " on " << host;
+      if (applied_[host] != full) {
+        FAIL() << "stopping at the first divergence";
+      }
+    }
+  }
+  void report_agent(const std::string& host, const std::string& ip) {
+    agents::AgentReport report;
+    report.host = host;
+    report.configurations = {{"tunneling_ip", ip}};
+    db().write([&](store::SqlSession& s) { agents_.report(s, report, true); });
+  }
+
+  store::InProcessJournalWakeup wakeup_;
+  std::unique_ptr<JournalFollower> follower_;
+  std::mutex mutex_;
+  std::map<std::string, channel::HostState> applied_;
+};
+
+TEST_F(JournalFollowerTest, RandomizedStepsMatchAFullRecompute) {
+  std::mt19937 rng(20261203);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  for (size_t i = 0; i < 2; ++i) {
+    report_agent(kHosts[i], "192.0.2." + std::to_string(10 + i));
+  }
+  start_follower();
+  std::vector<std::string> networks;
+  std::vector<std::string> groups = {default_group(alice_)};
+  std::vector<std::string> ports;
+  std::vector<std::string> rules;
+  for (int n = 0; n < 3; ++n) {
+    networks.push_back(create_network(alice_)["id"]);
+    create_subnet(alice_, {{"network_id", networks.back()},
+                           {"ip_version", 4},
+                           {"cidr", "10." + std::to_string(n) + ".0.0/24"}});
+  }
+  expect_consistent("setup");
+  int done = 0;
+  int refused = 0;
+  for (int step = 0; step < 300; ++step) {
+    const size_t action = pick(10);
+    std::string what;
+    try {
+      if (action <= 2 || ports.empty()) {
+        Json body = {{"network_id", networks[pick(networks.size())]},
+                     {"project_id", "alice-project"},
+                     {"binding:host_id", pick(5) == 0 ? "" : kHosts[pick(kHosts.size())]},
+                     {"security_groups", {groups[pick(groups.size())]}}};
+        ports.push_back(create_port(admin_, body)["id"]);
+        what = "create port";
+      } else if (action == 3) {
+        update_port(admin_, ports[pick(ports.size())],
+                    {{"binding:host_id", kHosts[pick(kHosts.size())]}});
+        what = "move port";
+      } else if (action == 4) {
+        update_port(alice_, ports[pick(ports.size())],
+                    {{"security_groups", {groups[pick(groups.size())], groups[0]}}});
+        what = "change port groups";
+      } else if (action == 5) {
+        const size_t i = pick(ports.size());
+        db().write([&](store::SqlSession& s) { ports_.remove(s, alice_, ports[i]); });
+        ports.erase(ports.begin() + static_cast<long>(i));
+        what = "delete port";
+      } else if (action == 6) {
+        groups.push_back(create_group(alice_)["id"]);
+        what = "create group";
+      } else if (action == 7) {
+        rules.push_back(
+            create_rule(alice_, {{"security_group_id", groups[pick(groups.size())]},
+                                 {"direction", "ingress"},
+                                 {"protocol", "tcp"},
+                                 {"port_range_min", int(1 + pick(1000))},
+                                 {"port_range_max", 2000},
+                                 {"remote_group_id", groups[pick(groups.size())]}})["id"]);
+        what = "add remote-group rule";
+      } else if (action == 8 && !rules.empty()) {
+        const size_t i = pick(rules.size());
+        db().write([&](store::SqlSession& s) { rules_.remove(s, alice_, rules[i]); });
+        rules.erase(rules.begin() + static_cast<long>(i));
+        what = "delete rule";
+      } else {
+        report_agent(kHosts[pick(kHosts.size())], "192.0.2." + std::to_string(20 + pick(50)));
+        what = "agent tunnel IP";
+      }
+    } catch (const api::ApiError&) {
+      ++refused;  // a refused request changes nothing
+      continue;
+    }
+    ++done;
+    expect_consistent("step " + std::to_string(step) + ": " + what);
+    if (HasFatalFailure() || HasFailure()) {
+      return;
+    }
+  }
+  EXPECT_GT(done, 250) << refused << " refused";  // the steps really changed things
+}
+
+TEST_F(JournalFollowerTest, ResyncSendsOnlyWhatChangedSinceTheAgentsRevision) {
+  start_follower();
+  const std::string net = create_network(alice_)["id"];
+  create_subnet(alice_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "10.1.0.0/24"}});
+  create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-a"}});
+  std::promise<HostSync> first;
+  follower_->sync("host-a", 0, [&](HostSync s) { first.set_value(std::move(s)); });
+  const HostSync snapshot = first.get_future().get();
+  ASSERT_TRUE(snapshot.snapshot);  // revision 0 predates the model
+  const std::string later =
+      create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-b"}})["id"];
+  std::promise<HostSync> second;
+  follower_->sync("host-a", snapshot.revision, [&](HostSync s) { second.set_value(std::move(s)); });
+  const HostSync delta = second.get_future().get();
+  EXPECT_FALSE(delta.snapshot);
+  EXPECT_GT(delta.revision, snapshot.revision);
+  // The new remote port, and the default group's member addresses (its rules name it).
+  EXPECT_TRUE(delta.state["set"].contains("remote:" + later)) << delta.state.dump();
+  for (const auto& [key, object] : delta.state["set"].items()) {
+    EXPECT_TRUE(key == "remote:" + later || key.starts_with("remote_group:")) << key;
+  }
+  EXPECT_TRUE(delta.state["remove"].empty());
+}
+
+// PostgreSQL: a slower transaction commits a lower seq after a higher one is visible. The
+// follower must wait for it rather than skip it, and must pass a seq whose transaction rolled
+// back. (SQLite has one writer: seqs become visible in order there.)
+TEST_F(JournalFollowerTest, ALowerSeqCommittedLateIsNotSkipped) {
+  if (!db_->postgres()) {
+    GTEST_SKIP() << "only PostgreSQL runs two writers at once";
+  }
+  start_follower();
+  const auto wait_for_revision = [&](int64_t seq) {
+    for (int i = 0; i < 1000 && follower_->revision() < seq; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return follower_->revision();
+  };
+  const int64_t before = follower_->revision();
+  std::promise<int64_t> slow_seq;
+  std::promise<void> release;
+  std::thread slow([&] {
+    db().write([&](store::SqlSession& s) {
+      slow_seq.set_value(store::ChangeJournal::append(s, store::JournalKind::kNetwork, "slow"));
+      release.get_future().wait();
+    });
+  });
+  const int64_t slow_at = slow_seq.get_future().get();
+  const int64_t fast_at = db().write([](store::SqlSession& s) {
+    return store::ChangeJournal::append(s, store::JournalKind::kNetwork, "fast");
+  });
+  ASSERT_GT(fast_at, slow_at);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(follower_->revision(), before) << "went past seq " << slow_at << " still in flight";
+  release.set_value();
+  slow.join();
+  EXPECT_EQ(wait_for_revision(fast_at), fast_at);
+
+  // A rolled-back seq below a committed one: passed once its transaction has ended.
+  EXPECT_THROW(db().write([](store::SqlSession& s) {
+    store::ChangeJournal::append(s, store::JournalKind::kNetwork, "lost");
+    throw std::runtime_error("refused");
+  }),
+               std::runtime_error);
+  const int64_t after_lost = db().write([](store::SqlSession& s) {
+    return store::ChangeJournal::append(s, store::JournalKind::kNetwork, "after");
+  });
+  EXPECT_EQ(wait_for_revision(after_lost), after_lost);
+}
+
+}  // namespace
+}  // namespace neutrino::fanout
