@@ -259,10 +259,12 @@ void NeutronApi::register_routes(http::Router& router) {
 void NeutronApi::register_prefix_ops(http::Router& router) {
   using Op = Json (SubnetPoolService::*)(store::SqlSession&, const AuthContext&, const std::string&,
                                          const Json&) const;
-  for (const auto& [name, op] :
+  // Not a structured binding: clang 14 (the sanitizer flavours) cannot capture one.
+  for (const auto& entry :
        {std::pair<std::string, Op>{"add_prefixes", &SubnetPoolService::add_prefixes},
         {"remove_prefixes", &SubnetPoolService::remove_prefixes}}) {
-    router.add("PUT", "/v2.0/subnetpools/{id}/" + name,
+    const Op op = entry.second;
+    router.add("PUT", "/v2.0/subnetpools/{id}/" + entry.first,
                [this, op](const http::Request& req, const http::PathParams& p) {
                  return guarded(
                      [&] {
