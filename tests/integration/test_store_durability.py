@@ -67,6 +67,15 @@ class StoreTestCase(unittest.TestCase):
         self.controller.start()
         self.assertNotIn("--db-sync", self.controller.argv())
         self.token = self.controller.token()
+        self.lift_port_quota()
+
+    def lift_port_quota(self):
+        """The load creates ports as fast as it can, past Neutron's default quota of 500 per
+        project: an operator lifts it as for any bulk job (the quota is stored, so it holds
+        after a restart on the same store)."""
+        projects = self.api("GET", "/v3/projects?name=admin", expect=200).json()["projects"]
+        self.api("PUT", "/v2.0/quotas/%s" % projects[0]["id"], {"quota": {"port": -1}},
+                 expect=200)
 
     # --- API helpers -----------------------------------------------------------------------
 
