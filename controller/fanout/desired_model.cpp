@@ -266,10 +266,11 @@ void DesiredModel::count_addresses(const PortRecord& record, int delta,
       int& count = addresses[ip.ip_address];
       const bool was = count > 0;
       count += delta;
-      if (count <= 0) {
+      const bool is = count > 0;  // read before the erase below frees `count`
+      if (!is) {
         addresses.erase(ip.ip_address);
       }
-      if (was != (count > 0)) {
+      if (was != is) {
         changed.insert(g);
       }
     }
