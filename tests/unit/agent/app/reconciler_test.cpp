@@ -131,8 +131,9 @@ TEST_F(ReconcilerTest, PlugIsNoticedFromTheMonitorAndIdleMeansNoPasses) {
 
 TEST_F(ReconcilerTest, RestartedVswitchdGetsItsFlowsBackWithoutAStatePush) {
   start();
-  plug(sandbox_.name("tap1"), "p1");
   reconciler_->set_state(guest_state(), 1);
+  wait_for_ack(1, {});  // the bridges exist: the plug below needs them
+  plug(sandbox_.name("tap1"), "p1");
   wait_for_ack(1, {"p1"});
   const auto before = wait_for_flows();
   ASSERT_FALSE(before.empty());
