@@ -438,3 +438,30 @@ class ControllerTestCase(unittest.TestCase):
         if message is not None:
             self.assertEqual(error["message"], message, resp)
         return error
+
+
+class MemberTestCase(ControllerTestCase):
+    """A ControllerTestCase with one member project: `member_credentials` (user, project,
+    password) is created once per class; its token is cls.member["token"]."""
+
+    member_credentials = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        creds = cls.member_credentials
+        cls.member = cls.controller.create_member(creds["project"], creds["user"],
+                                                  creds["password"])
+        cls.admin_token = cls.controller.token()
+
+    def member_cli(self, *args):
+        """The openstack CLI run as the member."""
+        return self.openstack(*args, **self.member_credentials)
+
+    def admin_api(self, method, path, body=None, token=None):
+        return self.controller.request(method, path, body,
+                                       token=self.admin_token if token is None else token)
+
+    def member_api(self, method, path, body=None, token=None):
+        return self.controller.request(method, path, body,
+                                       token=self.member["token"] if token is None else token)

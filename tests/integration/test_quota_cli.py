@@ -44,33 +44,24 @@ def race(urls, token, project_id, clients=8, attempts=3):
     return statuses
 
 
-class QuotaCliTest(harness.ControllerTestCase):
+class QuotaCliTest(harness.MemberTestCase):
+    member_credentials = ALICE
     controller_args = ("--api-workers", "4")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.member = cls.controller.create_member(ALICE["project"], ALICE["user"],
-                                                  ALICE["password"])
         cls.project_id = cls.member["project_id"]
-        cls.admin_token = cls.controller.token()
 
     def setUp(self):
         self.addCleanup(self.cleanup)
 
     def cleanup(self):
         for kind in ("ports", "networks"):
-            resp = self.api("GET", "/v2.0/%s?project_id=%s" % (kind, self.project_id))
+            resp = self.admin_api("GET", "/v2.0/%s?project_id=%s" % (kind, self.project_id))
             for item in resp.json()[kind]:
-                self.api("DELETE", "/v2.0/%s/%s" % (kind, item["id"]))
-        self.api("DELETE", "/v2.0/quotas/" + self.project_id)
-
-    def api(self, method, path, body=None, token=None):
-        return self.controller.request(method, path, body,
-                                       token=self.admin_token if token is None else token)
-
-    def alice(self, *args):
-        return self.openstack(*args, **ALICE)
+                self.admin_api("DELETE", "/v2.0/%s/%s" % (kind, item["id"]))
+        self.admin_api("DELETE", "/v2.0/quotas/" + self.project_id)
 
     def networks_in_store(self):
         return int(self.controller.sql("SELECT COUNT(*) FROM networks WHERE project_id = '%s'"
@@ -92,81 +83,81 @@ class QuotaCliTest(harness.ControllerTestCase):
         default = self.openstack("quota", "show", "--default", ALICE["project"], "-f", "json")
         self.assertEqual(default["networks"], 100)
         # The tenant reads its own limits, but may not change them.
-        self.assertEqual(self.alice("quota", "show", "-f", "json")["networks"], 3)
+        self.assertEqual(self.member_cli("quota", "show", "-f", "json")["networks"], 3)
         err = self.assertCommandFails("quota", "set", "--networks", "50", ALICE["project"],
                                       **ALICE)
         self.assertIn("403", err.stderr)
         # Reset (DELETE): the defaults again, and no longer listed.
-        self.assertEqual(self.api("DELETE", "/v2.0/quotas/" + self.project_id).status, 204)
-        self.assertEqual(self.api("GET", "/v2.0/quotas/" + self.project_id).json()["quota"],
+        self.assertEqual(self.admin_api("DELETE", "/v2.0/quotas/" + self.project_id).status, 204)
+        self.assertEqual(self.admin_api("GET", "/v2.0/quotas/" + self.project_id).json()["quota"],
                          DEFAULTS)
         listed = self.openstack("quota", "list", "--network", "-f", "json")
         self.assertNotIn(self.project_id, [q["Project ID"] for q in listed])
-        self.assertNeutronError(self.api("DELETE", "/v2.0/quotas/" + self.project_id), 404,
+        self.assertNeutronError(self.admin_api("DELETE", "/v2.0/quotas/" + self.project_id), 404,
                                 "ProjectQuotaNotFound")
 
     def test_creating_past_the_quota_is_409_and_creates_nothing(self):
         self.openstack("quota", "set", "--networks", "1", ALICE["project"])
-        self.alice("network", "create", "first", "-f", "json")
+        self.member_cli("network", "create", "first", "-f", "json")
         err = self.assertCommandFails("network", "create", "second", **ALICE)
         self.assertIn("Quota exceeded for resources: ['network']", err.stderr)
-        resp = self.api("POST", "/v2.0/networks", {"network": {"name": "third"}},
+        resp = self.admin_api("POST", "/v2.0/networks", {"network": {"name": "third"}},
                         token=self.member["token"])
         self.assertNeutronError(resp, 409, "OverQuota",
                                 "Quota exceeded for resources: ['network'].")
         # A bulk create that does not fit creates none of its networks.
         self.openstack("quota", "set", "--networks", "2", ALICE["project"])
-        resp = self.api("POST", "/v2.0/networks",
+        resp = self.admin_api("POST", "/v2.0/networks",
                         {"networks": [{"name": "b1"}, {"name": "b2"}]}, token=self.member["token"])
         self.assertNeutronError(resp, 409, "OverQuota")
         self.assertEqual(self.networks_in_store(), 1)
         # The usage the tenant sees (`quota list --detail` would need identity:list_projects).
-        detail = self.api("GET", "/v2.0/quotas/%s/details.json" % self.project_id,
+        detail = self.admin_api("GET", "/v2.0/quotas/%s/details.json" % self.project_id,
                           token=self.member["token"]).json()["quota"]
         self.assertEqual(detail["network"], {"limit": 2, "used": 1, "reserved": 0})
 
     def test_port_and_security_group_quotas_count_what_neutron_counts(self):
-        net = self.alice("network", "create", "pq", "-f", "json")
-        self.alice("subnet", "create", "--network", "pq", "--subnet-range", "10.61.0.0/24",
+        net = self.member_cli("network", "create", "pq", "-f", "json")
+        self.member_cli("subnet", "create", "--network", "pq", "--subnet-range", "10.61.0.0/24",
                    "pq-sub")
         self.openstack("quota", "set", "--ports", "1", "--secgroups", "2", ALICE["project"])
-        self.alice("port", "create", "--network", net["id"], "p1")
+        self.member_cli("port", "create", "--network", net["id"], "p1")
         err = self.assertCommandFails("port", "create", "--network", net["id"], "p2", **ALICE)
         self.assertIn("Quota exceeded for resources: ['port']", err.stderr)
         # The default group counts: with a limit of 2, the tenant creates one group of its own.
-        self.alice("security", "group", "create", "sg1")
+        self.member_cli("security", "group", "create", "sg1")
         err = self.assertCommandFails("security", "group", "create", "sg2", **ALICE)
         self.assertIn("Quota exceeded for resources: ['security_group']", err.stderr)
-        details = self.api("GET", "/v2.0/quotas/%s/details" % self.project_id,
+        details = self.admin_api("GET", "/v2.0/quotas/%s/details" % self.project_id,
                            token=self.member["token"]).json()["quota"]
         self.assertEqual(details["security_group"], {"limit": 2, "used": 2, "reserved": 0})
         self.assertEqual(details["port"], {"limit": 1, "used": 1, "reserved": 0})
-        for g in self.alice("security", "group", "list", "-f", "json"):
+        for g in self.member_cli("security", "group", "list", "-f", "json"):
             if g["Name"] == "sg1":
-                self.alice("security", "group", "delete", g["ID"])
+                self.member_cli("security", "group", "delete", g["ID"])
 
     def test_refusals_in_neutrons_format(self):
         path = "/v2.0/quotas/" + self.project_id
-        self.assertNeutronError(self.api("PUT", path, {"quota": {"network": -2}}), 400,
+        self.assertNeutronError(self.admin_api("PUT", path, {"quota": {"network": -2}}), 400,
                                 "HTTPBadRequest", "Invalid input for network. Reason: '-2' is "
                                 "not in range -1 through 2147483647.")
-        self.assertNeutronError(self.api("PUT", path, {"quota": {"widget": 1}}), 400,
+        self.assertNeutronError(self.admin_api("PUT", path, {"quota": {"widget": 1}}), 400,
                                 "HTTPBadRequest", "Unrecognized attribute(s) 'widget'")
-        self.assertNeutronError(self.api("PUT", path, {"quota": {"network": 1}},
+        self.assertNeutronError(self.admin_api("PUT", path, {"quota": {"network": 1}},
                                          token=self.member["token"]), 403)
-        self.assertNeutronError(self.api("GET", "/v2.0/quotas", token=self.member["token"]), 403)
+        self.assertNeutronError(self.admin_api("GET", "/v2.0/quotas", token=self.member["token"]), 403)
         other = self.controller.create_member("quota-proj-b", "quota-bob", "quota-bob-pw")
-        self.assertNeutronError(self.api("GET", "/v2.0/quotas/" + other["project_id"],
+        self.assertNeutronError(self.admin_api("GET", "/v2.0/quotas/" + other["project_id"],
                                          token=self.member["token"]), 403)
-        self.alice("network", "create", "one")
+        self.member_cli("network", "create", "one")
         self.assertNeutronError(
-            self.api("PUT", path, {"quota": {"network": 0, "check_limit": True}}), 400,
+            self.admin_api("PUT", path, {"quota": {"network": 0, "check_limit": True}}), 400,
             "HTTPBadRequest",
             "Quota limit 0 for network must be greater than or equal to already used 1")
-        self.assertEqual(self.api("GET", path).json()["quota"]["network"], 100)
+        self.assertEqual(self.admin_api("GET", path).json()["quota"]["network"], 100)
 
     def test_eight_clients_racing_past_the_limit_get_exactly_the_limit(self):
-        self.api("PUT", "/v2.0/quotas/" + self.project_id, {"quota": {"network": 5}})
+        self.admin_api("PUT", "/v2.0/quotas/" + self.project_id, {"quota": {"network": 5}})
         statuses = race([self.controller.url], self.admin_token, self.project_id)
         self.assertEqual(sorted(s for s, _ in statuses), [201] * 5 + [409] * 19, statuses)
         self.assertEqual(self.networks_in_store(), 5)
