@@ -74,6 +74,7 @@ const Json& supported_extensions() {
                 "Support for checking the resource usage before applying a new quota limit"),
       extension("stateful-security-group", "Stateful security group",
                 "Indicates if the security group is stateful or not"),
+      extension("address-group", "Address group", "Support address group"),
   });
   return list;
 }
