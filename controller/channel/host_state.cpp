@@ -56,7 +56,10 @@ void add_security_groups(store::SqlSession& s, const std::set<std::string>& grou
                        {"remote_ip_prefix", prefix ? Json(*prefix) : Json(nullptr)},
                        {"remote_group_id", optional_text(r, 7)}});
     }
-    state["security_group:" + group_id] = {{"id", group_id}, {"stateful", true}, {"rules", rules}};
+    const auto stateful = s.query("SELECT stateful FROM securitygroups WHERE id = ?", {group_id});
+    state["security_group:" + group_id] = {{"id", group_id},
+                                           {"stateful", stateful.empty() || stateful[0].boolean(0)},
+                                           {"rules", rules}};
   }
   for (const auto& group_id : remotes) {
     std::set<std::string> addresses;

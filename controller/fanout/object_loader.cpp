@@ -93,10 +93,11 @@ std::optional<model::Subnet> load_subnet(store::SqlSession& s, const std::string
 
 std::optional<model::SecurityGroup> load_security_group(store::SqlSession& s,
                                                         const std::string& id) {
-  if (s.query("SELECT 1 FROM securitygroups WHERE id = ?", {id}).empty()) {
+  const auto found = s.query("SELECT stateful FROM securitygroups WHERE id = ?", {id});
+  if (found.empty()) {
     return std::nullopt;
   }
-  model::SecurityGroup group{id, true, {}};
+  model::SecurityGroup group{id, found[0].boolean(0), {}};
   for (const auto& r :
        s.query("SELECT id, direction, ethertype, protocol, port_range_min, port_range_max, "
                "remote_ip_prefix, remote_group_id FROM securitygrouprules WHERE "

@@ -72,6 +72,9 @@ const Json& supported_extensions() {
                 "Expose functions for quotas usage statistics per project"),
       extension("quota-check-limit", "Quota engine limit check",
                 "Support for checking the resource usage before applying a new quota limit"),
+      extension("stateful-security-group", "Stateful security group",
+                "Indicates if the security group is stateful or not"),
+      extension("address-group", "Address group", "Support address group"),
   });
   return list;
 }

@@ -106,6 +106,12 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   rules.taggable = false;  // tag_support is off for rules in Neutron
   resources_.push_back(rules);
   resources_.push_back(agents_resource());
+  Resource address_groups =
+      bind(address_groups_, address_group_schema(), &AddressGroupService::touch, "AddressGroup");
+  address_groups.not_found = [](const std::string& id) {
+    return api::not_found("Address group " + id + " could not be found.", "AddressGroupNotFound");
+  };
+  resources_.push_back(address_groups);
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {
@@ -254,6 +260,7 @@ void NeutronApi::register_routes(http::Router& router) {
   register_quota_routes(router);
   register_ip_availability_routes(router);
   register_prefix_ops(router);
+  register_address_group_actions(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {

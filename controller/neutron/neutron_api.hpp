@@ -13,6 +13,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
+#include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
@@ -80,6 +81,9 @@ class NeutronApi {
   void register_quota_routes(http::Router& router);
   // /v2.0/network-ip-availabilities (ip_availability_routes.cpp).
   void register_ip_availability_routes(http::Router& router);
+  // PUT /v2.0/address-groups/{id}/add_addresses and .../remove_addresses
+  // (address_group_routes.cpp).
+  void register_address_group_actions(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -105,6 +109,7 @@ class NeutronApi {
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
+  AddressGroupService address_groups_;
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

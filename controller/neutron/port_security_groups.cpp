@@ -62,15 +62,24 @@ void bind_groups(store::SqlSession& s, const AuthContext& ctx, const std::string
                  const std::vector<std::string>& groups,
                  const std::optional<std::string>& project) {
   std::string missing;
+  std::set<bool> statefulness;
   for (const auto& id : groups) {
-    const auto rows = s.query("SELECT project_id FROM securitygroups WHERE id = ?", {id});
+    const auto rows = s.query("SELECT project_id, stateful FROM securitygroups WHERE id = ?", {id});
     if (rows.empty() || !owns(ctx, rows[0].text(0)) ||
         (project && !ctx.is_admin() && rows[0].text(0) != *project)) {
       missing += (missing.empty() ? "" : ", ") + id;
+    } else {
+      statefulness.insert(rows[0].boolean(1));
     }
   }
   if (!missing.empty()) {
     throw security_group_not_found(missing);
+  }
+  // One port's firewall either tracks connections or does not: Neutron refuses a mix.
+  if (statefulness.size() > 1) {
+    throw api::conflict("SecurityGroupConflict",
+                        "Error Cannot apply both stateful and stateless security groups on the "
+                        "same port at the same time while attempting the operation.");
   }
   s.execute("DELETE FROM securitygroupportbindings WHERE port_id = ?", {port_id});
   for (const auto& id : groups) {

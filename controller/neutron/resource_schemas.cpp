@@ -86,6 +86,16 @@ const ResourceSchema& address_scope_schema() {
   return schema;
 }
 
+const ResourceSchema& address_group_schema() {
+  // Addresses are validated and normalised by the service; after create they change only
+  // through the add_addresses / remove_addresses actions.
+  static const ResourceSchema schema("address_group", "address_groups",
+                                     with_standard({
+                                         {"addresses", T::kAny, true, false},
+                                     }));
+  return schema;
+}
+
 const ResourceSchema& port_schema() {
   static const ResourceSchema schema(
       "port", "ports",

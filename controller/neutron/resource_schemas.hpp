@@ -8,6 +8,7 @@ const ResourceSchema& network_schema();
 const ResourceSchema& subnet_schema();
 const ResourceSchema& subnet_pool_schema();
 const ResourceSchema& address_scope_schema();
+const ResourceSchema& address_group_schema();
 const ResourceSchema& port_schema();
 const ResourceSchema& agent_schema();
 const ResourceSchema& security_group_schema();

@@ -26,24 +26,32 @@ void check_name(const Json& attributes) {
   }
 }
 
-// Stateless groups (the stateful-security-group extension) are not offered.
-void check_stateful(const Json& attributes) {
-  if (attributes.contains("stateful") && !attributes["stateful"].get<bool>()) {
-    throw api::bad_request(
-        "Invalid input for stateful. Reason: stateless security groups are not supported.",
-        "InvalidInput");
+// The stateful-security-group extension: a group in use by ports keeps its statefulness,
+// since its ports' firewalls would change mode under their open connections (Neutron: 409).
+void check_stateful_change(store::SqlSession& s, const std::string& id, const Json& attributes) {
+  if (!attributes.contains("stateful")) {
+    return;
+  }
+  const auto current = s.query("SELECT stateful FROM securitygroups WHERE id = ?", {id});
+  if (current[0].boolean(0) == attributes["stateful"].get<bool>()) {
+    return;
+  }
+  if (!s.query("SELECT 1 FROM securitygroupportbindings WHERE security_group_id = ? LIMIT 1", {id})
+           .empty()) {
+    throw api::conflict("SecurityGroupInUse", "Security Group " + id + " in use.");
   }
 }
 
 // A new group's rules: egress to anywhere for IPv4 and IPv6 and, in a default group, ingress
 // from the group's own members.
 void insert_group(store::SqlSession& s, const std::string& id, const std::string& project,
-                  const std::string& name, const std::string& description, bool is_default) {
+                  const std::string& name, const std::string& description, bool is_default,
+                  bool stateful = true) {
   const int64_t now = clock::now_unix_seconds();
   s.execute(
       "INSERT INTO securitygroups (id, project_id, name, description, stateful, "
-      "revision_number, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1, ?, ?)",
-      {id, project, name, description, now, now});
+      "revision_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+      {id, project, name, description, int64_t{stateful}, now, now});
   store::ChangeJournal::append(s, store::JournalKind::kSecurityGroup, id);
   for (const char* ethertype : {"IPv4", "IPv6"}) {
     RuleInput rule;
@@ -121,11 +129,10 @@ Json SecurityGroupService::create(store::SqlSession& s, const AuthContext& ctx,
                                   const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
   check_name(attributes);
-  check_stateful(attributes);
   ensure_default(s, ctx, project);
   const std::string id = random::uuid4();
   insert_group(s, id, project, attributes.value("name", ""), attributes.value("description", ""),
-               false);
+               false, attributes.value("stateful", true));
   if (attributes.contains("tags")) {
     TagStore::replace(s, "security_groups", id, attributes["tags"]);
   }
@@ -187,8 +194,8 @@ std::vector<Json> SecurityGroupService::list(store::SqlSession& s, const AuthCon
 Json SecurityGroupService::update(store::SqlSession& s, const AuthContext& ctx,
                                   const std::string& id, const Json& attributes) const {
   check_name(attributes);
-  check_stateful(attributes);
   visible(s, ctx, id);
+  check_stateful_change(s, id, attributes);
   const auto current = s.query("SELECT name FROM securitygroups WHERE id = ?", {id});
   if (current[0].text(0) == "default" && attributes.contains("name")) {
     throw api::conflict("SecurityGroupCannotUpdateDefault",
@@ -199,6 +206,10 @@ Json SecurityGroupService::update(store::SqlSession& s, const AuthContext& ctx,
       s.execute(std::string("UPDATE securitygroups SET ") + column + " = ? WHERE id = ?",
                 {attributes[column].get<std::string>(), id});
     }
+  }
+  if (attributes.contains("stateful")) {
+    s.execute("UPDATE securitygroups SET stateful = ? WHERE id = ?",
+              {int64_t{attributes["stateful"].get<bool>()}, id});
   }
   touch(s, id);
   return show(s, ctx, id);

@@ -327,6 +327,8 @@ CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
 )sql",
       // Last: the change journal (after every table whose writes it records).
       {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
+      // Appended after the journal, as every migration since.
+      schema_parts::address_group_migration(),
   };
   return migrations;
 }

@@ -15,6 +15,8 @@ const char* identity_group_migration();
 const char* subnet_pool_migration();
 // Neutron's address scopes.
 const char* address_scope_migration();
+// Neutron's address groups and their addresses.
+const char* address_group_migration();
 // The change journal every write transaction appends to, and its head (change_journal.hpp):
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();

@@ -24,6 +24,9 @@ struct LocalPort {
   // in or out). nullopt: no stateful firewall (port security off, trusted, or a state without
   // security groups).
   std::optional<std::vector<FirewallRule>> firewall;
+  // All of the port's groups are stateless (stateful=false): its rules are enforced without
+  // conntrack, and replies pass only where a rule allows them.
+  bool stateless = false;
 };
 
 struct RemotePort {

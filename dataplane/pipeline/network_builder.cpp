@@ -6,6 +6,7 @@
 
 #include "dataplane/pipeline/address.hpp"
 #include "dataplane/pipeline/firewall_rule.hpp"
+#include "dataplane/pipeline/port_statefulness.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
@@ -103,6 +104,7 @@ void add_local_port(const PipelineInput& input, const Json& port, LocalNetwork& 
   fixed_ips(port, out.ipv4, &out.ipv6);
   if (out.secured) {
     out.firewall = port_firewall_rules(*input.state, port);
+    out.stateless = port_is_stateless(*input.state, port);
   }
   network.ports.push_back(std::move(out));
 }

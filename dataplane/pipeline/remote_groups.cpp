@@ -16,9 +16,11 @@ std::uint32_t fnv1a(const std::string& text) {
 }
 
 std::uint32_t preferred_id(const ConjunctionKey& key) {
-  const auto& [group, direction, ethertype] = key;
+  const auto& [group, direction, ethertype, stateless] = key;
+  // Stateful keys hash as they did before stateless groups existed: their ids do not move.
   const std::string text = group + (direction == Direction::kIngress ? "/in" : "/out") +
-                           (ethertype == Ethertype::kIPv4 ? "/4" : "/6");
+                           (ethertype == Ethertype::kIPv4 ? "/4" : "/6") +
+                           (stateless ? "/stateless" : "");
   return (fnv1a(text) & 0x7fffffffu) | 1u;  // never 0
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Remote-group rules: the member addresses the controller pushes ("remote_group:<id>"
-// objects), and one conjunction id per (group, direction, ethertype). Ids come from a hash of
-// that triple rather than a counter, so a group appearing or going away does not renumber
+// objects), and one conjunction id per (group, direction, ethertype,
+// statefulness). Ids come from a hash of
+// that key rather than a counter, so a group appearing or going away does not renumber
 // the others' flows; collisions (rare) move to the next free id in a fixed order.
 #include <cstdint>
 #include <map>
@@ -23,7 +24,9 @@ struct GroupAddresses {
   }
 };
 
-using ConjunctionKey = std::tuple<std::string, Direction, Ethertype>;
+// (group, direction, ethertype, stateless): a stateless port's rules need conjunctions of
+// their own, whose accepting flow neither matches nor commits conntrack state.
+using ConjunctionKey = std::tuple<std::string, Direction, Ethertype, bool>;
 
 class RemoteGroups {
  public:

@@ -14,6 +14,9 @@ namespace {
 using T = IntegrationTables;
 constexpr std::uint16_t kNeverTracked = 110;  // DHCP and neighbour discovery, as Neutron
 constexpr std::uint16_t kTrack = 100;
+// A stateless port's IP traffic skips conntrack: above the shared ingress kTrack flow, below
+// what is never tracked (DHCP, neighbour discovery).
+constexpr std::uint16_t kUntracked = 105;
 constexpr std::uint16_t kInvalid = 100;
 constexpr std::uint16_t kEstablished = 90;
 constexpr std::uint16_t kRule = 70;
@@ -69,15 +72,28 @@ std::string track(const Side& side) {
 
 // Egress, per firewalled port: its IP traffic into conntrack. A guest is a DHCP client, never
 // a server: its DHCP replies are dropped (the DHCP port, not firewalled, sends them).
+// A stateless port's IP traffic goes to the rules untracked, both ways.
 void egress_port_flows(const LocalPort& port, std::uint64_t cookie, FlowSet& flows) {
   for (const auto* server_reply : {"udp,tp_src=67,tp_dst=68", "udp6,tp_src=547,tp_dst=546"}) {
     flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kNeverTracked, port.ofport)
                   .match(server_reply));
   }
   for (const auto* ethertype : {"ip", "ipv6"}) {
-    flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kTrack, port.ofport)
-                  .match(ethertype)
-                  .action(track(kEgress)));
+    if (port.stateless) {
+      flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kUntracked, port.ofport)
+                    .match(ethertype)
+                    .action("goto_table:" + std::to_string(T::kEgressRules)));
+      // A frame from a local stateful port was tracked on its way out: ct_clear, or the
+      // established-connection flows would let a reply in that no rule allows.
+      flows.add(port_flow(kIngress, cookie, T::kIngressConntrack, kUntracked, port.ofport)
+                    .match(ethertype)
+                    .action("ct_clear")
+                    .action("goto_table:" + std::to_string(T::kIngressRules)));
+    } else {
+      flows.add(port_flow(kEgress, cookie, T::kEgressConntrack, kTrack, port.ofport)
+                    .match(ethertype)
+                    .action(track(kEgress)));
+    }
   }
 }
 
@@ -130,13 +146,18 @@ void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& gro
     for (const auto& fields : rule_matches(rule)) {
       FlowText flow = port_flow(side, cookie, side.rules_table, rule.remote_group ? kClause : kRule,
                                 port.ofport);
-      flow.match(kNewConnection);
+      if (!port.stateless) {
+        flow.match(kNewConnection);
+      }
       for (const auto& field : fields) {
         flow.match(field);
       }
       if (rule.remote_group) {
-        const auto id = groups.conjunction_id({*rule.remote_group, rule.direction, rule.ethertype});
+        const auto id = groups.conjunction_id(
+            {*rule.remote_group, rule.direction, rule.ethertype, port.stateless});
         clauses.add(flow, id, 2, 2);
+      } else if (port.stateless) {
+        flows.add(flow.action(side.accept(port.ofport)));
       } else {
         flows.add(flow.action(commit()).action(side.accept(port.ofport)));
       }
@@ -150,7 +171,7 @@ void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& gro
 void remote_group_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSet& flows,
                         ConjunctionFlows& clauses) {
   for (const auto& [key, id] : groups.conjunctions()) {
-    const auto& [group, direction, ethertype] = key;
+    const auto& [group, direction, ethertype, stateless] = key;
     const Side& side = direction == Direction::kEgress ? kEgress : kIngress;
     for (const auto& address : groups.addresses(group).of(ethertype)) {
       clauses.add(FlowText(cookie, side.rules_table, kClause)
@@ -158,12 +179,14 @@ void remote_group_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSe
                       .match(peer_address_field(direction, ethertype) + "=" + address),
                   id, 1, 2);
     }
-    flows.add(FlowText(cookie, side.rules_table, kRule)
-                  .match("conj_id=" + std::to_string(id))
-                  .match(kNewConnection)
-                  .match(ethertype_match(ethertype))
-                  .action(commit())
-                  .action(side.accept_any()));
+    FlowText accept(cookie, side.rules_table, kRule);
+    accept.match("conj_id=" + std::to_string(id));
+    if (stateless) {
+      accept.match(ethertype_match(ethertype));
+    } else {
+      accept.match(kNewConnection).match(ethertype_match(ethertype)).action(commit());
+    }
+    flows.add(accept.action(side.accept_any()));
   }
 }
 
@@ -177,7 +200,7 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
     for (const auto& port : network.ports) {
       for (const auto& rule : port.firewall ? *port.firewall : std::vector<FirewallRule>{}) {
         if (rule.remote_group) {
-          used.insert({*rule.remote_group, rule.direction, rule.ethertype});
+          used.insert({*rule.remote_group, rule.direction, rule.ethertype, port.stateless});
         }
       }
     }

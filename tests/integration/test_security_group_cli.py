@@ -136,6 +136,23 @@ class SecurityGroupCliTest(harness.MemberTestCase):
                                    "WHERE port_id = '%s'" % port["id"])
         self.assertEqual(rows, [])
 
+    def test_stateless_groups(self):
+        self.network("sl-net")
+        group = self.alice("security", "group", "create", "--stateless", "cli-sl", "-f", "json")
+        self.addCleanup(self.api, "DELETE", "/v2.0/security-groups/" + group["id"])
+        self.assertEqual(group["stateful"], False)
+        self.alice("security", "group", "set", "--stateful", "cli-sl")
+        self.assertEqual(self.alice("security", "group", "show", "cli-sl", "-f", "json")[
+            "stateful"], True)
+        self.alice("security", "group", "set", "--stateless", "cli-sl")
+        self.alice("port", "create", "--network", "sl-net", "--security-group", "cli-sl",
+                   "sl-p1", "-f", "json")
+        # In use: its ports' firewalls would switch mode under them (Neutron: 409).
+        self.assertCommandFails("security", "group", "set", "--stateful", "cli-sl",
+                                expect="in use", **ALICE)
+        self.assertCommandFails("port", "set", "--security-group", "default", "sl-p1",
+                                expect="Cannot apply both stateful and stateless", **ALICE)
+
     # --- raw HTTP ---------------------------------------------------------------------------
 
     def test_body_matches_neutron_sample(self):

@@ -134,5 +134,11 @@ TEST_F(HostStateSecurityGroupTest, RemoteMembershipFollowsPorts) {
   EXPECT_EQ(state("host-a").at("remote_group:" + web)["addresses"], Json::array());
 }
 
+TEST_F(HostStateSecurityGroupTest, AStatelessGroupIsPushedStateless) {
+  const std::string group = create_group(alice_, {{"name", "sl"}, {"stateful", false}})["id"];
+  port_on("host-a", {{"security_groups", {group}}});
+  EXPECT_EQ(state("host-a").at("security_group:" + group)["stateful"], false);
+}
+
 }  // namespace
 }  // namespace neutrino::neutron

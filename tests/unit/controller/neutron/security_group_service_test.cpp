@@ -129,12 +129,52 @@ TEST_F(SecurityGroupServiceTest, DeleteCascadesRulesAndRemoteRules) {
   EXPECT_GT(after["revision_number"].get<int64_t>(), before);
 }
 
-TEST_F(SecurityGroupServiceTest, StatelessGroupsAreRefused) {
+TEST_F(SecurityGroupServiceTest, AGroupIsStatefulUnlessCreatedOrUpdatedStateless) {
+  const Json stateless = create_group(alice_, {{"name", "x"}, {"stateful", false}});
+  EXPECT_EQ(stateless["stateful"], false);
+  EXPECT_EQ(show_group(alice_, stateless["id"])["stateful"], false);
+  const Json plain = create_group(alice_, {{"name", "y"}});
+  EXPECT_EQ(plain["stateful"], true);
+  EXPECT_EQ(update_group(alice_, plain["id"], {{"stateful", "false"}})["stateful"], false);
   EXPECT_EQ(refusal([&] {
-              create_group(alice_, {{"name", "x"}, {"stateful", false}});
+              create_group(alice_, {{"stateful", "maybe"}});
             }),
             Refusal(400, "InvalidInput"));
-  EXPECT_EQ(create_group(alice_, {{"name", "x"}, {"stateful", true}})["stateful"], true);
+}
+
+TEST_F(SecurityGroupServiceTest, AGroupInUseKeepsItsStatefulness) {
+  const Json network = create_network(alice_);
+  create_subnet(alice_,
+                {{"network_id", network["id"]}, {"cidr", "10.0.0.0/24"}, {"ip_version", 4}});
+  const std::string group = create_group(alice_, {{"name", "g"}})["id"];
+  create_port(alice_, {{"network_id", network["id"]}, {"security_groups", {group}}});
+  EXPECT_EQ(refusal([&] {
+              update_group(alice_, group, {{"stateful", false}});
+            }),
+            Refusal(409, "SecurityGroupInUse"));
+  // Naming the value it already has is no change.
+  EXPECT_EQ(update_group(alice_, group, {{"stateful", true}, {"name", "h"}})["name"], "h");
+}
+
+TEST_F(SecurityGroupServiceTest, APortTakesStatefulOrStatelessGroupsNotBoth) {
+  const Json network = create_network(alice_);
+  create_subnet(alice_,
+                {{"network_id", network["id"]}, {"cidr", "10.0.0.0/24"}, {"ip_version", 4}});
+  const std::string stateful = create_group(alice_, {{"name", "a"}})["id"];
+  const std::string stateless = create_group(alice_, {{"name", "b"}, {"stateful", false}})["id"];
+  EXPECT_EQ(refusal([&] {
+              create_port(alice_, {{"network_id", network["id"]},
+                                   {"security_groups", {stateful, stateless}}});
+            }),
+            Refusal(409, "SecurityGroupConflict"));
+  const Json port =
+      create_port(alice_, {{"network_id", network["id"]}, {"security_groups", {stateless}}});
+  EXPECT_EQ(refusal([&] {
+              update_port(alice_, port["id"], {{"security_groups", {stateless, stateful}}});
+            }),
+            Refusal(409, "SecurityGroupConflict"));
+  EXPECT_EQ(update_port(alice_, port["id"], {{"security_groups", {stateful}}})["security_groups"],
+            Json::array({stateful}));
 }
 
 }  // namespace

@@ -239,5 +239,63 @@ TEST_F(SecurityGroupFlowsTest, ARuleChangeTouchesOnlyThatRulesFlows) {
   EXPECT_THAT(minus(after, before), SizeIs(2));  // tcp/22 into each of the two ports
 }
 
+TEST_F(SecurityGroupFlowsTest, AStatelessPortsRulesSkipConntrackBothWays) {
+  b_.security_group(
+      "sl", {kEgressAny4, {{"protocol", 6}, {"port_range_min", 22}, {"port_range_max", 22}}});
+  b_.set("security_group:sl", "stateful", false);
+  port(1, {"sl"});
+  const auto out = with(with(flows(I::kEgressConntrack), "in_port", "1"), "ip", "");
+  ASSERT_THAT(out, SizeIs(1));
+  EXPECT_THAT(out[0].actions, ElementsAre("goto_table:31"));
+  // Frames tracked on a stateful sender's way out lose that state before the rules.
+  const auto in = with(with(flows(I::kIngressConntrack), "reg5", "1"), "ip", "");
+  ASSERT_THAT(in, SizeIs(1));
+  EXPECT_THAT(in[0].actions, ElementsAre("ct_clear", "goto_table:51"));
+  const auto egress = with(flows(I::kEgressRules), "in_port", "1");
+  ASSERT_THAT(egress, SizeIs(1));
+  EXPECT_FALSE(egress[0].matches("ct_state", "+new-est+trk"));
+  EXPECT_THAT(egress[0].actions, ElementsAre("goto_table:40"));
+  const auto ssh = with(flows(I::kIngressRules), "reg5", "1");
+  ASSERT_THAT(ssh, SizeIs(1));
+  EXPECT_TRUE(ssh[0].matches("tp_dst", "22"));
+  EXPECT_THAT(ssh[0].actions, ElementsAre("output:1"));
+  for (const auto& flow : ParsedFlow::parse_all(compile())) {
+    if (flow.matches("in_port", "1") || flow.matches("reg5", "1")) {
+      EXPECT_EQ(flow.text.find("ct(commit"), std::string::npos) << flow.text;
+    }
+  }
+}
+
+TEST_F(SecurityGroupFlowsTest, StatelessRemoteGroupRulesHaveTheirOwnUntrackedConjunction) {
+  b_.security_group("st", {{{"remote_group_id", "g"}}});
+  b_.security_group("sl", {{{"remote_group_id", "g"}}});
+  b_.set("security_group:sl", "stateful", false);
+  port(1, {"st"});
+  port(2, {"sl"});
+  b_.remote_group("g", {"10.9.9.9"});
+  const auto rules = flows(I::kIngressRules);
+  const auto member = with(rules, "nw_src", "10.9.9.9");
+  ASSERT_THAT(member, SizeIs(1));
+  EXPECT_THAT(member[0].actions, SizeIs(2));  // one clause for each conjunction
+  const auto stateless = with(rules, "reg5", "2");
+  ASSERT_THAT(stateless, SizeIs(1));
+  EXPECT_FALSE(stateless[0].matches("ct_state", "+new-est+trk"));
+  const std::string clause = stateless[0].actions.at(0);
+  const std::string id = clause.substr(12, clause.find(',') - 12);
+  const auto accept = with(rules, "conj_id", id);
+  ASSERT_THAT(accept, SizeIs(1));
+  EXPECT_THAT(accept[0].actions, ElementsAre("output:NXM_NX_REG5[]"));
+}
+
+TEST_F(SecurityGroupFlowsTest, APortMixingStatefulAndStatelessGroupsStaysStateful) {
+  b_.security_group("st", {kEgressAny4});
+  b_.security_group("sl", {kEgressAny4});
+  b_.set("security_group:sl", "stateful", false);
+  port(1, {"sl", "st"});
+  const auto out = with(with(flows(I::kEgressConntrack), "in_port", "1"), "ip", "");
+  ASSERT_THAT(out, SizeIs(1));
+  EXPECT_THAT(out[0].actions, ElementsAre("ct(table=31,zone=NXM_NX_REG6[0..15])"));
+}
+
 }  // namespace
 }  // namespace neutrino::dataplane::pipeline
