@@ -138,14 +138,14 @@ class SecurityGroupCliTest(harness.MemberTestCase):
 
     def test_stateless_groups(self):
         self.network("sl-net")
-        group = self.alice("security", "group", "create", "--stateless", "cli-sl", "-f", "json")
-        self.addCleanup(self.api, "DELETE", "/v2.0/security-groups/" + group["id"])
+        group = self.member_cli("security", "group", "create", "--stateless", "cli-sl", "-f", "json")
+        self.addCleanup(self.member_api, "DELETE", "/v2.0/security-groups/" + group["id"])
         self.assertEqual(group["stateful"], False)
-        self.alice("security", "group", "set", "--stateful", "cli-sl")
-        self.assertEqual(self.alice("security", "group", "show", "cli-sl", "-f", "json")[
+        self.member_cli("security", "group", "set", "--stateful", "cli-sl")
+        self.assertEqual(self.member_cli("security", "group", "show", "cli-sl", "-f", "json")[
             "stateful"], True)
-        self.alice("security", "group", "set", "--stateless", "cli-sl")
-        self.alice("port", "create", "--network", "sl-net", "--security-group", "cli-sl",
+        self.member_cli("security", "group", "set", "--stateless", "cli-sl")
+        self.member_cli("port", "create", "--network", "sl-net", "--security-group", "cli-sl",
                    "sl-p1", "-f", "json")
         # In use: its ports' firewalls would switch mode under them (Neutron: 409).
         self.assertCommandFails("security", "group", "set", "--stateful", "cli-sl",
