@@ -72,6 +72,12 @@ const Json& supported_extensions() {
                 "Expose functions for quotas usage statistics per project"),
       extension("quota-check-limit", "Quota engine limit check",
                 "Support for checking the resource usage before applying a new quota limit"),
+      extension("port-numa-affinity-policy", "Port NUMA affinity policy",
+                "Expose the port NUMA affinity policy"),
+      extension("port-numa-affinity-policy-socket", "Port NUMA affinity policy \"socket\"",
+                "Adds \"socket\" to the supported port NUMA affinity policies"),
+      extension("port-device-profile", "Port device profile",
+                "Expose the port device profile (Cyborg)"),
   });
   return list;
 }

@@ -10,6 +10,7 @@
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/port_device_attributes.hpp"
 #include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -134,6 +135,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const std::string network_id = attributes["network_id"].get<std::string>();
   const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
+  PortDeviceAttributes::validate(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address") && !attributes["mac_address"].is_null()) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
@@ -156,6 +158,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
       {id, host, std::string("unbound"), attributes.value("binding:vnic_type", "normal"),
        attributes.value("binding:profile", Json::object()).dump()});
   bind_to_host(s, id, host);
+  PortDeviceAttributes::store(s, id, attributes);
   PortSecurityGroups::on_create(
       s, ctx, {id, project, attributes.value("device_owner", ""), port_security}, attributes);
   IpAllocator::assign(s, id, network_id,
@@ -186,7 +189,9 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
       "SELECT p.id, p.project_id, p.network_id, p.name, p.description, p.mac_address, "
       "p.admin_state_up, p.status, p.device_id, p.device_owner, p.port_security_enabled, "
       "p.revision_number, p.created_at, p.updated_at, b.host, b.vif_type, b.vnic_type, "
-      "b.profile, b.vif_details FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
+      "b.profile, b.vif_details, " +
+      std::string(PortDeviceAttributes::columns()) +
+      " FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
   std::vector<store::SqlRow> rows;
   std::map<std::string, Json> fixed_ips;
   const std::string ip_columns = "SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a";
@@ -238,6 +243,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"created_at", clock::format_iso8601(r.integer(12))},
         {"updated_at", clock::format_iso8601(r.integer(13))},
     };
+    PortDeviceAttributes::show(r, 19, p);
     if (ctx.is_admin()) {
       p["binding:host_id"] = r.text(14);
       p["binding:vif_type"] = r.text(15);
@@ -266,6 +272,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                          const Json& attributes) const {
   check_visible(s, ctx, id);
   check_vnic_type(attributes);
+  PortDeviceAttributes::validate(attributes);
   std::optional<std::string> mac;
   const bool regenerate_mac =
       attributes.contains("mac_address") && attributes["mac_address"].is_null();
@@ -322,6 +329,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
     s.execute("UPDATE ml2_port_bindings SET vnic_type = ? WHERE port_id = ?",
               {attributes["binding:vnic_type"].get<std::string>(), id});
   }
+  PortDeviceAttributes::store(s, id, attributes);
   touch(s, id);
   return show(s, ctx, id);
 }

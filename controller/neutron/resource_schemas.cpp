@@ -104,6 +104,8 @@ const ResourceSchema& port_schema() {
           {"binding:vif_type", T::kString, false, false},
           {"binding:vif_details", T::kDict, false, false},
           {"security_groups", T::kAny, true, true},
+          {"numa_affinity_policy", T::kAny, true, true},  // checked by PortDeviceAttributes
+          {"device_profile", T::kNullableString, true, false},
       }));
   return schema;
 }

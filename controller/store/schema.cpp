@@ -327,6 +327,12 @@ CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
 )sql",
       // Last: the change journal (after every table whose writes it records).
       {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
+      // port-numa-affinity-policy and port-device-profile: NULL when unset, as Neutron's
+      // portnumaaffinitypolicies and portdeviceprofiles rows are absent.
+      R"sql(
+ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;
+ALTER TABLE ports ADD COLUMN device_profile TEXT;
+)sql",
   };
   return migrations;
 }
