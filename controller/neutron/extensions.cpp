@@ -78,6 +78,8 @@ const Json& supported_extensions() {
                 "Adds \"socket\" to the supported port NUMA affinity policies"),
       extension("port-device-profile", "Port device profile",
                 "Expose the port device profile (Cyborg)"),
+      extension("binding-extended", "Port Bindings Extended",
+                "Expose port bindings of a virtual port to external application"),
   });
   return list;
 }

@@ -16,6 +16,7 @@
 #include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
+#include "controller/neutron/port_binding_service.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
@@ -80,6 +81,8 @@ class NeutronApi {
   void register_quota_routes(http::Router& router);
   // /v2.0/network-ip-availabilities (ip_availability_routes.cpp).
   void register_ip_availability_routes(http::Router& router);
+  // /v2.0/ports/{id}/bindings (port_binding_routes.cpp).
+  void register_port_binding_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -103,6 +106,7 @@ class NeutronApi {
   SubnetPoolService subnet_pools_;
   AddressScopeService address_scopes_;
   PortService ports_;
+  PortBindingService port_bindings_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
   BaseUrl base_url_;

@@ -8,6 +8,7 @@
 #include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/mac_address.hpp"
+#include "controller/neutron/host_binding.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_device_attributes.hpp"
@@ -23,13 +24,6 @@ constexpr int kMacAttempts = 16;
 
 api::ApiError port_not_found(const std::string& id) {
   return api::not_found("Port " + id + " could not be found.", "PortNotFound");
-}
-
-const std::set<std::string>& vnic_types() {
-  static const std::set<std::string> types = {
-      "normal",           "direct",    "macvtap", "baremetal",     "direct-physical",
-      "virtio-forwarder", "smart-nic", "vdpa",    "remote-managed"};
-  return types;
 }
 
 void check_vnic_type(const Json& attributes) {
@@ -54,23 +48,12 @@ std::string checked_mac(const std::string& text) {
 
 void PortService::bind_to_host(store::SqlSession& s, const std::string& id,
                                const std::string& host) const {
-  std::string vif_type = "unbound";
-  Json details = Json::object();
-  if (!host.empty()) {
-    const auto agent = agents_.alive_on_host(s, host);
-    vif_type = agent ? "ovs" : "binding_failed";
-    if (agent) {
-      const Json& config = (*agent)["configurations"];
-      details = {{"connectivity", "l2"},
-                 {"port_filter", true},
-                 {"ovs_hybrid_plug", false},
-                 {"bridge_name", config.value("integration_bridge", "br-int")},
-                 {"datapath_type", config.value("datapath_type", "system")}};
-    }
-  }
+  const HostBinding bound = bind_host(s, agents_, host);
   s.execute(
       "UPDATE ml2_port_bindings SET host = ?, vif_type = ?, vif_details = ? WHERE port_id = ?",
-      {host, vif_type, details.dump(), id});
+      {host, bound.vif_type, bound.vif_details.dump(), id});
+  // The active binding now is the host's: an inactive one there (binding-extended) is replaced.
+  s.execute("DELETE FROM ml2_inactive_port_bindings WHERE port_id = ? AND host = ?", {id, host});
 }
 
 void PortService::touch(store::SqlSession& s, const std::string& id) {

@@ -333,6 +333,19 @@ CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
 ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;
 ALTER TABLE ports ADD COLUMN device_profile TEXT;
 )sql",
+      // binding-extended: a port's inactive bindings, one per host (Nova's live migration
+      // target). The active binding stays the port's ml2_port_bindings row.
+      R"sql(
+CREATE TABLE ml2_inactive_port_bindings (
+  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  vif_type TEXT NOT NULL,
+  vnic_type TEXT NOT NULL,
+  profile TEXT NOT NULL DEFAULT '{}',
+  vif_details TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (port_id, host)
+);
+)sql",
   };
   return migrations;
 }
