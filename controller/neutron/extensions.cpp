@@ -78,6 +78,8 @@ const Json& supported_extensions() {
                 "Adds \"socket\" to the supported port NUMA affinity policies"),
       extension("port-device-profile", "Port device profile",
                 "Expose the port device profile (Cyborg)"),
+      extension("subnet-service-types", "Subnet service types",
+                "Provides ability to set the subnet service_types field"),
       extension("binding-extended", "Port Bindings Extended",
                 "Expose port bindings of a virtual port to external application"),
   });

@@ -51,6 +51,7 @@ const ResourceSchema& subnet_schema() {
                                          {"subnetpool_id", T::kNullableString, true, false},
                                          {"ipv6_ra_mode", T::kNullableString, true, false},
                                          {"ipv6_address_mode", T::kNullableString, true, false},
+                                         {"service_types", T::kAny, true, true},
                                      }));
   return schema;
 }

@@ -346,6 +346,15 @@ CREATE TABLE ml2_inactive_port_bindings (
   PRIMARY KEY (port_id, host)
 );
 )sql",
+      // subnet-service-types: Neutron's subnet_service_types, with the order they were given.
+      R"sql(
+CREATE TABLE subnet_service_types (
+  subnet_id TEXT NOT NULL REFERENCES subnets(id) ON DELETE CASCADE,
+  service_type TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (subnet_id, service_type)
+);
+)sql",
   };
   return migrations;
 }
