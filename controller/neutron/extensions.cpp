@@ -80,6 +80,8 @@ const Json& supported_extensions() {
                 "Expose the port device profile (Cyborg)"),
       extension("subnet-service-types", "Subnet service types",
                 "Provides ability to set the subnet service_types field"),
+      extension("subnet_onboard", "Subnet Onboard",
+                "Provides support for onboarding subnets into subnet pools"),
       extension("binding-extended", "Port Bindings Extended",
                 "Expose port bindings of a virtual port to external application"),
   });

@@ -256,6 +256,7 @@ void NeutronApi::register_routes(http::Router& router) {
   register_ip_availability_routes(router);
   register_prefix_ops(router);
   register_port_binding_routes(router);
+  register_subnet_onboarding_routes(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {

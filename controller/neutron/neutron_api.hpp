@@ -22,6 +22,7 @@
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
+#include "controller/neutron/subnet_onboarding.hpp"
 #include "controller/neutron/subnet_pool_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
@@ -83,6 +84,8 @@ class NeutronApi {
   void register_ip_availability_routes(http::Router& router);
   // /v2.0/ports/{id}/bindings (port_binding_routes.cpp).
   void register_port_binding_routes(http::Router& router);
+  // PUT /v2.0/subnetpools/{id}/onboard_network_subnets (subnet_onboarding_routes.cpp).
+  void register_subnet_onboarding_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -104,6 +107,7 @@ class NeutronApi {
   NetworkService networks_;
   SubnetService subnets_;
   SubnetPoolService subnet_pools_;
+  SubnetOnboarding subnet_onboarding_{subnet_pools_};
   AddressScopeService address_scopes_;
   PortService ports_;
   PortBindingService port_bindings_;
