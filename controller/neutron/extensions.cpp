@@ -80,6 +80,9 @@ const Json& supported_extensions() {
                 "Expose the port device profile (Cyborg)"),
       extension("subnet-service-types", "Subnet service types",
                 "Provides ability to set the subnet service_types field"),
+      extension("port-mac-override", "Neutron Port MAC address override",
+                "Allow overriding the MAC address of a direct-physical Port via the active "
+                "binding profile"),
       extension("subnet_onboard", "Subnet Onboard",
                 "Provides support for onboarding subnets into subnet pools"),
       extension("binding-extended", "Port Bindings Extended",

@@ -74,7 +74,7 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       segments_(settings),
       networks_(segments_),
       ports_(settings.base_mac, agents_),
-      port_bindings_(agents_),
+      port_bindings_(agents_, ports_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");

@@ -188,6 +188,8 @@ Json PortBindingService::activate(store::SqlSession& s, const AuthContext& ctx,
       "vif_details = ? WHERE port_id = ?",
       {host, bound.vif_type, inactive->text(2), inactive->text(3), bound.vif_details.dump(),
        port_id});
+  const auto network = s.query("SELECT network_id FROM ports WHERE id = ?", {port_id});
+  ports_.apply_binding_mac(s, port_id, network[0].text(0));
   rewire(s, port_id);
   return binding_json(active_binding(s, port_id), "ACTIVE");
 }

@@ -13,13 +13,15 @@
 #include "common/json.hpp"
 #include "controller/agents/agent_service.hpp"
 #include "controller/neutron/policy.hpp"
+#include "controller/neutron/port_service.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
 
 class PortBindingService {
  public:
-  explicit PortBindingService(const agents::AgentService& agents) : agents_(agents) {}
+  PortBindingService(const agents::AgentService& agents, const PortService& ports)
+      : agents_(agents), ports_(ports) {}
 
   // Every binding of the port: the active one first, then the inactive ones by host.
   std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx,
@@ -39,6 +41,7 @@ class PortBindingService {
 
  private:
   const agents::AgentService& agents_;
+  const PortService& ports_;
 };
 
 }  // namespace neutrino::neutron

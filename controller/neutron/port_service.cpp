@@ -12,6 +12,7 @@
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_device_attributes.hpp"
+#include "controller/neutron/port_mac_override.hpp"
 #include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -54,6 +55,26 @@ void PortService::bind_to_host(store::SqlSession& s, const std::string& id,
       {host, bound.vif_type, bound.vif_details.dump(), id});
   // The active binding now is the host's: an inactive one there (binding-extended) is replaced.
   s.execute("DELETE FROM ml2_inactive_port_bindings WHERE port_id = ? AND host = ?", {id, host});
+}
+
+void PortService::apply_binding_mac(store::SqlSession& s, const std::string& id,
+                                    const std::string& network_id) const {
+  const auto override = mac_override(s, id);
+  if (!override) {
+    return;
+  }
+  if (!override->mac) {
+    replace_with_random_mac(s, id, network_id);
+  } else {
+    try {
+      s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {*override->mac, id});
+    } catch (const store::ConstraintViolation&) {
+      throw api::conflict("MacAddressInUse", "Unable to complete operation for network " +
+                                                 network_id + ". The mac address " +
+                                                 *override->mac + " is in use.");
+    }
+  }
+  IpAllocator::refresh_automatic_addresses(s, id, network_id);
 }
 
 void PortService::touch(store::SqlSession& s, const std::string& id) {
@@ -142,6 +163,9 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
        attributes.value("binding:profile", Json::object()).dump()});
   bind_to_host(s, id, host);
   PortDeviceAttributes::store(s, id, attributes);
+  if (!host.empty()) {
+    apply_binding_mac(s, id, network_id);
+  }
   PortSecurityGroups::on_create(
       s, ctx, {id, project, attributes.value("device_owner", ""), port_security}, attributes);
   IpAllocator::assign(s, id, network_id,
@@ -313,6 +337,10 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
               {attributes["binding:vnic_type"].get<std::string>(), id});
   }
   PortDeviceAttributes::store(s, id, attributes);
+  if (attributes.contains("binding:host_id") || attributes.contains("binding:profile") ||
+      attributes.contains("binding:vnic_type")) {
+    apply_binding_mac(s, id, network_id);
+  }
   touch(s, id);
   return show(s, ctx, id);
 }

@@ -12,7 +12,7 @@ using Refusal = std::pair<int, std::string>;
 
 class PortBindingServiceTest : public testing::ServiceFixture {
  protected:
-  PortBindingServiceTest() : bindings_(agents_) {}
+  PortBindingServiceTest() : bindings_(agents_, ports_) {}
 
   void SetUp() override {
     ServiceFixture::SetUp();
