@@ -75,6 +75,21 @@ const Json& supported_extensions() {
       extension("stateful-security-group", "Stateful security group",
                 "Indicates if the security group is stateful or not"),
       extension("address-group", "Address group", "Support address group"),
+      extension("port-numa-affinity-policy", "Port NUMA affinity policy",
+                "Expose the port NUMA affinity policy"),
+      extension("port-numa-affinity-policy-socket", "Port NUMA affinity policy \"socket\"",
+                "Adds \"socket\" to the supported port NUMA affinity policies"),
+      extension("port-device-profile", "Port device profile",
+                "Expose the port device profile (Cyborg)"),
+      extension("subnet-service-types", "Subnet service types",
+                "Provides ability to set the subnet service_types field"),
+      extension("port-mac-override", "Neutron Port MAC address override",
+                "Allow overriding the MAC address of a direct-physical Port via the active "
+                "binding profile"),
+      extension("subnet_onboard", "Subnet Onboard",
+                "Provides support for onboarding subnets into subnet pools"),
+      extension("binding-extended", "Port Bindings Extended",
+                "Expose port bindings of a virtual port to external application"),
   });
   return list;
 }

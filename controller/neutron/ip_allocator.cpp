@@ -12,6 +12,7 @@
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_service.hpp"
+#include "controller/neutron/subnet_service_types.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -131,12 +132,13 @@ std::optional<ipam::IpAddress> insert_any(store::SqlSession& s, const std::strin
 struct PortIdentity {
   ipam::MacAddress mac;
   bool takes_automatic;
+  std::string device_owner;
 };
 
 PortIdentity identity_of(store::SqlSession& s, const std::string& port_id) {
   const auto rows = s.query("SELECT mac_address, device_owner FROM ports WHERE id = ?", {port_id});
   return PortIdentity{*ipam::MacAddress::parse(rows.at(0).text(0)),
-                      !is_router_interface_owner(rows.at(0).text(1))};
+                      !is_router_interface_owner(rows.at(0).text(1)), rows.at(0).text(1)};
 }
 
 bool is_automatic(const SubnetInfo& subnet, const PortIdentity& port) {
@@ -201,8 +203,10 @@ std::vector<FixedIp> IpAllocator::assign(store::SqlSession& s, const std::string
                                          const std::string& network_id,
                                          const std::optional<Json>& requested,
                                          const std::vector<FixedIp>& previous) {
-  const auto subnets = SubnetService::of_network(s, network_id);
   const PortIdentity port = identity_of(s, port_id);
+  // subnet-service-types: only the subnets serving the port's device owner are candidates.
+  const auto subnets = SubnetServiceTypes::eligible(s, SubnetService::of_network(s, network_id),
+                                                    network_id, port.device_owner);
   s.execute("DELETE FROM ipallocations WHERE port_id = ?", {port_id});
   // Every automatic-address subnet gives the port its EUI-64 address, asked for or not.
   auto add_automatic = [&] {

@@ -74,6 +74,7 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       segments_(settings),
       networks_(segments_),
       ports_(settings.base_mac, agents_),
+      port_bindings_(agents_, ports_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
@@ -261,6 +262,8 @@ void NeutronApi::register_routes(http::Router& router) {
   register_ip_availability_routes(router);
   register_prefix_ops(router);
   register_address_group_actions(router);
+  register_port_binding_routes(router);
+  register_subnet_onboarding_routes(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {

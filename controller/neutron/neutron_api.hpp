@@ -17,11 +17,13 @@
 #include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
+#include "controller/neutron/port_binding_service.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
+#include "controller/neutron/subnet_onboarding.hpp"
 #include "controller/neutron/subnet_pool_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
@@ -84,6 +86,10 @@ class NeutronApi {
   // PUT /v2.0/address-groups/{id}/add_addresses and .../remove_addresses
   // (address_group_routes.cpp).
   void register_address_group_actions(http::Router& router);
+  // /v2.0/ports/{id}/bindings (port_binding_routes.cpp).
+  void register_port_binding_routes(http::Router& router);
+  // PUT /v2.0/subnetpools/{id}/onboard_network_subnets (subnet_onboarding_routes.cpp).
+  void register_subnet_onboarding_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -105,8 +111,10 @@ class NeutronApi {
   NetworkService networks_;
   SubnetService subnets_;
   SubnetPoolService subnet_pools_;
+  SubnetOnboarding subnet_onboarding_{subnet_pools_};
   AddressScopeService address_scopes_;
   PortService ports_;
+  PortBindingService port_bindings_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
   AddressGroupService address_groups_;

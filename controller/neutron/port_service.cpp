@@ -8,8 +8,11 @@
 #include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/mac_address.hpp"
+#include "controller/neutron/host_binding.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/port_device_attributes.hpp"
+#include "controller/neutron/port_mac_override.hpp"
 #include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -22,13 +25,6 @@ constexpr int kMacAttempts = 16;
 
 api::ApiError port_not_found(const std::string& id) {
   return api::not_found("Port " + id + " could not be found.", "PortNotFound");
-}
-
-const std::set<std::string>& vnic_types() {
-  static const std::set<std::string> types = {
-      "normal",           "direct",    "macvtap", "baremetal",     "direct-physical",
-      "virtio-forwarder", "smart-nic", "vdpa",    "remote-managed"};
-  return types;
 }
 
 void check_vnic_type(const Json& attributes) {
@@ -53,23 +49,32 @@ std::string checked_mac(const std::string& text) {
 
 void PortService::bind_to_host(store::SqlSession& s, const std::string& id,
                                const std::string& host) const {
-  std::string vif_type = "unbound";
-  Json details = Json::object();
-  if (!host.empty()) {
-    const auto agent = agents_.alive_on_host(s, host);
-    vif_type = agent ? "ovs" : "binding_failed";
-    if (agent) {
-      const Json& config = (*agent)["configurations"];
-      details = {{"connectivity", "l2"},
-                 {"port_filter", true},
-                 {"ovs_hybrid_plug", false},
-                 {"bridge_name", config.value("integration_bridge", "br-int")},
-                 {"datapath_type", config.value("datapath_type", "system")}};
-    }
-  }
+  const HostBinding bound = bind_host(s, agents_, host);
   s.execute(
       "UPDATE ml2_port_bindings SET host = ?, vif_type = ?, vif_details = ? WHERE port_id = ?",
-      {host, vif_type, details.dump(), id});
+      {host, bound.vif_type, bound.vif_details.dump(), id});
+  // The active binding now is the host's: an inactive one there (binding-extended) is replaced.
+  s.execute("DELETE FROM ml2_inactive_port_bindings WHERE port_id = ? AND host = ?", {id, host});
+}
+
+void PortService::apply_binding_mac(store::SqlSession& s, const std::string& id,
+                                    const std::string& network_id) const {
+  const auto override = mac_override(s, id);
+  if (!override) {
+    return;
+  }
+  if (!override->mac) {
+    replace_with_random_mac(s, id, network_id);
+  } else {
+    try {
+      s.execute("UPDATE ports SET mac_address = ? WHERE id = ?", {*override->mac, id});
+    } catch (const store::ConstraintViolation&) {
+      throw api::conflict("MacAddressInUse", "Unable to complete operation for network " +
+                                                 network_id + ". The mac address " +
+                                                 *override->mac + " is in use.");
+    }
+  }
+  IpAllocator::refresh_automatic_addresses(s, id, network_id);
 }
 
 void PortService::touch(store::SqlSession& s, const std::string& id) {
@@ -134,6 +139,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const std::string network_id = attributes["network_id"].get<std::string>();
   const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
+  PortDeviceAttributes::validate(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address") && !attributes["mac_address"].is_null()) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
@@ -156,6 +162,10 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
       {id, host, std::string("unbound"), attributes.value("binding:vnic_type", "normal"),
        attributes.value("binding:profile", Json::object()).dump()});
   bind_to_host(s, id, host);
+  PortDeviceAttributes::store(s, id, attributes);
+  if (!host.empty()) {
+    apply_binding_mac(s, id, network_id);
+  }
   PortSecurityGroups::on_create(
       s, ctx, {id, project, attributes.value("device_owner", ""), port_security}, attributes);
   IpAllocator::assign(s, id, network_id,
@@ -186,7 +196,9 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
       "SELECT p.id, p.project_id, p.network_id, p.name, p.description, p.mac_address, "
       "p.admin_state_up, p.status, p.device_id, p.device_owner, p.port_security_enabled, "
       "p.revision_number, p.created_at, p.updated_at, b.host, b.vif_type, b.vnic_type, "
-      "b.profile, b.vif_details FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
+      "b.profile, b.vif_details, " +
+      std::string(PortDeviceAttributes::columns()) +
+      " FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
   std::vector<store::SqlRow> rows;
   std::map<std::string, Json> fixed_ips;
   const std::string ip_columns = "SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a";
@@ -238,6 +250,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"created_at", clock::format_iso8601(r.integer(12))},
         {"updated_at", clock::format_iso8601(r.integer(13))},
     };
+    PortDeviceAttributes::show(r, 19, p);
     if (ctx.is_admin()) {
       p["binding:host_id"] = r.text(14);
       p["binding:vif_type"] = r.text(15);
@@ -266,6 +279,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                          const Json& attributes) const {
   check_visible(s, ctx, id);
   check_vnic_type(attributes);
+  PortDeviceAttributes::validate(attributes);
   std::optional<std::string> mac;
   const bool regenerate_mac =
       attributes.contains("mac_address") && attributes["mac_address"].is_null();
@@ -321,6 +335,11 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
   if (attributes.contains("binding:vnic_type")) {
     s.execute("UPDATE ml2_port_bindings SET vnic_type = ? WHERE port_id = ?",
               {attributes["binding:vnic_type"].get<std::string>(), id});
+  }
+  PortDeviceAttributes::store(s, id, attributes);
+  if (attributes.contains("binding:host_id") || attributes.contains("binding:profile") ||
+      attributes.contains("binding:vnic_type")) {
+    apply_binding_mac(s, id, network_id);
   }
   touch(s, id);
   return show(s, ctx, id);

@@ -26,6 +26,10 @@ class PortService {
 
   // Marks a change: bumps revision_number and updated_at.
   static void touch(store::SqlSession& s, const std::string& id);
+  // After the active binding changed: a direct-physical port takes the MAC its binding
+  // profile names, or a new one (port-mac-override, port_mac_override.hpp).
+  void apply_binding_mac(store::SqlSession& s, const std::string& id,
+                         const std::string& network_id) const;
 
  private:
   std::vector<Json> load(store::SqlSession& s, const AuthContext& ctx,

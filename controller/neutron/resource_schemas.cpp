@@ -51,6 +51,7 @@ const ResourceSchema& subnet_schema() {
                                          {"subnetpool_id", T::kNullableString, true, false},
                                          {"ipv6_ra_mode", T::kNullableString, true, false},
                                          {"ipv6_address_mode", T::kNullableString, true, false},
+                                         {"service_types", T::kAny, true, true},
                                      }));
   return schema;
 }
@@ -114,6 +115,8 @@ const ResourceSchema& port_schema() {
           {"binding:vif_type", T::kString, false, false},
           {"binding:vif_details", T::kDict, false, false},
           {"security_groups", T::kAny, true, true},
+          {"numa_affinity_policy", T::kAny, true, true},  // checked by PortDeviceAttributes
+          {"device_profile", T::kNullableString, true, false},
       }));
   return schema;
 }

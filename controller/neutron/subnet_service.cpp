@@ -12,6 +12,7 @@
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_attributes.hpp"
 #include "controller/neutron/subnet_pool_allocation.hpp"
+#include "controller/neutron/subnet_service_types.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -200,6 +201,7 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
           "InvalidInput");
     }
   }
+  SubnetServiceTypes::validate(attributes.value("service_types", Json()));
   const bool enable_dhcp = attributes.value("enable_dhcp", true);
   const Ipv6Modes modes = parse_ipv6_modes(attributes, cidr, enable_dhcp);
   std::optional<ipam::IpAddress> gateway;
@@ -234,6 +236,9 @@ Json SubnetService::create(store::SqlSession& s, const AuthContext& ctx,
   }
   if (attributes.contains("host_routes")) {
     store_routes(s, id, attributes["host_routes"], static_cast<int>(version));
+  }
+  if (attributes.contains("service_types")) {
+    SubnetServiceTypes::replace(s, id, attributes["service_types"]);
   }
   if (attributes.contains("tags")) {
     TagStore::replace(s, "subnets", id, attributes["tags"]);
@@ -282,6 +287,7 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
   auto tags =
       id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "subnets", *id)}}
          : TagStore::load_all(s, "subnets");
+  auto service_types = SubnetServiceTypes::load(s, id.value_or(""));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string subnet_id = r.text(0);
@@ -306,7 +312,7 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
         {"subnetpool_id", r.is_null(15) ? Json(nullptr) : Json(r.text(15))},
         {"ipv6_ra_mode", r.is_null(13) ? Json(nullptr) : Json(r.text(13))},
         {"ipv6_address_mode", r.is_null(14) ? Json(nullptr) : Json(r.text(14))},
-        {"service_types", Json::array()},
+        {"service_types", list_or_empty(service_types, subnet_id)},
         {"tags", tags[subnet_id]},
         {"revision_number", r.integer(9)},
         {"created_at", clock::format_iso8601(r.integer(10))},
@@ -341,6 +347,10 @@ Json SubnetService::update(store::SqlSession& s, const AuthContext& ctx, const s
   }
   const int version = subnet.cidr.version();
   check_ipv6_dhcp_update(subnet.modes, attributes);
+  if (attributes.contains("service_types")) {
+    SubnetServiceTypes::validate(attributes["service_types"]);
+    SubnetServiceTypes::replace(s, id, attributes["service_types"]);
+  }
   std::optional<ipam::IpAddress> gateway = subnet.gateway;
   if (attributes.contains("gateway_ip")) {
     gateway = parse_gateway(attributes["gateway_ip"], subnet.cidr);

@@ -329,6 +329,34 @@ CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
       {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
       // Appended after the journal, as every migration since.
       schema_parts::address_group_migration(),
+      // port-numa-affinity-policy and port-device-profile: NULL when unset, as Neutron's
+      // portnumaaffinitypolicies and portdeviceprofiles rows are absent.
+      R"sql(
+ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;
+ALTER TABLE ports ADD COLUMN device_profile TEXT;
+)sql",
+      // binding-extended: a port's inactive bindings, one per host (Nova's live migration
+      // target). The active binding stays the port's ml2_port_bindings row.
+      R"sql(
+CREATE TABLE ml2_inactive_port_bindings (
+  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  vif_type TEXT NOT NULL,
+  vnic_type TEXT NOT NULL,
+  profile TEXT NOT NULL DEFAULT '{}',
+  vif_details TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (port_id, host)
+);
+)sql",
+      // subnet-service-types: Neutron's subnet_service_types, with the order they were given.
+      R"sql(
+CREATE TABLE subnet_service_types (
+  subnet_id TEXT NOT NULL REFERENCES subnets(id) ON DELETE CASCADE,
+  service_type TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (subnet_id, service_type)
+);
+)sql",
   };
   return migrations;
 }
