@@ -14,6 +14,7 @@
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/flavor_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
@@ -21,6 +22,8 @@
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
+#include "controller/neutron/service_profile_service.hpp"
+#include "controller/neutron/service_providers.hpp"
 #include "controller/neutron/subnet_pool_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
@@ -64,6 +67,8 @@ class NeutronApi {
     // Runs in a write transaction before a list (security groups create the default group).
     std::function<void(store::SqlSession&, const AuthContext&, const http::QueryParams&)>
         prepare_list = nullptr;
+    // The collection's URL segment when not the schema's (service_profiles).
+    std::string path = {};
   };
 
   // The generic handlers' view of one service.
@@ -80,6 +85,11 @@ class NeutronApi {
   void register_quota_routes(http::Router& router);
   // /v2.0/network-ip-availabilities (ip_availability_routes.cpp).
   void register_ip_availability_routes(http::Router& router);
+  // /v2.0/availability_zones and /v2.0/service-providers (agent_extension_routes.cpp).
+  void register_agent_extension_routes(http::Router& router);
+  // Flavors and service profiles, and flavors' profile bindings (flavor_routes.cpp).
+  void add_flavor_resources();
+  void register_flavor_binding_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -105,6 +115,9 @@ class NeutronApi {
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
+  ServiceProviders service_providers_;
+  FlavorService flavors_{{"FLAVORS"}};  // the service plugins loaded: only flavors itself
+  ServiceProfileService service_profiles_{service_providers_};
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

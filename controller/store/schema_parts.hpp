@@ -15,6 +15,8 @@ const char* identity_group_migration();
 const char* subnet_pool_migration();
 // Neutron's address scopes.
 const char* address_scope_migration();
+// Neutron's service flavors, service profiles and their bindings.
+const char* network_flavor_migration();
 // The change journal every write transaction appends to, and its head (change_journal.hpp):
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();
