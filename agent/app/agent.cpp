@@ -49,6 +49,9 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
                       {"datapath_type", config_.datapath_type},
                       {"integration_bridge", config_.integration_bridge},
                       {"binary", "neutrino-agent"},
+                      {"availability_zone", config_.availability_zone},
+                      {"serves_dhcp", true},
+                      {"serves_metadata", !config_.metadata_host.empty()},
                       {"version", "0.1.0"}};
   if (compute_) {
     options.decorate_hello = [this](Json& hello) { hello["compute"] = compute_->hello_member(); };

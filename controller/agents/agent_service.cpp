@@ -1,5 +1,6 @@
 #include "controller/agents/agent_service.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "common/clock.hpp"
@@ -27,39 +28,89 @@ std::string agent_time(int64_t unix_seconds) {
   return iso;
 }
 
-std::string AgentService::report(store::SqlSession& s, const AgentReport& report,
-                                 bool started) const {
+namespace {
+
+struct AgentRow {
+  std::string agent_type;
+  std::string topic;
+  Json configurations;
+  std::optional<std::string> availability_zone;
+};
+
+// The rows one report stands for. Only DHCP (and L3) agents carry a zone in Neutron.
+std::vector<AgentRow> agent_rows(const AgentReport& report) {
+  std::vector<AgentRow> rows{{kOvsAgentType, "N/A", report.configurations, std::nullopt}};
+  if (report.serves_dhcp) {
+    rows.push_back({kDhcpAgentType,
+                    "dhcp_agent",
+                    {{"dhcp_driver", "neutrino-agent"}, {"log_agent_heartbeats", false}},
+                    report.availability_zone});
+  }
+  if (report.serves_metadata) {
+    rows.push_back({kMetadataAgentType, "N/A", {{"log_agent_heartbeats", false}}, std::nullopt});
+  }
+  return rows;
+}
+
+std::string report_row(store::SqlSession& s, const AgentReport& report, const AgentRow& row,
+                       bool started) {
   const int64_t now = clock::now_unix_seconds();
+  const std::string config = row.configurations.dump();
+  const store::SqlValue zone = store::null_if_empty(row.availability_zone);
   const auto rows =
       s.query("SELECT id, configurations FROM agents WHERE agent_type = ? AND host = ?",
-              {report.agent_type, report.host});
+              {row.agent_type, report.host});
   // Other hosts' state carries this host's tunnel IP: a new or changed configuration is a change
   // to push, a heartbeat is not.
-  if (rows.empty() || rows[0].text(1) != report.configurations.dump()) {
+  if (rows.empty() || rows[0].text(1) != config) {
     store::ChangeJournal::append(s, store::JournalKind::kAgent, report.host);
   }
   if (rows.empty()) {
     const std::string id = random::uuid4();
     s.execute(
-        "INSERT INTO agents (id, agent_type, \"binary\", host, configurations, created_at, "
-        "started_at, heartbeat_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {id, report.agent_type, report.binary, report.host, report.configurations.dump(), now, now,
-         now});
+        "INSERT INTO agents (id, agent_type, \"binary\", topic, host, availability_zone, "
+        "configurations, created_at, started_at, heartbeat_timestamp) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {id, row.agent_type, report.binary, row.topic, report.host, zone, config, now, now, now});
     return id;
   }
   const std::string id = rows[0].text(0);
   s.execute(
-      "UPDATE agents SET \"binary\" = ?, configurations = ?, heartbeat_timestamp = ? WHERE id = ?",
-      {report.binary, report.configurations.dump(), now, id});
+      "UPDATE agents SET \"binary\" = ?, configurations = ?, availability_zone = ?, "
+      "heartbeat_timestamp = ? WHERE id = ?",
+      {report.binary, config, zone, now, id});
   if (started) {
     s.execute("UPDATE agents SET started_at = ? WHERE id = ?", {now, id});
   }
   return id;
 }
 
-bool AgentService::heartbeat(store::SqlSession& s, const std::string& id) const {
-  return s.execute("UPDATE agents SET heartbeat_timestamp = ? WHERE id = ?",
-                   {clock::now_unix_seconds(), id}) > 0;
+}  // namespace
+
+std::string AgentService::report(store::SqlSession& s, const AgentReport& report,
+                                 bool started) const {
+  std::string ovs_agent_id;
+  std::vector<std::string> types;
+  for (const auto& row : agent_rows(report)) {
+    const std::string id = report_row(s, report, row, started);
+    if (ovs_agent_id.empty()) {
+      ovs_agent_id = id;
+    }
+    types.push_back(row.agent_type);
+  }
+  // A host that stopped serving metadata (or DHCP) no longer shows those agents.
+  for (const auto& r : s.query("SELECT id, agent_type FROM agents WHERE host = ?", {report.host})) {
+    if (std::find(types.begin(), types.end(), r.text(1)) == types.end()) {
+      s.execute("DELETE FROM agents WHERE id = ?", {r.text(0)});
+    }
+  }
+  return ovs_agent_id;
+}
+
+bool AgentService::heartbeat(store::SqlSession& s, const AgentReport& report) const {
+  const auto expected = static_cast<int64_t>(agent_rows(report).size());
+  return s.execute("UPDATE agents SET heartbeat_timestamp = ? WHERE host = ?",
+                   {clock::now_unix_seconds(), report.host}) == expected;
 }
 
 std::vector<Json> AgentService::load(store::SqlSession& s,

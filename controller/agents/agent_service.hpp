@@ -14,23 +14,31 @@
 namespace neutrino::agents {
 
 constexpr const char* kOvsAgentType = "Open vSwitch agent";
+constexpr const char* kDhcpAgentType = "DHCP agent";
+constexpr const char* kMetadataAgentType = "Metadata agent";
 
+// What one neutrino-agent says about itself. It does the work of Neutron's Open vSwitch, DHCP
+// and (with a metadata service) metadata agents, so it shows as those agents, as Neutron lists
+// them: one row each, sharing the host's heartbeat.
 struct AgentReport {
   std::string host;
-  std::string agent_type = kOvsAgentType;
   std::string binary = "neutrino-agent";
-  Json configurations = Json::object();
+  Json configurations = Json::object();  // the Open vSwitch agent's
+  std::string availability_zone = "nova";
+  bool serves_dhcp = true;
+  bool serves_metadata = false;
 };
 
 class AgentService {
  public:
   explicit AgentService(int64_t down_time_seconds = 75) : down_time_(down_time_seconds) {}
 
-  // Creates or refreshes the row; `started` marks a (re)connection. Returns the agent id.
+  // Creates or refreshes the host's rows; `started` marks a (re)connection. Returns the id of
+  // its Open vSwitch agent.
   std::string report(store::SqlSession& s, const AgentReport& report, bool started) const;
-  // False when the row is gone (an admin deleted the agent): the caller registers it again,
-  // as a Neutron agent reappears at its next report.
-  bool heartbeat(store::SqlSession& s, const std::string& id) const;
+  // False when a row is gone (an admin deleted the agent): the caller reports again, as a
+  // Neutron agent reappears at its next report.
+  bool heartbeat(store::SqlSession& s, const AgentReport& report) const;
 
   // Admin-only resource: members see none (404 on show), as Neutron's default policy says.
   Json show(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id) const;

@@ -131,9 +131,9 @@ void AgentSession::handle(const Json& message) {
         // The transaction's lambda gets copies: the analysis cannot see that it runs right here.
         self->agent_id_ = self->context_.db.write(
             [&, agent_id = self->agent_id_, report = self->report_](store::SqlSession& s) {
-              return self->context_.agents.heartbeat(s, agent_id)
+              return self->context_.agents.heartbeat(s, report)
                          ? agent_id
-                         : self->context_.agents.report(s, report, true);
+                         : self->context_.agents.report(s, report, false);
             });
       } catch (const store::StoreUnavailable& e) {
         // A full disk must not cut the agent off from its state; it shows dead after
@@ -202,6 +202,10 @@ void AgentSession::handle_hello(const Json& message) {
       {"l2_population", true},
       {"version", message.value("version", "")},
   };
+  // Agents from before these members serve DHCP and no zone of their own.
+  report.availability_zone = message.value("availability_zone", "nova");
+  report.serves_dhcp = message.value("serves_dhcp", true);
+  report.serves_metadata = message.value("serves_metadata", false);
   host_ = host;
   decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
   // Registration writes the store: on the store worker, then the state follows from there.
@@ -326,10 +330,10 @@ void AgentSession::handle_ack(const Json& message) {
                        applied = std::move(applied)] {
     self->store_thread_.assert_current();
     try {
-      self->context_.db.write([&, agent_id = self->agent_id_](store::SqlSession& s) {
+      self->context_.db.write([&, report = self->report_](store::SqlSession& s) {
         set_status(s, host, up, "ACTIVE");
         set_status(s, host, down, "DOWN");
-        self->context_.agents.heartbeat(s, agent_id);
+        self->context_.agents.heartbeat(s, report);
       });
     } catch (const std::exception& e) {
       // The agent reconnects and acknowledges its state again once the store can write.

@@ -157,6 +157,7 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
     for (const auto& r :
          s.query("SELECT p.id, p.mac_address, b.host, a.configurations FROM ports p JOIN "
                  "ml2_port_bindings b ON b.port_id = p.id LEFT JOIN agents a ON a.host = b.host "
+                 "AND a.agent_type = 'Open vSwitch agent' "
                  "WHERE p.network_id = ? AND b.host <> '' AND b.host <> ?",
                  {network_id, host})) {
       const Json config = r.is_null(3) ? Json::object() : Json::parse(r.text(3), nullptr, false);

@@ -113,7 +113,9 @@ std::optional<model::SecurityGroup> load_security_group(store::SqlSession& s,
 }
 
 std::string load_tunnel_ip(store::SqlSession& s, const std::string& host) {
-  const auto rows = s.query("SELECT configurations FROM agents WHERE host = ?", {host});
+  const auto rows = s.query(
+      "SELECT configurations FROM agents WHERE host = ? AND agent_type = 'Open vSwitch agent'",
+      {host});
   if (rows.empty()) {
     return "";
   }

@@ -90,6 +90,16 @@ const Json& supported_extensions() {
                 "Provides support for onboarding subnets into subnet pools"),
       extension("binding-extended", "Port Bindings Extended",
                 "Expose port bindings of a virtual port to external application"),
+      extension("agent", "agent", "The agent management extension."),
+      extension("agent-resources-synced", "Agent's Resource View Synced to Placement",
+                "Stores success/failure of last sync to Placement"),
+      extension("availability_zone", "Availability Zone", "The availability zone extension."),
+      extension("availability_zone_filter", "Availability Zone Filter Extension",
+                "Add filter parameters to AvailabilityZone resource"),
+      extension("service-type", "Neutron Service Type Management",
+                "API for retrieving service providers for Neutron advanced services"),
+      extension("flavors", "Neutron Service Flavors",
+                "Flavor specification for Neutron advanced services."),
   });
   return list;
 }

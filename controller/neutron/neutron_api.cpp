@@ -113,6 +113,7 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
     return api::not_found("Address group " + id + " could not be found.", "AddressGroupNotFound");
   };
   resources_.push_back(address_groups);
+  add_flavor_resources();
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {
@@ -264,6 +265,8 @@ void NeutronApi::register_routes(http::Router& router) {
   register_address_group_actions(router);
   register_port_binding_routes(router);
   register_subnet_onboarding_routes(router);
+  register_agent_extension_routes(router);
+  register_flavor_binding_routes(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {
@@ -293,7 +296,8 @@ void NeutronApi::register_prefix_ops(http::Router& router) {
 }
 
 void NeutronApi::register_resource(http::Router& router, const Resource& resource) {
-  const std::string collection = "/v2.0/" + resource.schema->path();
+  const std::string collection =
+      "/v2.0/" + (resource.path.empty() ? resource.schema->path() : resource.path);
   const std::string item = collection + "/{id}";
   const Resource* r = &resource;
   router.add("GET", collection, [this, r](const http::Request& req, const http::PathParams&) {
@@ -330,7 +334,9 @@ http::Response NeutronApi::resources(const http::Request& request) const {
   for (const auto& r : resources_) {
     list.push_back({{"name", r.schema->singular()},
                     {"collection", r.schema->plural()},
-                    {"links", {{{"href", base + "/v2.0/" + r.schema->path()}, {"rel", "self"}}}}});
+                    {"links",
+                     {{{"href", base + "/v2.0/" + (r.path.empty() ? r.schema->path() : r.path)},
+                       {"rel", "self"}}}}});
   }
   return http::Response::json(200, {{"resources", list}});
 }
@@ -344,8 +350,10 @@ http::Response NeutronApi::list(const Resource& r, const http::Request& request)
     db_.write([&](store::SqlSession& s) { r.prepare_list(s, ctx, request.query); });
   }
   auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
-  const ListTarget target{r.schema->plural(), base_url_(request) + "/v2.0/" + r.schema->path(),
-                          r.not_found, r.hidden_filters};
+  const ListTarget target{
+      r.schema->plural(),
+      base_url_(request) + "/v2.0/" + (r.path.empty() ? r.schema->path() : r.path), r.not_found,
+      r.hidden_filters};
   return http::Response::json(200, apply_list_query(std::move(items), query, target));
 }
 
@@ -534,5 +542,13 @@ void NeutronApi::register_tags(http::Router& router, const Resource& resource) {
                    base_url_(req));
              });
 }
+
+// flavor_routes.cpp binds these services.
+template NeutronApi::Resource NeutronApi::bind(const FlavorService&, const ResourceSchema&,
+                                               void (*)(store::SqlSession&, const std::string&),
+                                               const std::string&);
+template NeutronApi::Resource NeutronApi::bind(const ServiceProfileService&, const ResourceSchema&,
+                                               void (*)(store::SqlSession&, const std::string&),
+                                               const std::string&);
 
 }  // namespace neutrino::neutron

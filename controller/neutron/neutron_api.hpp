@@ -15,6 +15,7 @@
 #include "controller/identity/token_validator.hpp"
 #include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/flavor_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_binding_service.hpp"
@@ -24,6 +25,8 @@
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
 #include "controller/neutron/subnet_onboarding.hpp"
+#include "controller/neutron/service_profile_service.hpp"
+#include "controller/neutron/service_providers.hpp"
 #include "controller/neutron/subnet_pool_service.hpp"
 #include "controller/neutron/subnet_service.hpp"
 #include "controller/store/database.hpp"
@@ -67,6 +70,8 @@ class NeutronApi {
     // Runs in a write transaction before a list (security groups create the default group).
     std::function<void(store::SqlSession&, const AuthContext&, const http::QueryParams&)>
         prepare_list = nullptr;
+    // The collection's URL segment when not the schema's (service_profiles).
+    std::string path = {};
   };
 
   // The generic handlers' view of one service.
@@ -90,6 +95,11 @@ class NeutronApi {
   void register_port_binding_routes(http::Router& router);
   // PUT /v2.0/subnetpools/{id}/onboard_network_subnets (subnet_onboarding_routes.cpp).
   void register_subnet_onboarding_routes(http::Router& router);
+  // /v2.0/availability_zones and /v2.0/service-providers (agent_extension_routes.cpp).
+  void register_agent_extension_routes(http::Router& router);
+  // Flavors and service profiles, and flavors' profile bindings (flavor_routes.cpp).
+  void add_flavor_resources();
+  void register_flavor_binding_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -118,6 +128,9 @@ class NeutronApi {
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
   AddressGroupService address_groups_;
+  ServiceProviders service_providers_;
+  FlavorService flavors_{{"FLAVORS"}};  // the service plugins loaded: only flavors itself
+  ServiceProfileService service_profiles_{service_providers_};
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

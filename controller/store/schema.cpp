@@ -357,6 +357,7 @@ CREATE TABLE subnet_service_types (
   PRIMARY KEY (subnet_id, service_type)
 );
 )sql",
+      schema_parts::network_flavor_migration(),
   };
   return migrations;
 }

@@ -17,6 +17,8 @@ const char* subnet_pool_migration();
 const char* address_scope_migration();
 // Neutron's address groups and their addresses.
 const char* address_group_migration();
+// Neutron's service flavors, service profiles and their bindings.
+const char* network_flavor_migration();
 // The change journal every write transaction appends to, and its head (change_journal.hpp):
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();

@@ -17,6 +17,7 @@ METADATA_SECRET = "multihost-metadata-secret"
 class MultiHostCloud(unittest.TestCase):
 
     HOSTS = 2  # simulated hypervisors, each with its agent
+    CONTROLLER_ARGS = ()  # more controller flags for a test class
 
     @classmethod
     def setUpClass(cls):
@@ -27,7 +28,7 @@ class MultiHostCloud(unittest.TestCase):
             "--metadata-listen", "127.0.0.1:%d" % cls.metadata_port,
             "--metadata-secret", METADATA_SECRET,
             "--agent-heartbeat", "2", "--network-vlan-ranges", "physnet1:100:199",
-            "--flat-networks", "physnet1"])
+            "--flat-networks", "physnet1", *cls.CONTROLLER_ARGS])
         cls.ctl.start()
         cls.mh = multihost.MultiHost(cls.HOSTS)
         try:
@@ -77,8 +78,11 @@ class MultiHostCloud(unittest.TestCase):
         return cls.ctl.request(method, path, body, token=cls.token)
 
     @classmethod
-    def alive_agents(cls):
-        return [a for a in cls.api("GET", "/v2.0/agents").json()["agents"] if a["alive"]]
+    def alive_agents(cls, agent_type="Open vSwitch agent"):
+        """Alive agents of one type (each host's agent also shows as its DHCP and metadata
+        agents); agent_type=None: all of them."""
+        return [a for a in cls.api("GET", "/v2.0/agents").json()["agents"]
+                if a["alive"] and agent_type in (None, a["agent_type"])]
 
     def network(self, cidr, **provider):
         net = self.api("POST", "/v2.0/networks", {"network": dict(name="mh", **provider)})

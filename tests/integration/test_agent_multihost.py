@@ -33,7 +33,8 @@ class AgentMultiHostTest(multihost_cloud.MultiHostCloud):
             self.assertEqual(a["configurations"]["tunneling_ip"], h.tunnel_ip)
             self.assertEqual(a["configurations"]["bridge_mappings"],
                              {"physnet1": multihost.PHYSNET_BRIDGE})
-        listed = self.ctl.openstack("network", "agent", "list", "-f", "json")
+        listed = self.ctl.openstack("network", "agent", "list", "--agent-type", "open-vswitch",
+                                    "-f", "json")
         self.assertEqual(sorted(row["Host"] for row in listed), sorted(agents))
         self.assertTrue(all(row["Alive"] in (True, ":-)") for row in listed), listed)
 

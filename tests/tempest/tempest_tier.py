@@ -27,6 +27,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import harness  # noqa: E402  (the integration tests' controller launcher)
+import multihost  # noqa: E402  (simulated hypervisors for the agents)
 
 TESTS = r"^(tempest\.api\.network|neutron_tempest_plugin\.api)\."
 SKIP_LIST = os.path.join(HERE, "skip_list.txt")
@@ -57,6 +58,43 @@ def leftover_identities(controller):
         left += ["%s %s" % (collection[:-1], item["name"]) for item in resp.json()[collection]
                  if item["name"] != "admin"]
     return left
+
+
+AGENT_SECRET = "tempest-tier-agent-secret"
+METADATA_SECRET = "tempest-tier-metadata-secret"
+AGENT_HOSTS = 2
+
+
+def controller_ports():
+    """The agent channel's and the metadata service's ports (the controller listens on them
+    on loopback; the hosts reach them through relays)."""
+    return multihost.free_port(), multihost.free_port()
+
+
+def start_agents(controller, agent_port, metadata_port):
+    """Two simulated hypervisors, each with a real neutrino-agent (serving DHCP and metadata),
+    for the agent, availability zone and DHCP scheduler tests. Returns the MultiHost to stop;
+    waits until each host's three agents are alive."""
+    hosts = multihost.MultiHost(AGENT_HOSTS)
+    try:
+        hosts.start()
+        relay = hosts.forward(agent_port)
+        metadata_relay = hosts.forward(metadata_port)
+        for h in hosts.hosts:
+            h.start_agent(relay.hostport, extra=(
+                "--agent-secret", AGENT_SECRET, "--metadata-service", metadata_relay.hostport,
+                "--metadata-secret", METADATA_SECRET))
+        token = controller.token()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            agents = controller.request("GET", "/v2.0/agents", token=token).json()["agents"]
+            if sum(a["alive"] for a in agents) == 3 * AGENT_HOSTS:
+                return hosts
+            time.sleep(0.2)
+        raise RuntimeError("the agents did not come up alive: %r" % agents)
+    except BaseException:
+        hosts.stop()
+        raise
 
 
 def create_public_network(controller):
@@ -145,6 +183,7 @@ port_security = {"true" if "port-security" in extensions else "false"}
 available_type_drivers = flat,vlan,vxlan
 provider_vlans = physnet1
 create_shared_resources = false
+agent_availability_zone = nova
 
 [validation]
 run_validation = false
@@ -269,11 +308,17 @@ def main():
     started = time.monotonic()
     check_skip_list()
     workspace = tempfile.mkdtemp(prefix="neutrino-tempest-")
-    controller = harness.ControllerProcess(
-        extra_args=["--network-vlan-ranges", VLAN_RANGES, "--log-level", "info"])
+    agent_port, metadata_port = controller_ports()
+    controller = harness.ControllerProcess(extra_args=[
+        "--network-vlan-ranges", VLAN_RANGES, "--log-level", "info",
+        "--agent-listen", "127.0.0.1:%d" % agent_port, "--agent-secret", AGENT_SECRET,
+        "--agent-heartbeat", "2", "--metadata-listen", "127.0.0.1:%d" % metadata_port,
+        "--metadata-secret", METADATA_SECRET])
+    hosts = None
     code = 1
     try:
         controller.start()
+        hosts = start_agents(controller, agent_port, metadata_port)
         extensions = advertised_extensions(controller)
         print("controller %s advertises %d extensions: %s"
               % (controller.url, len(extensions), " ".join(extensions)), flush=True)
@@ -302,6 +347,8 @@ def main():
         controller_log = controller.log_path if controller.tmp else None
         if args.keep and controller_log and os.path.exists(controller_log):
             shutil.copy(controller_log, os.path.join(workspace, "controller.log"))
+        if hosts:
+            hosts.stop()
         controller.stop()
         if args.keep:
             print("workspace kept in", workspace)

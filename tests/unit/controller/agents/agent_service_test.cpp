@@ -23,17 +23,59 @@ TEST_F(AgentServiceTest, OneRowPerHostShownAsNeutronShowsIt) {
   const std::string id = report("compute1");
   EXPECT_EQ(report("compute1", false), id);
   const auto list = db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); });
-  ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0]["agent_type"], "Open vSwitch agent");
-  EXPECT_EQ(list[0]["binary"], "neutrino-agent");
-  EXPECT_EQ(list[0]["host"], "compute1");
-  EXPECT_EQ(list[0]["alive"], true);
-  EXPECT_EQ(list[0]["configurations"]["tunneling_ip"], "192.0.2.10");
-  EXPECT_EQ(list[0]["heartbeat_timestamp"].get<std::string>().size(),
+  ASSERT_EQ(list.size(), 2u);  // ordered by host, then agent type
+  EXPECT_EQ(list[1]["id"], id);
+  EXPECT_EQ(list[1]["agent_type"], "Open vSwitch agent");
+  EXPECT_EQ(list[1]["binary"], "neutrino-agent");
+  EXPECT_EQ(list[1]["host"], "compute1");
+  EXPECT_EQ(list[1]["alive"], true);
+  EXPECT_EQ(list[1]["availability_zone"], nullptr);
+  EXPECT_EQ(list[1]["configurations"]["tunneling_ip"], "192.0.2.10");
+  EXPECT_EQ(list[1]["heartbeat_timestamp"].get<std::string>().size(),
             19u);  // "YYYY-MM-DD hh:mm:ss"
+  EXPECT_EQ(list[0]["agent_type"], "DHCP agent");
+  EXPECT_EQ(list[0]["topic"], "dhcp_agent");
+  EXPECT_EQ(list[0]["availability_zone"], "nova");
   EXPECT_TRUE(db().read([&](store::SqlSession& s) { return agents_.list(s, alice_); }).empty());
   EXPECT_THROW(db().read([&](store::SqlSession& s) { return agents_.show(s, alice_, id); }),
                api::ApiError);
+}
+
+TEST_F(AgentServiceTest, AMetadataProxyShowsAsAMetadataAgentUntilItStops) {
+  AgentReport r;
+  r.host = "compute3";
+  r.serves_metadata = true;
+  r.availability_zone = "az1";
+  db().write([&](store::SqlSession& s) { return agents_.report(s, r, true); });
+  auto types = [&] {
+    std::vector<std::string> out;
+    for (const auto& a : db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); })) {
+      out.push_back(
+          a["agent_type"].get<std::string>() + "@" +
+          (a["availability_zone"].is_null() ? "-" : a["availability_zone"].get<std::string>()));
+    }
+    return out;
+  };
+  EXPECT_EQ(types(), (std::vector<std::string>{"DHCP agent@az1", "Metadata agent@-",
+                                               "Open vSwitch agent@-"}));
+  r.serves_metadata = false;
+  EXPECT_FALSE(db().write([&](store::SqlSession& s) { return agents_.heartbeat(s, r); }));
+  db().write([&](store::SqlSession& s) { return agents_.report(s, r, false); });
+  EXPECT_EQ(types(), (std::vector<std::string>{"DHCP agent@az1", "Open vSwitch agent@-"}));
+  EXPECT_TRUE(db().write([&](store::SqlSession& s) { return agents_.heartbeat(s, r); }));
+}
+
+TEST_F(AgentServiceTest, ADeletedAgentComesBackAtItsNextHeartbeat) {
+  AgentReport r;
+  r.host = "compute4";
+  const std::string id =
+      db().write([&](store::SqlSession& s) { return agents_.report(s, r, true); });
+  db().write([&](store::SqlSession& s) { agents_.remove(s, admin_, id); });
+  EXPECT_FALSE(db().write([&](store::SqlSession& s) { return agents_.heartbeat(s, r); }));
+  const std::string again =
+      db().write([&](store::SqlSession& s) { return agents_.report(s, r, false); });
+  EXPECT_NE(again, id);
+  EXPECT_EQ(db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); }).size(), 2u);
 }
 
 TEST_F(AgentServiceTest, MissedHeartbeatsMeanDeadAndPortsFailToBind) {
@@ -66,7 +108,7 @@ TEST_F(AgentServiceTest, AdminCanDisableDescribeAndDelete) {
   EXPECT_FALSE(
       db().read([&](store::SqlSession& s) { return agents_.alive_on_host(s, "compute2"); }));
   db().write([&](store::SqlSession& s) { agents_.remove(s, admin_, id); });
-  EXPECT_TRUE(db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); }).empty());
+  EXPECT_EQ(db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); }).size(), 1u);
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ class TestController {
   uint16_t agent_port() const { return agent_port_; }
   uint16_t http_port() const { return http_port_; }
   Json api(const std::string& method, const std::string& path, const Json& body = nullptr);
-  Json agents() { return api("GET", "/v2.0/agents")["agents"]; }
+  // One per connected host: its Open vSwitch agent (each also shows as its DHCP agent).
+  Json agents() { return api("GET", "/v2.0/agents?agent_type=Open%20vSwitch%20agent")["agents"]; }
   // Any request with the admin token and the given headers, answered as it came.
   HttpClient::Result raw(const std::string& method, const std::string& path,
                          const std::string& body,
