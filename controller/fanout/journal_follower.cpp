@@ -204,6 +204,9 @@ void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& ent
     case store::JournalKind::kInstance:
       model_.instance_changed(id, load_instance(s, id), &out);
       break;
+    case store::JournalKind::kRouter:
+    case store::JournalKind::kFloatingIp:
+      break;  // not pushed to agents yet
   }
 }
 

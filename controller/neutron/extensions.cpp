@@ -72,6 +72,7 @@ const Json& supported_extensions() {
                 "Expose functions for quotas usage statistics per project"),
       extension("quota-check-limit", "Quota engine limit check",
                 "Support for checking the resource usage before applying a new quota limit"),
+      // router, ext-gw-mode, extraroute, fip-port-details: served, advertised with the L3 pipeline.
   });
   return list;
 }

@@ -74,6 +74,10 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       segments_(settings),
       networks_(segments_),
       ports_(settings.base_mac, agents_),
+      l3_ports_(ports_),
+      routers_(l3_ports_),
+      router_interfaces_(l3_ports_),
+      floating_ips_(l3_ports_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
@@ -106,6 +110,15 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   rules.taggable = false;  // tag_support is off for rules in Neutron
   resources_.push_back(rules);
   resources_.push_back(agents_resource());
+  Resource routers = bind(routers_, router_schema(), &RouterService::touch, "Router");
+  routers.not_found = &router_not_found;
+  resources_.push_back(routers);
+  Resource fips =
+      bind(floating_ips_, floating_ip_schema(), &FloatingIpService::touch, "FloatingIP");
+  fips.not_found = [](const std::string& id) {
+    return api::not_found("Floating IP " + id + " could not be found", "FloatingIPNotFound");
+  };
+  resources_.push_back(fips);
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {
@@ -254,6 +267,7 @@ void NeutronApi::register_routes(http::Router& router) {
   register_quota_routes(router);
   register_ip_availability_routes(router);
   register_prefix_ops(router);
+  register_router_interface_routes(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {

@@ -14,10 +14,14 @@
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/floating_ip_service.hpp"
+#include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/router_interfaces.hpp"
+#include "controller/neutron/router_service.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
@@ -80,6 +84,8 @@ class NeutronApi {
   void register_quota_routes(http::Router& router);
   // /v2.0/network-ip-availabilities (ip_availability_routes.cpp).
   void register_ip_availability_routes(http::Router& router);
+  // PUT /v2.0/routers/{id}/add_router_interface and .../remove_router_interface (l3_routes.cpp).
+  void register_router_interface_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -105,6 +111,10 @@ class NeutronApi {
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
+  L3Ports l3_ports_;
+  RouterService routers_;
+  RouterInterfaces router_interfaces_;
+  FloatingIpService floating_ips_;
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};
