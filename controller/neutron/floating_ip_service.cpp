@@ -8,6 +8,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/ip_address.hpp"
 #include "controller/neutron/network_service.hpp"
+#include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -189,6 +190,10 @@ void FloatingIpService::associate(store::SqlSession& s, const AuthContext& ctx,
         {id});
     return;
   }
+  if (!is_uuid(*port_id)) {
+    throw api::bad_request("Invalid input for port_id. Reason: '" + text_prefix(*port_id) +
+                           "' is not a valid UUID.");
+  }
   const auto fip = s.query(
       "SELECT project_id, floating_network_id, floating_ip_address FROM floatingips WHERE id = ?",
       {id});
@@ -286,15 +291,17 @@ std::vector<Json> FloatingIpService::list(store::SqlSession& s, const AuthContex
 
 Json FloatingIpService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
                                const Json& attributes) const {
-  const Json current = show(s, ctx, id);
-  if (attributes.contains("port_id") || attributes.contains("fixed_ip_address")) {
-    std::optional<std::string> port = current["port_id"].is_null()
-                                          ? std::nullopt
-                                          : std::optional<std::string>(current["port_id"]);
-    if (attributes.contains("port_id")) {
-      port = optional_text(attributes, "port_id");
-    }
-    associate(s, ctx, id, port, optional_text(attributes, "fixed_ip_address"));
+  show(s, ctx, id);
+  if (attributes.contains("fixed_ip_address") && !attributes["fixed_ip_address"].is_null() &&
+      (!attributes.contains("port_id") || attributes["port_id"].is_null())) {
+    throw bad_fip("fixed_ip_address cannot be specified without a port_id");
+  }
+  if (attributes.empty()) {
+    // A blank update clears the association, as it always did in Neutron.
+    associate(s, ctx, id, std::nullopt, std::nullopt);
+  } else if (attributes.contains("port_id")) {
+    associate(s, ctx, id, optional_text(attributes, "port_id"),
+              optional_text(attributes, "fixed_ip_address"));
   }
   if (attributes.contains("description")) {
     s.execute("UPDATE floatingips SET description = ? WHERE id = ?",

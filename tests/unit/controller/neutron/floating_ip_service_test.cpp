@@ -38,6 +38,14 @@ TEST_F(FloatingIpServiceTest, CreateAssociateMoveDisassociateDelete) {
 
   const Json other = create_port(alice_, {{"network_id", subnet_["network_id"]}});
   EXPECT_EQ(update_fip(alice_, fip["id"], {{"port_id", other["id"]}})["port_id"], other["id"]);
+  // Another attribute keeps the association; a blank update clears it, as in Neutron.
+  EXPECT_EQ(update_fip(alice_, fip["id"], {{"description", "d"}})["port_id"], other["id"]);
+  EXPECT_TRUE(update_fip(alice_, fip["id"], Json::object())["port_id"].is_null());
+  update_fip(alice_, fip["id"], {{"port_id", other["id"]}});
+  EXPECT_EQ(refusal([&] {
+              update_fip(alice_, fip["id"], {{"fixed_ip_address", "10.1.0.3"}});
+            }),
+            Refusal(400, "BadRequest"));
   const Json cleared = update_fip(alice_, fip["id"], {{"port_id", nullptr}});
   EXPECT_TRUE(cleared["port_id"].is_null());
   EXPECT_TRUE(cleared["router_id"].is_null());
@@ -70,8 +78,10 @@ TEST_F(FloatingIpServiceTest, RefusalsFollowNeutron) {
             Refusal(403, "PolicyNotAuthorized"));
   // An address the router's gateway did not take.
   const std::string gateway = db().read([&](store::SqlSession& s) {
-    return s.query("SELECT a.ip_address FROM ipallocations a JOIN ports p ON p.id = a.port_id "
-                   "WHERE p.device_owner = 'network:router_gateway'")[0]
+    return s
+        .query(
+            "SELECT a.ip_address FROM ipallocations a JOIN ports p ON p.id = a.port_id "
+            "WHERE p.device_owner = 'network:router_gateway'")[0]
         .text(0);
   });
   const std::string chosen = gateway == "198.51.100.5" ? "198.51.100.6" : "198.51.100.5";
