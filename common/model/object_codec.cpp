@@ -4,18 +4,20 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/model/floating_ip.hpp"
 #include "common/model/instance.hpp"
 #include "common/model/network.hpp"
 #include "common/model/port.hpp"
 #include "common/model/remote_group.hpp"
 #include "common/model/remote_port.hpp"
+#include "common/model/router.hpp"
 #include "common/model/security_group.hpp"
 #include "common/model/subnet.hpp"
 
 namespace neutrino::model {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, std::string_view>, 7> kKinds = {{
+constexpr std::array<std::pair<ObjectKind, std::string_view>, 9> kKinds = {{
     {ObjectKind::kPort, "port"},
     {ObjectKind::kNetwork, "network"},
     {ObjectKind::kSubnet, "subnet"},
@@ -23,6 +25,8 @@ constexpr std::array<std::pair<ObjectKind, std::string_view>, 7> kKinds = {{
     {ObjectKind::kSecurityGroup, "security_group"},
     {ObjectKind::kRemoteGroup, "remote_group"},
     {ObjectKind::kInstance, "instance"},
+    {ObjectKind::kRouter, "router"},
+    {ObjectKind::kFloatingIp, "floatingip"},
 }};
 
 template <typename T>
@@ -75,6 +79,10 @@ Json canonical_object(std::string_view key, const Json& object) {
         return round_trip<RemoteGroup>(object, parsed.id);
       case ObjectKind::kInstance:
         return round_trip<Instance>(object, parsed.id);
+      case ObjectKind::kRouter:
+        return round_trip<Router>(object, parsed.id);
+      case ObjectKind::kFloatingIp:
+        return round_trip<FloatingIp>(object, parsed.id);
     }
   } catch (const Json::exception& e) {
     throw std::invalid_argument(std::string(key.substr(0, 64)) + ": " + e.what());

@@ -1,6 +1,7 @@
 #pragma once
 // The one place that knows which typed model object a channel key names: "<kind>:<id>" with
-// kind port, network, subnet, remote (a RemotePort), security_group, remote_group or instance.
+// kind port, network, subnet, remote (a RemotePort), security_group, remote_group, instance,
+// router or floatingip.
 // Both daemons decode through it, so an object that does not match its type's codec (a
 // missing member, a wrong type) is refused where it arrives instead of surfacing later as an
 // odd flow.
@@ -18,7 +19,9 @@ enum class ObjectKind {
   kRemotePort,
   kSecurityGroup,
   kRemoteGroup,
-  kInstance
+  kInstance,
+  kRouter,
+  kFloatingIp
 };
 
 struct ObjectKey {

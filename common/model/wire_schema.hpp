@@ -1,9 +1,10 @@
 #pragma once
 // The version of the desired-state objects on the push channel (common/model/*.hpp): sent as
 // "schema" in every snapshot and delta. 2: typed objects with one codec each, revisions are
-// change-journal seqs and resume a reconnecting agent.
+// change-journal seqs and resume a reconnecting agent. 3: routers ("router:<id>") and floating
+// IPs ("floatingip:<id>"), which agents before the L3 pipeline accept and ignore.
 namespace neutrino {
 
-inline constexpr int kWireSchemaVersion = 2;
+inline constexpr int kWireSchemaVersion = 3;
 
 }  // namespace neutrino

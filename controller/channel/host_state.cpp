@@ -3,6 +3,7 @@
 #include <set>
 
 #include "controller/channel/instance_objects.hpp"
+#include "controller/channel/router_objects.hpp"
 
 #include "controller/neutron/ip_protocols.hpp"
 #include "controller/neutron/security_group_rule_input.hpp"
@@ -171,6 +172,7 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
           {"fixed_ips", remote_ips.contains(id) ? remote_ips[id] : Json::array()}};
     }
   }
+  add_routers(s, networks, state);
   return state;
 }
 

@@ -11,6 +11,7 @@
 // (normalized CIDR or null), remote_group_id}}; every group those rules name as remote is
 // "remote_group:<id>" {id, addresses: the fixed IPs of all its member ports on any host, sorted}.
 // Compute: "instance:<uuid>" for the instances placed on the host (instance_objects.hpp).
+// L3: "router:<id>" and "floatingip:<id>" for the routers on its networks (router_objects.hpp).
 #include <string>
 
 #include "common/channel/host_state.hpp"

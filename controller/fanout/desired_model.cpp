@@ -158,6 +158,7 @@ void DesiredModel::add_network_interest(const std::string& host, const std::stri
       }
     }
   }
+  routers_gained(host, network, out);
 }
 
 void DesiredModel::drop_network_interest(const std::string& host, const std::string& network,
@@ -188,6 +189,7 @@ void DesiredModel::drop_network_interest(const std::string& host, const std::str
       }
     }
   }
+  routers_lost(host, network, out);
 }
 
 void DesiredModel::add_group_interest(const std::string& host, const std::string& group,

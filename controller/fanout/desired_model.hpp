@@ -2,11 +2,13 @@
 // The desired state of every host, kept in memory and changed one object at a time, with the
 // interest index that says which hosts an object matters to: network -> hosts with a port on
 // it, security group -> hosts with a member port, remote group -> hosts whose groups' rules name
-// it. A change costs what it changes: a port update reaches its host and the hosts of its
-// network; only a host that gains (or loses) a network gets (or drops) all of that network's
-// objects. Each handler writes what changed per host into a HostDeltas (or nothing, while the
-// model is being loaded). materialize() rebuilds one host's whole state from the model, for
-// snapshots and for the check against a full recompute from SQL.
+// it, router -> hosts with a port on one of its interfaces' networks (router_networks(), where
+// the L3 pipeline adds its gateway host), floating IP -> the hosts of its router. A change costs
+// what it changes: a port update reaches its host and the hosts of its network; only a host that
+// gains (or loses) a network gets (or drops) all of that network's objects. Each handler writes
+// what changed per host into a HostDeltas (or nothing, while the model is being loaded).
+// materialize() rebuilds one host's whole state from the model, for snapshots and for the check
+// against a full recompute from SQL.
 #include <map>
 #include <optional>
 #include <set>
@@ -15,8 +17,10 @@
 #include <vector>
 
 #include "common/channel/host_state.hpp"
+#include "common/model/floating_ip.hpp"
 #include "common/model/remote_group.hpp"
 #include "common/model/remote_port.hpp"
+#include "common/model/router.hpp"
 #include "controller/fanout/host_deltas.hpp"
 #include "controller/fanout/model_records.hpp"
 
@@ -34,6 +38,11 @@ class DesiredModel {
   // `tunnel_ip` "" when the host has no agent (any more).
   void agent_changed(const std::string& host, const std::string& tunnel_ip, HostDeltas* out);
   void instance_changed(const std::string& id, std::optional<InstanceRecord> now, HostDeltas* out);
+  // Routers and floating IPs (desired_model_l3.cpp); a floating IP is only an object while
+  // associated.
+  void router_changed(const std::string& id, std::optional<model::Router> now, HostDeltas* out);
+  void floating_ip_changed(const std::string& id, std::optional<model::FloatingIp> now,
+                           HostDeltas* out);
 
   // Instances with a port on the network (their objects carry its MTU).
   std::vector<std::string> instances_on_network(const std::string& network_id) const;
@@ -64,6 +73,18 @@ class DesiredModel {
   void count_addresses(const PortRecord& record, int delta, std::set<std::string>& changed);
   void send_remote_port(const std::string& id, HostDeltas* out);
   void send_remote_group(const std::string& group, HostDeltas* out);
+  // Hosts that hold the router: those with a port on one of its networks.
+  std::set<std::string> router_hosts(const std::string& router) const;
+  // After `host` gained (or lost) interest in `network`: the routers on it it now holds (or no
+  // longer holds), with their floating IPs.
+  void routers_gained(const std::string& host, const std::string& network, HostDeltas* out);
+  void routers_lost(const std::string& host, const std::string& network, HostDeltas* out);
+  // Whether `host` holds the router through a network other than `except`.
+  bool holds_router_elsewhere(const std::string& host, const std::string& router,
+                              const std::string& except) const;
+  void send_router(const std::string& host, const std::string& router, HostDeltas* out) const;
+  void drop_router(const std::string& host, const std::string& router, HostDeltas* out) const;
+  void materialize_routers(const std::string& network, channel::HostState& state) const;
 
   SharedObject port_object(const PortRecord& record) const;
   SharedObject remote_port_object(const PortRecord& record) const;
@@ -85,6 +106,10 @@ class DesiredModel {
   std::unordered_map<std::string, std::string> tunnel_ips_;
   std::unordered_map<std::string, InstanceRecord> instances_;
   std::unordered_map<std::string, HostInterest> hosts_;
+  std::unordered_map<std::string, model::Router> routers_;
+  std::unordered_map<std::string, std::set<std::string>> network_routers_;
+  std::unordered_map<std::string, model::FloatingIp> floating_ips_;
+  std::unordered_map<std::string, std::set<std::string>> router_floating_ips_;
   // The interest index, the reverse of HostInterest's counts.
   std::unordered_map<std::string, std::set<std::string>> network_hosts_;
   std::unordered_map<std::string, std::set<std::string>> group_hosts_;

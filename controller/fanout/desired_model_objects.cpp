@@ -206,6 +206,7 @@ channel::HostState DesiredModel::materialize(const std::string& host) const {
         }
       }
     }
+    materialize_routers(network, state);
   }
   for (const auto& [group, count] : interest.groups) {
     if (groups_.contains(group)) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/log.hpp"
+#include "controller/fanout/l3_loader.hpp"
 #include "controller/fanout/object_loader.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -53,6 +54,9 @@ void JournalFollower::start() {
                    thread_role_.assert_current();
                    model_.instance_changed(i.instance.id, i, nullptr);
                  }});
+    load_all_l3(
+        s, [&](const model::Router& r) { model_.router_changed(r.id, r, nullptr); },
+        [&](const model::FloatingIp& f) { model_.floating_ip_changed(f.id, f, nullptr); });
   });
   revision_ = loaded_at_;
   if (options_.full_recompute) {
@@ -185,6 +189,10 @@ void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& ent
   switch (entry.kind) {
     case store::JournalKind::kPort:
       model_.port_changed(id, load_port(s, id), &out);
+      // A router interface or gateway port's address and MAC are part of its router.
+      for (const auto& router : routers_of_port(s, id)) {
+        model_.router_changed(router, load_router(s, router), &out);
+      }
       break;
     case store::JournalKind::kNetwork:
       model_.network_changed(id, load_network(s, id), &out);
@@ -203,6 +211,12 @@ void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& ent
       break;
     case store::JournalKind::kInstance:
       model_.instance_changed(id, load_instance(s, id), &out);
+      break;
+    case store::JournalKind::kRouter:
+      model_.router_changed(id, load_router(s, id), &out);
+      break;
+    case store::JournalKind::kFloatingIp:
+      model_.floating_ip_changed(id, load_floating_ip(s, id), &out);
       break;
   }
 }

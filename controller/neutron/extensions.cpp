@@ -100,6 +100,7 @@ const Json& supported_extensions() {
                 "API for retrieving service providers for Neutron advanced services"),
       extension("flavors", "Neutron Service Flavors",
                 "Flavor specification for Neutron advanced services."),
+      // router, ext-gw-mode, extraroute, fip-port-details: served, advertised with the L3 pipeline.
   });
   return list;
 }

@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -288,8 +289,11 @@ void NetworkService::remove(store::SqlSession& s, const AuthContext& ctx,
   if (!owns(ctx, network.project_id)) {
     throw api::forbidden("(rule:delete_network) is disallowed by policy");
   }
+  // An external network's floating IPs go with it, as in Neutron (a router gateway does not).
+  FloatingIpService::remove_on_network(s, id);
   const auto in_use = s.query(
-      "SELECT id FROM ports WHERE network_id = ? AND device_owner <> 'network:dhcp' ORDER BY id",
+      "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN ('network:dhcp', "
+      "'network:floatingip') ORDER BY id",
       {id});
   if (!in_use.empty()) {
     std::string ids;

@@ -75,6 +75,10 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
       networks_(segments_),
       ports_(settings.base_mac, agents_),
       port_bindings_(agents_, ports_),
+      l3_ports_(ports_),
+      routers_(l3_ports_),
+      router_interfaces_(l3_ports_),
+      floating_ips_(l3_ports_),
       base_url_(std::move(base_url)) {
   resources_.push_back(bind(networks_, network_schema(), &NetworkService::touch, "Network"));
   Resource subnets = bind(subnets_, subnet_schema(), &SubnetService::touch, "Subnet");
@@ -114,6 +118,15 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   };
   resources_.push_back(address_groups);
   add_flavor_resources();
+  Resource routers = bind(routers_, router_schema(), &RouterService::touch, "Router");
+  routers.not_found = &router_not_found;
+  resources_.push_back(routers);
+  Resource fips =
+      bind(floating_ips_, floating_ip_schema(), &FloatingIpService::touch, "FloatingIP");
+  fips.not_found = [](const std::string& id) {
+    return api::not_found("Floating IP " + id + " could not be found", "FloatingIPNotFound");
+  };
+  resources_.push_back(fips);
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {
@@ -267,6 +280,7 @@ void NeutronApi::register_routes(http::Router& router) {
   register_subnet_onboarding_routes(router);
   register_agent_extension_routes(router);
   register_flavor_binding_routes(router);
+  register_router_interface_routes(router);
 }
 
 void NeutronApi::register_prefix_ops(http::Router& router) {

@@ -16,11 +16,15 @@
 #include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/flavor_service.hpp"
+#include "controller/neutron/floating_ip_service.hpp"
+#include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_binding_service.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/router_interfaces.hpp"
+#include "controller/neutron/router_service.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_allocator.hpp"
@@ -100,6 +104,8 @@ class NeutronApi {
   // Flavors and service profiles, and flavors' profile bindings (flavor_routes.cpp).
   void add_flavor_resources();
   void register_flavor_binding_routes(http::Router& router);
+  // PUT /v2.0/routers/{id}/add_router_interface and .../remove_router_interface (l3_routes.cpp).
+  void register_router_interface_routes(http::Router& router);
 
   AuthContext authenticate(const http::Request& request) const;
   http::Response list(const Resource& r, const http::Request& request);
@@ -131,6 +137,10 @@ class NeutronApi {
   ServiceProviders service_providers_;
   FlavorService flavors_{{"FLAVORS"}};  // the service plugins loaded: only flavors itself
   ServiceProfileService service_profiles_{service_providers_};
+  L3Ports l3_ports_;
+  RouterService routers_;
+  RouterInterfaces router_interfaces_;
+  FloatingIpService floating_ips_;
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

@@ -10,6 +10,7 @@
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/host_binding.hpp"
 #include "controller/neutron/ip_allocator.hpp"
+#include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_device_attributes.hpp"
 #include "controller/neutron/port_mac_override.hpp"
@@ -348,6 +349,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
 void PortService::remove(store::SqlSession& s, const AuthContext& ctx,
                          const std::string& id) const {
   check_visible(s, ctx, id);
+  L3Ports::before_port_delete(s, id);
   TagStore::remove_all(s, "ports", id);
   s.execute("DELETE FROM ports WHERE id = ?", {id});
   store::ChangeJournal::append(s, store::JournalKind::kPort, id);

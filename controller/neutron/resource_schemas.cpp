@@ -181,4 +181,41 @@ const ResourceSchema& agent_schema() {
   return schema;
 }
 
+const ResourceSchema& router_schema() {
+  // external_gateway_info (a dict or null) and routes are checked by the router services.
+  static const ResourceSchema schema("router", "routers",
+                                     with_standard({
+                                         {"admin_state_up", T::kBool, true, true},
+                                         {"status", T::kString, false, false},
+                                         {"external_gateway_info", T::kAny, true, true},
+                                         {"routes", T::kAny, false, true},
+                                     }));
+  return schema;
+}
+
+const ResourceSchema& floating_ip_schema() {
+  // No name: floating IPs have only the description of the standard attributes. subnet_id
+  // is accepted on create and never shown, as in Neutron.
+  static const ResourceSchema schema("floatingip", "floatingips",
+                                     {
+                                         {"id", T::kString, false, false},
+                                         {"description", T::kString, true, true},
+                                         {"project_id", T::kString, true, false},
+                                         {"tenant_id", T::kString, true, false},
+                                         {"tags", T::kList, true, false},
+                                         {"revision_number", T::kInt, false, false},
+                                         {"created_at", T::kString, false, false},
+                                         {"updated_at", T::kString, false, false},
+                                         {"floating_network_id", T::kUuid, true, false, true},
+                                         {"floating_ip_address", T::kNullableString, true, false},
+                                         {"subnet_id", T::kNullableString, true, false},
+                                         {"port_id", T::kNullableString, true, true},
+                                         {"fixed_ip_address", T::kNullableString, true, true},
+                                         {"router_id", T::kString, false, false},
+                                         {"status", T::kString, false, false},
+                                         {"port_details", T::kAny, false, false},
+                                     });
+  return schema;
+}
+
 }  // namespace neutrino::neutron

@@ -13,5 +13,7 @@ const ResourceSchema& port_schema();
 const ResourceSchema& agent_schema();
 const ResourceSchema& security_group_schema();
 const ResourceSchema& security_group_rule_schema();
+const ResourceSchema& router_schema();
+const ResourceSchema& floating_ip_schema();
 
 }  // namespace neutrino::neutron

@@ -11,13 +11,15 @@
 namespace neutrino::store {
 namespace {
 
-constexpr std::array<std::pair<JournalKind, std::string_view>, 6> kKindNames = {{
+constexpr std::array<std::pair<JournalKind, std::string_view>, 8> kKindNames = {{
     {JournalKind::kPort, "port"},
     {JournalKind::kNetwork, "network"},
     {JournalKind::kSubnet, "subnet"},
     {JournalKind::kSecurityGroup, "security_group"},
     {JournalKind::kAgent, "agent"},
     {JournalKind::kInstance, "instance"},
+    {JournalKind::kRouter, "router"},
+    {JournalKind::kFloatingIp, "floatingip"},
 }};
 
 // The advisory lock key journal writers hold shared (pg_locks shows a bigint key below 2^32 as

@@ -25,7 +25,16 @@ namespace neutrino::store {
 
 // The kinds of object the journal names. The id is the object's id, except for kAgent whose
 // id is the agent's host name (its tunnel IP and mappings feed the other hosts' state).
-enum class JournalKind { kPort, kNetwork, kSubnet, kSecurityGroup, kAgent, kInstance };
+enum class JournalKind {
+  kPort,
+  kNetwork,
+  kSubnet,
+  kSecurityGroup,
+  kAgent,
+  kInstance,
+  kRouter,
+  kFloatingIp
+};
 
 std::string_view journal_kind_name(JournalKind kind);
 // Throws std::invalid_argument for a name no JournalKind has.

@@ -358,6 +358,7 @@ CREATE TABLE subnet_service_types (
 );
 )sql",
       schema_parts::network_flavor_migration(),
+      schema_parts::router_migration(),
   };
   return migrations;
 }

@@ -23,5 +23,7 @@ const char* network_flavor_migration();
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();
 const char* change_journal_migration_postgres();
+// Neutron's routers, their ports and routes, and floating IPs.
+const char* router_migration();
 
 }  // namespace neutrino::store::schema_parts

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/model/floating_ip.hpp"
 #include "common/model/port.hpp"
+#include "common/model/router.hpp"
 #include "common/model/security_group.hpp"
 
 namespace neutrino::model {
@@ -15,7 +17,9 @@ TEST(ObjectCodecTest, KeysParseIntoKindAndId) {
   EXPECT_EQ(key.kind, ObjectKind::kSecurityGroup);
   EXPECT_EQ(key.id, "abc:def");
   EXPECT_EQ(object_key(ObjectKind::kRemotePort, "p1"), "remote:p1");
-  EXPECT_THROW(parse_object_key("router:r1"), std::invalid_argument);
+  EXPECT_EQ(parse_object_key("router:r1").kind, ObjectKind::kRouter);
+  EXPECT_EQ(object_key(ObjectKind::kFloatingIp, "f1"), "floatingip:f1");
+  EXPECT_THROW(parse_object_key("routers:r1"), std::invalid_argument);
   EXPECT_THROW(parse_object_key("port:"), std::invalid_argument);
   EXPECT_THROW(parse_object_key("port"), std::invalid_argument);
 }
@@ -53,6 +57,25 @@ TEST(ObjectCodecTest, RefusesWhatDoesNotFitItsKey) {
   Json wrong = network;
   wrong["mtu"] = "big";
   EXPECT_THROW(canonical_object("network:n1", wrong), std::invalid_argument);
+}
+
+TEST(ObjectCodecTest, RouterAndFloatingIpRoundTrip) {
+  Router router{
+      "r1",
+      true,
+      {{"s1", "n1", "10.0.0.0/24", "p1", "10.0.0.1", "fa:16:3e:00:00:02"}},
+      RouterGateway{"ext", "gp", "203.0.113.2", "203.0.113.0/24", "fa:16:3e:00:00:03", true},
+      {{"192.168.0.0/24", "10.0.0.9"}}};
+  const Json encoded = router;
+  EXPECT_EQ(canonical_object("router:r1", encoded), encoded);
+  EXPECT_EQ(encoded.get<Router>(), router);
+  router.gateway.reset();
+  EXPECT_TRUE(Json(router)["gateway"].is_null());
+  const FloatingIp fip{"f1", "203.0.113.9", "ext", "10.0.0.5", "p2", "r1"};
+  EXPECT_EQ(canonical_object("floatingip:f1", Json(fip)), Json(fip));
+  Json missing = fip;
+  missing.erase("router_id");
+  EXPECT_THROW(canonical_object("floatingip:f1", missing), std::invalid_argument);
 }
 
 }  // namespace

@@ -101,10 +101,11 @@ TEST_F(ChangeJournalTest, InFlightWritersAreSeenUntilTheyEnd) {
 
 TEST(JournalKindTest, NamesRoundTrip) {
   for (auto kind : {JournalKind::kPort, JournalKind::kNetwork, JournalKind::kSubnet,
-                    JournalKind::kSecurityGroup, JournalKind::kAgent, JournalKind::kInstance}) {
+                    JournalKind::kSecurityGroup, JournalKind::kAgent, JournalKind::kInstance,
+                    JournalKind::kRouter, JournalKind::kFloatingIp}) {
     EXPECT_EQ(journal_kind_from_name(journal_kind_name(kind)), kind);
   }
-  EXPECT_THROW(journal_kind_from_name("router"), std::invalid_argument);
+  EXPECT_THROW(journal_kind_from_name("loadbalancer"), std::invalid_argument);
 }
 
 }  // namespace

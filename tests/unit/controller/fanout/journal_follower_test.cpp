@@ -12,6 +12,9 @@
 #include <thread>
 
 #include "controller/channel/host_state.hpp"
+#include "controller/neutron/floating_ip_service.hpp"
+#include "controller/neutron/router_interfaces.hpp"
+#include "controller/neutron/router_service.hpp"
 #include "tests/unit/controller/neutron/service_fixture.hpp"
 
 namespace neutrino::fanout {
@@ -215,6 +218,106 @@ TEST_F(JournalFollowerTest, ALowerSeqCommittedLateIsNotSkipped) {
     return store::ChangeJournal::append(s, store::JournalKind::kNetwork, "after");
   });
   EXPECT_EQ(wait_for_revision(after_lost), after_lost);
+}
+
+// Routers and floating IPs: a router reaches the hosts with a port on one of its networks, its
+// floating IPs with it, and every step keeps the model equal to a full recompute.
+TEST_F(JournalFollowerTest, RoutersAndFloatingIpsMatchAFullRecompute) {
+  using neutron::Operation;
+  const neutron::L3Ports l3(ports_);
+  const neutron::RouterService routers(l3);
+  const neutron::RouterInterfaces interfaces(l3);
+  const neutron::FloatingIpService fips(l3);
+  std::mt19937 rng(20261204);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  report_agent(kHosts[0], "192.0.2.10");
+  report_agent(kHosts[1], "192.0.2.11");
+  start_follower();
+  const std::string external = create_network(admin_, {{"router:external", true}})["id"];
+  create_subnet(admin_, {{"network_id", external}, {"ip_version", 4}, {"cidr", "203.0.113.0/24"}});
+  std::vector<std::string> subnets;
+  std::vector<std::string> networks;
+  for (int n = 0; n < 4; ++n) {
+    networks.push_back(create_network(alice_)["id"]);
+    subnets.push_back(
+        create_subnet(alice_, {{"network_id", networks.back()},
+                               {"ip_version", 4},
+                               {"cidr", "10." + std::to_string(n) + ".0.0/24"}})["id"]);
+  }
+  std::vector<std::string> ports;
+  std::vector<std::string> router_ids;
+  std::vector<std::string> fip_ids;
+  expect_consistent("setup");
+  int done = 0;
+  for (int step = 0; step < 200; ++step) {
+    const size_t action = pick(9);
+    std::string what;
+    try {
+      db().write([&](store::SqlSession& s) {
+        if (action <= 1 || ports.empty()) {
+          Json body = {{"network_id", networks[pick(networks.size())]},
+                       {"project_id", "alice-project"},
+                       {"binding:host_id", kHosts[pick(kHosts.size())]}};
+          ports.push_back(ports_.create(
+              s, admin_, neutron::port_schema().validate(body, Operation::kCreate))["id"]);
+          what = "create port";
+        } else if (action == 2) {
+          const Json body = {{"binding:host_id", kHosts[pick(kHosts.size())]}};
+          ports_.update(s, admin_, ports[pick(ports.size())],
+                        neutron::port_schema().validate(body, Operation::kUpdate));
+          what = "move port";
+        } else if (action == 3 || router_ids.empty()) {
+          const Json body = {{"external_gateway_info", {{"network_id", external}}}};
+          router_ids.push_back(routers.create(
+              s, alice_, neutron::router_schema().validate(body, Operation::kCreate))["id"]);
+          what = "create router";
+        } else if (action == 4) {
+          interfaces.add(s, alice_, router_ids[pick(router_ids.size())],
+                         {{"subnet_id", subnets[pick(subnets.size())]}});
+          what = "add interface";
+        } else if (action == 5) {
+          interfaces.remove(s, alice_, router_ids[pick(router_ids.size())],
+                            {{"subnet_id", subnets[pick(subnets.size())]}});
+          what = "remove interface";
+        } else if (action == 6) {
+          const Json body = {{"floating_network_id", external},
+                             {"port_id", ports[pick(ports.size())]}};
+          fip_ids.push_back(fips.create(
+              s, alice_, neutron::floating_ip_schema().validate(body, Operation::kCreate))["id"]);
+          what = "associate a new floating IP";
+        } else if (action == 7 && !fip_ids.empty()) {
+          const Json body = {
+              {"port_id", pick(2) == 0 ? Json(nullptr) : Json(ports[pick(ports.size())])}};
+          fips.update(s, alice_, fip_ids[pick(fip_ids.size())],
+                      neutron::floating_ip_schema().validate(body, Operation::kUpdate));
+          what = "move or disassociate a floating IP";
+        } else {
+          const size_t i = pick(ports.size());
+          ports_.remove(s, alice_, ports[i]);
+          ports.erase(ports.begin() + static_cast<long>(i));
+          what = "delete port";
+        }
+      });
+    } catch (const api::ApiError&) {
+      continue;  // a refused request changes nothing
+    }
+    ++done;
+    expect_consistent("step " + std::to_string(step) + ": " + what);
+    if (HasFatalFailure() || HasFailure()) {
+      return;
+    }
+  }
+  EXPECT_GT(done, 100);
+  const auto held = db().read([&](store::SqlSession& s) {
+    size_t routers_held = 0;
+    for (const auto& host : kHosts) {
+      for (const auto& [key, object] : channel::build_host_state(s, host)) {
+        routers_held += key.starts_with("router:") ? 1 : 0;
+      }
+    }
+    return routers_held;
+  });
+  EXPECT_GT(held, 0u);  // the steps really put routers on hosts
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+#include "controller/channel/router_objects.hpp"
+
+#include "controller/fanout/l3_loader.hpp"
+
+namespace neutrino::channel {
+
+void add_routers(store::SqlSession& s, const std::set<std::string>& networks, HostState& state) {
+  std::set<std::string> routers;
+  for (const auto& network : networks) {
+    for (const auto& r : s.query("SELECT DISTINCT rp.router_id FROM routerports rp JOIN ports p "
+                                 "ON p.id = rp.port_id WHERE p.network_id = ? AND rp.port_type = "
+                                 "'network:router_interface'",
+                                 {network})) {
+      routers.insert(r.text(0));
+    }
+  }
+  for (const auto& id : routers) {
+    if (const auto router = fanout::load_router(s, id)) {
+      state["router:" + id] = *router;
+    }
+    for (const auto& r : s.query("SELECT id FROM floatingips WHERE router_id = ? AND "
+                                 "fixed_port_id IS NOT NULL",
+                                 {id})) {
+      if (const auto fip = fanout::load_floating_ip(s, r.text(0))) {
+        state["floatingip:" + fip->id] = *fip;
+      }
+    }
+  }
+}
+
+}  // namespace neutrino::channel

@@ -1,0 +1,15 @@
+#pragma once
+// The L3 part of a host's state, recomputed from SQL: "router:<id>" for every router with an
+// interface on one of the host's networks, and "floatingip:<id>" for each associated floating
+// IP of those routers (the typed objects of common/model/router.hpp and floating_ip.hpp).
+#include <set>
+#include <string>
+
+#include "common/channel/host_state.hpp"
+#include "controller/store/sql_session.hpp"
+
+namespace neutrino::channel {
+
+void add_routers(store::SqlSession& s, const std::set<std::string>& networks, HostState& state);
+
+}  // namespace neutrino::channel

@@ -1,0 +1,181 @@
+// Routers and floating IPs in the desired-state model. A host holds a router while it has a
+// port on one of the router's networks, and holds the router's associated floating IPs with
+// it. Nothing is counted: who holds a router follows from the network interest index, so a
+// change recomputes the hosts of the routers it touches and sends each what it gains or loses.
+#include <memory>
+
+#include "controller/fanout/desired_model.hpp"
+#include "controller/fanout/l3_loader.hpp"
+
+namespace neutrino::fanout {
+namespace {
+
+std::string router_key(const std::string& id) {
+  return "router:" + id;
+}
+std::string floating_ip_key(const std::string& id) {
+  return "floatingip:" + id;
+}
+
+}  // namespace
+
+std::set<std::string> DesiredModel::router_hosts(const std::string& router) const {
+  std::set<std::string> out;
+  const auto it = routers_.find(router);
+  if (it == routers_.end()) {
+    return out;
+  }
+  for (const auto& network : router_networks(it->second)) {
+    if (const auto hosts = network_hosts_.find(network); hosts != network_hosts_.end()) {
+      out.insert(hosts->second.begin(), hosts->second.end());
+    }
+  }
+  return out;
+}
+
+bool DesiredModel::holds_router_elsewhere(const std::string& host, const std::string& router,
+                                          const std::string& except) const {
+  const auto interest = hosts_.find(host);
+  const auto it = routers_.find(router);
+  if (interest == hosts_.end() || it == routers_.end()) {
+    return false;
+  }
+  for (const auto& network : router_networks(it->second)) {
+    if (network != except && interest->second.networks.contains(network)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void DesiredModel::send_router(const std::string& host, const std::string& router,
+                               HostDeltas* out) const {
+  out->set(host, router_key(router), std::make_shared<const Json>(routers_.at(router)));
+  if (const auto fips = router_floating_ips_.find(router); fips != router_floating_ips_.end()) {
+    for (const auto& id : fips->second) {
+      out->set(host, floating_ip_key(id), std::make_shared<const Json>(floating_ips_.at(id)));
+    }
+  }
+}
+
+void DesiredModel::drop_router(const std::string& host, const std::string& router,
+                               HostDeltas* out) const {
+  out->remove(host, router_key(router));
+  if (const auto fips = router_floating_ips_.find(router); fips != router_floating_ips_.end()) {
+    for (const auto& id : fips->second) {
+      out->remove(host, floating_ip_key(id));
+    }
+  }
+}
+
+void DesiredModel::routers_gained(const std::string& host, const std::string& network,
+                                  HostDeltas* out) {
+  const auto routers = network_routers_.find(network);
+  if (!out || routers == network_routers_.end()) {
+    return;
+  }
+  for (const auto& router : routers->second) {
+    if (!holds_router_elsewhere(host, router, network)) {
+      send_router(host, router, out);
+    }
+  }
+}
+
+void DesiredModel::routers_lost(const std::string& host, const std::string& network,
+                                HostDeltas* out) {
+  const auto routers = network_routers_.find(network);
+  if (!out || routers == network_routers_.end()) {
+    return;
+  }
+  for (const auto& router : routers->second) {
+    if (!holds_router_elsewhere(host, router, network)) {
+      drop_router(host, router, out);
+    }
+  }
+}
+
+void DesiredModel::router_changed(const std::string& id, std::optional<model::Router> now,
+                                  HostDeltas* out) {
+  const std::set<std::string> before = router_hosts(id);
+  if (const auto old = routers_.find(id); old != routers_.end()) {
+    for (const auto& network : router_networks(old->second)) {
+      auto& routers = network_routers_[network];
+      routers.erase(id);
+      if (routers.empty()) {
+        network_routers_.erase(network);
+      }
+    }
+    routers_.erase(old);
+  }
+  std::set<std::string> after;
+  if (now) {
+    for (const auto& network : router_networks(*now)) {
+      network_routers_[network].insert(id);
+    }
+    routers_[id] = std::move(*now);
+    after = router_hosts(id);
+  }
+  if (!out) {
+    return;
+  }
+  for (const auto& host : before) {
+    if (!after.contains(host)) {
+      drop_router(host, id, out);
+    }
+  }
+  for (const auto& host : after) {
+    if (before.contains(host)) {
+      out->set(host, router_key(id), std::make_shared<const Json>(routers_.at(id)));
+    } else {
+      send_router(host, id, out);
+    }
+  }
+}
+
+void DesiredModel::floating_ip_changed(const std::string& id, std::optional<model::FloatingIp> now,
+                                       HostDeltas* out) {
+  if (const auto old = floating_ips_.find(id); old != floating_ips_.end()) {
+    const std::string router = old->second.router_id;
+    if (out) {
+      for (const auto& host : router_hosts(router)) {
+        out->remove(host, floating_ip_key(id));
+      }
+    }
+    auto& fips = router_floating_ips_[router];
+    fips.erase(id);
+    if (fips.empty()) {
+      router_floating_ips_.erase(router);
+    }
+    floating_ips_.erase(old);
+  }
+  if (!now) {
+    return;
+  }
+  const std::string router = now->router_id;
+  router_floating_ips_[router].insert(id);
+  const auto& stored = floating_ips_[id] = std::move(*now);
+  if (out) {
+    const auto object = std::make_shared<const Json>(stored);
+    for (const auto& host : router_hosts(router)) {
+      out->set(host, floating_ip_key(id), object);
+    }
+  }
+}
+
+void DesiredModel::materialize_routers(const std::string& network,
+                                       channel::HostState& state) const {
+  const auto routers = network_routers_.find(network);
+  if (routers == network_routers_.end()) {
+    return;
+  }
+  for (const auto& router : routers->second) {
+    state[router_key(router)] = routers_.at(router);
+    if (const auto fips = router_floating_ips_.find(router); fips != router_floating_ips_.end()) {
+      for (const auto& id : fips->second) {
+        state[floating_ip_key(id)] = floating_ips_.at(id);
+      }
+    }
+  }
+}
+
+}  // namespace neutrino::fanout

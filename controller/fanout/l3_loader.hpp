@@ -1,0 +1,27 @@
+#pragma once
+// Reads routers and floating IPs of the desired-state model from the store, as they are now.
+// A floating IP is an object only while it is associated (a port, a fixed IP and a router).
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/model/floating_ip.hpp"
+#include "common/model/router.hpp"
+#include "controller/store/sql_session.hpp"
+
+namespace neutrino::fanout {
+
+std::optional<model::Router> load_router(store::SqlSession& s, const std::string& id);
+std::optional<model::FloatingIp> load_floating_ip(store::SqlSession& s, const std::string& id);
+// The routers a port is an interface or gateway of (a change of the port changes them).
+std::vector<std::string> routers_of_port(store::SqlSession& s, const std::string& port_id);
+// Every router, then every associated floating IP.
+void load_all_l3(store::SqlSession& s, const std::function<void(const model::Router&)>& router,
+                 const std::function<void(const model::FloatingIp&)>& floating_ip);
+// The networks whose hosts hold the router: those of its interfaces. The seam for the gateway:
+// the L3 pipeline adds the host it chooses for the router's gateway here and in DesiredModel.
+std::set<std::string> router_networks(const model::Router& router);
+
+}  // namespace neutrino::fanout
