@@ -8,6 +8,8 @@
 #include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/mac_address.hpp"
+#include "controller/neutron/allowed_address_pairs.hpp"
+#include "controller/neutron/extra_dhcp_opts.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_policy.hpp"
@@ -29,6 +31,12 @@ const std::set<std::string>& vnic_types() {
       "normal",           "direct",    "macvtap", "baremetal",     "direct-physical",
       "virtio-forwarder", "smart-nic", "vdpa",    "remote-managed"};
   return types;
+}
+
+// Attribute validation that Neutron does before policy.
+void check_port_extensions(const Json& attributes) {
+  AllowedAddressPairs::validate(attributes);
+  ExtraDhcpOpts::validate(attributes);
 }
 
 void check_vnic_type(const Json& attributes) {
@@ -134,6 +142,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const std::string network_id = attributes["network_id"].get<std::string>();
   const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
+  check_port_extensions(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address") && !attributes["mac_address"].is_null()) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
@@ -143,7 +152,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const int64_t now = clock::now_unix_seconds();
   const bool port_security =
       attributes.value("port_security_enabled", network.port_security_enabled);
-  insert_with_mac(
+  const std::string port_mac = insert_with_mac(
       s,
       {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{attributes.value("admin_state_up", true)}, attributes.value("device_id", ""),
@@ -162,6 +171,8 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                       attributes.contains("fixed_ips")
                           ? std::optional<Json>(attributes["fixed_ips"])
                           : std::nullopt);
+  AllowedAddressPairs::on_create(s, {id, port_mac, port_security}, attributes);
+  ExtraDhcpOpts::on_create(s, id, attributes);
   if (attributes.contains("tags")) {
     TagStore::replace(s, "ports", id, attributes["tags"]);
   }
@@ -212,6 +223,8 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
       id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "ports", *id)}}
          : TagStore::load_all(s, "ports");
   auto groups = PortSecurityGroups::load(s, id);
+  auto address_pairs = AllowedAddressPairs::load(s, id);
+  auto dhcp_options = ExtraDhcpOpts::load(s, id);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -232,6 +245,10 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"fixed_ips", ips == fixed_ips.end() ? Json::array() : ips->second},
         {"port_security_enabled", r.boolean(10)},
         {"security_groups", groups[port_id]},
+        {"allowed_address_pairs",
+         address_pairs[port_id].is_null() ? Json::array() : address_pairs[port_id]},
+        {"extra_dhcp_opts",
+         dhcp_options[port_id].is_null() ? Json::array() : dhcp_options[port_id]},
         {"binding:vnic_type", r.text(16)},
         {"tags", tags[port_id]},
         {"revision_number", r.integer(11)},
@@ -266,6 +283,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                          const Json& attributes) const {
   check_visible(s, ctx, id);
   check_vnic_type(attributes);
+  check_port_extensions(attributes);
   std::optional<std::string> mac;
   const bool regenerate_mac =
       attributes.contains("mac_address") && attributes["mac_address"].is_null();
@@ -311,6 +329,12 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                 {int64_t{attributes[column].get<bool>()}, id});
     }
   }
+  AllowedAddressPairs::on_update(
+      s,
+      {id, s.query("SELECT mac_address FROM ports WHERE id = ?", {id})[0].text(0),
+       attributes.value("port_security_enabled", row[0].boolean(3))},
+      attributes);
+  ExtraDhcpOpts::on_update(s, id, attributes);
   if (attributes.contains("binding:host_id")) {
     bind_to_host(s, id, attributes["binding:host_id"].get<std::string>());
   }

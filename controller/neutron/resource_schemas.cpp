@@ -104,6 +104,8 @@ const ResourceSchema& port_schema() {
           {"binding:vif_type", T::kString, false, false},
           {"binding:vif_details", T::kDict, false, false},
           {"security_groups", T::kAny, true, true},
+          {"allowed_address_pairs", T::kAny, true, true},
+          {"extra_dhcp_opts", T::kAny, true, true},
       }));
   return schema;
 }

@@ -19,5 +19,7 @@ const char* address_scope_migration();
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();
 const char* change_journal_migration_postgres();
+// Neutron's allowed address pairs and extra DHCP options of ports.
+const char* port_options_migration();
 
 }  // namespace neutrino::store::schema_parts
