@@ -72,6 +72,10 @@ const Json& supported_extensions() {
                 "Expose functions for quotas usage statistics per project"),
       extension("quota-check-limit", "Quota engine limit check",
                 "Support for checking the resource usage before applying a new quota limit"),
+      extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
+      extension("extra_dhcp_opt", "Neutron Extra DHCP options",
+                "Extra options configuration for DHCP. For example PXE boot options to DHCP "
+                "clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
   });
   return list;
 }
