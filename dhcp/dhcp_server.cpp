@@ -51,7 +51,8 @@ void DhcpServer::remove_host(const MacAddress& mac) {
 }
 
 DhcpServer::HostEntry DhcpServer::make_entry(const DhcpHost& host) const {
-  HostEntry entry{host.ip, host.dns_name.empty() ? default_host_name(host.ip) : host.dns_name};
+  HostEntry entry{host.ip, host.dns_name.empty() ? default_host_name(host.ip) : host.dns_name,
+                  host.extra_options, host.next_server};
   for (size_t i = 0; i < profiles_.size(); ++i) {
     if (profiles_[i].cidr().contains(host.ip)) {
       entry.subnet = static_cast<int>(i);
@@ -161,8 +162,8 @@ DhcpOutcome DhcpServer::on_discover(const DhcpPacket& request, const HostEntry& 
       .ip = host.ip,
       .reply = make_reply(request, host.ip, Ipv4Address(),
                           lease_reply_options(MessageType::kOffer, profile, host.host_name, request,
-                                              true, config_.forced_options),
-                          profile.server_address()),
+                                              true, config_.forced_options, host.extra_options),
+                          profile.server_address(), host.next_server),
   };
 }
 
@@ -196,8 +197,8 @@ DhcpOutcome DhcpServer::on_request(const DhcpPacket& request, const HostEntry& h
       .ip = host.ip,
       .reply = make_reply(request, host.ip, request.ciaddr,
                           lease_reply_options(MessageType::kAck, profile, host.host_name, request,
-                                              true, config_.forced_options),
-                          profile.server_address()),
+                                              true, config_.forced_options, host.extra_options),
+                          profile.server_address(), host.next_server),
   };
 }
 
@@ -229,8 +230,8 @@ DhcpOutcome DhcpServer::on_inform(const DhcpPacket& request, const HostEntry& ho
       .ip = request.ciaddr,
       .reply = make_reply(request, Ipv4Address(), request.ciaddr,
                           lease_reply_options(MessageType::kAck, profile, host.host_name, request,
-                                              false, config_.forced_options),
-                          profile.server_address()),
+                                              false, config_.forced_options, host.extra_options),
+                          profile.server_address(), host.next_server),
   };
 }
 
@@ -255,7 +256,8 @@ DhcpOutcome DhcpServer::on_release_or_decline(const DhcpPacket& request, Message
 }
 
 DhcpReply DhcpServer::make_reply(const DhcpPacket& request, Ipv4Address yiaddr, Ipv4Address ciaddr,
-                                 DhcpOptions options, Ipv4Address server_address) const {
+                                 DhcpOptions options, Ipv4Address server_address,
+                                 Ipv4Address next_server) const {
   DhcpPacket reply;
   reply.op = static_cast<uint8_t>(BootpOp::kReply);
   reply.htype = request.htype;
@@ -265,6 +267,7 @@ DhcpReply DhcpServer::make_reply(const DhcpPacket& request, Ipv4Address yiaddr, 
   reply.ciaddr = ciaddr;
   reply.yiaddr = yiaddr;
   reply.chaddr = request.chaddr;
+  reply.siaddr = next_server;
   reply.options = std::move(options);
 
   size_t max_message = request.options.u16(option::kMaxMessageSize).value_or(0);

@@ -48,6 +48,8 @@ class DhcpServer {
   struct HostEntry {
     Ipv4Address ip;
     std::string host_name;
+    DhcpOptions extra_options;
+    Ipv4Address next_server;
     // Index into profiles_ of the subnet holding ip; -1 when none does.
     int subnet = -1;
   };
@@ -65,7 +67,8 @@ class DhcpServer {
   DhcpOutcome ignored(DhcpOutcome outcome);
   // A reply to `request` with `options`, addressed per RFC 2131 section 4.1.
   DhcpReply make_reply(const DhcpPacket& request, Ipv4Address yiaddr, Ipv4Address ciaddr,
-                       DhcpOptions options, Ipv4Address server_address) const;
+                       DhcpOptions options, Ipv4Address server_address,
+                       Ipv4Address next_server = Ipv4Address()) const;
 
   DhcpServerConfig config_;
   std::vector<SubnetProfile> profiles_;

@@ -10,6 +10,7 @@
 
 #include "common/token_bucket.hpp"
 #include "dhcp/dhcp_constants.hpp"
+#include "dhcp/dhcp_options.hpp"
 #include "dhcp/ipv4_address.hpp"
 #include "dhcp/ipv4_cidr.hpp"
 #include "dhcp/mac_address.hpp"
@@ -38,6 +39,11 @@ struct DhcpHost {
   // The port's dns_name. Empty: option 12 is "host-<ip with dashes>", as Neutron's dnsmasq
   // configuration names hosts.
   std::string dns_name;
+  // The port's extra DHCP options by code, ahead of the subnet's: sent when the client asks
+  // for them (or they are forced). An empty value withholds that option.
+  DhcpOptions extra_options;
+  // The header's siaddr (dnsmasq's "server-ip-address"); zero: none.
+  Ipv4Address next_server;
 };
 
 // Admission control of DhcpServer::handle(datagram, sender, now), applied before a datagram is

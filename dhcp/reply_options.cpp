@@ -21,7 +21,8 @@ void echo_client_id(const DhcpPacket& request, DhcpOptions& out) {
 
 DhcpOptions lease_reply_options(MessageType type, const SubnetProfile& profile,
                                 std::string_view host_name, const DhcpPacket& request,
-                                bool with_lease, std::span<const uint8_t> forced) {
+                                bool with_lease, std::span<const uint8_t> forced,
+                                const DhcpOptions& host_options) {
   DhcpOptions out;
   out.set_u8(option::kMessageType, static_cast<uint8_t>(type));
   out.set_address(option::kServerId, profile.server_address());
@@ -37,7 +38,11 @@ DhcpOptions lease_reply_options(MessageType type, const SubnetProfile& profile,
     if (!with_lease && (code == option::kRenewalTime || code == option::kRebindingTime)) {
       return;
     }
-    if (code == option::kHostName) {
+    if (const auto* own = host_options.find(code)) {
+      if (!own->empty()) {
+        out.set(code, *own);
+      }
+    } else if (code == option::kHostName) {
       out.set_string(code, host_name);
     } else if (const auto* value = profile.options().find(code)) {
       out.set(code, *value);

@@ -21,6 +21,8 @@ packages=(
   postgresql
   sqlite3 curl python3-openstackclient procps iproute2 nftables tcpdump busybox
   isc-dhcp-client ethtool iputils-ping
+  # allowed address pairs: two guests share a virtual IP with VRRP, announced by ARP
+  keepalived iputils-arping
   # the test guest (compute/guest-image/): its kernel and busybox-static are .deb files the
   # build downloads and unpacks, never installs (busybox-static would replace busybox);
   # these are the tools that turn them into an initramfs and a BIOS-bootable disk, and QEMU

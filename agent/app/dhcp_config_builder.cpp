@@ -1,10 +1,37 @@
 #include "agent/app/dhcp_config_builder.hpp"
 
+#include "dhcp/extra_option.hpp"
+
 namespace neutrino::agent {
 namespace {
 
 std::optional<dhcp::Ipv4Address> address(const Json& value) {
   return value.is_string() ? dhcp::Ipv4Address::parse(value.get<std::string>()) : std::nullopt;
+}
+
+// The port's extra_dhcp_opts for DHCPv4. One that does not encode (a name dnsmasq would not
+// know, a value of the wrong type) is left out rather than failing the whole port.
+void add_extra_options(const Json& port, dhcp::DhcpHost& host) {
+  const auto options = port.find("extra_dhcp_opts");
+  if (options == port.end() || !options->is_array()) {
+    return;
+  }
+  for (const auto& o : *options) {
+    if (!o.is_object() || o.value("ip_version", 4) != 4 ||
+        !o.value("opt_name", Json()).is_string() || !o.value("opt_value", Json()).is_string()) {
+      continue;
+    }
+    const auto encoded = dhcp::encode_extra_option(o["opt_name"].get<std::string>(),
+                                                   o["opt_value"].get<std::string>());
+    if (!encoded) {
+      continue;
+    }
+    if (encoded->code == 0) {
+      host.next_server = encoded->next_server;
+    } else {
+      host.extra_options.set(encoded->code, encoded->data);
+    }
+  }
 }
 
 }  // namespace
@@ -67,7 +94,9 @@ dhcp::DhcpServerConfig build_dhcp_config(const DhcpEndpoint& endpoint,
     for (const auto& ip : p.value("fixed_ips", Json::array())) {
       const auto parsed = address(ip["ip_address"]);
       if (mac && parsed) {
-        config.hosts.push_back(dhcp::DhcpHost{*mac, *parsed, p.value("dns_name", "")});
+        dhcp::DhcpHost host{*mac, *parsed, p.value("dns_name", ""), {}, {}};
+        add_extra_options(p, host);
+        config.hosts.push_back(std::move(host));
         break;  // one IPv4 lease per port
       }
     }

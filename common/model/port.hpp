@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/model/nullable.hpp"
+#include "common/model/port_options.hpp"
 
 namespace neutrino::model {
 
@@ -23,12 +24,15 @@ struct Port {
   std::string device_owner;
   std::string device_id;
   std::string project_id;
-  std::vector<FixedIp> fixed_ips;            // by subnet, then address
-  std::vector<std::string> security_groups;  // ids, sorted
+  std::vector<FixedIp> fixed_ips;                  // by subnet, then address
+  std::vector<std::string> security_groups;        // ids, sorted
+  std::vector<AddressPair> allowed_address_pairs;  // in the order the user gave
+  std::vector<ExtraDhcpOpt> extra_dhcp_opts;       // in the order the user added them
   bool operator==(const Port&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Port, id, network_id, mac_address, admin_state_up,
                                    port_security_enabled, device_owner, device_id, project_id,
-                                   fixed_ips, security_groups)
+                                   fixed_ips, security_groups, allowed_address_pairs,
+                                   extra_dhcp_opts)
 
 }  // namespace neutrino::model

@@ -15,9 +15,11 @@ struct RemotePort {
   std::string host;
   std::string tunnel_ip;  // "" while that host's agent has not said
   std::vector<FixedIp> fixed_ips;
+  // Where frames for a pair's MAC go when it is not the port's own.
+  std::vector<AddressPair> allowed_address_pairs;
   bool operator==(const RemotePort&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RemotePort, id, network_id, mac_address, host, tunnel_ip,
-                                   fixed_ips)
+                                   fixed_ips, allowed_address_pairs)
 
 }  // namespace neutrino::model

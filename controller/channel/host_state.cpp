@@ -4,6 +4,7 @@
 
 #include "controller/channel/instance_objects.hpp"
 #include "controller/channel/router_objects.hpp"
+#include "controller/channel/port_option_objects.hpp"
 
 #include "controller/neutron/ip_protocols.hpp"
 #include "controller/neutron/security_group_rule_input.hpp"
@@ -63,14 +64,8 @@ void add_security_groups(store::SqlSession& s, const std::set<std::string>& grou
                                            {"rules", rules}};
   }
   for (const auto& group_id : remotes) {
-    std::set<std::string> addresses;
-    for (const auto& r : s.query("SELECT a.ip_address FROM ipallocations a JOIN "
-                                 "securitygroupportbindings g ON g.port_id = a.port_id WHERE "
-                                 "g.security_group_id = ?",
-                                 {group_id})) {
-      addresses.insert(r.text(0));
-    }
-    state["remote_group:" + group_id] = {{"id", group_id}, {"addresses", addresses}};
+    state["remote_group:" + group_id] = {{"id", group_id},
+                                         {"addresses", remote_group_addresses(s, group_id)}};
   }
 }
 
@@ -80,6 +75,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
   HostState state;
   std::set<std::string> networks;
   auto ips = fixed_ips_by_port(s, "WHERE b.host = ?", {host});
+  auto pairs = address_pairs_by_port(s, "WHERE b.host = ?", {host});
+  auto dhcp_opts = dhcp_opts_by_port(s, "WHERE b.host = ?", {host});
   std::map<std::string, std::vector<std::string>> port_groups;
   std::set<std::string> groups;
   for (const auto& r :
@@ -107,7 +104,9 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
         {"device_id", r.text(6)},
         {"project_id", r.text(7)},
         {"fixed_ips", ips.contains(id) ? ips[id] : Json::array()},
-        {"security_groups", port_groups.contains(id) ? Json(port_groups[id]) : Json::array()}};
+        {"security_groups", port_groups.contains(id) ? Json(port_groups[id]) : Json::array()},
+        {"allowed_address_pairs", pairs.contains(id) ? pairs[id] : Json::array()},
+        {"extra_dhcp_opts", dhcp_opts.contains(id) ? dhcp_opts[id] : Json::array()}};
   }
   add_security_groups(s, groups, state);
   add_instances(s, host, state);
@@ -155,6 +154,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
     // Where every other port of the network lives: its host's tunnel IP from the agents table.
     auto remote_ips =
         fixed_ips_by_port(s, "WHERE p.network_id = ? AND b.host <> ?", {network_id, host});
+    auto remote_pairs =
+        address_pairs_by_port(s, "WHERE p.network_id = ? AND b.host <> ?", {network_id, host});
     for (const auto& r :
          s.query("SELECT p.id, p.mac_address, b.host, a.configurations FROM ports p JOIN "
                  "ml2_port_bindings b ON b.port_id = p.id LEFT JOIN agents a ON a.host = b.host "
@@ -169,7 +170,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
           {"mac_address", r.text(1)},
           {"host", r.text(2)},
           {"tunnel_ip", config.is_object() ? config.value("tunneling_ip", "") : ""},
-          {"fixed_ips", remote_ips.contains(id) ? remote_ips[id] : Json::array()}};
+          {"fixed_ips", remote_ips.contains(id) ? remote_ips[id] : Json::array()},
+          {"allowed_address_pairs", remote_pairs.contains(id) ? remote_pairs[id] : Json::array()}};
     }
   }
   add_routers(s, networks, state);

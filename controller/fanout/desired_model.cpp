@@ -72,7 +72,8 @@ void DesiredModel::port_changed(const std::string& id, std::optional<PortRecord>
   // The other hosts of the network hold it as a remote port.
   const bool remote_same = old && now && same_host &&
                            old->port.mac_address == now->port.mac_address &&
-                           old->port.fixed_ips == now->port.fixed_ips;
+                           old->port.fixed_ips == now->port.fixed_ips &&
+                           old->port.allowed_address_pairs == now->port.allowed_address_pairs;
   if (out && !remote_same) {
     const std::string& network = now ? now->port.network_id : old->port.network_id;
     if (const auto it = network_hosts_.find(network); it != network_hosts_.end()) {
@@ -264,13 +265,21 @@ void DesiredModel::count_addresses(const PortRecord& record, int delta,
                                    std::set<std::string>& changed) {
   for (const auto& g : record.port.security_groups) {
     auto& addresses = group_addresses_[g];
+    // A member's allowed address pairs are members too, as in Neutron's remote-group sets.
+    std::vector<std::string> member;
     for (const auto& ip : record.port.fixed_ips) {
-      int& count = addresses[ip.ip_address];
+      member.push_back(ip.ip_address);
+    }
+    for (const auto& pair : record.port.allowed_address_pairs) {
+      member.push_back(pair.ip_address);
+    }
+    for (const auto& address : member) {
+      int& count = addresses[address];
       const bool was = count > 0;
       count += delta;
       const bool is = count > 0;  // read before the erase below frees `count`
       if (!is) {
-        addresses.erase(ip.ip_address);
+        addresses.erase(address);
       }
       if (was != is) {
         changed.insert(g);
@@ -318,7 +327,7 @@ SharedObject DesiredModel::remote_port_object(const PortRecord& record) const {
   const auto ip = tunnel_ips_.find(record.host);
   return shared(model::RemotePort{record.port.id, record.port.network_id, record.port.mac_address,
                                   record.host, ip == tunnel_ips_.end() ? "" : ip->second,
-                                  record.port.fixed_ips});
+                                  record.port.fixed_ips, record.port.allowed_address_pairs});
 }
 
 SharedObject DesiredModel::network_object(const std::string& id) const {

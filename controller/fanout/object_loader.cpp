@@ -36,6 +36,30 @@ std::optional<int64_t> widened(std::optional<int> value) {
   return value ? std::optional<int64_t>(*value) : std::nullopt;
 }
 
+// The allowed address pairs and extra DHCP options of one port, or of all (`id` nullopt),
+// into the port that `port_of` finds (nullptr: skipped).
+template <typename PortOf>
+void load_port_options(store::SqlSession& s, const std::optional<std::string>& id, PortOf port_of) {
+  const std::string where = id ? " WHERE port_id = ?" : "";
+  const std::vector<store::SqlValue> params =
+      id ? std::vector<store::SqlValue>{*id} : std::vector<store::SqlValue>{};
+  for (const auto& r : s.query("SELECT port_id, ip_address, mac_address FROM allowedaddresspairs" +
+                                   where + " ORDER BY port_id, position",
+                               params)) {
+    if (model::Port* port = port_of(r.text(0))) {
+      port->allowed_address_pairs.push_back({r.text(1), r.text(2)});
+    }
+  }
+  for (const auto& r :
+       s.query("SELECT port_id, opt_name, opt_value, ip_version FROM extradhcpopts" + where +
+                   " ORDER BY port_id, position",
+               params)) {
+    if (model::Port* port = port_of(r.text(0))) {
+      port->extra_dhcp_opts.push_back({r.text(1), r.text(2), r.integer(3)});
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<PortRecord> load_port(store::SqlSession& s, const std::string& id) {
@@ -54,6 +78,7 @@ std::optional<PortRecord> load_port(store::SqlSession& s, const std::string& id)
                                {id})) {
     record.port.security_groups.push_back(r.text(0));
   }
+  load_port_options(s, id, [&](const std::string&) { return &record.port; });
   return record;
 }
 
@@ -204,6 +229,10 @@ void load_all(store::SqlSession& s, const ModelVisitor& visit) {
       it->second.port.security_groups.push_back(r.text(1));
     }
   }
+  load_port_options(s, std::nullopt, [&](const std::string& id) {
+    const auto it = ports.find(id);
+    return it == ports.end() ? nullptr : &it->second.port;
+  });
   for (const auto& [id, record] : ports) {
     visit.port(record);
   }

@@ -101,6 +101,10 @@ const Json& supported_extensions() {
       extension("flavors", "Neutron Service Flavors",
                 "Flavor specification for Neutron advanced services."),
       // router, ext-gw-mode, extraroute, fip-port-details: served, advertised with the L3 pipeline.
+      extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
+      extension("extra_dhcp_opt", "Neutron Extra DHCP options",
+                "Extra options configuration for DHCP. For example PXE boot options to DHCP "
+                "clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
   });
   return list;
 }

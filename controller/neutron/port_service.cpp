@@ -9,6 +9,8 @@
 #include "controller/api/api_error.hpp"
 #include "controller/ipam/mac_address.hpp"
 #include "controller/neutron/host_binding.hpp"
+#include "controller/neutron/allowed_address_pairs.hpp"
+#include "controller/neutron/extra_dhcp_opts.hpp"
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/network_service.hpp"
@@ -26,6 +28,12 @@ constexpr int kMacAttempts = 16;
 
 api::ApiError port_not_found(const std::string& id) {
   return api::not_found("Port " + id + " could not be found.", "PortNotFound");
+}
+
+// Attribute validation that Neutron does before policy.
+void check_port_extensions(const Json& attributes) {
+  AllowedAddressPairs::validate(attributes);
+  ExtraDhcpOpts::validate(attributes);
 }
 
 void check_vnic_type(const Json& attributes) {
@@ -141,6 +149,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const NetworkInfo network = NetworkService::attachable(s, ctx, network_id);
   check_vnic_type(attributes);
   PortDeviceAttributes::validate(attributes);
+  check_port_extensions(attributes);
   std::optional<std::string> mac;
   if (attributes.contains("mac_address") && !attributes["mac_address"].is_null()) {
     mac = checked_mac(attributes["mac_address"].get<std::string>());
@@ -150,7 +159,7 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
   const int64_t now = clock::now_unix_seconds();
   const bool port_security =
       attributes.value("port_security_enabled", network.port_security_enabled);
-  insert_with_mac(
+  const std::string port_mac = insert_with_mac(
       s,
       {id, project, network_id, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{attributes.value("admin_state_up", true)}, attributes.value("device_id", ""),
@@ -173,6 +182,8 @@ Json PortService::create(store::SqlSession& s, const AuthContext& ctx,
                       attributes.contains("fixed_ips")
                           ? std::optional<Json>(attributes["fixed_ips"])
                           : std::nullopt);
+  AllowedAddressPairs::on_create(s, {id, port_mac, port_security}, attributes);
+  ExtraDhcpOpts::on_create(s, id, attributes);
   if (attributes.contains("tags")) {
     TagStore::replace(s, "ports", id, attributes["tags"]);
   }
@@ -225,6 +236,8 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
       id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "ports", *id)}}
          : TagStore::load_all(s, "ports");
   auto groups = PortSecurityGroups::load(s, id);
+  auto address_pairs = AllowedAddressPairs::load(s, id);
+  auto dhcp_options = ExtraDhcpOpts::load(s, id);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -245,6 +258,10 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"fixed_ips", ips == fixed_ips.end() ? Json::array() : ips->second},
         {"port_security_enabled", r.boolean(10)},
         {"security_groups", groups[port_id]},
+        {"allowed_address_pairs",
+         address_pairs[port_id].is_null() ? Json::array() : address_pairs[port_id]},
+        {"extra_dhcp_opts",
+         dhcp_options[port_id].is_null() ? Json::array() : dhcp_options[port_id]},
         {"binding:vnic_type", r.text(16)},
         {"tags", tags[port_id]},
         {"revision_number", r.integer(11)},
@@ -281,6 +298,7 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
   check_visible(s, ctx, id);
   check_vnic_type(attributes);
   PortDeviceAttributes::validate(attributes);
+  check_port_extensions(attributes);
   std::optional<std::string> mac;
   const bool regenerate_mac =
       attributes.contains("mac_address") && attributes["mac_address"].is_null();
@@ -326,6 +344,12 @@ Json PortService::update(store::SqlSession& s, const AuthContext& ctx, const std
                 {int64_t{attributes[column].get<bool>()}, id});
     }
   }
+  AllowedAddressPairs::on_update(
+      s,
+      {id, s.query("SELECT mac_address FROM ports WHERE id = ?", {id})[0].text(0),
+       attributes.value("port_security_enabled", row[0].boolean(3))},
+      attributes);
+  ExtraDhcpOpts::on_update(s, id, attributes);
   if (attributes.contains("binding:host_id")) {
     bind_to_host(s, id, attributes["binding:host_id"].get<std::string>());
   }

@@ -117,6 +117,8 @@ const ResourceSchema& port_schema() {
           {"security_groups", T::kAny, true, true},
           {"numa_affinity_policy", T::kAny, true, true},  // checked by PortDeviceAttributes
           {"device_profile", T::kNullableString, true, false},
+          {"allowed_address_pairs", T::kAny, true, true},
+          {"extra_dhcp_opts", T::kAny, true, true},
       }));
   return schema;
 }

@@ -359,6 +359,7 @@ CREATE TABLE subnet_service_types (
 )sql",
       schema_parts::network_flavor_migration(),
       schema_parts::router_migration(),
+      schema_parts::port_options_migration(),
   };
   return migrations;
 }

@@ -25,5 +25,7 @@ const char* change_journal_migration();
 const char* change_journal_migration_postgres();
 // Neutron's routers, their ports and routes, and floating IPs.
 const char* router_migration();
+// Neutron's allowed address pairs and extra DHCP options of ports.
+const char* port_options_migration();
 
 }  // namespace neutrino::store::schema_parts

@@ -21,6 +21,40 @@ std::optional<std::string> inet_address(std::string_view text) {
   return std::string(out.data());
 }
 
+template <int Family, std::size_t Size>
+std::optional<std::string> inet_prefix(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  std::array<unsigned char, Size> bytes{};
+  if (inet_pton(Family, address.c_str(), bytes.data()) != 1) {
+    return std::nullopt;
+  }
+  std::size_t length = Size * 8;
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) {
+      return std::nullopt;
+    }
+    length = 0;
+    for (const char c : digits) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) {
+        return std::nullopt;
+      }
+      length = length * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (length > Size * 8) {
+      return std::nullopt;
+    }
+  }
+  for (std::size_t bit = length; bit < Size * 8; ++bit) {
+    bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  }
+  std::array<char, INET6_ADDRSTRLEN> out{};
+  inet_ntop(Family, bytes.data(), out.data(), out.size());
+  std::string result(out.data());
+  return length == Size * 8 ? result : result + "/" + std::to_string(length);
+}
+
 }  // namespace
 
 std::optional<std::string> unicast_mac(std::string_view text) {
@@ -56,6 +90,14 @@ std::optional<std::string> ipv4_address(std::string_view text) {
 
 std::optional<std::string> ipv6_address(std::string_view text) {
   return inet_address<AF_INET6, 16>(text);
+}
+
+std::optional<std::string> ipv4_prefix(std::string_view text) {
+  return inet_prefix<AF_INET, 4>(text);
+}
+
+std::optional<std::string> ipv6_prefix(std::string_view text) {
+  return inet_prefix<AF_INET6, 16>(text);
 }
 
 std::string ipv6_link_local(std::string_view mac) {

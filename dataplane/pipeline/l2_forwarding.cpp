@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "dataplane/pipeline/pair_macs.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -24,9 +25,9 @@ void add_l2_forwarding_flows(const LocalNetwork& network, std::optional<std::uin
         .action(vlan_vid(network.lvid))
         .action("output:" + std::to_string(*uplink));
   };
-  for (const auto& port : network.ports) {
+  const auto to_port = [&](const LocalPort& port, const std::string& mac) {
     FlowText flow(cookie, T::kForwarding, kKnownMac);
-    flow.match(lvid).match("dl_dst=" + port.mac);
+    flow.match(lvid).match("dl_dst=" + mac);
     if (port.firewall) {  // through its ingress firewall, which outputs
       flow.action("set_field:" + std::to_string(port.ofport) + "->" + Registers::kDestination)
           .action("goto_table:" + std::to_string(T::kIngressConntrack));
@@ -34,13 +35,29 @@ void add_l2_forwarding_flows(const LocalNetwork& network, std::optional<std::uin
       flow.action("output:" + std::to_string(port.ofport));
     }
     flows.add(flow);
+  };
+  const auto to_remote = [&](const std::string& mac) {
+    FlowText flow(cookie, T::kForwarding, kKnownMac);
+    flow.match(lvid).match("dl_dst=" + mac);
+    to_uplink(flow);
+    flows.add(flow);
+  };
+  for (const auto& port : network.ports) {
+    to_port(port, port.mac);
   }
   if (uplink) {
     for (const auto& remote : network.remotes) {
-      FlowText flow(cookie, T::kForwarding, kKnownMac);
-      flow.match(lvid).match("dl_dst=" + remote.mac);
-      to_uplink(flow);
-      flows.add(flow);
+      to_remote(remote.mac);
+    }
+  }
+  // Allowed address pairs' own MACs, after the ports' (which win should they collide).
+  const PairMacHolders pairs = unique_pair_macs(network);
+  for (const auto& [mac, port] : pairs.local) {
+    to_port(*port, mac);
+  }
+  if (uplink) {
+    for (const auto& held : pairs.remote) {
+      to_remote(held.first);
     }
   }
   for (const int from_remote : {0, 1}) {

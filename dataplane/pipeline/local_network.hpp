@@ -12,6 +12,14 @@ namespace neutrino::dataplane::pipeline {
 
 enum class NetworkType { kVxlan, kVlan, kFlat, kLocal };
 
+// An allowed address pair, validated: the MAC is unicast, the address one of `ipv4`/`ipv6`'s
+// family as a flow field value (an address or a block).
+struct AddressPair {
+  std::string mac;
+  std::string ip;
+  bool ipv6 = false;
+};
+
 struct LocalPort {
   std::string id;
   std::uint32_t ofport = 0;
@@ -20,6 +28,8 @@ struct LocalPort {
   bool secured = true;
   std::vector<std::string> ipv4;
   std::vector<std::string> ipv6;
+  // What anti-spoofing admits besides the fixed IPs (secured ports only).
+  std::vector<AddressPair> pairs;
   // Secured ports with security groups: their rules (possibly none: then no new connection
   // in or out). nullopt: no stateful firewall (port security off, trusted, or a state without
   // security groups).
@@ -34,6 +44,8 @@ struct RemotePort {
   std::string mac;
   std::string tunnel_ip;
   std::vector<std::string> ipv4;
+  // Pair MACs other than `mac`, which the port also receives for.
+  std::vector<std::string> pair_macs;
 };
 
 struct LocalNetwork {

@@ -68,6 +68,32 @@ void fixed_ips(const Json& port, std::vector<std::string>& ipv4, std::vector<std
   }
 }
 
+// Allowed address pairs; malformed entries are skipped, a pair without MAC has the port's.
+std::vector<AddressPair> address_pairs(const Json& port, const std::string& port_mac) {
+  std::vector<AddressPair> out;
+  const auto it = port.find("allowed_address_pairs");
+  if (it == port.end() || !it->is_array()) {
+    return out;
+  }
+  for (const auto& entry : *it) {
+    if (!entry.is_object()) {
+      continue;
+    }
+    const std::string given = text(entry, "mac_address");
+    const auto mac = given.empty() ? std::optional<std::string>(port_mac) : unicast_mac(given);
+    const std::string address = text(entry, "ip_address");
+    if (!mac) {
+      continue;
+    }
+    if (const auto v4 = ipv4_prefix(address)) {
+      out.push_back({*mac, *v4, false});
+    } else if (const auto v6 = ipv6_prefix(address)) {
+      out.push_back({*mac, *v6, true});
+    }
+  }
+  return out;
+}
+
 std::optional<LocalNetwork> network(const PipelineInput& input, const std::string& id,
                                     std::uint16_t lvid) {
   if (input.state == nullptr) {
@@ -102,6 +128,7 @@ void add_local_port(const PipelineInput& input, const Json& port, LocalNetwork& 
   const bool trusted = text(port, "device_owner").starts_with("network:");
   out.secured = flag(port, "port_security_enabled", true) && !trusted;
   fixed_ips(port, out.ipv4, &out.ipv6);
+  out.pairs = address_pairs(port, out.mac);
   if (out.secured) {
     out.firewall = port_firewall_rules(*input.state, port);
     out.stateless = port_is_stateless(*input.state, port);
@@ -116,6 +143,12 @@ void add_remote_port(const Json& remote, LocalNetwork& network) {
   }
   RemotePort out{.id = text(remote, "id"), .mac = *mac, .tunnel_ip = text(remote, "tunnel_ip")};
   fixed_ips(remote, out.ipv4, nullptr);
+  for (const auto& pair : address_pairs(remote, out.mac)) {
+    if (pair.mac != out.mac &&
+        std::find(out.pair_macs.begin(), out.pair_macs.end(), pair.mac) == out.pair_macs.end()) {
+      out.pair_macs.push_back(pair.mac);
+    }
+  }
   network.remotes.push_back(std::move(out));
 }
 

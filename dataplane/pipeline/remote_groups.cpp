@@ -55,9 +55,9 @@ RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<Conju
         continue;
       }
       const auto text = entry.get<std::string>();
-      if (const auto v4 = ipv4_address(text)) {
+      if (const auto v4 = ipv4_prefix(text)) {
         addresses.ipv4.push_back(*v4);
-      } else if (const auto v6 = ipv6_address(text)) {
+      } else if (const auto v6 = ipv6_prefix(text)) {
         addresses.ipv6.push_back(*v6);
       }
     }

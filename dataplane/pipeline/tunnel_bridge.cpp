@@ -4,6 +4,7 @@
 #include <string>
 
 #include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/pair_macs.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -35,6 +36,17 @@ void outbound(const LocalNetwork& network, const PipelineInput& input, FlowSet& 
                   .action("pop_vlan")
                   .action(vni)
                   .action("output:" + std::to_string(port->second)));
+  }
+  for (const auto& [mac, remote] : unique_pair_macs(network).remote) {
+    const auto port = input.tunnel_ports.find(remote->tunnel_ip);
+    if (port != input.tunnel_ports.end()) {
+      flows.add(FlowText(input.cookie, T::kToTunnels, kKnownMac)
+                    .match(lvid)
+                    .match("dl_dst=" + mac)
+                    .action("pop_vlan")
+                    .action(vni)
+                    .action("output:" + std::to_string(port->second)));
+    }
   }
   if (hosts.empty()) {
     return;  // nobody to flood to: the table's drop flow takes it

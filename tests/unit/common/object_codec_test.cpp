@@ -27,9 +27,13 @@ TEST(ObjectCodecTest, KeysParseIntoKindAndId) {
 TEST(ObjectCodecTest, PortRoundTripsExactly) {
   Port port{"p1", "n1",   "fa:16:3e:00:00:01",  true,        false, "compute:nova",
             "vm", "proj", {{"s1", "10.0.0.5"}}, {"g1", "g2"}};
+  port.allowed_address_pairs = {{"10.0.0.0/24", "fa:16:3e:00:00:01"}};
+  port.extra_dhcp_opts = {{"tftp-server", "10.0.0.9", 4}};
   const Json encoded = port;
-  EXPECT_EQ(encoded.size(), 10u);
+  EXPECT_EQ(encoded.size(), 12u);
   EXPECT_EQ(encoded["fixed_ips"][0]["ip_address"], "10.0.0.5");
+  EXPECT_EQ(encoded["allowed_address_pairs"][0]["ip_address"], "10.0.0.0/24");
+  EXPECT_EQ(encoded["extra_dhcp_opts"][0]["ip_version"], 4);
   EXPECT_EQ(canonical_object("port:p1", encoded), encoded);
   EXPECT_EQ(encoded.get<Port>(), port);
 }

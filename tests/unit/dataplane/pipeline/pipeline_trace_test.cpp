@@ -31,6 +31,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using T = TestTopology;
 
@@ -230,6 +231,18 @@ TEST_F(PipelineTraceTest, SpoofedSourcesAreDropped) {
               IsEmpty());
   // With port security off, the same spoofed IP goes through.
   EXPECT_THAT(ip_from(T::kA3, T::kMacA3, T::kMacA2, T::kIpA1).outputs(), ElementsAre(local("a2")));
+}
+
+TEST_F(PipelineTraceTest, AnAllowedAddressPairsBlockIsAdmittedAndNothingBeyondIt) {
+  const auto inside = ip_from(T::kB1, T::kMacB1, T::kMacRemoteB3, "10.7.0.99", T::kIpRemote);
+  EXPECT_THAT(inside.outputs(), ElementsAre(tunnel("vx3", T::kVniB, T::kH3))) << inside.text();
+  EXPECT_THAT(ip_from(T::kB1, T::kMacB1, T::kMacRemoteB3, "10.8.0.1", T::kIpRemote).outputs(),
+              IsEmpty());
+  // The pair is b1's: a1 (same MAC, other network) gains nothing.
+  EXPECT_THAT(ip_from(T::kA1, T::kMacA1, T::kMacA2, "10.7.0.99", T::kIpA2).outputs(), IsEmpty());
+  // Gratuitous ARP for an address of the block.
+  EXPECT_THAT(arp_request_from(T::kB1, T::kMacB1, "10.7.0.99", "10.7.0.99").outputs(),
+              Not(IsEmpty()));
 }
 
 TEST_F(PipelineTraceTest, DhcpDiscoveryFromNoAddressIsAllowed) {

@@ -24,7 +24,10 @@ TestTopology::TestTopology(std::string integration, std::string tunnel, std::str
       .remote("ra2", "A", kMacRemoteA2, {kIpRemote}, "h2", kH2)
       .remote("ra4", "A", kMacRemoteA4, {"10.0.0.24"}, "h4", kH4)
       .remote("rb3", "B", kMacRemoteB3, {kIpRemote}, "h3", kH3)
-      .remote("rv2", "V", kMacRemoteV2, {"10.1.0.6"}, "h2", kH2);
+      .remote("rv2", "V", kMacRemoteV2, {"10.1.0.6"}, "h2", kH2)
+      .set("port:b1", "allowed_address_pairs",
+           Json::array({{{"ip_address", kPairBlockB1}, {"mac_address", kMacB1}},
+                        {{"ip_address", "2001:db8:7::/64"}, {"mac_address", kMacB1}}}));
   state = b.state();
 }
 

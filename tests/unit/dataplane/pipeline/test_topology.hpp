@@ -3,7 +3,8 @@
 // test creates are the ones the compiler was told about.
 //
 //   network A: VXLAN 100, lvid 1    ports a1, a2, a3 (port security off); remotes on h2, h4
-//   network B: VXLAN 200, lvid 2    port b1: same MAC and IP as a1; remote on h3, same IP as A's
+//   network B: VXLAN 200, lvid 2    port b1: same MAC and IP as a1, allowed address pairs
+//                                   10.7.0.5/24 and 2001:db8:7::/64; remote on h3, same IP as A's
 //   network V: VLAN 300 on physnet1, lvid 3     port v1; remote on h2
 //   network F: flat on physnet1, lvid 4         port f1
 //   h5 (192.0.2.5) has a tunnel port but no port on any of these networks.
@@ -42,8 +43,9 @@ struct TestTopology {
   static constexpr const char* kIpA1 = "10.0.0.11";
   static constexpr const char* kIpA2 = "10.0.0.12";
   static constexpr const char* kIpA3 = "10.0.0.13";
-  static constexpr const char* kIpB1 = "10.0.0.11";      // = a1's
-  static constexpr const char* kIpRemote = "10.0.0.21";  // remote A2 on A, remote B3 on B
+  static constexpr const char* kIpB1 = "10.0.0.11";           // = a1's
+  static constexpr const char* kIpRemote = "10.0.0.21";       // remote A2 on A, remote B3 on B
+  static constexpr const char* kPairBlockB1 = "10.7.0.5/24";  // b1's pair, host bits set
   static constexpr const char* kIpV1 = "10.1.0.5";
   static constexpr const char* kIpF1 = "10.2.0.5";
   static constexpr const char* kH2 = "192.0.2.2";
