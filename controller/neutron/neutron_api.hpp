@@ -14,6 +14,7 @@
 #include "controller/http/router.hpp"
 #include "controller/identity/token_validator.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/list_query.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
@@ -52,7 +53,9 @@ class NeutronApi {
     const ResourceSchema* schema;
     std::function<Json(store::SqlSession&, const AuthContext&, const Json&)> create;
     std::function<Json(store::SqlSession&, const AuthContext&, const std::string&)> show;
-    std::function<std::vector<Json>(store::SqlSession&, const AuthContext&)> list;
+    // Every item the caller may see; a service may use the query to load fewer (see
+    // SqlPrefilter), the list engine applies it in full afterwards.
+    std::function<std::vector<Json>(store::SqlSession&, const AuthContext&, const ListQuery&)> list;
     std::function<Json(store::SqlSession&, const AuthContext&, const std::string&, const Json&)>
         update;
     std::function<void(store::SqlSession&, const AuthContext&, const std::string&)> remove;
