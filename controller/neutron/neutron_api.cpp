@@ -135,7 +135,7 @@ NeutronApi::Resource NeutronApi::agents_resource() {
   Resource r;
   r.schema = &agent_schema();
   r.show = [this](S& s, const C& c, const std::string& id) { return agents_.show(s, c, id); };
-  r.list = [this](S& s, const C& c) { return agents_.list(s, c); };
+  r.list = [this](S& s, const C& c, const ListQuery&) { return agents_.list(s, c); };
   r.update = [this](S& s, const C& c, const std::string& id, const Json& a) {
     return agents_.update(s, c, id, a);
   };
@@ -158,7 +158,13 @@ NeutronApi::Resource NeutronApi::bind(const Service& service, const ResourceSche
   return Resource{&schema,
                   [svc](S& s, const C& c, const Json& a) { return svc->create(s, c, a); },
                   [svc](S& s, const C& c, const std::string& id) { return svc->show(s, c, id); },
-                  [svc](S& s, const C& c) { return svc->list(s, c); },
+                  [svc](S& s, const C& c, const ListQuery& q) {
+                    if constexpr (requires { svc->list(s, c, q); }) {
+                      return svc->list(s, c, q);
+                    } else {
+                      return svc->list(s, c);
+                    }
+                  },
                   [svc](S& s, const C& c, const std::string& id, const Json& a) {
                     return svc->update(s, c, id, a);
                   },
@@ -363,7 +369,7 @@ http::Response NeutronApi::list(const Resource& r, const http::Request& request)
   if (r.prepare_list) {
     db_.write([&](store::SqlSession& s) { r.prepare_list(s, ctx, request.query); });
   }
-  auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx); });
+  auto items = db_.read([&](store::SqlSession& s) { return r.list(s, ctx, query); });
   const ListTarget target{
       r.schema->plural(),
       base_url_(request) + "/v2.0/" + (r.path.empty() ? r.schema->path() : r.path), r.not_found,

@@ -18,6 +18,7 @@
 #include "controller/neutron/flavor_service.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/l3_ports.hpp"
+#include "controller/neutron/list_query.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_binding_service.hpp"
@@ -62,7 +63,9 @@ class NeutronApi {
     const ResourceSchema* schema;
     std::function<Json(store::SqlSession&, const AuthContext&, const Json&)> create;
     std::function<Json(store::SqlSession&, const AuthContext&, const std::string&)> show;
-    std::function<std::vector<Json>(store::SqlSession&, const AuthContext&)> list;
+    // Every item the caller may see; a service may use the query to load fewer (see
+    // SqlPrefilter), the list engine applies it in full afterwards.
+    std::function<std::vector<Json>(store::SqlSession&, const AuthContext&, const ListQuery&)> list;
     std::function<Json(store::SqlSession&, const AuthContext&, const std::string&, const Json&)>
         update;
     std::function<void(store::SqlSession&, const AuthContext&, const std::string&)> remove;

@@ -7,7 +7,9 @@
 
 #include "common/json.hpp"
 #include "controller/agents/agent_service.hpp"
+#include "controller/neutron/list_query.hpp"
 #include "controller/neutron/policy.hpp"
+#include "controller/neutron/sql_prefilter.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
@@ -19,7 +21,10 @@ class PortService {
 
   Json create(store::SqlSession& s, const AuthContext& ctx, const Json& attributes) const;
   Json show(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
-  std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx) const;
+  // The ports the caller may see, narrowed in SQL by what `query` allows (the list engine
+  // applies the whole query afterwards).
+  std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx,
+                         const ListQuery& query) const;
   Json update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
               const Json& attributes) const;
   void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
@@ -33,7 +38,8 @@ class PortService {
 
  private:
   std::vector<Json> load(store::SqlSession& s, const AuthContext& ctx,
-                         const std::optional<std::string>& id) const;
+                         const std::optional<std::string>& id,
+                         const SqlPrefilter& narrow = {}) const;
   // Throws 404 PortNotFound unless the caller owns the port or the network it is on.
   void check_visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
   std::string insert_with_mac(store::SqlSession& s, const std::vector<store::SqlValue>& row,
