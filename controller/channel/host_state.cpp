@@ -3,8 +3,8 @@
 #include <set>
 
 #include "controller/channel/instance_objects.hpp"
-#include "controller/channel/router_objects.hpp"
 #include "controller/channel/port_option_objects.hpp"
+#include "controller/channel/router_objects.hpp"
 
 #include "controller/neutron/ip_protocols.hpp"
 #include "controller/neutron/security_group_rule_input.hpp"
