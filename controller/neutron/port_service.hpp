@@ -24,7 +24,7 @@ class PortService {
   // The ports the caller may see, narrowed in SQL by what `query` allows (the list engine
   // applies the whole query afterwards).
   std::vector<Json> list(store::SqlSession& s, const AuthContext& ctx,
-                         const ListQuery& query) const;
+                         const ListQuery& query = {}) const;
   Json update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
               const Json& attributes) const;
   void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
