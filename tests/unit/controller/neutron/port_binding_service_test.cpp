@@ -20,7 +20,6 @@ class PortBindingServiceTest : public testing::ServiceFixture {
       db().write([&](store::SqlSession& s) {
         agents_.report(s,
                        {host,
-                        agents::kOvsAgentType,
                         "neutrino-agent",
                         {{"integration_bridge", "br-int"}, {"datapath_type", "netdev"}}},
                        true);
