@@ -72,6 +72,16 @@ const Json& supported_extensions() {
                 "Expose functions for quotas usage statistics per project"),
       extension("quota-check-limit", "Quota engine limit check",
                 "Support for checking the resource usage before applying a new quota limit"),
+      extension("rbac-policies", "RBAC Policies",
+                "Allows creation and modification of policies that control tenant access to "
+                "resources."),
+      extension("rbac-security-groups", "Add security_group type to network RBAC",
+                "Add security_group type to network RBAC"),
+      extension("rbac-address-scope", "Add address_scope type to RBAC",
+                "Add address_scope type to RBAC"),
+      extension("rbac-subnetpool", "Add subnetpool type to RBAC", "Add subnetpool type to RBAC"),
+      extension("security-groups-shared-filtering", "Security group filtering on the shared field",
+                "Support filtering security groups on the shared field"),
   });
   return list;
 }

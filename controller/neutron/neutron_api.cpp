@@ -106,6 +106,10 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
   rules.taggable = false;  // tag_support is off for rules in Neutron
   resources_.push_back(rules);
   resources_.push_back(agents_resource());
+  Resource rbac = bind(rbac_policies_, rbac_policy_schema(), &RbacPolicyService::touch, "");
+  rbac.not_found = &rbac_policy_not_found;
+  rbac.taggable = false;  // not a standard-attribute resource
+  resources_.push_back(rbac);
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {

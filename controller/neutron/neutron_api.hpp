@@ -17,6 +17,8 @@
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_service.hpp"
+#include "controller/neutron/rbac_object_type.hpp"
+#include "controller/neutron/rbac_policy_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
@@ -105,6 +107,8 @@ class NeutronApi {
   PortService ports_;
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
+  RbacObjectTypes rbac_types_ = builtin_rbac_object_types();
+  RbacPolicyService rbac_policies_{rbac_types_};
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

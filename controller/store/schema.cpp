@@ -327,6 +327,7 @@ CREATE INDEX securitygrouprules_project ON securitygrouprules (project_id);
 )sql",
       // Last: the change journal (after every table whose writes it records).
       {schema_parts::change_journal_migration(), schema_parts::change_journal_migration_postgres()},
+      {schema_parts::rbac_migration(), schema_parts::rbac_migration_postgres()},
   };
   return migrations;
 }

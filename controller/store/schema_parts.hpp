@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+
 // Migrations too long to sit in schema.cpp, one file per area. Private to the store.
 namespace neutrino::store::schema_parts {
 
@@ -19,5 +21,10 @@ const char* address_scope_migration();
 // SQLite's form and PostgreSQL's, whose seq is a sequence.
 const char* change_journal_migration();
 const char* change_journal_migration_postgres();
+
+// Neutron's RBAC policies (one table for every object type), with the wildcard policies of
+// objects shared or external before the table existed.
+std::string rbac_migration();
+std::string rbac_migration_postgres();
 
 }  // namespace neutrino::store::schema_parts
