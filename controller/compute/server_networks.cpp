@@ -1,6 +1,7 @@
 #include "controller/compute/server_networks.hpp"
 
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/security_group_service.hpp"
 
 namespace neutrino::compute {
@@ -33,7 +34,10 @@ bool has_subnet(store::SqlSession& s, const std::string& network_id) {
 PlannedNic network_nic(store::SqlSession& s, const identity::AuthContext& ctx,
                        const std::string& id, const std::optional<std::string>& fixed_ip) {
   const auto network = find_network(s, id);
-  if (!network || !(ctx.is_admin() || network->shared || network->project_id == ctx.project_id)) {
+  // Shared with the caller by an RBAC policy (to it or to all), as Nova asks Neutron.
+  if (!network ||
+      !(ctx.is_admin() || network->project_id == ctx.project_id ||
+        neutron::RbacAccess::granted(s, "network", id, neutron::kAccessAsShared, ctx.project_id))) {
     throw api::bad_request("Network " + id + " could not be found.", "NetworkNotFound");
   }
   if (network->external && !ctx.is_admin()) {

@@ -1,8 +1,11 @@
 #include "controller/neutron/address_scope_service.hpp"
 
+#include <set>
+
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
 
 namespace neutrino::neutron {
@@ -15,13 +18,15 @@ api::ApiError scope_not_found(const std::string& id) {
 struct ScopeRow {
   std::string project_id;
   int ip_version;
-  bool shared;
+  bool shared;  // with every project (the wildcard policy)
 };
 
 ScopeRow visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id) {
   const auto rows =
       s.query("SELECT project_id, ip_version, shared FROM address_scopes WHERE id = ?", {id});
-  if (rows.empty() || !(owns(ctx, rows[0].text(0)) || rows[0].boolean(2))) {
+  if (rows.empty() ||
+      !(owns(ctx, rows[0].text(0)) ||
+        RbacAccess::granted(s, "address_scope", id, kAccessAsShared, ctx.project_id))) {
     throw scope_not_found(id);
   }
   return {rows[0].text(0), static_cast<int>(rows[0].integer(1)), rows[0].boolean(2)};
@@ -41,7 +46,9 @@ void AddressScopeService::check_pool(store::SqlSession& s, const AuthContext& ct
                            "' is not a valid UUID.");
   }
   const ScopeRow scope = visible(s, ctx, scope_id);
-  if (scope.project_id != pool.project_id && !ctx.is_admin()) {
+  // Neutron's is_address_scope_owned_by_tenant: owned, admin, or shared with the caller.
+  if (scope.project_id != pool.project_id && !ctx.is_admin() &&
+      !RbacAccess::granted(s, "address_scope", scope_id, kAccessAsShared, ctx.project_id)) {
     throw api::bad_request("Illegal subnetpool association: subnetpool " + pool.id +
                                " cannot be associated with address scope " + scope_id + ".",
                            "IllegalSubnetPoolAssociationToAddressScope");
@@ -84,6 +91,8 @@ Json AddressScopeService::create(store::SqlSession& s, const AuthContext& ctx,
       "VALUES (?, ?, ?, ?, ?, ?)",
       {id, project, attributes.value("name", ""), version,
        int64_t{attributes.value("shared", false)}, clock::now_unix_seconds()});
+  RbacAccess::set_wildcard(s, "address_scope", id, kAccessAsShared, project,
+                           attributes.value("shared", false));
   return show(s, ctx, id);
 }
 
@@ -96,8 +105,18 @@ std::vector<Json> AddressScopeService::load(store::SqlSession& s, const AuthCont
   } else if (ctx.is_admin()) {
     rows = s.query(columns + " ORDER BY created_at, id");
   } else {
-    rows = s.query(columns + " WHERE project_id = ? OR shared = 1 ORDER BY created_at, id",
-                   {ctx.project_id});
+    rows = s.query(
+        columns + " WHERE project_id = ? OR " +
+            RbacAccess::granted_clause("address_scope", kAccessAsShared, "address_scopes.id") +
+            " ORDER BY created_at, id",
+        {ctx.project_id, ctx.project_id});
+  }
+  std::set<std::string> shared;  // with the caller's project
+  for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
+                               "'address_scope' AND action = 'access_as_shared' AND "
+                               "target_project IN ('*', ?)",
+                               {ctx.project_id})) {
+    shared.insert(r.text(0));
   }
   std::vector<Json> out;
   for (const auto& r : rows) {
@@ -106,7 +125,7 @@ std::vector<Json> AddressScopeService::load(store::SqlSession& s, const AuthCont
                    {"tenant_id", r.text(1)},
                    {"project_id", r.text(1)},
                    {"ip_version", r.integer(3)},
-                   {"shared", r.boolean(4)}});
+                   {"shared", shared.contains(r.text(0))}});
   }
   return out;
 }
@@ -138,6 +157,8 @@ Json AddressScopeService::update(store::SqlSession& s, const AuthContext& ctx,
     }
     s.execute("UPDATE address_scopes SET shared = ? WHERE id = ?",
               {int64_t{attributes["shared"].get<bool>()}, id});
+    RbacAccess::set_wildcard(s, "address_scope", id, kAccessAsShared, scope.project_id,
+                             attributes["shared"].get<bool>());
   }
   if (attributes.contains("name")) {
     s.execute("UPDATE address_scopes SET name = ? WHERE id = ?",
@@ -157,6 +178,7 @@ void AddressScopeService::remove(store::SqlSession& s, const AuthContext& ctx,
                         "Unable to complete operation on address scope " + id +
                             ". There are one or more subnet pools in use on the address scope.");
   }
+  RbacAccess::remove_all(s, "address_scope", id);
   s.execute("DELETE FROM address_scopes WHERE id = ?", {id});
 }
 

@@ -105,6 +105,16 @@ const Json& supported_extensions() {
       extension("extra_dhcp_opt", "Neutron Extra DHCP options",
                 "Extra options configuration for DHCP. For example PXE boot options to DHCP "
                 "clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
+      extension("rbac-policies", "RBAC Policies",
+                "Allows creation and modification of policies that control tenant access to "
+                "resources."),
+      extension("rbac-security-groups", "Add security_group type to network RBAC",
+                "Add security_group type to network RBAC"),
+      extension("rbac-address-scope", "Add address_scope type to RBAC",
+                "Add address_scope type to RBAC"),
+      extension("rbac-subnetpool", "Add subnetpool type to RBAC", "Add subnetpool type to RBAC"),
+      extension("security-groups-shared-filtering", "Security group filtering on the shared field",
+                "Support filtering security groups on the shared field"),
   });
   return list;
 }

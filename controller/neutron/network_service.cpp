@@ -1,11 +1,13 @@
 #include "controller/neutron/network_service.hpp"
 
 #include <map>
+#include <set>
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -66,7 +68,13 @@ std::optional<NetworkInfo> NetworkService::find(store::SqlSession& s, const std:
 NetworkInfo NetworkService::visible(store::SqlSession& s, const AuthContext& ctx,
                                     const std::string& id) {
   auto network = find(s, id);
-  if (!network || !(owns(ctx, network->project_id) || network->shared || network->external)) {
+  if (!network) {
+    throw network_not_found(id);
+  }
+  // `shared` as the caller sees it: granted to its project or to every project.
+  network->shared = RbacAccess::granted(s, "network", id, kAccessAsShared, ctx.project_id);
+  if (!(owns(ctx, network->project_id) || network->shared ||
+        RbacAccess::granted(s, "network", id, kAccessAsExternal, ctx.project_id))) {
     throw network_not_found(id);
   }
   return *network;
@@ -74,11 +82,29 @@ NetworkInfo NetworkService::visible(store::SqlSession& s, const AuthContext& ctx
 
 NetworkInfo NetworkService::attachable(store::SqlSession& s, const AuthContext& ctx,
                                        const std::string& id) {
-  auto network = find(s, id);
-  if (!network || !(owns(ctx, network->project_id) || network->shared)) {
+  auto network = visible(s, ctx, id);
+  if (!(owns(ctx, network.project_id) || network.shared)) {
     throw network_not_found(id);
   }
-  return *network;
+  return network;
+}
+
+void NetworkService::update_sharing(store::SqlSession& s, const NetworkInfo& network, bool shared) {
+  if (!shared && RbacAccess::has_wildcard(s, "network", network.id, kAccessAsShared)) {
+    std::set<std::string> bound;
+    for (const auto& r :
+         s.query("SELECT DISTINCT project_id FROM ports WHERE network_id = ?", {network.id})) {
+      bound.insert(r.text(0));
+    }
+    try {
+      RbacAccess::check_removable(s, "network", network.id, network.project_id, kAnyProject, bound);
+    } catch (const api::ApiError&) {
+      throw api::conflict("InvalidSharedSetting",
+                          "Unable to reconfigure sharing settings for network " + network.id +
+                              ". Multiple tenants are using it.");
+    }
+  }
+  RbacAccess::set_wildcard(s, "network", network.id, kAccessAsShared, network.project_id, shared);
 }
 
 void NetworkService::touch(store::SqlSession& s, const std::string& id) {
@@ -136,6 +162,10 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
   if (attributes.contains("tags")) {
     TagStore::replace(s, "networks", id, attributes["tags"]);
   }
+  // As Neutron: shared=True is the wildcard access_as_shared policy, router:external=True
+  // the wildcard access_as_external one, both owned by the network's project.
+  RbacAccess::set_wildcard(s, "network", id, kAccessAsShared, project, shared);
+  RbacAccess::set_wildcard(s, "network", id, kAccessAsExternal, project, external);
   store::ChangeJournal::append(s, store::JournalKind::kNetwork, id);
   return show(s, ctx, id);
 }
@@ -153,8 +183,17 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
   } else if (ctx.is_admin()) {
     rows = s.query(columns, {});
   } else {
-    rows = s.query(columns + " WHERE n.project_id = ? OR n.shared = 1 OR n.router_external = 1",
-                   {ctx.project_id});
+    rows = s.query(columns + " WHERE n.project_id = ? OR " +
+                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id") + " OR " +
+                       RbacAccess::granted_clause("network", kAccessAsExternal, "n.id"),
+                   {ctx.project_id, ctx.project_id, ctx.project_id});
+  }
+  std::set<std::string> shared_with_caller;
+  for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
+                               "'network' AND action = 'access_as_shared' AND target_project "
+                               "IN ('*', ?)",
+                               {ctx.project_id})) {
+    shared_with_caller.insert(r.text(0));
   }
   std::map<std::string, std::vector<std::string>> subnets;
   std::map<std::string, std::vector<std::string>> tags;
@@ -184,7 +223,7 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
         {"project_id", r.text(1)},
         {"status", r.text(4)},
         {"admin_state_up", r.boolean(5)},
-        {"shared", r.boolean(6)},
+        {"shared", shared_with_caller.contains(network_id)},
         {"router:external", r.boolean(7)},
         {"mtu", r.integer(8)},
         {"port_security_enabled", r.boolean(9)},
@@ -243,14 +282,17 @@ Json NetworkService::update(store::SqlSession& s, const AuthContext& ctx, const 
       require_admin_for(ctx, "update_network", attr);
     }
   }
-  if (attributes.contains("shared") && !attributes["shared"].get<bool>() && network.shared) {
-    const auto others =
-        s.query("SELECT COUNT(*) FROM ports WHERE network_id = ? AND project_id <> ?",
-                {id, network.project_id});
-    if (others[0].integer(0) > 0) {
-      throw api::conflict("InvalidSharedSetting",
-                          "Unable to reconfigure sharing settings for network " + id +
-                              ". Multiple tenants are using it.");
+  if (attributes.contains("shared")) {
+    update_sharing(s, network, attributes["shared"].get<bool>());
+  }
+  if (attributes.contains("router:external")) {
+    const bool external = attributes["router:external"].get<bool>();
+    RbacAccess::set_wildcard(s, "network", id, kAccessAsExternal, network.project_id, external);
+    if (!external) {
+      s.execute(
+          "DELETE FROM rbac_policies WHERE object_type = 'network' AND object_id = ? AND "
+          "action = 'access_as_external'",
+          {id});
     }
   }
   if (attributes.contains("mtu")) {
@@ -321,6 +363,7 @@ void NetworkService::remove(store::SqlSession& s, const AuthContext& ctx,
       "(SELECT id FROM subnets WHERE network_id = ?)",
       {id});
   TagStore::remove_all(s, "networks", id);
+  RbacAccess::remove_all(s, "network", id);
   s.execute("DELETE FROM networks WHERE id = ?", {id});
 }
 

@@ -34,11 +34,12 @@ class NetworkService {
               const Json& attributes) const;
   void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
 
-  // The network if the caller may see it (its own, shared, or router:external as Neutron
-  // shows external networks to every project); throws 404 NetworkNotFound otherwise.
+  // The network if the caller may see it (its own, or an access_as_shared or
+  // access_as_external policy names the caller's project or '*'), its `shared` as the caller
+  // sees it; throws 404 NetworkNotFound otherwise.
   static NetworkInfo visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id);
-  // The network if the caller may attach ports to it (its own or shared): another project's
-  // external network is seen, not used; 404 NetworkNotFound otherwise.
+  // The network if the caller may attach ports to it (its own or shared with the caller):
+  // another project's external network is seen, not used; 404 NetworkNotFound otherwise.
   static NetworkInfo attachable(store::SqlSession& s, const AuthContext& ctx,
                                 const std::string& id);
   static std::optional<NetworkInfo> find(store::SqlSession& s, const std::string& id);
@@ -46,6 +47,9 @@ class NetworkService {
   static void touch(store::SqlSession& s, const std::string& id);
 
  private:
+  // shared=True/False on update: creates or removes the wildcard access_as_shared policy;
+  // 409 InvalidSharedSetting while other projects' ports depend on it.
+  static void update_sharing(store::SqlSession& s, const NetworkInfo& network, bool shared);
   std::vector<Json> load(store::SqlSession& s, const AuthContext& ctx,
                          const std::optional<std::string>& id) const;
 

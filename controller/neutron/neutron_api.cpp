@@ -127,6 +127,10 @@ NeutronApi::NeutronApi(store::Database& db, identity::TokenValidator& tokens,
     return api::not_found("Floating IP " + id + " could not be found", "FloatingIPNotFound");
   };
   resources_.push_back(fips);
+  Resource rbac = bind(rbac_policies_, rbac_policy_schema(), &RbacPolicyService::touch, "");
+  rbac.not_found = &rbac_policy_not_found;
+  rbac.taggable = false;  // not a standard-attribute resource
+  resources_.push_back(rbac);
 }
 
 NeutronApi::Resource NeutronApi::agents_resource() {

@@ -23,6 +23,8 @@
 #include "controller/neutron/network_settings.hpp"
 #include "controller/neutron/port_binding_service.hpp"
 #include "controller/neutron/port_service.hpp"
+#include "controller/neutron/rbac_object_type.hpp"
+#include "controller/neutron/rbac_policy_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/router_interfaces.hpp"
 #include "controller/neutron/router_service.hpp"
@@ -144,6 +146,8 @@ class NeutronApi {
   RouterService routers_;
   RouterInterfaces router_interfaces_;
   FloatingIpService floating_ips_;
+  RbacObjectTypes rbac_types_ = builtin_rbac_object_types();
+  RbacPolicyService rbac_policies_{rbac_types_};
   BaseUrl base_url_;
   std::vector<Resource> resources_;
   std::function<void()> changed_ = [] {};

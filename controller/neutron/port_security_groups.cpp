@@ -5,6 +5,7 @@
 
 #include "common/text_prefix.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/security_group_service.hpp"
 
@@ -57,7 +58,8 @@ bool trusted(const std::string& device_owner) {
   return device_owner.starts_with("network:");
 }
 
-// Every group must be visible to the caller and, on a new port, belong to the port's project.
+// Every group must be visible to the caller and, on a new port, belong to the port's project
+// or be shared with it (rbac-security-groups).
 void bind_groups(store::SqlSession& s, const AuthContext& ctx, const std::string& port_id,
                  const std::vector<std::string>& groups,
                  const std::optional<std::string>& project) {
@@ -65,8 +67,11 @@ void bind_groups(store::SqlSession& s, const AuthContext& ctx, const std::string
   std::set<bool> statefulness;
   for (const auto& id : groups) {
     const auto rows = s.query("SELECT project_id, stateful FROM securitygroups WHERE id = ?", {id});
-    if (rows.empty() || !owns(ctx, rows[0].text(0)) ||
-        (project && !ctx.is_admin() && rows[0].text(0) != *project)) {
+    const auto shared_with = [&](const std::string& p) {
+      return RbacAccess::granted(s, "security_group", id, kAccessAsShared, p);
+    };
+    if (rows.empty() || !(owns(ctx, rows[0].text(0)) || shared_with(ctx.project_id)) ||
+        (project && !ctx.is_admin() && rows[0].text(0) != *project && !shared_with(*project))) {
       missing += (missing.empty() ? "" : ", ") + id;
     } else {
       statefulness.insert(rows[0].boolean(1));

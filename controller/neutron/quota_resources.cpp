@@ -10,7 +10,7 @@ const std::vector<QuotaResource>& quota_resources() {
       {"port", 500, "ports"},
       {"router", 10, "routers"},
       {"floatingip", 50, "floatingips"},
-      {"rbac_policy", 10, ""},
+      {"rbac_policy", 10, "rbac_policies"},
       {"security_group", 10, "securitygroups"},
       {"security_group_rule", 100, "securitygrouprules"},
   };

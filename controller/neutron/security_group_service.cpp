@@ -1,9 +1,11 @@
 #include "controller/neutron/security_group_service.hpp"
 
 #include <map>
+#include <set>
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -150,7 +152,17 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
   } else if (ctx.is_admin()) {
     rows = s.query(columns);
   } else {
-    rows = s.query(columns + " WHERE project_id = ?", {ctx.project_id});
+    rows = s.query(
+        columns + " WHERE project_id = ? OR " +
+            RbacAccess::granted_clause("security_group", kAccessAsShared, "securitygroups.id"),
+        {ctx.project_id, ctx.project_id});
+  }
+  std::set<std::string> shared;  // with the caller's project, by a policy (rbac-security-groups)
+  for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
+                               "'security_group' AND action = 'access_as_shared' AND "
+                               "target_project IN ('*', ?)",
+                               {ctx.project_id})) {
+    shared.insert(r.text(0));
   }
   std::map<std::string, Json> rules;
   for (auto& rule : SecurityGroupRuleService::of_group(s, id)) {
@@ -171,7 +183,7 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
          {"tenant_id", r.text(1)},
          {"project_id", r.text(1)},
          {"description", r.text(3)},
-         {"shared", false},
+         {"shared", shared.contains(group_id)},
          {"security_group_rules", group_rules == rules.end() ? Json::array() : group_rules->second},
          {"tags", tags[group_id]},
          {"revision_number", r.integer(5)},
@@ -183,7 +195,10 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
 
 Json SecurityGroupService::show(store::SqlSession& s, const AuthContext& ctx,
                                 const std::string& id) const {
-  visible(s, ctx, id);
+  // Shown also to the projects it is shared with; changed only by its own (visible()).
+  if (!RbacAccess::granted(s, "security_group", id, kAccessAsShared, ctx.project_id)) {
+    visible(s, ctx, id);
+  }
   return load(s, ctx, id).front();
 }
 
@@ -235,6 +250,7 @@ void SecurityGroupService::remove(store::SqlSession& s, const AuthContext& ctx,
     touch(s, r.text(0));
   }
   TagStore::remove_all(s, "security_groups", id);
+  RbacAccess::remove_all(s, "security_group", id);
   s.execute("DELETE FROM securitygroups WHERE id = ?", {id});
   store::ChangeJournal::append(s, store::JournalKind::kSecurityGroup, id);
 }

@@ -1,11 +1,13 @@
 #include "controller/neutron/subnet_pool_service.hpp"
 
 #include <map>
+#include <set>
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/ipam/prefix_set.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_pool_input.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -97,7 +99,12 @@ std::optional<SubnetPoolInfo> SubnetPoolService::find(store::SqlSession& s, cons
 SubnetPoolInfo SubnetPoolService::visible(store::SqlSession& s, const AuthContext& ctx,
                                           const std::string& id) {
   auto pool = find(s, id);
-  if (!pool || !(owns(ctx, pool->project_id) || pool->shared)) {
+  if (!pool) {
+    throw subnet_pool_not_found(id);
+  }
+  // `shared` as the caller sees it: a policy grants the pool to its project or to all.
+  pool->shared = RbacAccess::granted(s, "subnetpool", id, kAccessAsShared, ctx.project_id);
+  if (!(owns(ctx, pool->project_id) || pool->shared)) {
     throw subnet_pool_not_found(id);
   }
   return std::move(*pool);
@@ -176,6 +183,9 @@ Json SubnetPoolService::create(store::SqlSession& s, const AuthContext& ctx,
   if (attributes.contains("tags")) {
     TagStore::replace(s, "subnetpools", pool.id, attributes["tags"]);
   }
+  // shared=True is the wildcard access_as_shared policy, as in Neutron.
+  RbacAccess::set_wildcard(s, "subnetpool", pool.id, kAccessAsShared, project,
+                           attributes.value("shared", false));
   return show(s, ctx, pool.id);
 }
 
@@ -187,9 +197,17 @@ std::vector<Json> SubnetPoolService::load(store::SqlSession& s, const AuthContex
   } else if (ctx.is_admin()) {
     rows = s.query(std::string(kColumns) + " ORDER BY created_at, id");
   } else {
-    rows = s.query(
-        std::string(kColumns) + " WHERE project_id = ? OR shared = 1 ORDER BY created_at, id",
-        {ctx.project_id});
+    rows = s.query(std::string(kColumns) + " WHERE project_id = ? OR " +
+                       RbacAccess::granted_clause("subnetpool", kAccessAsShared, "subnetpools.id") +
+                       " ORDER BY created_at, id",
+                   {ctx.project_id, ctx.project_id});
+  }
+  std::set<std::string> shared;  // with the caller's project
+  for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
+                               "'subnetpool' AND action = 'access_as_shared' AND target_project "
+                               "IN ('*', ?)",
+                               {ctx.project_id})) {
+    shared.insert(r.text(0));
   }
   std::map<std::string, std::vector<ipam::Cidr>> prefixes;
   for (const auto& r : s.query(std::string("SELECT subnetpool_id, cidr FROM subnetpoolprefixes") +
@@ -218,7 +236,7 @@ std::vector<Json> SubnetPoolService::load(store::SqlSession& s, const AuthContex
                    {"default_prefixlen", std::to_string(r.integer(5))},
                    {"min_prefixlen", std::to_string(r.integer(6))},
                    {"max_prefixlen", std::to_string(r.integer(7))},
-                   {"shared", r.boolean(8)},
+                   {"shared", shared.contains(pool_id)},
                    {"is_default", r.boolean(9)},
                    {"default_quota", r.is_null(10) ? Json(nullptr) : Json(r.integer(10))},
                    {"address_scope_id", r.is_null(11) ? Json(nullptr) : Json(r.text(11))},
@@ -244,6 +262,15 @@ std::vector<Json> SubnetPoolService::list(store::SqlSession& s, const AuthContex
 Json SubnetPoolService::update(store::SqlSession& s, const AuthContext& ctx, const std::string& id,
                                const Json& attributes) const {
   const SubnetPoolInfo pool = owned(s, ctx, id, "update_subnetpool");
+  // Neutron's _check_subnetpool_update_allowed: a pool in an address scope only shared with
+  // its project (rbac-address-scope) is changed by the scope's owner or an admin.
+  if (pool.address_scope_id && !ctx.is_admin() &&
+      AddressScopeService::owner(s, *pool.address_scope_id) != ctx.project_id) {
+    throw api::bad_request("Illegal subnetpool update : subnetpool " + id +
+                               " cannot be updated when associated with shared address scope " +
+                               *pool.address_scope_id,
+                           "IllegalSubnetPoolUpdate");
+  }
   check_quota(attributes);
   if (attributes.contains("is_default")) {
     require_admin_for(ctx, "update_subnetpool", "is_default");
@@ -312,6 +339,7 @@ void SubnetPoolService::remove(store::SqlSession& s, const AuthContext& ctx,
                            "SubnetPoolDeleteError");
   }
   TagStore::remove_all(s, "subnetpools", id);
+  RbacAccess::remove_all(s, "subnetpool", id);
   s.execute("DELETE FROM subnetpools WHERE id = ?", {id});
 }
 

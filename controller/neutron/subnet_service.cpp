@@ -9,6 +9,7 @@
 #include "controller/neutron/ip_allocator.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_service.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/subnet_attributes.hpp"
 #include "controller/neutron/subnet_pool_allocation.hpp"
@@ -18,6 +19,13 @@
 
 namespace neutrino::neutron {
 namespace {
+
+// 1 when the subnet's network is shared with the caller (binds the caller's project): a
+// subnet's `shared` is its network's, as the caller sees it.
+std::string shared_with_caller() {
+  return "CASE WHEN " + RbacAccess::granted_clause("network", kAccessAsShared, "n.id") +
+         " THEN 1 ELSE 0 END";
+}
 
 api::ApiError subnet_not_found(const std::string& id) {
   return api::not_found("Subnet " + id + " could not be found.", "SubnetNotFound");
@@ -146,10 +154,10 @@ std::vector<SubnetInfo> SubnetService::of_network(store::SqlSession& s,
 
 SubnetInfo SubnetService::visible(store::SqlSession& s, const AuthContext& ctx,
                                   const std::string& id) const {
-  const auto rows = s.query(std::string("SELECT ") + kInfoColumns +
-                                ", n.shared FROM subnets s JOIN networks n ON n.id = s.network_id "
+  const auto rows = s.query(std::string("SELECT ") + kInfoColumns + ", " + shared_with_caller() +
+                                " FROM subnets s JOIN networks n ON n.id = s.network_id "
                                 "WHERE s.id = ?",
-                            {id});
+                            {ctx.project_id, id});
   if (rows.empty() || !(owns(ctx, rows[0].text(2)) || rows[0].boolean(7))) {
     throw subnet_not_found(id);
   }
@@ -255,17 +263,20 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
                                       const std::optional<std::string>& id) const {
   const std::string columns =
       "SELECT s.id, s.project_id, s.network_id, s.name, s.description, s.ip_version, s.cidr, "
-      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at, n.shared, "
-      "s.ipv6_ra_mode, s.ipv6_address_mode, s.subnetpool_id FROM subnets s JOIN networks n ON "
+      "s.gateway_ip, s.enable_dhcp, s.revision_number, s.created_at, s.updated_at, " +
+      shared_with_caller() +
+      ", s.ipv6_ra_mode, s.ipv6_address_mode, s.subnetpool_id FROM subnets s JOIN networks n ON "
       "n.id = s.network_id";
   std::vector<store::SqlRow> rows;
   if (id) {
-    rows = s.query(columns + " WHERE s.id = ?", {*id});
+    rows = s.query(columns + " WHERE s.id = ?", {ctx.project_id, *id});
   } else if (ctx.is_admin()) {
-    rows = s.query(columns + " ORDER BY s.created_at, s.id", {});
+    rows = s.query(columns + " ORDER BY s.created_at, s.id", {ctx.project_id});
   } else {
-    rows = s.query(columns + " WHERE s.project_id = ? OR n.shared = 1 ORDER BY s.created_at, s.id",
-                   {ctx.project_id});
+    rows = s.query(columns + " WHERE s.project_id = ? OR " +
+                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id") +
+                       " ORDER BY s.created_at, s.id",
+                   {ctx.project_id, ctx.project_id, ctx.project_id});
   }
   const std::string where = id ? " WHERE subnet_id = ?" : "";
   const store::SqlParams params = id ? store::SqlParams{*id} : store::SqlParams{};

@@ -360,6 +360,7 @@ CREATE TABLE subnet_service_types (
       schema_parts::network_flavor_migration(),
       schema_parts::router_migration(),
       schema_parts::port_options_migration(),
+      {schema_parts::rbac_migration(), schema_parts::rbac_migration_postgres()},
   };
   return migrations;
 }

@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+
 // Migrations too long to sit in schema.cpp, one file per area. Private to the store.
 namespace neutrino::store::schema_parts {
 
@@ -27,5 +29,10 @@ const char* change_journal_migration_postgres();
 const char* router_migration();
 // Neutron's allowed address pairs and extra DHCP options of ports.
 const char* port_options_migration();
+
+// Neutron's RBAC policies (one table for every object type), with the wildcard policies of
+// objects shared or external before the table existed.
+std::string rbac_migration();
+std::string rbac_migration_postgres();
 
 }  // namespace neutrino::store::schema_parts

@@ -126,6 +126,27 @@ TEST_F(ServerApiTest, ABootIsScheduledWithABoundPortAndAnInstanceRecord) {
   EXPECT_NE(member_view["hostId"], "");
 }
 
+TEST_F(ServerApiTest, ANetworkSharedWithTheProjectByAPolicyBoots) {
+  add_compute_host("compute1", 4, 4096, 50);
+  const std::string admins =
+      call("POST", "/v2.0/networks", {{"network", {{"name", "admins"}}}}, admin_)
+          .body["network"]["id"];
+  call("POST", "/v2.0/subnets",
+       {{"subnet", {{"network_id", admins}, {"ip_version", 4}, {"cidr", "10.8.0.0/24"}}}}, admin_);
+  const Json on_admins = {{"networks", Json::array({{{"uuid", admins}}})}};
+  EXPECT_EQ(boot("refused", on_admins).status, 400);
+  const auto policy = call("POST", "/v2.0/rbac-policies",
+                           {{"rbac_policy",
+                             {{"object_type", "network"},
+                              {"object_id", admins},
+                              {"action", "access_as_shared"},
+                              {"target_tenant", project_id_}}}},
+                           admin_);
+  ASSERT_EQ(policy.status, 201) << policy.body;
+  const auto created = boot("shared", on_admins);
+  EXPECT_EQ(created.status, 202) << created.body;
+}
+
 TEST_F(ServerApiTest, BadBootsAreRefusedAndChangeNothing) {
   add_compute_host("compute1", 4, 4096, 50);
   const std::string empty_net =

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "controller/neutron/rbac_access.hpp"
 #include "service_fixture.hpp"
 
 namespace neutrino::neutron {
@@ -152,7 +153,7 @@ TEST_F(PortServiceTest, ASharedNetworksProtectedAttributesAreItsOwners) {
   // Bob on alice's shared network may attach a port but not switch off its anti-spoofing, pick
   // its MAC or address, bind it or make it a network device; nothing of a refusal is stored.
   db().write([&](store::SqlSession& s) {
-    s.execute("UPDATE networks SET shared = 1 WHERE id = ?", {network_id_});
+    RbacAccess::set_wildcard(s, "network", network_id_, kAccessAsShared, "alice-project", true);
   });
   const Json base = {{"network_id", network_id_}};
   for (const Json& extra :
