@@ -55,8 +55,15 @@ void JournalFollower::start() {
                    model_.instance_changed(i.instance.id, i, nullptr);
                  }});
     load_all_l3(
-        s, [&](const model::Router& r) { model_.router_changed(r.id, r, nullptr); },
-        [&](const model::FloatingIp& f) { model_.floating_ip_changed(f.id, f, nullptr); });
+        s,
+        [&](const model::Router& r) {
+          thread_role_.assert_current();
+          model_.router_changed(r.id, r, nullptr);
+        },
+        [&](const model::FloatingIp& f) {
+          thread_role_.assert_current();
+          model_.floating_ip_changed(f.id, f, nullptr);
+        });
   });
   revision_ = loaded_at_;
   if (options_.full_recompute) {
