@@ -78,7 +78,9 @@ class ServiceCloud:
             host.start_agent(relay.hostport, extra=(
                 "--agent-secret", AGENT_SECRET, "--metadata-service", metadata_relay.hostport,
                 "--metadata-secret", METADATA_SECRET, "--log-level", "info") + tuple(flags))
-        wait_for(lambda: len([a for a in self.api("GET", "/v2.0/agents")["agents"]
+        # One Open vSwitch agent per host (a host also shows as its DHCP and metadata agents).
+        ovs_agents = "/v2.0/agents?agent_type=Open%20vSwitch%20agent"
+        wait_for(lambda: len([a for a in self.api("GET", ovs_agents)["agents"]
                               if a["alive"]]) == self.host_count, "every agent alive", 30)
 
     def stop(self):

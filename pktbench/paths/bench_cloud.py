@@ -87,7 +87,9 @@ class BenchCloud:
         return resp.json()
 
     def alive_agents(self):
-        return [a for a in self.api("GET", "/v2.0/agents")["agents"] if a["alive"]]
+        # One Open vSwitch agent per host (a host also shows as its DHCP and metadata agents).
+        return [a for a in self.api("GET", "/v2.0/agents?agent_type=Open%20vSwitch%20agent")["agents"]
+                if a["alive"]]
 
     def network(self, name, cidr, **provider):
         net = self.api("POST", "/v2.0/networks", {"network": dict(name=name, **provider)}, 201)
