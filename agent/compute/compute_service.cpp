@@ -121,6 +121,27 @@ void ComputeService::stop() {
   // Finishes what runs (a spawn completes; a restarted agent adopts its paused domain).
   workers_.reset();
   console_.reset();
+  record_finished_work();
+}
+
+// Without this, a reboot finished while stopping would be carried out again by the next agent.
+void ComputeService::record_finished_work() {
+  std::vector<std::function<void()>> completions;
+  {
+    std::lock_guard lock(mutex_);
+    completions.swap(inputs_->completions);
+  }
+  if (completions.empty()) {
+    return;
+  }
+  for (auto& completion : completions) {
+    completion();
+  }
+  try {
+    save_applied();
+  } catch (const std::exception& e) {
+    log::error("compute: could not save the applied state on stop: ", e.what());
+  }
 }
 
 void ComputeService::set_state(const channel::HostState& state) {

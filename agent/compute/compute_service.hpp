@@ -85,6 +85,7 @@ class ComputeService {
                   std::function<void(InstanceRecord&, const std::string& error)> done);
   void collect_garbage();
   void save_applied();
+  void record_finished_work();
   void send_reports(bool all);
   void answer_console(const Json& request);
 
