@@ -465,3 +465,9 @@ class MemberTestCase(ControllerTestCase):
     def member_api(self, method, path, body=None, token=None):
         return self.controller.request(method, path, body,
                                        token=self.member["token"] if token is None else token)
+
+    def member_network(self, name):
+        """A network the member creates through the CLI; the admin deletes it at cleanup."""
+        net = self.member_cli("network", "create", name, "-f", "json")
+        self.addCleanup(self.admin_api, "DELETE", "/v2.0/networks/" + net["id"])
+        return net

@@ -12,52 +12,34 @@ import harness
 ALICE = {"user": "onb-alice", "project": "onb-proj", "password": "onb-alice-pw"}
 
 
-class SubnetOnboardCliTest(harness.ControllerTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.member = cls.controller.create_member(ALICE["project"], ALICE["user"],
-                                                  ALICE["password"])
-        cls.admin_token = cls.controller.token()
-
-    def alice(self, *args):
-        return self.openstack(*args, **ALICE)
-
-    def api(self, method, path, body=None, token=None):
-        return self.controller.request(method, path, body, token=token or self.member["token"])
-
-    def network(self, name):
-        net = self.alice("network", "create", name, "-f", "json")
-        self.addCleanup(self.controller.request, "DELETE", "/v2.0/networks/" + net["id"],
-                        token=self.admin_token)
-        return net
+class SubnetOnboardCliTest(harness.MemberTestCase):
+    member_credentials = ALICE
 
     def test_onboard_network_subnets_into_a_pool(self):
-        net = self.network("onb-onboard")
-        subnet = self.alice("subnet", "create", "--network", "onb-onboard", "--subnet-range",
+        net = self.member_network("onb-onboard")
+        subnet = self.member_cli("subnet", "create", "--network", "onb-onboard", "--subnet-range",
                             "10.82.0.0/24", "onb-onboard-v4", "-f", "json")
         self.assertIsNone(subnet["subnetpool_id"])
-        pool = self.alice("subnet", "pool", "create", "--pool-prefix", "10.83.0.0/16",
+        pool = self.member_cli("subnet", "pool", "create", "--pool-prefix", "10.83.0.0/16",
                           "onb-pool", "-f", "json")
         self.addCleanup(self.controller.request, "DELETE", "/v2.0/subnetpools/" + pool["id"],
                         token=self.admin_token)
         path = "/v2.0/subnetpools/%s/onboard_network_subnets" % pool["id"]
-        r = self.api("PUT", path, {"network_id": net["id"]})
+        r = self.member_api("PUT", path, {"network_id": net["id"]})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json(), [{"id": subnet["id"], "cidr": "10.82.0.0/24"}])
-        self.assertEqual(self.alice("subnet", "show", "onb-onboard-v4", "-f", "json")[
+        self.assertEqual(self.member_cli("subnet", "show", "onb-onboard-v4", "-f", "json")[
             "subnetpool_id"], pool["id"])
-        self.assertEqual(sorted(self.alice("subnet", "pool", "show", "onb-pool", "-f", "json")[
+        self.assertEqual(sorted(self.member_cli("subnet", "pool", "show", "onb-pool", "-f", "json")[
             "prefixes"]), ["10.82.0.0/24", "10.83.0.0/16"])
         # The pool now allocates around the onboarded subnet.
-        more = self.alice("subnet", "create", "--network", "onb-onboard", "--subnet-pool",
+        more = self.member_cli("subnet", "create", "--network", "onb-onboard", "--subnet-pool",
                           "onb-pool", "--prefix-length", "24", "onb-onboard-more", "-f", "json")
         self.assertFalse(ipaddress.ip_network(more["cidr"]).overlaps(
             ipaddress.ip_network("10.82.0.0/24")))
-        self.assertNeutronError(self.api("PUT", path, {}), 400, "InvalidInput")
+        self.assertNeutronError(self.member_api("PUT", path, {}), 400, "InvalidInput")
         other = self.controller.create_member("onb-other", "onb-bob", "onb-bob-pw")
-        self.assertNeutronError(self.api("PUT", path, {"network_id": net["id"]},
+        self.assertNeutronError(self.member_api("PUT", path, {"network_id": net["id"]},
                                          token=other["token"]), 404)
 
 
