@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -129,7 +130,16 @@ TEST(AgentFailoverTest, ALostControllerIsReplacedByTheNextAndTheStateIsKeptMeanw
       "reconnected to the other controller in %lld ms\n",
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
   EXPECT_LT(took, 3s);  // a prompt try: at most min_backoff of jitter, on a loaded machine
-  ASSERT_TRUE(agent.wait_for([](const auto&) { return true; }));
+  // The first controller's state satisfies wait_for already: wait for a state after the loss.
+  ASSERT_TRUE(agent.wait_events(
+      [](const std::vector<std::string>& events) {
+        const auto last_lost = std::find_if(events.rbegin(), events.rend(),
+                                            [](const auto& e) { return e.rfind("lost ", 0) == 0; });
+        return std::any_of(events.rbegin(), last_lost,
+                           [](const auto& e) { return e.rfind("state ", 0) == 0; });
+      },
+      5s))
+      << ::testing::PrintToString(agent.events());
   const auto events = agent.events();
   // Nothing reached the agent between the loss and the new session: it kept serving what it
   // had, and the new controller's snapshot is the next state it sees.

@@ -60,12 +60,19 @@ std::vector<std::string> TestAgent::events() {
   return events_;
 }
 
+bool TestAgent::wait_events(const std::function<bool(const std::vector<std::string>&)>& ready,
+                            std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return ready(events_); });
+}
+
 bool TestAgent::wait_connected_to(const std::string& controller, std::chrono::milliseconds timeout,
                                   int times) {
-  std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] {
-    return std::count(events_.begin(), events_.end(), "connected " + controller) >= times;
-  });
+  return wait_events(
+      [&](const std::vector<std::string>& events) {
+        return std::count(events.begin(), events.end(), "connected " + controller) >= times;
+      },
+      timeout);
 }
 
 void TestAgent::ack(std::vector<std::string> up) {

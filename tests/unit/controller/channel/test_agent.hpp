@@ -37,6 +37,9 @@ class TestAgent {
   void ack(std::vector<std::string> up);
   // What the client reported, in order: "connected HOST:PORT", "state <keys>", "lost <reason>".
   std::vector<std::string> events();
+  // Waits until the events reported so far satisfy `ready`.
+  bool wait_events(const std::function<bool(const std::vector<std::string>&)>& ready,
+                   std::chrono::milliseconds timeout);
   // Waits until the client has connected to `controller` (HOST:PORT) `times` times in all.
   bool wait_connected_to(const std::string& controller, std::chrono::milliseconds timeout,
                          int times = 1);
