@@ -73,6 +73,19 @@ class ChannelPeer:
             if self._conn is not None and self._sent_state is not None:
                 self._send_delta_locked()
 
+    def set_state_applied(self, state, timeout=30):
+        """set_state, then wait until the agent acknowledges having applied it: the agent
+        plans on the newest state it holds, so a state replaced before it was applied may
+        never be seen (a stop immediately followed by a start)."""
+        with self._lock:
+            if self._conn is None or self._sent_state is None:
+                raise RuntimeError("no agent connected")
+        self.set_state(state)
+        with self._lock:
+            revision = self.revision
+        self.wait_for(lambda m: m.get("type") == "ack" and m.get("revision", 0) >= revision,
+                      timeout, "ack of revision %d" % revision)
+
     def send(self, message):
         with self._lock:
             if self._conn is None:

@@ -283,7 +283,7 @@ class ComputeAgent(unittest.TestCase):
         self.assertEqual(self.peer.instance_reports(OFF_INSTANCE)[-1]["power_state"],
                          "shutdown")
         # the controller records the stop, then `server start` powers it on again
-        self.peer.set_state(self.state(dict(off, power="stopped")))
+        self.peer.set_state_applied(self.state(dict(off, power="stopped")))
         seen = len(self.peer.instance_reports(OFF_INSTANCE))
         self.peer.set_state(self.state(off))
         self.wait_boots(2, instance=OFF_INSTANCE)
