@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/model/address_group.hpp"
 #include "common/model/floating_ip.hpp"
 #include "common/model/instance.hpp"
 #include "common/model/network.hpp"
@@ -17,7 +18,7 @@
 namespace neutrino::model {
 namespace {
 
-constexpr std::array<std::pair<ObjectKind, std::string_view>, 9> kKinds = {{
+constexpr std::array<std::pair<ObjectKind, std::string_view>, 10> kKinds = {{
     {ObjectKind::kPort, "port"},
     {ObjectKind::kNetwork, "network"},
     {ObjectKind::kSubnet, "subnet"},
@@ -27,6 +28,7 @@ constexpr std::array<std::pair<ObjectKind, std::string_view>, 9> kKinds = {{
     {ObjectKind::kInstance, "instance"},
     {ObjectKind::kRouter, "router"},
     {ObjectKind::kFloatingIp, "floatingip"},
+    {ObjectKind::kAddressGroup, "address_group"},
 }};
 
 template <typename T>
@@ -83,6 +85,8 @@ Json canonical_object(std::string_view key, const Json& object) {
         return round_trip<Router>(object, parsed.id);
       case ObjectKind::kFloatingIp:
         return round_trip<FloatingIp>(object, parsed.id);
+      case ObjectKind::kAddressGroup:
+        return round_trip<AddressGroup>(object, parsed.id);
     }
   } catch (const Json::exception& e) {
     throw std::invalid_argument(std::string(key.substr(0, 64)) + ": " + e.what());

@@ -1,7 +1,7 @@
 #pragma once
 // The one place that knows which typed model object a channel key names: "<kind>:<id>" with
 // kind port, network, subnet, remote (a RemotePort), security_group, remote_group, instance,
-// router or floatingip.
+// router, floatingip or address_group.
 // Both daemons decode through it, so an object that does not match its type's codec (a
 // missing member, a wrong type) is refused where it arrives instead of surfacing later as an
 // odd flow.
@@ -21,7 +21,8 @@ enum class ObjectKind {
   kRemoteGroup,
   kInstance,
   kRouter,
-  kFloatingIp
+  kFloatingIp,
+  kAddressGroup
 };
 
 struct ObjectKey {

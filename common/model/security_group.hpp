@@ -19,11 +19,12 @@ struct SecurityGroupRule {
   std::optional<int64_t> port_range_max;
   std::optional<std::string> remote_ip_prefix;
   std::optional<std::string> remote_group_id;
+  std::optional<std::string> remote_address_group_id;
   bool operator==(const SecurityGroupRule&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SecurityGroupRule, id, direction, ethertype, protocol,
                                    port_range_min, port_range_max, remote_ip_prefix,
-                                   remote_group_id)
+                                   remote_group_id, remote_address_group_id)
 
 struct SecurityGroup {
   std::string id;

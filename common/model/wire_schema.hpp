@@ -2,9 +2,10 @@
 // The version of the desired-state objects on the push channel (common/model/*.hpp): sent as
 // "schema" in every snapshot and delta. 2: typed objects with one codec each, revisions are
 // change-journal seqs and resume a reconnecting agent. 3: routers ("router:<id>") and floating
-// IPs ("floatingip:<id>"), which agents before the L3 pipeline accept and ignore.
+// IPs ("floatingip:<id>"), which agents before the L3 pipeline accept and ignore. 4: rules'
+// remote_address_group_id and the address groups they name ("address_group:<id>").
 namespace neutrino {
 
-inline constexpr int kWireSchemaVersion = 3;
+inline constexpr int kWireSchemaVersion = 4;
 
 }  // namespace neutrino

@@ -29,17 +29,33 @@ Json optional_text(const store::SqlRow& r, size_t i) {
   return r.is_null(i) ? Json(nullptr) : Json(r.text(i));
 }
 
-// "security_group:<id>" for every group of the host's ports, and "remote_group:<id>" with the
-// addresses of every member of each group their rules name as remote_group_id.
+// "address_group:<id>" with the addresses of each group a rule names.
+void add_address_groups(store::SqlSession& s, const std::set<std::string>& groups,
+                        HostState& state) {
+  for (const auto& group_id : groups) {
+    Json addresses = Json::array();
+    for (const auto& r : s.query("SELECT address FROM address_associations WHERE "
+                                 "address_group_id = ? ORDER BY address",
+                                 {group_id})) {
+      addresses.push_back(r.text(0));
+    }
+    state["address_group:" + group_id] = {{"id", group_id}, {"addresses", addresses}};
+  }
+}
+
+// "security_group:<id>" for every group of the host's ports, "remote_group:<id>" with the
+// addresses of every member of each group their rules name as remote_group_id, and the
+// address groups they name as remote_address_group_id.
 void add_security_groups(store::SqlSession& s, const std::set<std::string>& groups,
                          HostState& state) {
   std::set<std::string> remotes;
+  std::set<std::string> address_groups;
   for (const auto& group_id : groups) {
     Json rules = Json::array();
     for (const auto& r :
          s.query("SELECT id, direction, ethertype, protocol, port_range_min, port_range_max, "
-                 "remote_ip_prefix, remote_group_id FROM securitygrouprules WHERE "
-                 "security_group_id = ? ORDER BY id",
+                 "remote_ip_prefix, remote_group_id, remote_address_group_id FROM "
+                 "securitygrouprules WHERE security_group_id = ? ORDER BY id",
                  {group_id})) {
       const std::string ethertype = r.text(2);
       const auto protocol = neutron::protocol_number(
@@ -49,6 +65,9 @@ void add_security_groups(store::SqlSession& s, const std::set<std::string>& grou
       if (!r.is_null(7)) {
         remotes.insert(r.text(7));
       }
+      if (!r.is_null(8)) {
+        address_groups.insert(r.text(8));
+      }
       rules.push_back({{"id", r.text(0)},
                        {"direction", r.text(1)},
                        {"ethertype", ethertype},
@@ -56,7 +75,8 @@ void add_security_groups(store::SqlSession& s, const std::set<std::string>& grou
                        {"port_range_min", r.is_null(4) ? Json(nullptr) : Json(r.integer(4))},
                        {"port_range_max", r.is_null(5) ? Json(nullptr) : Json(r.integer(5))},
                        {"remote_ip_prefix", prefix ? Json(*prefix) : Json(nullptr)},
-                       {"remote_group_id", optional_text(r, 7)}});
+                       {"remote_group_id", optional_text(r, 7)},
+                       {"remote_address_group_id", optional_text(r, 8)}});
     }
     const auto stateful = s.query("SELECT stateful FROM securitygroups WHERE id = ?", {group_id});
     state["security_group:" + group_id] = {{"id", group_id},
@@ -67,6 +87,7 @@ void add_security_groups(store::SqlSession& s, const std::set<std::string>& grou
     state["remote_group:" + group_id] = {{"id", group_id},
                                          {"addresses", remote_group_addresses(s, group_id)}};
   }
+  add_address_groups(s, address_groups, state);
 }
 
 }  // namespace

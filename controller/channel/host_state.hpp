@@ -8,8 +8,10 @@
 // Security groups: each port lists its "security_groups" (ids, sorted); every group of those
 // ports is "security_group:<id>" {id, stateful, rules sorted by id, each {id, direction,
 // ethertype, protocol (IP protocol number or null), port_range_min/max, remote_ip_prefix
-// (normalized CIDR or null), remote_group_id}}; every group those rules name as remote is
-// "remote_group:<id>" {id, addresses: the fixed IPs of all its member ports on any host, sorted}.
+// (normalized CIDR or null), remote_group_id, remote_address_group_id}}; every group those rules
+// name as remote is "remote_group:<id>" {id, addresses: the fixed IPs of all its member ports on
+// any host, sorted}; every address group they name is "address_group:<id>" {id, addresses: its
+// CIDRs, sorted}.
 // Compute: "instance:<uuid>" for the instances placed on the host (instance_objects.hpp).
 // L3: "router:<id>" and "floatingip:<id>" for the routers on its networks (router_objects.hpp).
 #include <string>

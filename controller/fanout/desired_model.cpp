@@ -206,9 +206,7 @@ void DesiredModel::add_group_interest(const std::string& host, const std::string
   if (out) {
     out->set(host, "security_group:" + group, group_object(group));
   }
-  for (const auto& remote : remote_groups_of(it->second)) {
-    add_remote_interest(host, remote, out);
-  }
+  add_rule_remotes(host, it->second, out);
 }
 
 void DesiredModel::drop_group_interest(const std::string& host, const std::string& group,
@@ -227,9 +225,7 @@ void DesiredModel::drop_group_interest(const std::string& host, const std::strin
     out->remove(host, "security_group:" + group);
   }
   if (const auto it = groups_.find(group); it != groups_.end()) {
-    for (const auto& remote : remote_groups_of(it->second)) {
-      drop_remote_interest(host, remote, out);
-    }
+    drop_rule_remotes(host, it->second, out);
   }
 }
 

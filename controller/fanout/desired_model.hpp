@@ -2,7 +2,8 @@
 // The desired state of every host, kept in memory and changed one object at a time, with the
 // interest index that says which hosts an object matters to: network -> hosts with a port on
 // it, security group -> hosts with a member port, remote group -> hosts whose groups' rules name
-// it, router -> hosts with a port on one of its interfaces' networks (router_networks(), where
+// it, address group -> hosts whose groups' rules name it as remote_address_group_id, router ->
+// hosts with a port on one of its interfaces' networks (router_networks(), where
 // the L3 pipeline adds its gateway host), floating IP -> the hosts of its router. A change costs
 // what it changes: a port update reaches its host and the hosts of its network; only a host that
 // gains (or loses) a network gets (or drops) all of that network's objects. Each handler writes
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "common/channel/host_state.hpp"
+#include "common/model/address_group.hpp"
 #include "common/model/floating_ip.hpp"
 #include "common/model/remote_group.hpp"
 #include "common/model/remote_port.hpp"
@@ -35,6 +37,9 @@ class DesiredModel {
   void subnet_changed(const std::string& id, std::optional<model::Subnet> now, HostDeltas* out);
   void group_changed(const std::string& id, std::optional<model::SecurityGroup> now,
                      HostDeltas* out);
+  // desired_model_address_groups.cpp: reaches only the hosts whose rules name the group.
+  void address_group_changed(const std::string& id, std::optional<model::AddressGroup> now,
+                             HostDeltas* out);
   // `tunnel_ip` "" when the host has no agent (any more).
   void agent_changed(const std::string& host, const std::string& tunnel_ip, HostDeltas* out);
   void instance_changed(const std::string& id, std::optional<InstanceRecord> now, HostDeltas* out);
@@ -53,9 +58,10 @@ class DesiredModel {
 
  private:
   struct HostInterest {
-    std::map<std::string, int> networks;       // network -> ports of this host on it
-    std::map<std::string, int> groups;         // group -> ports of this host in it
-    std::map<std::string, int> remote_groups;  // group -> held groups whose rules name it
+    std::map<std::string, int> networks;        // network -> ports of this host on it
+    std::map<std::string, int> groups;          // group -> ports of this host in it
+    std::map<std::string, int> remote_groups;   // group -> held groups whose rules name it
+    std::map<std::string, int> address_groups;  // address group -> held groups naming it
     std::set<std::string> ports;
     std::set<std::string> instances;
     bool empty() const { return ports.empty() && instances.empty(); }
@@ -69,6 +75,13 @@ class DesiredModel {
   void drop_group_interest(const std::string& host, const std::string& group, HostDeltas* out);
   void add_remote_interest(const std::string& host, const std::string& group, HostDeltas* out);
   void drop_remote_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  void add_address_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  void drop_address_interest(const std::string& host, const std::string& group, HostDeltas* out);
+  // The remote groups and address groups `host` holds because it holds `group`'s rules.
+  void add_rule_remotes(const std::string& host, const model::SecurityGroup& group,
+                        HostDeltas* out);
+  void drop_rule_remotes(const std::string& host, const model::SecurityGroup& group,
+                         HostDeltas* out);
   // Member addresses: +1 / -1 per (group, address) of the port; marks groups that changed.
   void count_addresses(const PortRecord& record, int delta, std::set<std::string>& changed);
   void send_remote_port(const std::string& id, HostDeltas* out);
@@ -93,6 +106,7 @@ class DesiredModel {
   SharedObject group_object(const std::string& id) const;
   SharedObject remote_group_object(const std::string& id) const;
   SharedObject instance_object(const std::string& id) const;
+  void materialize_address_groups(const HostInterest& interest, channel::HostState& state) const;
   // The object a key of `host` names now, or nullptr if the host holds no such key.
   bool holds_remote_port(const std::string& host, const PortRecord& record) const;
 
@@ -103,6 +117,7 @@ class DesiredModel {
   std::unordered_map<std::string, std::set<std::string>> network_ports_;  // bound ports only
   std::unordered_map<std::string, model::SecurityGroup> groups_;
   std::unordered_map<std::string, std::map<std::string, int>> group_addresses_;
+  std::unordered_map<std::string, model::AddressGroup> address_groups_;
   std::unordered_map<std::string, std::string> tunnel_ips_;
   std::unordered_map<std::string, InstanceRecord> instances_;
   std::unordered_map<std::string, HostInterest> hosts_;
@@ -114,6 +129,7 @@ class DesiredModel {
   std::unordered_map<std::string, std::set<std::string>> network_hosts_;
   std::unordered_map<std::string, std::set<std::string>> group_hosts_;
   std::unordered_map<std::string, std::set<std::string>> remote_group_hosts_;
+  std::unordered_map<std::string, std::set<std::string>> address_group_hosts_;
 };
 
 }  // namespace neutrino::fanout

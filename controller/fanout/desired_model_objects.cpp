@@ -75,9 +75,7 @@ void DesiredModel::group_changed(const std::string& id, std::optional<model::Sec
   if (it != groups_.end() && now && it->second == *now) {
     return;
   }
-  const std::set<std::string> before =
-      it == groups_.end() ? std::set<std::string>{} : remote_groups_of(it->second);
-  const std::set<std::string> after = now ? remote_groups_of(*now) : std::set<std::string>{};
+  const model::SecurityGroup before = it == groups_.end() ? model::SecurityGroup{} : it->second;
   if (now) {
     groups_[id] = *now;
   } else {
@@ -90,16 +88,11 @@ void DesiredModel::group_changed(const std::string& id, std::optional<model::Sec
   const SharedObject object = now ? group_object(id) : nullptr;
   const std::set<std::string> interested = hosts->second;  // the loop may change the index
   for (const auto& host : interested) {
-    for (const auto& remote : after) {
-      if (!before.contains(remote)) {
-        add_remote_interest(host, remote, out);
-      }
+    // Gain before losing: a remote both rule sets name stays held, and is not re-sent.
+    if (now) {
+      add_rule_remotes(host, *now, out);
     }
-    for (const auto& remote : before) {
-      if (!after.contains(remote)) {
-        drop_remote_interest(host, remote, out);
-      }
-    }
+    drop_rule_remotes(host, before, out);
     if (out && object) {
       out->set(host, "security_group:" + id, object);
     } else if (out) {
@@ -216,6 +209,7 @@ channel::HostState DesiredModel::materialize(const std::string& host) const {
   for (const auto& [group, count] : interest.remote_groups) {
     state["remote_group:" + group] = *remote_group_object(group);
   }
+  materialize_address_groups(interest, state);
   for (const auto& id : interest.instances) {
     state["instance:" + id] = *instance_object(id);
   }

@@ -53,6 +53,10 @@ void JournalFollower::start() {
                  [&](const InstanceRecord& i) {
                    thread_role_.assert_current();
                    model_.instance_changed(i.instance.id, i, nullptr);
+                 },
+                 [&](const model::AddressGroup& g) {
+                   thread_role_.assert_current();
+                   model_.address_group_changed(g.id, g, nullptr);
                  }});
     load_all_l3(
         s,
@@ -224,6 +228,9 @@ void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& ent
       break;
     case store::JournalKind::kFloatingIp:
       model_.floating_ip_changed(id, load_floating_ip(s, id), &out);
+      break;
+    case store::JournalKind::kAddressGroup:
+      model_.address_group_changed(id, load_address_group(s, id), &out);
       break;
   }
 }

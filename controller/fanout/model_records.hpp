@@ -28,5 +28,7 @@ struct InstanceRecord {
 
 // Distinct remote_group_id values of a group's rules.
 std::set<std::string> remote_groups_of(const model::SecurityGroup& group);
+// Distinct remote_address_group_id values of a group's rules.
+std::set<std::string> address_groups_of(const model::SecurityGroup& group);
 
 }  // namespace neutrino::fanout

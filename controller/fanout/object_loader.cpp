@@ -125,14 +125,15 @@ std::optional<model::SecurityGroup> load_security_group(store::SqlSession& s,
   model::SecurityGroup group{id, found[0].boolean(0), {}};
   for (const auto& r :
        s.query("SELECT id, direction, ethertype, protocol, port_range_min, port_range_max, "
-               "remote_ip_prefix, remote_group_id FROM securitygrouprules WHERE "
-               "security_group_id = ? ORDER BY id",
+               "remote_ip_prefix, remote_group_id, remote_address_group_id FROM "
+               "securitygrouprules WHERE security_group_id = ? ORDER BY id",
                {id})) {
     const std::string ethertype = r.text(2);
     group.rules.push_back({r.text(0), r.text(1), ethertype,
                            widened(neutron::protocol_number(r.optional_text(3), ethertype)),
                            optional_integer(r, 4), optional_integer(r, 5),
-                           neutron::normalized_cidr(r.optional_text(6)), r.optional_text(7)});
+                           neutron::normalized_cidr(r.optional_text(6)), r.optional_text(7),
+                           r.optional_text(8)});
   }
   return group;
 }
@@ -193,6 +194,19 @@ std::optional<InstanceRecord> load_instance(store::SqlSession& s, const std::str
   return record;
 }
 
+std::optional<model::AddressGroup> load_address_group(store::SqlSession& s, const std::string& id) {
+  if (s.query("SELECT 1 FROM address_groups WHERE id = ?", {id}).empty()) {
+    return std::nullopt;
+  }
+  model::AddressGroup group{id, {}};
+  for (const auto& r : s.query("SELECT address FROM address_associations WHERE "
+                               "address_group_id = ? ORDER BY address",
+                               {id})) {
+    group.addresses.push_back(r.text(0));
+  }
+  return group;
+}
+
 void load_all(store::SqlSession& s, const ModelVisitor& visit) {
   for (const auto& r : s.query("SELECT id FROM networks")) {
     if (auto network = load_network(s, r.text(0))) {
@@ -207,6 +221,12 @@ void load_all(store::SqlSession& s, const ModelVisitor& visit) {
   for (const auto& r : s.query("SELECT id FROM securitygroups")) {
     if (auto group = load_security_group(s, r.text(0))) {
       visit.group(*group);
+    }
+  }
+  // All of them: a rule created later may name any.
+  for (const auto& r : s.query("SELECT id FROM address_groups")) {
+    if (auto group = load_address_group(s, r.text(0))) {
+      visit.address_group(*group);
     }
   }
   for (const auto& r : s.query("SELECT DISTINCT host FROM agents")) {

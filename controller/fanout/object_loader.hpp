@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "common/model/address_group.hpp"
 #include "controller/fanout/model_records.hpp"
 #include "controller/store/sql_session.hpp"
 
@@ -19,6 +20,7 @@ std::optional<model::SecurityGroup> load_security_group(store::SqlSession& s,
 // The tunnel IP the host's agent reported, "" without an agent.
 std::string load_tunnel_ip(store::SqlSession& s, const std::string& host);
 std::optional<InstanceRecord> load_instance(store::SqlSession& s, const std::string& id);
+std::optional<model::AddressGroup> load_address_group(store::SqlSession& s, const std::string& id);
 
 struct ModelVisitor {
   std::function<void(const model::Network&)> network;
@@ -27,6 +29,7 @@ struct ModelVisitor {
   std::function<void(const std::string& host, const std::string& tunnel_ip)> agent;
   std::function<void(const PortRecord&)> port;
   std::function<void(const InstanceRecord&)> instance;
+  std::function<void(const model::AddressGroup&)> address_group;
 };
 // Every object, in that order (ports in bulk: a store may hold hundreds of thousands).
 void load_all(store::SqlSession& s, const ModelVisitor& visit);

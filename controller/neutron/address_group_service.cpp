@@ -7,22 +7,24 @@
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/address_group_addresses.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/tag_store.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::neutron {
 namespace {
 
-api::ApiError group_not_found(const std::string& id) {
-  return api::not_found("Address group " + id + " could not be found.", "AddressGroupNotFound");
-}
-
-// Who may see a group: its project and admins. rbac-address-group (the RBAC work) extends
-// this with groups shared to the caller's project; changing a group stays the owner's.
-void visible(store::SqlSession& s, const AuthContext& ctx, const std::string& id) {
+// Who may change a group: its project and admins (a project it is shared with only sees it).
+void owned(store::SqlSession& s, const AuthContext& ctx, const std::string& id) {
   const auto rows = s.query("SELECT project_id FROM address_groups WHERE id = ?", {id});
   if (rows.empty() || !owns(ctx, rows[0].text(0))) {
-    throw group_not_found(id);
+    throw address_group_not_found(id);
   }
+}
+
+// Agents hold the addresses of the groups their rules name: they follow every change of them.
+void journal(store::SqlSession& s, const std::string& id) {
+  store::ChangeJournal::append(s, store::JournalKind::kAddressGroup, id);
 }
 
 std::set<std::string> addresses_of(store::SqlSession& s, const std::string& id) {
@@ -52,6 +54,17 @@ void check_total(std::size_t total) {
 
 }  // namespace
 
+api::ApiError address_group_not_found(const std::string& id) {
+  return api::not_found("Address group " + id + " could not be found.", "AddressGroupNotFound");
+}
+
+bool AddressGroupService::usable(store::SqlSession& s, const AuthContext& ctx,
+                                 const std::string& project, const std::string& id) {
+  const auto rows = s.query("SELECT project_id FROM address_groups WHERE id = ?", {id});
+  return !rows.empty() && (ctx.is_admin() || rows[0].text(0) == project ||
+                           RbacAccess::granted(s, "address_group", id, kAccessAsShared, project));
+}
+
 void AddressGroupService::touch(store::SqlSession& s, const std::string& id) {
   s.execute(
       "UPDATE address_groups SET revision_number = revision_number + 1, updated_at = ? "
@@ -71,6 +84,7 @@ Json AddressGroupService::create(store::SqlSession& s, const AuthContext& ctx,
       {id, project, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{addresses.empty() ? 0 : 1}, now, now});  // Neutron adds them as an update
   insert_addresses(s, id, addresses);
+  journal(s, id);
   if (attributes.contains("tags")) {
     TagStore::replace(s, "address_groups", id, attributes["tags"]);
   }
@@ -93,11 +107,15 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
     rows = s.query(columns + " ORDER BY created_at, id");
     address_rows = s.query(address_sql + " ORDER BY address");
   } else {
-    rows = s.query(columns + " WHERE project_id = ? ORDER BY created_at, id", {ctx.project_id});
-    address_rows = s.query(address_sql +
-                               " WHERE address_group_id IN (SELECT id FROM address_groups WHERE "
-                               "project_id = ?) ORDER BY address",
-                           {ctx.project_id});
+    // Its own groups and those shared with it (rbac-address-group).
+    const std::string mine =
+        " WHERE project_id = ? OR " +
+        RbacAccess::granted_clause("address_group", kAccessAsShared, "address_groups.id");
+    rows = s.query(columns + mine + " ORDER BY created_at, id", {ctx.project_id, ctx.project_id});
+    address_rows =
+        s.query(address_sql + " WHERE address_group_id IN (SELECT id FROM address_groups" + mine +
+                    ") ORDER BY address",
+                {ctx.project_id, ctx.project_id});
   }
   for (const auto& r : address_rows) {
     addresses[r.text(0)].push_back(r.text(1));
@@ -125,7 +143,9 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
 
 Json AddressGroupService::show(store::SqlSession& s, const AuthContext& ctx,
                                const std::string& id) const {
-  visible(s, ctx, id);
+  if (!RbacAccess::granted(s, "address_group", id, kAccessAsShared, ctx.project_id)) {
+    owned(s, ctx, id);
+  }
   return load(s, ctx, id).front();
 }
 
@@ -135,7 +155,7 @@ std::vector<Json> AddressGroupService::list(store::SqlSession& s, const AuthCont
 
 Json AddressGroupService::update(store::SqlSession& s, const AuthContext& ctx,
                                  const std::string& id, const Json& attributes) const {
-  visible(s, ctx, id);
+  owned(s, ctx, id);
   for (const char* column : {"name", "description"}) {
     if (attributes.contains(column)) {
       s.execute(std::string("UPDATE address_groups SET ") + column + " = ? WHERE id = ?",
@@ -148,14 +168,22 @@ Json AddressGroupService::update(store::SqlSession& s, const AuthContext& ctx,
 
 void AddressGroupService::remove(store::SqlSession& s, const AuthContext& ctx,
                                  const std::string& id) const {
-  visible(s, ctx, id);
+  owned(s, ctx, id);
+  // Any project's rule counts, as Neutron looks them up elevated.
+  if (!s.query("SELECT 1 FROM securitygrouprules WHERE remote_address_group_id = ? LIMIT 1", {id})
+           .empty()) {
+    throw api::conflict("AddressGroupInUse",
+                        "Address group " + id + " is in use on one or more security group rules.");
+  }
   TagStore::remove_all(s, "address_groups", id);
+  RbacAccess::remove_all(s, "address_group", id);
   s.execute("DELETE FROM address_groups WHERE id = ?", {id});
+  journal(s, id);
 }
 
 Json AddressGroupService::add_addresses(store::SqlSession& s, const AuthContext& ctx,
                                         const std::string& id, const Json& body) const {
-  visible(s, ctx, id);
+  owned(s, ctx, id);
   const auto requested = parse_address_action(body);
   const auto present = addresses_of(s, id);
   std::set<std::string> already;
@@ -172,12 +200,13 @@ Json AddressGroupService::add_addresses(store::SqlSession& s, const AuthContext&
   check_total(present.size() + requested.size());
   insert_addresses(s, id, requested);
   touch(s, id);
+  journal(s, id);
   return show(s, ctx, id);
 }
 
 Json AddressGroupService::remove_addresses(store::SqlSession& s, const AuthContext& ctx,
                                            const std::string& id, const Json& body) const {
-  visible(s, ctx, id);
+  owned(s, ctx, id);
   const auto requested = parse_address_action(body);
   const auto present = addresses_of(s, id);
   std::set<std::string> missing;
@@ -196,6 +225,7 @@ Json AddressGroupService::remove_addresses(store::SqlSession& s, const AuthConte
               {id, address});
   }
   touch(s, id);
+  journal(s, id);
   return show(s, ctx, id);
 }
 

@@ -1,17 +1,21 @@
 #pragma once
 // Address groups (Neutron's address-group extension): named sets of CIDRs a project keeps,
-// which security group rules can name as their remote (security-groups-remote-address-group,
-// not built yet). Sharing them (rbac-address-group) belongs to the RBAC work: visible() is
-// the one place that decides who sees a group, and the hook for it.
+// which security group rules can name as their remote (security-groups-remote-address-group).
+// A group is seen by its project and the projects it is shared with (rbac-address-group), and
+// changed only by its project. Every change of its addresses goes to the change journal.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/json.hpp"
+#include "controller/api/api_error.hpp"
 #include "controller/neutron/policy.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
+
+// 404 AddressGroupNotFound.
+api::ApiError address_group_not_found(const std::string& id);
 
 class AddressGroupService {
  public:
@@ -30,6 +34,10 @@ class AddressGroupService {
 
   // A new revision and updated_at.
   static void touch(store::SqlSession& s, const std::string& id);
+  // Whether a rule of `project` may name the group: it exists and is the project's, shared
+  // with it, or the caller is admin.
+  static bool usable(store::SqlSession& s, const AuthContext& ctx, const std::string& project,
+                     const std::string& id);
 
  private:
   std::vector<Json> load(store::SqlSession& s, const AuthContext& ctx,

@@ -113,6 +113,11 @@ const Json& supported_extensions() {
       extension("rbac-address-scope", "Add address_scope type to RBAC",
                 "Add address_scope type to RBAC"),
       extension("rbac-subnetpool", "Add subnetpool type to RBAC", "Add subnetpool type to RBAC"),
+      extension("rbac-address-group", "Add address_group type to RBAC",
+                "Add address_group type to RBAC"),
+      extension("security-groups-remote-address-group",
+                "Remote address group id field for security group rules",
+                "Add new field of remote address group id in security group rules"),
       extension("security-groups-shared-filtering", "Security group filtering on the shared field",
                 "Support filtering security groups on the shared field"),
   });

@@ -1,3 +1,4 @@
+#include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/rbac_object_type.hpp"
@@ -115,6 +116,19 @@ RbacObjectType address_scope_type() {
           nullptr};
 }
 
+// rbac-address-group: a project an address group is shared with may name it in its rules;
+// those rules are what a grant may not be taken away from.
+RbacObjectType address_group_type() {
+  return {"address_group",
+          {kAccessAsShared},
+          owner_in("address_groups"),
+          projects_from("SELECT DISTINCT project_id FROM securitygrouprules WHERE "
+                        "remote_address_group_id = ?"),
+          &AddressGroupService::touch,
+          &address_group_not_found,
+          nullptr};
+}
+
 }  // namespace
 
 RbacObjectTypes builtin_rbac_object_types() {
@@ -123,6 +137,7 @@ RbacObjectTypes builtin_rbac_object_types() {
   types.add(security_group_type());
   types.add(address_scope_type());
   types.add(subnet_pool_type());
+  types.add(address_group_type());
   return types;
 }
 

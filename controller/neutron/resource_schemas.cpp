@@ -149,7 +149,7 @@ const ResourceSchema& security_group_rule_schema() {
           {"updated_at", T::kString, false, false},
           {"security_group_id", T::kString, true, false, true, 36},
           {"remote_group_id", T::kNullableString, true, false},
-          {"remote_address_group_id", T::kNullableString, false, false},
+          {"remote_address_group_id", T::kNullableString, true, false},
           {"direction", T::kAny, true, false, true},
           {"protocol", T::kAny, true, false},
           {"port_range_min", T::kAny, true, false},

@@ -162,8 +162,11 @@ RuleInput parse_rule_input(const Json& attributes) {
   rule.port_range_max = port_value(attributes, "port_range_max");
   rule.ethertype = ethertype_of(attributes);
   rule.remote_ip_prefix = ip_prefix_of(attributes);
-  if (attributes.contains("remote_group_id") && attributes["remote_group_id"].is_string()) {
-    rule.remote_group_id = attributes["remote_group_id"].get<std::string>();
+  for (auto [key, field] : {std::pair{"remote_group_id", &rule.remote_group_id},
+                            std::pair{"remote_address_group_id", &rule.remote_address_group_id}}) {
+    if (attributes.contains(key) && attributes[key].is_string()) {
+      *field = attributes[key].get<std::string>();
+    }
   }
   rule.description = attributes.contains("description")
                          ? (attributes["description"].is_null()
@@ -196,7 +199,9 @@ RuleInput parse_rule_input(const Json& attributes) {
     throw invalid_input("SecurityGroupEthertypeConflictWithProtocol",
                         "Invalid ethertype IPv4 for protocol " + *rule.protocol + ".");
   }
-  if (rule.remote_ip_prefix && rule.remote_group_id) {
+  if (int{rule.remote_ip_prefix.has_value()} + int{rule.remote_group_id.has_value()} +
+          int{rule.remote_address_group_id.has_value()} >
+      1) {
     throw invalid_input("SecurityGroupMultipleRemoteEntites",
                         "Only one of remote_ip_prefix or remote_group_id or "
                         "remote_address_group_id may be provided.");
@@ -226,8 +231,8 @@ std::string rule_key(const RuleInput& rule) {
   return rule.direction + "_" + rule.ethertype + "_" + text(rule.port_range_max) + "_" +
          text(rule.port_range_min) + "_" +
          (number ? std::to_string(*number) : text(rule.protocol)) + "_" +
-         text(rule.remote_group_id) + "_" + (any_address ? "+" : *rule.remote_ip_prefix) + "_" +
-         rule.security_group_id;
+         text(rule.remote_group_id) + "_" + text(rule.remote_address_group_id) + "_" +
+         (any_address ? "+" : *rule.remote_ip_prefix) + "_" + rule.security_group_id;
 }
 
 }  // namespace neutrino::neutron

@@ -17,6 +17,7 @@ struct RuleInput {
   std::optional<int64_t> port_range_max;
   std::optional<std::string> remote_ip_prefix;  // "10.0.0.5/24" as given, with its mask
   std::optional<std::string> remote_group_id;
+  std::optional<std::string> remote_address_group_id;
   std::optional<std::string> description;
 };
 

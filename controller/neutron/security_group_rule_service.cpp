@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/security_group_service.hpp"
 
 namespace neutrino::neutron {
@@ -11,7 +12,8 @@ namespace {
 const std::string kColumns =
     "SELECT r.id, r.project_id, r.security_group_id, r.ethertype, r.direction, r.protocol, "
     "r.port_range_min, r.port_range_max, r.remote_ip_prefix, r.remote_group_id, r.description, "
-    "r.revision_number, r.created_at, r.updated_at FROM securitygrouprules r";
+    "r.revision_number, r.created_at, r.updated_at, r.remote_address_group_id FROM "
+    "securitygrouprules r";
 
 api::ApiError rule_not_found(const std::string& id) {
   return api::not_found("Security group rule " + id + " does not exist",
@@ -43,7 +45,7 @@ Json render(const store::SqlRow& r) {
           {"port_range_min", int_or_null(r, 6)},
           {"port_range_max", int_or_null(r, 7)},
           {"remote_ip_prefix", prefix},
-          {"remote_address_group_id", nullptr},
+          {"remote_address_group_id", text_or_null(r, 14)},
           {"normalized_cidr", normalized ? Json(*normalized) : Json(nullptr)},
           {"remote_group_id", text_or_null(r, 9)},
           {"description", text_or_null(r, 10)},
@@ -63,6 +65,7 @@ RuleInput stored_rule(const store::SqlRow& r) {
   rule.port_range_max = optional_int(r, 7);
   rule.remote_ip_prefix = r.is_null(8) ? std::nullopt : std::optional(r.text(8));
   rule.remote_group_id = r.is_null(9) ? std::nullopt : std::optional(r.text(9));
+  rule.remote_address_group_id = r.is_null(14) ? std::nullopt : std::optional(r.text(14));
   return rule;
 }
 
@@ -97,11 +100,12 @@ std::string SecurityGroupRuleService::insert(store::SqlSession& s, const std::st
   s.execute(
       "INSERT INTO securitygrouprules (id, project_id, security_group_id, remote_group_id, "
       "direction, ethertype, protocol, port_range_min, port_range_max, remote_ip_prefix, "
-      "description, revision_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, 0, ?, ?)",
+      "description, remote_address_group_id, revision_number, created_at, updated_at) VALUES (?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       {id, project_id, rule.security_group_id, value(rule.remote_group_id), rule.direction,
        rule.ethertype, value(rule.protocol), value(rule.port_range_min), value(rule.port_range_max),
-       value(rule.remote_ip_prefix), value(rule.description), now, now});
+       value(rule.remote_ip_prefix), value(rule.description), value(rule.remote_address_group_id),
+       now, now});
   return id;
 }
 
@@ -124,6 +128,10 @@ Json SecurityGroupRuleService::create(store::SqlSession& s, const AuthContext& c
     check_group_usable(s, ctx, project, *rule.remote_group_id);
   }
   check_group_usable(s, ctx, project, rule.security_group_id);
+  if (rule.remote_address_group_id &&
+      !AddressGroupService::usable(s, ctx, project, *rule.remote_address_group_id)) {
+    throw address_group_not_found(*rule.remote_address_group_id);
+  }
   const std::string key = rule_key(rule);
   for (const auto& r : s.query(kColumns + " WHERE r.security_group_id = ? ORDER BY r.id",
                                {rule.security_group_id})) {

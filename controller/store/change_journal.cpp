@@ -11,7 +11,7 @@
 namespace neutrino::store {
 namespace {
 
-constexpr std::array<std::pair<JournalKind, std::string_view>, 8> kKindNames = {{
+constexpr std::array<std::pair<JournalKind, std::string_view>, 9> kKindNames = {{
     {JournalKind::kPort, "port"},
     {JournalKind::kNetwork, "network"},
     {JournalKind::kSubnet, "subnet"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<JournalKind, std::string_view>, 8> kKindNames = {
     {JournalKind::kInstance, "instance"},
     {JournalKind::kRouter, "router"},
     {JournalKind::kFloatingIp, "floatingip"},
+    {JournalKind::kAddressGroup, "address_group"},
 }};
 
 // The advisory lock key journal writers hold shared (pg_locks shows a bigint key below 2^32 as

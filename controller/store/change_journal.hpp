@@ -33,7 +33,8 @@ enum class JournalKind {
   kAgent,
   kInstance,
   kRouter,
-  kFloatingIp
+  kFloatingIp,
+  kAddressGroup
 };
 
 std::string_view journal_kind_name(JournalKind kind);

@@ -361,6 +361,7 @@ CREATE TABLE subnet_service_types (
       schema_parts::router_migration(),
       schema_parts::port_options_migration(),
       {schema_parts::rbac_migration(), schema_parts::rbac_migration_postgres()},
+      schema_parts::remote_address_group_migration(),
   };
   return migrations;
 }

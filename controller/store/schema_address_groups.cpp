@@ -25,4 +25,15 @@ CREATE INDEX address_associations_group ON address_associations (address_group_i
 )sql";
 }
 
+// A rule's remote address group. No ON DELETE: an address group a rule names cannot be
+// deleted (AddressGroupInUse), as in Neutron.
+const char* remote_address_group_migration() {
+  return R"sql(
+ALTER TABLE securitygrouprules ADD COLUMN remote_address_group_id TEXT REFERENCES
+  address_groups(id);
+CREATE INDEX securitygrouprules_remote_address_group ON securitygrouprules
+  (remote_address_group_id);
+)sql";
+}
+
 }  // namespace neutrino::store::schema_parts

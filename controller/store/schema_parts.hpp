@@ -19,6 +19,8 @@ const char* subnet_pool_migration();
 const char* address_scope_migration();
 // Neutron's address groups and their addresses.
 const char* address_group_migration();
+// security-groups-remote-address-group: securitygrouprules.remote_address_group_id.
+const char* remote_address_group_migration();
 // Neutron's service flavors, service profiles and their bindings.
 const char* network_flavor_migration();
 // The change journal every write transaction appends to, and its head (change_journal.hpp):

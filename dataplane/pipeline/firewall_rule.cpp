@@ -101,7 +101,10 @@ std::optional<FirewallRule> parse_firewall_rule(const Json& rule) {
     }
   }
   out.remote_group = text(rule, "remote_group_id");
-  if (out.remote_group && out.remote_prefix) {
+  out.remote_address_group = text(rule, "remote_address_group_id");
+  if (int{out.remote_group.has_value()} + int{out.remote_prefix.has_value()} +
+          int{out.remote_address_group.has_value()} >
+      1) {
     return std::nullopt;
   }
   return out;

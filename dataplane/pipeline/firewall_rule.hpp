@@ -22,6 +22,8 @@ struct FirewallRule {
   std::optional<std::uint16_t> port_max;
   std::optional<std::string> remote_prefix;  // "10.0.0.0/24"; never a /0 (that is no prefix)
   std::optional<std::string> remote_group;   // group id; exclusive with remote_prefix
+  // Address group id; exclusive with remote_prefix and remote_group.
+  std::optional<std::string> remote_address_group;
 
   friend auto operator<=>(const FirewallRule&, const FirewallRule&) = default;
 };

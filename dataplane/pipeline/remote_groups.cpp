@@ -29,7 +29,21 @@ void sort_unique(std::vector<std::string>& list) {
   list.erase(std::unique(list.begin(), list.end()), list.end());
 }
 
+constexpr std::string_view kAddressGroup = "address_group:";
+
+// The pushed object holding a remote's addresses.
+std::string state_key(const std::string& remote) {
+  return remote.starts_with(kAddressGroup) ? remote : "remote_group:" + remote;
+}
+
 }  // namespace
+
+std::optional<std::string> conjunction_remote(const FirewallRule& rule) {
+  if (rule.remote_address_group) {
+    return std::string(kAddressGroup) + *rule.remote_address_group;
+  }
+  return rule.remote_group;
+}
 
 RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<ConjunctionKey>& used) {
   std::set<std::uint32_t> taken;
@@ -45,7 +59,7 @@ RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<Conju
       continue;
     }
     GroupAddresses& addresses = groups_[group];
-    const auto it = state.find("remote_group:" + group);
+    const auto it = state.find(state_key(group));
     if (it == state.end() || !it->second.is_object() || !it->second.contains("addresses") ||
         !it->second["addresses"].is_array()) {
       continue;

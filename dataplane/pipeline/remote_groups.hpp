@@ -1,11 +1,12 @@
 #pragma once
-// Remote-group rules: the member addresses the controller pushes ("remote_group:<id>"
-// objects), and one conjunction id per (group, direction, ethertype,
-// statefulness). Ids come from a hash of
+// Rules with a remote set of addresses: a remote group (its members' addresses, pushed as
+// "remote_group:<id>") or an address group (its CIDRs, pushed as "address_group:<id>"), and one
+// conjunction id per (remote, direction, ethertype, statefulness). Ids come from a hash of
 // that key rather than a counter, so a group appearing or going away does not renumber
 // the others' flows; collisions (rare) move to the next free id in a fixed order.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -24,9 +25,13 @@ struct GroupAddresses {
   }
 };
 
-// (group, direction, ethertype, stateless): a stateless port's rules need conjunctions of
-// their own, whose accepting flow neither matches nor commits conntrack state.
+// (remote, direction, ethertype, stateless): a stateless port's rules need conjunctions of
+// their own, whose accepting flow neither matches nor commits conntrack state. The remote is
+// a remote group's id, or "address_group:<id>" (ids are UUIDs: the two never meet).
 using ConjunctionKey = std::tuple<std::string, Direction, Ethertype, bool>;
+
+// The remote of a rule's ConjunctionKey; nullopt for a rule matched without a conjunction.
+std::optional<std::string> conjunction_remote(const FirewallRule& rule);
 
 class RemoteGroups {
  public:
@@ -35,8 +40,8 @@ class RemoteGroups {
 
   std::uint32_t conjunction_id(const ConjunctionKey& key) const { return ids_.at(key); }
   const std::map<ConjunctionKey, std::uint32_t>& conjunctions() const { return ids_; }
-  // Empty for a group the controller did not push.
-  const GroupAddresses& addresses(const std::string& group) const;
+  // Of a ConjunctionKey's remote; empty for one the controller did not push.
+  const GroupAddresses& addresses(const std::string& remote) const;
 
  private:
   std::map<ConjunctionKey, std::uint32_t> ids_;

@@ -143,18 +143,19 @@ void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& gro
     if (rule.direction != side.direction) {
       continue;
     }
+    const auto remote = conjunction_remote(rule);
     for (const auto& fields : rule_matches(rule)) {
-      FlowText flow = port_flow(side, cookie, side.rules_table, rule.remote_group ? kClause : kRule,
-                                port.ofport);
+      FlowText flow =
+          port_flow(side, cookie, side.rules_table, remote ? kClause : kRule, port.ofport);
       if (!port.stateless) {
         flow.match(kNewConnection);
       }
       for (const auto& field : fields) {
         flow.match(field);
       }
-      if (rule.remote_group) {
-        const auto id = groups.conjunction_id(
-            {*rule.remote_group, rule.direction, rule.ethertype, port.stateless});
+      if (remote) {
+        const auto id =
+            groups.conjunction_id({*remote, rule.direction, rule.ethertype, port.stateless});
         clauses.add(flow, id, 2, 2);
       } else if (port.stateless) {
         flows.add(flow.action(side.accept(port.ofport)));
@@ -165,9 +166,9 @@ void rule_flows(const Side& side, const LocalPort& port, const RemoteGroups& gro
   }
 }
 
-// Per (remote group, direction, ethertype): clause 1 is "the peer is a member", one flow per
-// member address; clause 2 (rule_flows) is "this port allows this traffic from that group".
-// Flows grow with members + ports x rules, not members x ports x rules.
+// Per (remote, direction, ethertype): clause 1 is "the peer is in the remote set", one flow per
+// member address or address group CIDR; clause 2 (rule_flows) is "this port allows this
+// traffic from that set". Flows grow with addresses + ports x rules, not their product.
 void remote_group_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSet& flows,
                         ConjunctionFlows& clauses) {
   for (const auto& [key, id] : groups.conjunctions()) {
@@ -199,8 +200,8 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
   for (const auto& network : networks) {
     for (const auto& port : network.ports) {
       for (const auto& rule : port.firewall ? *port.firewall : std::vector<FirewallRule>{}) {
-        if (rule.remote_group) {
-          used.insert({*rule.remote_group, rule.direction, rule.ethertype, port.stateless});
+        if (const auto remote = conjunction_remote(rule)) {
+          used.insert({*remote, rule.direction, rule.ethertype, port.stateless});
         }
       }
     }

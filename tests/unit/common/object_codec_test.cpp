@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/model/address_group.hpp"
 #include "common/model/floating_ip.hpp"
 #include "common/model/port.hpp"
 #include "common/model/router.hpp"
@@ -42,6 +43,7 @@ TEST(ObjectCodecTest, NullableMembersAreNull) {
   SecurityGroupRule rule{"r1", "ingress", "IPv4", 6, 22, 22, std::nullopt, "g2"};
   const Json encoded = rule;
   EXPECT_TRUE(encoded["remote_ip_prefix"].is_null());
+  EXPECT_TRUE(encoded["remote_address_group_id"].is_null());
   EXPECT_EQ(encoded["protocol"], 6);
   EXPECT_EQ(encoded.get<SecurityGroupRule>(), rule);
 }
@@ -61,6 +63,22 @@ TEST(ObjectCodecTest, RefusesWhatDoesNotFitItsKey) {
   Json wrong = network;
   wrong["mtu"] = "big";
   EXPECT_THROW(canonical_object("network:n1", wrong), std::invalid_argument);
+}
+
+TEST(ObjectCodecTest, AddressGroupAndARuleNamingItRoundTrip) {
+  const AddressGroup group{"ag1", {"10.0.0.0/24", "2001:db8::/64"}};
+  const Json encoded = group;
+  EXPECT_EQ(encoded, Json({{"id", "ag1"}, {"addresses", {"10.0.0.0/24", "2001:db8::/64"}}}));
+  EXPECT_EQ(parse_object_key("address_group:ag1").kind, ObjectKind::kAddressGroup);
+  EXPECT_EQ(object_key(ObjectKind::kAddressGroup, "ag1"), "address_group:ag1");
+  EXPECT_EQ(canonical_object("address_group:ag1", encoded), encoded);
+  EXPECT_THROW(canonical_object("address_group:ag2", encoded), std::invalid_argument);
+  EXPECT_THROW(canonical_object("address_group:ag1", Json({{"id", "ag1"}})), std::invalid_argument);
+  SecurityGroupRule rule{"r1",         "egress",     "IPv6",       std::nullopt, std::nullopt,
+                         std::nullopt, std::nullopt, std::nullopt, "ag1"};
+  const Json rule_encoded = rule;
+  EXPECT_EQ(rule_encoded["remote_address_group_id"], "ag1");
+  EXPECT_EQ(rule_encoded.get<SecurityGroupRule>(), rule);
 }
 
 TEST(ObjectCodecTest, RouterAndFloatingIpRoundTrip) {

@@ -102,7 +102,7 @@ TEST_F(ChangeJournalTest, InFlightWritersAreSeenUntilTheyEnd) {
 TEST(JournalKindTest, NamesRoundTrip) {
   for (auto kind : {JournalKind::kPort, JournalKind::kNetwork, JournalKind::kSubnet,
                     JournalKind::kSecurityGroup, JournalKind::kAgent, JournalKind::kInstance,
-                    JournalKind::kRouter, JournalKind::kFloatingIp}) {
+                    JournalKind::kRouter, JournalKind::kFloatingIp, JournalKind::kAddressGroup}) {
     EXPECT_EQ(journal_kind_from_name(journal_kind_name(kind)), kind);
   }
   EXPECT_THROW(journal_kind_from_name("loadbalancer"), std::invalid_argument);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "controller/channel/host_state.hpp"
+#include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/router_interfaces.hpp"
 #include "controller/neutron/router_service.hpp"
@@ -66,6 +67,25 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
     db().write([&](store::SqlSession& s) { agents_.report(s, report, true); });
   }
 
+  std::string create_address_group(Json addresses) {
+    return db().write([&](store::SqlSession& s) {
+      return address_groups_.create(s, alice_, {{"name", "ag"}, {"addresses", addresses}});
+    })["id"];
+  }
+  void change_addresses(const std::string& ag, bool add, const std::string& address) {
+    db().write([&](store::SqlSession& s) {
+      const Json body = {{"addresses", {address}}};
+      add ? address_groups_.add_addresses(s, alice_, ag, body)
+          : address_groups_.remove_addresses(s, alice_, ag, body);
+    });
+  }
+  HostSync sync(const std::string& host, int64_t revision) {
+    std::promise<HostSync> done;
+    follower_->sync(host, revision, [&](HostSync s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  }
+
+  neutron::AddressGroupService address_groups_;
   store::InProcessJournalWakeup wakeup_;
   std::unique_ptr<JournalFollower> follower_;
   std::mutex mutex_;
@@ -83,6 +103,9 @@ TEST_F(JournalFollowerTest, RandomizedStepsMatchAFullRecompute) {
   std::vector<std::string> groups = {default_group(alice_)};
   std::vector<std::string> ports;
   std::vector<std::string> rules;
+  std::vector<std::string> address_groups = {create_address_group({"192.168.0.0/24"})};
+  std::map<std::string, std::set<std::string>> added;  // address group -> addresses added
+  int next_address = 0;
   for (int n = 0; n < 3; ++n) {
     networks.push_back(create_network(alice_)["id"]);
     create_subnet(alice_, {{"network_id", networks.back()},
@@ -93,7 +116,7 @@ TEST_F(JournalFollowerTest, RandomizedStepsMatchAFullRecompute) {
   int done = 0;
   int refused = 0;
   for (int step = 0; step < 300; ++step) {
-    const size_t action = pick(10);
+    const size_t action = pick(14);
     std::string what;
     try {
       if (action <= 2 || ports.empty()) {
@@ -133,9 +156,35 @@ TEST_F(JournalFollowerTest, RandomizedStepsMatchAFullRecompute) {
         db().write([&](store::SqlSession& s) { rules_.remove(s, alice_, rules[i]); });
         rules.erase(rules.begin() + static_cast<long>(i));
         what = "delete rule";
-      } else {
+      } else if (action == 9) {
         report_agent(kHosts[pick(kHosts.size())], "192.0.2." + std::to_string(20 + pick(50)));
         what = "agent tunnel IP";
+      } else if (action == 10) {
+        address_groups.push_back(create_address_group({"2001:db8::/64"}));
+        what = "create address group";
+      } else if (action == 11) {
+        rules.push_back(create_rule(alice_, {{"security_group_id", groups[pick(groups.size())]},
+                                             {"direction", pick(2) == 0 ? "ingress" : "egress"},
+                                             {"protocol", "udp"},
+                                             {"port_range_min", int(1 + pick(1000))},
+                                             {"port_range_max", 2000},
+                                             {"remote_address_group_id",
+                                              address_groups[pick(address_groups.size())]}})["id"]);
+        what = "add remote-address-group rule";
+      } else {
+        const std::string& ag = address_groups[pick(address_groups.size())];
+        auto& mine = added[ag];
+        if (action == 12 || mine.empty()) {
+          const std::string address = "172.16." + std::to_string(next_address++) + ".0/24";
+          change_addresses(ag, true, address);
+          mine.insert(address);
+          what = "add address";
+        } else {
+          const std::string address = *mine.begin();
+          change_addresses(ag, false, address);
+          mine.erase(address);
+          what = "remove address";
+        }
       }
     } catch (const api::ApiError&) {
       ++refused;  // a refused request changes nothing
@@ -172,6 +221,37 @@ TEST_F(JournalFollowerTest, ResyncSendsOnlyWhatChangedSinceTheAgentsRevision) {
     EXPECT_TRUE(key == "remote:" + later || key.starts_with("remote_group:")) << key;
   }
   EXPECT_TRUE(delta.state["remove"].empty());
+}
+
+TEST_F(JournalFollowerTest, AnAddressChangeReachesOnlyTheHostsWhoseRulesNameTheGroup) {
+  start_follower();
+  const std::string net = create_network(alice_)["id"];
+  create_subnet(alice_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "10.1.0.0/24"}});
+  const std::string ag = create_address_group({"192.168.0.0/24"});
+  const std::string naming = create_group(alice_)["id"];
+  const std::string other = create_group(alice_)["id"];
+  create_rule(
+      alice_,
+      {{"security_group_id", naming}, {"direction", "ingress"}, {"remote_address_group_id", ag}});
+  for (const auto& [host, group] : {std::pair{"host-a", naming}, std::pair{"host-b", other}}) {
+    create_port(admin_, {{"network_id", net},
+                         {"project_id", "alice-project"},
+                         {"binding:host_id", host},
+                         {"security_groups", {group}}});
+  }
+  const HostSync a = sync("host-a", 0);
+  const HostSync b = sync("host-b", 0);
+  EXPECT_EQ(a.state["address_group:" + ag], Json({{"id", ag}, {"addresses", {"192.168.0.0/24"}}}));
+  EXPECT_FALSE(b.state.contains("address_group:" + ag));
+  change_addresses(ag, true, "2001:db8::/64");
+  const HostSync a_delta = sync("host-a", a.revision);
+  EXPECT_EQ(a_delta.state["set"],
+            Json({{"address_group:" + ag,
+                   {{"id", ag}, {"addresses", {"192.168.0.0/24", "2001:db8::/64"}}}}}));
+  EXPECT_TRUE(a_delta.state["remove"].empty());
+  const HostSync b_delta = sync("host-b", b.revision);
+  EXPECT_TRUE(b_delta.state["set"].empty()) << b_delta.state.dump();
+  EXPECT_TRUE(b_delta.state["remove"].empty());
 }
 
 // PostgreSQL: a slower transaction commits a lower seq after a higher one is visible. The

@@ -89,6 +89,18 @@ TEST(FirewallRuleTest, MalformedRulesAreRefused) {
   EXPECT_FALSE(parse_firewall_rule(Json::array()));
 }
 
+TEST(FirewallRuleTest, AnAddressGroupIsTheRulesOnlyRemote) {
+  const auto parsed = parse_firewall_rule(rule({{"remote_address_group_id", "ag"}}));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->remote_address_group, "ag");
+  EXPECT_FALSE(parsed->remote_group);
+  for (const Json& two :
+       {Json{{"remote_address_group_id", "ag"}, {"remote_group_id", "sg"}},
+        Json{{"remote_address_group_id", "ag"}, {"remote_ip_prefix", "10.0.0.0/8"}}}) {
+    EXPECT_FALSE(parse_firewall_rule(rule(two))) << two.dump();
+  }
+}
+
 TEST(FirewallRuleTest, IcmpTypeAndCode) {
   const auto echo = parse_firewall_rule(rule({{"protocol", 1}, {"port_range_min", 8}}));
   ASSERT_TRUE(echo);

@@ -91,6 +91,12 @@ HostStateBuilder& HostStateBuilder::remote_group(const std::string& id,
   return *this;
 }
 
+HostStateBuilder& HostStateBuilder::address_group(const std::string& id,
+                                                  const std::vector<std::string>& addresses) {
+  state_["address_group:" + id] = {{"id", id}, {"addresses", addresses}};
+  return *this;
+}
+
 HostStateBuilder& HostStateBuilder::set(const std::string& key, const std::string& field,
                                         Json value) {
   state_.at(key)[field] = std::move(value);

@@ -26,6 +26,8 @@ class HostStateBuilder {
   HostStateBuilder& security_group(const std::string& id, const std::vector<Json>& rules);
   // A "remote_group:<id>" object: the addresses of the group's members.
   HostStateBuilder& remote_group(const std::string& id, const std::vector<std::string>& addresses);
+  // An "address_group:<id>" object: the group's CIDRs.
+  HostStateBuilder& address_group(const std::string& id, const std::vector<std::string>& addresses);
   // Changes one field of an object already added ("port:p1", "admin_state_up", false).
   HostStateBuilder& set(const std::string& key, const std::string& field, Json value);
 

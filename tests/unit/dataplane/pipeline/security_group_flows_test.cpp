@@ -215,6 +215,75 @@ TEST_F(SecurityGroupFlowsTest, ANewMemberOfARemoteGroupIsOneAddedFlow) {
   EXPECT_THAT(added[0], ::testing::HasSubstr("nw_src=10.9.9.10"));
 }
 
+TEST_F(SecurityGroupFlowsTest, AddressGroupRulesAreConjunctionsOverTheGroupsCidrs) {
+  // 10 ports, 3 IPv4 rules and 1 IPv6 rule from one address group of 5 + 1 CIDRs.
+  const auto from_ag = [](Json rule) {
+    rule["remote_address_group_id"] = "ag";
+    return rule;
+  };
+  b_.security_group("sg",
+                    {from_ag({{"protocol", 6}, {"port_range_min", 22}, {"port_range_max", 22}}),
+                     from_ag({{"protocol", 6}, {"port_range_min", 80}, {"port_range_max", 80}}),
+                     from_ag({{"protocol", 17}, {"port_range_min", 53}, {"port_range_max", 53}}),
+                     from_ag({{"ethertype", "IPv6"}})});
+  for (int n = 1; n <= 10; ++n) {
+    port(n, {"sg"});
+  }
+  b_.address_group("ag", {"10.1.0.0/24", "10.2.0.0/24", "10.3.0.0/24", "10.4.0.0/24",
+                          "192.0.2.7/32", "2001:db8::/64"});
+  const auto rules = flows(I::kIngressRules);
+  // IPv4: 5 CIDR clauses + 10 ports x 3 rules + 1 conjunction; IPv6: 1 + 10 + 1; 4 state flows.
+  EXPECT_THAT(rules, SizeIs(5 + 30 + 1 + 1 + 10 + 1 + 4));
+  const auto cidr = with(rules, "nw_src", "10.3.0.0/24");
+  ASSERT_THAT(cidr, SizeIs(1));
+  ASSERT_THAT(cidr[0].actions, SizeIs(1));
+  const std::string id = cidr[0].actions[0].substr(12, cidr[0].actions[0].find(',') - 12);
+  EXPECT_THAT(with(rules, "nw_src", "192.0.2.7"), SizeIs(1));
+  EXPECT_THAT(with(rules, "ipv6_src", "2001:db8::/64"), SizeIs(1));
+  const auto port3 = with(with(rules, "reg5", "3"), "tp_dst", "80");
+  ASSERT_THAT(port3, SizeIs(1));
+  EXPECT_THAT(port3[0].actions, ElementsAre("conjunction(" + id + ",2/2)"));
+  EXPECT_THAT(with(rules, "conj_id", id), SizeIs(1));
+}
+
+TEST_F(SecurityGroupFlowsTest, AnEgressAddressGroupRuleMatchesDestinations) {
+  b_.security_group("sg", {{{"direction", "egress"}, {"remote_address_group_id", "ag"}}});
+  port(1, {"sg"});
+  b_.address_group("ag", {"198.51.100.0/24"});
+  EXPECT_THAT(with(flows(I::kEgressRules), "nw_dst", "198.51.100.0/24"), SizeIs(1));
+  EXPECT_THAT(with(flows(I::kIngressRules), "nw_src", "198.51.100.0/24"), IsEmpty());
+}
+
+TEST_F(SecurityGroupFlowsTest, ChangingAnAddressGroupChangesOnlyItsCidrFlows) {
+  b_.security_group("sg", {{{"remote_address_group_id", "ag"}}, kEgressAny4});
+  port(1, {"sg"});
+  port(2, {"sg"});
+  b_.address_group("ag", {"10.9.0.0/16"});
+  const auto before = compile();
+  b_.address_group("ag", {"10.9.0.0/16", "172.16.5.0/24"});
+  const auto after = compile();
+  EXPECT_THAT(minus(before, after), IsEmpty());
+  const auto added = minus(after, before);
+  ASSERT_THAT(added, SizeIs(1));
+  EXPECT_THAT(added[0], ::testing::HasSubstr("nw_src=172.16.5.0/24"));
+  b_.address_group("ag", {"172.16.5.0/24"});
+  const auto removed = minus(after, compile());
+  ASSERT_THAT(removed, SizeIs(1));
+  EXPECT_THAT(removed[0], ::testing::HasSubstr("nw_src=10.9.0.0/16"));
+}
+
+TEST_F(SecurityGroupFlowsTest, AnAddressGroupAndARemoteGroupOfOneIdAreDifferentSets) {
+  b_.security_group("sg", {{{"remote_group_id", "x"}}, {{"remote_address_group_id", "x"}}});
+  port(1, {"sg"});
+  b_.remote_group("x", {"10.9.9.9"}).address_group("x", {"10.8.0.0/16"});
+  const auto rules = flows(I::kIngressRules);
+  const auto member = with(rules, "nw_src", "10.9.9.9");
+  const auto cidr = with(rules, "nw_src", "10.8.0.0/16");
+  ASSERT_THAT(member, SizeIs(1));
+  ASSERT_THAT(cidr, SizeIs(1));
+  EXPECT_NE(member[0].actions, cidr[0].actions);
+}
+
 TEST_F(SecurityGroupFlowsTest, AnAddressInTwoGroupsIsOneFlowWithBothClauses) {
   b_.security_group("a", {{{"remote_group_id", "x"}}, {{"remote_group_id", "y"}}});
   port(1, {"a"});
