@@ -6,6 +6,8 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/availability_zone_hints.hpp"
+#include "controller/neutron/dhcp_hosting.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/security_group_service.hpp"
@@ -137,6 +139,8 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
     require_admin_for(ctx, "create_network", "router:external");
   }
 
+  const std::string zone_hints = checked_availability_zone_hints(
+      s, attributes.value("availability_zone_hints", Json::array()));
   SecurityGroupService::ensure_default(s, ctx, project);  // as Neutron does on network create
   const std::string id = random::uuid4();
   const int64_t now = clock::now_unix_seconds();
@@ -147,11 +151,12 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
   const int mtu = requested_mtu ? checked_mtu(*requested_mtu, max_mtu) : max_mtu;
   s.execute(
       "INSERT INTO networks (id, project_id, name, description, status, admin_state_up, shared, "
-      "router_external, mtu, port_security_enabled, revision_number, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, 1, ?, ?)",
+      "router_external, mtu, port_security_enabled, revision_number, created_at, updated_at, "
+      "availability_zone_hints) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, 1, ?, ?, ?)",
       {id, project, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{attributes.value("admin_state_up", true)}, int64_t{shared}, int64_t{external},
-       int64_t{mtu}, int64_t{attributes.value("port_security_enabled", true)}, now, now});
+       int64_t{mtu}, int64_t{attributes.value("port_security_enabled", true)}, now, now,
+       zone_hints});
   const Segment segment = segments_.allocate(s, id, request);
   s.execute(
       "INSERT INTO networksegments (id, network_id, network_type, physical_network, "
@@ -175,7 +180,8 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
   const std::string columns =
       "SELECT n.id, n.project_id, n.name, n.description, n.status, n.admin_state_up, n.shared, "
       "n.router_external, n.mtu, n.port_security_enabled, n.revision_number, n.created_at, "
-      "n.updated_at, g.network_type, g.physical_network, g.segmentation_id FROM networks n "
+      "n.updated_at, g.network_type, g.physical_network, g.segmentation_id, "
+      "n.availability_zone_hints FROM networks n "
       "LEFT JOIN networksegments g ON g.network_id = n.id";
   std::vector<store::SqlRow> rows;
   if (id) {
@@ -211,6 +217,7 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
     }
     tags = TagStore::load_all(s, "networks");
   }
+  auto zones = DhcpHosting::zones(s, id);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -228,9 +235,9 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
         {"mtu", r.integer(8)},
         {"port_security_enabled", r.boolean(9)},
         {"subnets", subnets[network_id]},
-        // No availability zones or address scopes exist; shown empty as Neutron shows them.
-        {"availability_zone_hints", Json::array()},
-        {"availability_zones", Json::array()},
+        {"availability_zone_hints", Json::parse(r.text(16), nullptr, false)},
+        {"availability_zones", zones[network_id]},
+        // Networks take no address scopes here; shown empty as Neutron shows them.
         {"ipv4_address_scope", nullptr},
         {"ipv6_address_scope", nullptr},
         {"tags", tags[network_id]},
