@@ -32,6 +32,8 @@ const Json& supported_extensions() {
       extension("provider", "Provider Network",
                 "Expose mapping of virtual networks to physical "
                 "networks"),
+      extension("multi-provider", "Multi Provider Network",
+                "Expose mapping of virtual networks to multiple physical networks"),
       extension("external-net", "Neutron external network",
                 "Adds external network attribute to network resource."),
       extension("port-security", "Port Security", "Provides port security"),

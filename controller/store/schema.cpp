@@ -374,6 +374,10 @@ CREATE TABLE networkdhcpagentchoices (
   PRIMARY KEY (network_id, host)
 );
 )sql",
+      // multi-provider: the order of a network's segments (Neutron's segment_index).
+      R"sql(
+ALTER TABLE networksegments ADD COLUMN segment_index INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }
