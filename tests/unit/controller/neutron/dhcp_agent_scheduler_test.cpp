@@ -12,6 +12,7 @@ using Refusal = std::pair<int, std::string>;
 class DhcpAgentSchedulerTest : public testing::ServiceFixture {
  protected:
   void SetUp() override {
+    ServiceFixture::SetUp();
     dhcp1_ = report("host1", "az1");
     dhcp2_ = report("host2", "az2");
   }
@@ -88,7 +89,7 @@ TEST_F(DhcpAgentSchedulerTest, AnAgentServesWhatItsGuestsNeed) {
   EXPECT_TRUE(networks_of(dhcp2_).empty());
   // network_availability_zone: the zones of the agents serving it.
   const Json shown =
-      db().read([&](store::SqlSession& s) { return networks_.show(s, alice_, net); });
+      db().read([&](store::SqlSession& s) { return networks_.show(s, admin_, net); });
   EXPECT_EQ(shown["availability_zones"], Json::array({"az1"}));
   EXPECT_TRUE(ensure("host1", {}));
   EXPECT_TRUE(hosts_of(net).empty());
