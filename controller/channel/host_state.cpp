@@ -134,7 +134,8 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
   for (const auto& network_id : networks) {
     const auto n = s.query(
         "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "
-        "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ?",
+        "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ? "
+        "ORDER BY g.segment_index",
         {network_id});
     if (n.empty()) {
       continue;

@@ -85,7 +85,8 @@ std::optional<PortRecord> load_port(store::SqlSession& s, const std::string& id)
 std::optional<model::Network> load_network(store::SqlSession& s, const std::string& id) {
   const auto n = s.query(
       "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "
-      "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ?",
+      "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ? "
+      "ORDER BY g.segment_index",
       {id});
   if (n.empty()) {
     return std::nullopt;

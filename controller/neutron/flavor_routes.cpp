@@ -1,5 +1,6 @@
 // NeutronApi's flavors extension: /v2.0/flavors and /v2.0/service_profiles through the generic
-// handlers, and a flavor's service profile bindings (/v2.0/flavors/{id}/service_profiles).
+// handlers, a flavor's service profile bindings (/v2.0/flavors/{id}/service_profiles) and
+// the provider it leads to (/v2.0/flavors/{id}/next_providers).
 #include "controller/neutron/flavor_schemas.hpp"
 #include "controller/neutron/neutron_api.hpp"
 #include "controller/neutron/neutron_guard.hpp"
@@ -19,6 +20,20 @@ void NeutronApi::add_flavor_resources() {
 }
 
 void NeutronApi::register_flavor_binding_routes(http::Router& router) {
+  // Whoever may read the flavor may ask which provider it leads to.
+  router.add("GET", "/v2.0/flavors/{id}/next_providers",
+             [this](const http::Request& req, const http::PathParams& p) {
+               return guarded(
+                   [&] {
+                     const AuthContext ctx = authenticate(req);
+                     const Json providers = db_.read([&](store::SqlSession& s) {
+                       flavors_.show(s, ctx, p.at("id"));
+                       return Json(service_profiles_.next_providers(s, p.at("id")));
+                     });
+                     return http::Response::json(200, {{"next_providers", providers}});
+                   },
+                   base_url_(req));
+             });
   const std::string base = "/v2.0/flavors/{id}/service_profiles";
   router.add("GET", base, [this](const http::Request& req, const http::PathParams& p) {
     return guarded(

@@ -1,14 +1,19 @@
 #include "controller/neutron/network_service.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/availability_zone_hints.hpp"
+#include "controller/neutron/dhcp_hosting.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/security_group_service.hpp"
+#include "controller/neutron/segment_requests.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -34,20 +39,42 @@ int checked_mtu(int64_t requested, int max) {
   return static_cast<int>(requested);
 }
 
-std::optional<std::string> optional_string(const Json& attributes, const char* key) {
-  const auto it = attributes.find(key);
-  if (it == attributes.end() || it->is_null()) {
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
-
 std::optional<int64_t> optional_int(const Json& attributes, const char* key) {
   const auto it = attributes.find(key);
   if (it == attributes.end() || it->is_null()) {
     return std::nullopt;
   }
   return it->get<int64_t>();
+}
+
+// Network id -> its segments as provider dicts, in their order.
+std::map<std::string, std::vector<Json>> provider_segments(store::SqlSession& s,
+                                                           const std::optional<std::string>& id) {
+  const std::string sql =
+      "SELECT network_id, network_type, physical_network, segmentation_id FROM networksegments";
+  const std::string order = " ORDER BY network_id, segment_index";
+  std::map<std::string, std::vector<Json>> out;
+  for (const auto& r :
+       id ? s.query(sql + " WHERE network_id = ?" + order, {*id}) : s.query(sql + order, {})) {
+    out[r.text(0)].push_back(
+        {{"provider:network_type", r.text(1)},
+         {"provider:physical_network", r.is_null(2) ? Json(nullptr) : Json(r.text(2))},
+         {"provider:segmentation_id", r.is_null(3) ? Json(nullptr) : Json(r.integer(3))}});
+  }
+  return out;
+}
+
+// As ML2 shows them: one segment as the provider:* attributes, several as multi-provider's
+// `segments` list (and no provider:* attributes).
+void show_segments(const std::vector<Json>& segments, Json& network) {
+  if (segments.size() > 1) {
+    network["segments"] = segments;
+    return;
+  }
+  for (const char* attr :
+       {"provider:network_type", "provider:physical_network", "provider:segmentation_id"}) {
+    network[attr] = segments.empty() ? Json(nullptr) : segments.front()[attr];
+  }
 }
 
 }  // namespace
@@ -117,15 +144,11 @@ void NetworkService::touch(store::SqlSession& s, const std::string& id) {
 Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
                             const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
-  SegmentRequest request{optional_string(attributes, "provider:network_type"),
-                         optional_string(attributes, "provider:physical_network"),
-                         optional_int(attributes, "provider:segmentation_id")};
-  if (!request.empty()) {
-    for (const char* attr :
-         {"provider:network_type", "provider:physical_network", "provider:segmentation_id"}) {
-      if (attributes.contains(attr)) {
-        require_admin_for(ctx, "create_network", attr);
-      }
+  const std::vector<SegmentRequest> requests = requested_segments(attributes);
+  for (const char* attr : {"provider:network_type", "provider:physical_network",
+                           "provider:segmentation_id", "segments"}) {
+    if (attributes.contains(attr) && !attributes[attr].is_null()) {
+      require_admin_for(ctx, "create_network", attr);
     }
   }
   const bool shared = attributes.value("shared", false);
@@ -137,28 +160,38 @@ Json NetworkService::create(store::SqlSession& s, const AuthContext& ctx,
     require_admin_for(ctx, "create_network", "router:external");
   }
 
+  const std::string zone_hints = checked_availability_zone_hints(
+      s, attributes.value("availability_zone_hints", Json::array()));
   SecurityGroupService::ensure_default(s, ctx, project);  // as Neutron does on network create
   const std::string id = random::uuid4();
   const int64_t now = clock::now_unix_seconds();
-  // The segment type fixes the MTU; the allocation rows need the network row to exist first.
-  const Segment probe{request.network_type.value_or("vxlan"), std::nullopt, std::nullopt};
-  const int max_mtu = segments_.max_mtu(probe);
+  // The segment types fix the MTU (the smallest of them, as ML2 takes); the allocation rows
+  // need the network row to exist first.
+  int max_mtu = std::numeric_limits<int>::max();
+  for (const auto& request : requests) {
+    const Segment probe{request.network_type.value_or("vxlan"), std::nullopt, std::nullopt};
+    max_mtu = std::min(max_mtu, segments_.max_mtu(probe));
+  }
   const auto requested_mtu = optional_int(attributes, "mtu");
   const int mtu = requested_mtu ? checked_mtu(*requested_mtu, max_mtu) : max_mtu;
   s.execute(
       "INSERT INTO networks (id, project_id, name, description, status, admin_state_up, shared, "
-      "router_external, mtu, port_security_enabled, revision_number, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, 1, ?, ?)",
+      "router_external, mtu, port_security_enabled, revision_number, created_at, updated_at, "
+      "availability_zone_hints) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, 1, ?, ?, ?)",
       {id, project, attributes.value("name", ""), attributes.value("description", ""),
        int64_t{attributes.value("admin_state_up", true)}, int64_t{shared}, int64_t{external},
-       int64_t{mtu}, int64_t{attributes.value("port_security_enabled", true)}, now, now});
-  const Segment segment = segments_.allocate(s, id, request);
-  s.execute(
-      "INSERT INTO networksegments (id, network_id, network_type, physical_network, "
-      "segmentation_id) VALUES (?, ?, ?, ?, ?)",
-      {random::uuid4(), id, segment.network_type, store::null_if_empty(segment.physical_network),
-       segment.segmentation_id ? store::SqlValue(*segment.segmentation_id)
-                               : store::SqlValue(std::monostate{})});
+       int64_t{mtu}, int64_t{attributes.value("port_security_enabled", true)}, now, now,
+       zone_hints});
+  for (size_t index = 0; index < requests.size(); ++index) {
+    const Segment segment = segments_.allocate(s, id, requests[index]);
+    s.execute(
+        "INSERT INTO networksegments (id, network_id, network_type, physical_network, "
+        "segmentation_id, segment_index) VALUES (?, ?, ?, ?, ?, ?)",
+        {random::uuid4(), id, segment.network_type, store::null_if_empty(segment.physical_network),
+         segment.segmentation_id ? store::SqlValue(*segment.segmentation_id)
+                                 : store::SqlValue(std::monostate{}),
+         static_cast<int64_t>(index)});
+  }
   if (attributes.contains("tags")) {
     TagStore::replace(s, "networks", id, attributes["tags"]);
   }
@@ -175,8 +208,7 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
   const std::string columns =
       "SELECT n.id, n.project_id, n.name, n.description, n.status, n.admin_state_up, n.shared, "
       "n.router_external, n.mtu, n.port_security_enabled, n.revision_number, n.created_at, "
-      "n.updated_at, g.network_type, g.physical_network, g.segmentation_id FROM networks n "
-      "LEFT JOIN networksegments g ON g.network_id = n.id";
+      "n.updated_at, n.availability_zone_hints FROM networks n";
   std::vector<store::SqlRow> rows;
   if (id) {
     rows = s.query(columns + " WHERE n.id = ?", {*id});
@@ -211,6 +243,8 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
     }
     tags = TagStore::load_all(s, "networks");
   }
+  auto zones = DhcpHosting::zones(s, id);
+  auto segments = provider_segments(s, id);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -228,9 +262,9 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
         {"mtu", r.integer(8)},
         {"port_security_enabled", r.boolean(9)},
         {"subnets", subnets[network_id]},
-        // No availability zones or address scopes exist; shown empty as Neutron shows them.
-        {"availability_zone_hints", Json::array()},
-        {"availability_zones", Json::array()},
+        {"availability_zone_hints", Json::parse(r.text(13), nullptr, false)},
+        {"availability_zones", zones[network_id]},
+        // Networks take no address scopes here; shown empty as Neutron shows them.
         {"ipv4_address_scope", nullptr},
         {"ipv6_address_scope", nullptr},
         {"tags", tags[network_id]},
@@ -239,9 +273,7 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
         {"updated_at", clock::format_iso8601(r.integer(12))},
     };
     if (ctx.is_admin()) {
-      n["provider:network_type"] = r.text(13);
-      n["provider:physical_network"] = r.is_null(14) ? Json(nullptr) : Json(r.text(14));
-      n["provider:segmentation_id"] = r.is_null(15) ? Json(nullptr) : Json(r.integer(15));
+      show_segments(segments[network_id], n);
     }
     out.push_back(std::move(n));
   }
@@ -268,8 +300,8 @@ Json NetworkService::update(store::SqlSession& s, const AuthContext& ctx, const 
   if (!owns(ctx, network.project_id)) {
     throw api::forbidden("(rule:update_network) is disallowed by policy");
   }
-  for (const char* attr :
-       {"provider:network_type", "provider:physical_network", "provider:segmentation_id"}) {
+  for (const char* attr : {"provider:network_type", "provider:physical_network",
+                           "provider:segmentation_id", "segments"}) {
     if (attributes.contains(attr)) {
       require_admin_for(ctx, "update_network", attr);
       throw api::bad_request(
@@ -296,11 +328,13 @@ Json NetworkService::update(store::SqlSession& s, const AuthContext& ctx, const 
     }
   }
   if (attributes.contains("mtu")) {
-    const auto segment_type =
-        s.query("SELECT network_type FROM networksegments WHERE network_id = ?", {id});
-    const Segment segment{segment_type.empty() ? "vxlan" : segment_type[0].text(0), std::nullopt,
-                          std::nullopt};
-    checked_mtu(attributes["mtu"].get<int64_t>(), segments_.max_mtu(segment));
+    int max_mtu = segments_.max_mtu(Segment{"vxlan", std::nullopt, std::nullopt});
+    for (const auto& r :
+         s.query("SELECT network_type FROM networksegments WHERE network_id = ?", {id})) {
+      max_mtu =
+          std::min(max_mtu, segments_.max_mtu(Segment{r.text(0), std::nullopt, std::nullopt}));
+    }
+    checked_mtu(attributes["mtu"].get<int64_t>(), max_mtu);
   }
   static const std::vector<std::pair<const char*, const char*>> columns = {
       {"name", "name"},

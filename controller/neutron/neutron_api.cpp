@@ -182,49 +182,8 @@ NeutronApi::Resource NeutronApi::bind(const Service& service, const ResourceSche
 
 void NeutronApi::ensure_dhcp_ports(const std::string& host,
                                    const std::vector<std::string>& networks) {
-  const std::set<std::string> wanted(networks.begin(), networks.end());
-  bool changed = false;
-  db_.write([&](store::SqlSession& s) {
-    AuthContext service;  // the DHCP service acts as admin within the network's project
-    service.roles = {"admin"};
-    std::set<std::string> present;
-    for (const auto& r : s.query(
-             "SELECT p.id, p.network_id FROM ports p JOIN ml2_port_bindings b ON b.port_id = p.id "
-             "WHERE p.device_owner = 'network:dhcp' AND b.host = ?",
-             {host})) {
-      if (wanted.contains(r.text(1))) {
-        present.insert(r.text(1));
-      } else {
-        ports_.remove(s, service, r.text(0));
-        changed = true;
-      }
-    }
-    for (const auto& network_id : wanted) {
-      const auto network = NetworkService::find(s, network_id);
-      if (present.contains(network_id) || !network) {
-        continue;
-      }
-      Json fixed_ips = Json::array();
-      for (const auto& r : s.query("SELECT id FROM subnets WHERE network_id = ? AND enable_dhcp = "
-                                   "1 ORDER BY created_at",
-                                   {network_id})) {
-        fixed_ips.push_back({{"subnet_id", r.text(0)}});
-      }
-      if (fixed_ips.empty()) {
-        continue;
-      }
-      service.project_id = network->project_id;
-      ports_.create(s, service,
-                    {{"network_id", network_id},
-                     {"project_id", network->project_id},
-                     {"device_owner", "network:dhcp"},
-                     {"device_id", "dhcp-" + host + "-" + network_id},
-                     {"binding:host_id", host},
-                     {"fixed_ips", fixed_ips}});
-      changed = true;
-    }
-  });
-  if (changed) {
+  if (db_.write(
+          [&](store::SqlSession& s) { return dhcp_scheduler_.ensure_ports(s, host, networks); })) {
     changed_();
   }
 }
@@ -290,6 +249,7 @@ void NeutronApi::register_routes(http::Router& router) {
   register_subnet_onboarding_routes(router);
   register_agent_extension_routes(router);
   register_flavor_binding_routes(router);
+  register_dhcp_agent_scheduler_routes(router);
   register_router_interface_routes(router);
 }
 

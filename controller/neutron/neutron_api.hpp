@@ -15,6 +15,7 @@
 #include "controller/identity/token_validator.hpp"
 #include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/address_scope_service.hpp"
+#include "controller/neutron/dhcp_agent_scheduler.hpp"
 #include "controller/neutron/flavor_service.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/l3_ports.hpp"
@@ -55,8 +56,9 @@ class NeutronApi {
   // The port service, for the compute API's ports (it runs them in its own transactions).
   const PortService& ports() const { return ports_; }
   // Makes `host` hold exactly one network:dhcp port on each of `networks` (created with an
-  // address on every DHCP-enabled subnet, bound to the host) and none elsewhere. The agent
-  // asks for this over its channel; the ports are ordinary Neutron ports, listed by the API.
+  // address on every DHCP-enabled subnet, bound to the host) and none elsewhere, less or more
+  // as an admin chose through dhcp_agent_scheduler. The agent asks for this over its channel;
+  // the ports are ordinary Neutron ports, listed by the API.
   void ensure_dhcp_ports(const std::string& host, const std::vector<std::string>& networks);
 
  private:
@@ -109,6 +111,9 @@ class NeutronApi {
   // Flavors and service profiles, and flavors' profile bindings (flavor_routes.cpp).
   void add_flavor_resources();
   void register_flavor_binding_routes(http::Router& router);
+  // /v2.0/agents/{id}/dhcp-networks and /v2.0/networks/{id}/dhcp-agents
+  // (dhcp_agent_scheduler_routes.cpp).
+  void register_dhcp_agent_scheduler_routes(http::Router& router);
   // PUT /v2.0/routers/{id}/add_router_interface and .../remove_router_interface (l3_routes.cpp).
   void register_router_interface_routes(http::Router& router);
 
@@ -136,6 +141,7 @@ class NeutronApi {
   AddressScopeService address_scopes_;
   PortService ports_;
   PortBindingService port_bindings_;
+  DhcpAgentScheduler dhcp_scheduler_{agents_, networks_, ports_};
   SecurityGroupService security_groups_;
   SecurityGroupRuleService security_group_rules_;
   AddressGroupService address_groups_;

@@ -31,6 +31,9 @@ const ResourceSchema& network_schema() {
           {"provider:network_type", T::kString, true, true},
           {"provider:physical_network", T::kNullableString, true, true},
           {"provider:segmentation_id", T::kNullableInt, true, true},
+          {"segments", T::kAny, true, true},
+          {"availability_zone_hints", T::kAny, true, false},
+          {"availability_zones", T::kList, false, false},
       }));
   return schema;
 }

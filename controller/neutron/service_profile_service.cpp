@@ -40,6 +40,28 @@ void ServiceProfileService::check_driver(const std::string& driver) const {
                        "ServiceProfileDriverNotFound");
 }
 
+std::vector<Json> ServiceProfileService::next_providers(store::SqlSession& s,
+                                                        const std::string& flavor_id) const {
+  const auto rows = s.query(
+      "SELECT p.driver, p.enabled FROM flavorserviceprofilebindings b JOIN serviceprofiles p ON "
+      "p.id = b.service_profile_id WHERE b.flavor_id = ? ORDER BY b.service_profile_id LIMIT 1",
+      {flavor_id});
+  if (rows.empty()) {
+    throw api::not_found("Service Profile  is not associated with flavor " + flavor_id + ".",
+                         "FlavorServiceProfileBindingNotFound");
+  }
+  if (!rows[0].boolean(1)) {
+    throw api::ApiError(503, "ServiceProfileDisabled", "Service Profile is not enabled.");
+  }
+  const std::string driver = rows[0].text(0);
+  const auto provider = providers_.provider_of(driver);
+  if (!provider) {
+    throw api::not_found("Service Profile driver " + driver + " could not be found.",
+                         "ServiceProfileDriverNotFound");
+  }
+  return {{{"driver", driver}, {"provider", *provider}}};
+}
+
 Json ServiceProfileService::create(store::SqlSession& s, const AuthContext& ctx,
                                    const Json& attributes) const {
   require_admin(ctx, "create_service_profile");

@@ -25,6 +25,12 @@ class ServiceProfileService {
   // 409 ServiceProfileInUse while a flavor names it.
   void remove(store::SqlSession& s, const AuthContext& ctx, const std::string& id) const;
 
+  // GET /flavors/{id}/next_providers, as Neutron's get_flavor_next_provider: the driver of
+  // the flavor's first bound profile and the provider that has it. 404
+  // FlavorServiceProfileBindingNotFound without a profile, 503 ServiceProfileDisabled, 404
+  // ServiceProfileDriverNotFound when no provider has the driver.
+  std::vector<Json> next_providers(store::SqlSession& s, const std::string& flavor_id) const;
+
   static void touch(store::SqlSession&, const std::string&) {}
   static bool exists(store::SqlSession& s, const std::string& id);
 

@@ -11,12 +11,16 @@ std::vector<Json> ServiceProviders::list() const {
 }
 
 bool ServiceProviders::has_driver(const std::string& driver) const {
+  return provider_of(driver).has_value();
+}
+
+std::optional<std::string> ServiceProviders::provider_of(const std::string& driver) const {
   for (const auto& p : providers_) {
     if (p.driver == driver) {
-      return true;
+      return p.name;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace neutrino::neutron

@@ -3,6 +3,7 @@
 // (Neutron's ServiceTypeManager). A service plugin registers its providers here; the core
 // networks, subnets and ports are no service type, so a controller without service plugins
 // lists none, as Neutron with only ML2 does.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ class ServiceProviders {
   // {"service_type", "name", "default"} per provider, as GET /v2.0/service-providers lists them.
   std::vector<Json> list() const;
   bool has_driver(const std::string& driver) const;
+  // The name of the first provider whose driver is `driver`.
+  std::optional<std::string> provider_of(const std::string& driver) const;
 
  private:
   std::vector<ServiceProvider> providers_;

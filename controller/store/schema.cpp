@@ -362,6 +362,23 @@ CREATE TABLE subnet_service_types (
       schema_parts::port_options_migration(),
       {schema_parts::rbac_migration(), schema_parts::rbac_migration_postgres()},
       schema_parts::remote_address_group_migration(),
+      // network_availability_zone: the hints as Neutron stores them (a JSON list); and
+      // dhcp_agent_scheduler: an admin's choice of a host's DHCP agent for a network, kept by
+      // host (agent rows come and go with their reports). hosted = 1 adds the network to
+      // what the agent asks for, 0 takes it away.
+      R"sql(
+ALTER TABLE networks ADD COLUMN availability_zone_hints TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE networkdhcpagentchoices (
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  hosted INTEGER NOT NULL,
+  PRIMARY KEY (network_id, host)
+);
+)sql",
+      // multi-provider: the order of a network's segments (Neutron's segment_index).
+      R"sql(
+ALTER TABLE networksegments ADD COLUMN segment_index INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }

@@ -122,5 +122,36 @@ TEST_F(FlavorServiceTest, ProfilesAreAdminOnlyAndBindToFlavors) {
   db().write([&](store::SqlSession& s) { profiles_.remove(s, admin_, pid); });
 }
 
+TEST_F(FlavorServiceTest, NextProvidersComeFromTheFirstBoundProfilesDriver) {
+  providers_.add({"FLAVORS", "gold-provider", "neutrino.gold.Driver", true});
+  const std::string fid = create_flavor(admin_, {{"service_type", "FLAVORS"}})["id"];
+  const auto next = [&] {
+    return db().read([&](store::SqlSession& s) { return profiles_.next_providers(s, fid); });
+  };
+  EXPECT_EQ(refusal(next), std::make_pair(404, std::string("FlavorServiceProfileBindingNotFound")));
+
+  const std::string pid = create_profile(admin_, {{"driver", "neutrino.gold.Driver"}})["id"];
+  db().write([&](store::SqlSession& s) {
+    flavors_.bind(s, admin_, fid, {{"service_profile", {{"id", pid}}}});
+  });
+  EXPECT_EQ(Json(next()),
+            Json::parse(R"([{"driver": "neutrino.gold.Driver", "provider": "gold-provider"}])"));
+
+  db().write([&](store::SqlSession& s) { profiles_.update(s, admin_, pid, {{"enabled", false}}); });
+  EXPECT_EQ(refusal(next), std::make_pair(503, std::string("ServiceProfileDisabled")));
+}
+
+TEST_F(FlavorServiceTest, NextProvidersNeedAProviderForTheDriver) {
+  const std::string fid = create_flavor(admin_, {{"service_type", "FLAVORS"}})["id"];
+  const std::string pid = create_profile(admin_, {{"metainfo", "{}"}})["id"];
+  db().write([&](store::SqlSession& s) {
+    flavors_.bind(s, admin_, fid, {{"service_profile", {{"id", pid}}}});
+  });
+  EXPECT_EQ(refusal([&] {
+              db().read([&](store::SqlSession& s) { return profiles_.next_providers(s, fid); });
+            }),
+            std::make_pair(404, std::string("ServiceProfileDriverNotFound")));
+}
+
 }  // namespace
 }  // namespace neutrino::neutron
