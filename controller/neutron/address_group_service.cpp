@@ -102,10 +102,7 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
   for (const auto& r : address_rows) {
     addresses[r.text(0)].push_back(r.text(1));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "address_groups",
-                                                                                *id)}}
-         : TagStore::load_all(s, "address_groups");
+  auto tags = TagStore::load_for(s, "address_groups", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string group_id = r.text(0);

@@ -247,10 +247,7 @@ std::vector<Json> FloatingIpService::load(store::SqlSession& s, const AuthContex
   } else {
     rows = s.query(std::string(kColumns) + " WHERE project_id = ?", {ctx.project_id});
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id,
-                                                            TagStore::load(s, "floatingips", *id)}}
-         : TagStore::load_all(s, "floatingips");
+  auto tags = TagStore::load_for(s, "floatingips", IdSelection::of(id));
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

@@ -195,22 +195,15 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
                                {ctx.project_id})) {
     shared_with_caller.insert(r.text(0));
   }
+  const IdSelection networks = IdSelection::of(id);
   std::map<std::string, std::vector<std::string>> subnets;
-  std::map<std::string, std::vector<std::string>> tags;
-  if (id) {
-    for (const auto& r : s.query("SELECT network_id, id FROM subnets WHERE network_id = ? "
-                                 "ORDER BY created_at, id",
-                                 {*id})) {
-      subnets[r.text(0)].push_back(r.text(1));
-    }
-    tags[*id] = TagStore::load(s, "networks", *id);
-  } else {
-    for (const auto& r :
-         s.query("SELECT network_id, id FROM subnets ORDER BY created_at, id", {})) {
-      subnets[r.text(0)].push_back(r.text(1));
-    }
-    tags = TagStore::load_all(s, "networks");
+  for (const auto& r :
+       s.query("SELECT network_id, id FROM subnets" + networks.clause("WHERE", "network_id") +
+                   " ORDER BY created_at, id",
+               networks.params())) {
+    subnets[r.text(0)].push_back(r.text(1));
   }
+  auto tags = TagStore::load_for(s, "networks", networks);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

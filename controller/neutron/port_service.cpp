@@ -241,7 +241,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
     rows = s.query(columns + where + narrow.order_and_limit, params);
     if (rows.size() > kPerPortLoads) {
       ip_rows = s.query(ip_columns + where + " ORDER BY a.port_id, a.position", params);
-      tags = TagStore::load_all(s, "ports");
+      tags = TagStore::load_for(s, "ports", IdSelection::all());
       groups = PortSecurityGroups::load(s, std::nullopt);
       address_pairs = AllowedAddressPairs::load(s, std::nullopt);
       dhcp_options = ExtraDhcpOpts::load(s, std::nullopt);
@@ -253,7 +253,7 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
       for (auto& ip : s.query(ip_columns + " WHERE a.port_id = ? ORDER BY a.position", {port_id})) {
         ip_rows.push_back(std::move(ip));
       }
-      tags[port_id] = TagStore::load(s, "ports", port_id);
+      tags[port_id] = std::move(TagStore::load_for(s, "ports", IdSelection::of(port_id))[port_id]);
       groups[port_id] = std::move(PortSecurityGroups::load(s, port_id)[port_id]);
       address_pairs[port_id] = std::move(AllowedAddressPairs::load(s, port_id)[port_id]);
       dhcp_options[port_id] = std::move(ExtraDhcpOpts::load(s, port_id)[port_id]);

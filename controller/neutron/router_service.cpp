@@ -210,9 +210,7 @@ std::vector<Json> RouterService::load(store::SqlSession& s, const AuthContext& c
   } else {
     rows = s.query(std::string(kColumns) + " WHERE project_id = ?", {ctx.project_id});
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "routers", *id)}}
-         : TagStore::load_all(s, "routers");
+  auto tags = TagStore::load_for(s, "routers", IdSelection::of(id));
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

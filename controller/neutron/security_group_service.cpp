@@ -168,10 +168,7 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
   for (auto& rule : SecurityGroupRuleService::of_group(s, id)) {
     rules[rule["security_group_id"].get<std::string>()].push_back(std::move(rule));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(
-                                                                     s, "security_groups", *id)}}
-         : TagStore::load_all(s, "security_groups");
+  auto tags = TagStore::load_for(s, "security_groups", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string group_id = r.text(0);

@@ -215,10 +215,7 @@ std::vector<Json> SubnetPoolService::load(store::SqlSession& s, const AuthContex
                                id ? store::SqlParams{*id} : store::SqlParams{})) {
     prefixes[r.text(0)].push_back(ipam::Cidr::parse(r.text(1)));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id,
-                                                            TagStore::load(s, "subnetpools", *id)}}
-         : TagStore::load_all(s, "subnetpools");
+  auto tags = TagStore::load_for(s, "subnetpools", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string pool_id = r.text(0);

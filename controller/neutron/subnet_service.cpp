@@ -295,9 +295,7 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
        s.query("SELECT subnet_id, destination, nexthop FROM subnetroutes" + where, params)) {
     routes[r.text(0)].push_back({{"destination", r.text(1)}, {"nexthop", r.text(2)}});
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "subnets", *id)}}
-         : TagStore::load_all(s, "subnets");
+  auto tags = TagStore::load_for(s, "subnets", IdSelection::of(id));
   auto service_types = SubnetServiceTypes::load(s, id.value_or(""));
   std::vector<Json> out;
   for (const auto& r : rows) {
