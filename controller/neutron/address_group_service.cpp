@@ -7,6 +7,7 @@
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/address_group_addresses.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
 
 namespace neutrino::neutron {
@@ -82,24 +83,18 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
   const std::string columns =
       "SELECT id, project_id, name, description, revision_number, created_at, updated_at FROM "
       "address_groups";
-  std::vector<store::SqlRow> rows;
+  const ScopedSelect groups{.select = columns,
+                            .id_column = "id",
+                            .member_terms = {"project_id = ?"},
+                            .order = " ORDER BY created_at, id"};
+  const auto rows = groups.rows(s, ctx, id);
+  // The addresses of the same groups.
+  const auto scope = groups.where(ctx, id);
   std::map<std::string, std::vector<std::string>> addresses;
-  const std::string address_sql = "SELECT address_group_id, address FROM address_associations";
-  std::vector<store::SqlRow> address_rows;
-  if (id) {
-    rows = s.query(columns + " WHERE id = ?", {*id});
-    address_rows = s.query(address_sql + " WHERE address_group_id = ? ORDER BY address", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns + " ORDER BY created_at, id");
-    address_rows = s.query(address_sql + " ORDER BY address");
-  } else {
-    rows = s.query(columns + " WHERE project_id = ? ORDER BY created_at, id", {ctx.project_id});
-    address_rows = s.query(address_sql +
-                               " WHERE address_group_id IN (SELECT id FROM address_groups WHERE "
-                               "project_id = ?) ORDER BY address",
-                           {ctx.project_id});
-  }
-  for (const auto& r : address_rows) {
+  for (const auto& r : s.query("SELECT address_group_id, address FROM address_associations WHERE "
+                               "address_group_id IN (SELECT id FROM address_groups" +
+                                   scope.sql + ") ORDER BY address",
+                               scope.params)) {
     addresses[r.text(0)].push_back(r.text(1));
   }
   auto tags = TagStore::load_for(s, "address_groups", IdSelection::of(id));

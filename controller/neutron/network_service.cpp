@@ -8,6 +8,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -177,17 +178,13 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
       "n.router_external, n.mtu, n.port_security_enabled, n.revision_number, n.created_at, "
       "n.updated_at, g.network_type, g.physical_network, g.segmentation_id FROM networks n "
       "LEFT JOIN networksegments g ON g.network_id = n.id";
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(columns + " WHERE n.id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns, {});
-  } else {
-    rows = s.query(columns + " WHERE n.project_id = ? OR " +
-                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id") + " OR " +
-                       RbacAccess::granted_clause("network", kAccessAsExternal, "n.id"),
-                   {ctx.project_id, ctx.project_id, ctx.project_id});
-  }
+  const ScopedSelect visible{
+      .select = columns,
+      .id_column = "n.id",
+      .member_terms = {"n.project_id = ?",
+                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id"),
+                       RbacAccess::granted_clause("network", kAccessAsExternal, "n.id")}};
+  const auto rows = visible.rows(s, ctx, id);
   std::set<std::string> shared_with_caller;
   for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
                                "'network' AND action = 'access_as_shared' AND target_project "
