@@ -8,6 +8,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/address_group_addresses.hpp"
 #include "controller/neutron/rbac_access.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -96,34 +97,25 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
   const std::string columns =
       "SELECT id, project_id, name, description, revision_number, created_at, updated_at FROM "
       "address_groups";
-  std::vector<store::SqlRow> rows;
+  const ScopedSelect groups{.select = columns,
+                            .id_column = "id",
+                            // Its own groups and those shared with it (rbac-address-group).
+                            .member_terms = {"project_id = ?",
+                                             RbacAccess::granted_clause(
+                                                 "address_group", kAccessAsShared,
+                                                 "address_groups.id")},
+                            .order = " ORDER BY created_at, id"};
+  const auto rows = groups.rows(s, ctx, id);
+  // The addresses of the same groups.
+  const auto scope = groups.where(ctx, id);
   std::map<std::string, std::vector<std::string>> addresses;
-  const std::string address_sql = "SELECT address_group_id, address FROM address_associations";
-  std::vector<store::SqlRow> address_rows;
-  if (id) {
-    rows = s.query(columns + " WHERE id = ?", {*id});
-    address_rows = s.query(address_sql + " WHERE address_group_id = ? ORDER BY address", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns + " ORDER BY created_at, id");
-    address_rows = s.query(address_sql + " ORDER BY address");
-  } else {
-    // Its own groups and those shared with it (rbac-address-group).
-    const std::string mine =
-        " WHERE project_id = ? OR " +
-        RbacAccess::granted_clause("address_group", kAccessAsShared, "address_groups.id");
-    rows = s.query(columns + mine + " ORDER BY created_at, id", {ctx.project_id, ctx.project_id});
-    address_rows =
-        s.query(address_sql + " WHERE address_group_id IN (SELECT id FROM address_groups" + mine +
-                    ") ORDER BY address",
-                {ctx.project_id, ctx.project_id});
-  }
-  for (const auto& r : address_rows) {
+  for (const auto& r : s.query("SELECT address_group_id, address FROM address_associations WHERE "
+                               "address_group_id IN (SELECT id FROM address_groups" +
+                                   scope.sql + ") ORDER BY address",
+                               scope.params)) {
     addresses[r.text(0)].push_back(r.text(1));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "address_groups",
-                                                                                *id)}}
-         : TagStore::load_all(s, "address_groups");
+  auto tags = TagStore::load_for(s, "address_groups", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string group_id = r.text(0);

@@ -7,6 +7,7 @@
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/scoped_select.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -99,18 +100,14 @@ Json AddressScopeService::create(store::SqlSession& s, const AuthContext& ctx,
 std::vector<Json> AddressScopeService::load(store::SqlSession& s, const AuthContext& ctx,
                                             const std::optional<std::string>& id) const {
   const std::string columns = "SELECT id, project_id, name, ip_version, shared FROM address_scopes";
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(columns + " WHERE id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns + " ORDER BY created_at, id");
-  } else {
-    rows = s.query(
-        columns + " WHERE project_id = ? OR " +
-            RbacAccess::granted_clause("address_scope", kAccessAsShared, "address_scopes.id") +
-            " ORDER BY created_at, id",
-        {ctx.project_id, ctx.project_id});
-  }
+  const auto rows =
+      ScopedSelect{.select = columns,
+                   .id_column = "id",
+                   .member_terms = {"project_id = ?",
+                                    RbacAccess::granted_clause("address_scope", kAccessAsShared,
+                                                               "address_scopes.id")},
+                   .order = " ORDER BY created_at, id"}
+          .rows(s, ctx, id);
   std::set<std::string> shared;  // with the caller's project
   for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
                                "'address_scope' AND action = 'access_as_shared' AND "

@@ -169,11 +169,10 @@ void AllowedAddressPairs::on_update(store::SqlSession& s, const AddressPairsPort
 }
 
 std::map<std::string, Json> AllowedAddressPairs::load(store::SqlSession& s,
-                                                      const std::optional<std::string>& port_id) {
-  const std::string sql = "SELECT port_id, mac_address, ip_address FROM allowedaddresspairs";
-  const std::string order = " ORDER BY port_id, position";
-  const auto rows =
-      port_id ? s.query(sql + " WHERE port_id = ?" + order, {*port_id}) : s.query(sql + order, {});
+                                                      const IdSelection& ports) {
+  const auto rows = s.query("SELECT port_id, mac_address, ip_address FROM allowedaddresspairs" +
+                                ports.clause("WHERE", "port_id") + " ORDER BY port_id, position",
+                            ports.params());
   std::map<std::string, Json> out;
   for (const auto& r : rows) {
     out[r.text(0)].push_back({{"ip_address", r.text(2)}, {"mac_address", r.text(1)}});

@@ -4,10 +4,10 @@
 // besides its fixed IPs. Neutron's validation and limits, and its rule that a port with pairs
 // keeps port security on.
 #include <map>
-#include <optional>
 #include <string>
 
 #include "common/json.hpp"
+#include "controller/neutron/id_selection.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
@@ -31,9 +31,8 @@ class AllowedAddressPairs {
   // Replaces the pairs if the request names them, and refuses (409) to leave a port with pairs
   // and without port security, whichever of the two the request changes.
   static void on_update(store::SqlSession& s, const AddressPairsPort& port, const Json& attributes);
-  // [{"ip_address", "mac_address"}] per port, in the order given, for one port or all.
-  static std::map<std::string, Json> load(store::SqlSession& s,
-                                          const std::optional<std::string>& port_id);
+  // [{"ip_address", "mac_address"}] per port, in the order given, for the ports selected.
+  static std::map<std::string, Json> load(store::SqlSession& s, const IdSelection& ports);
 };
 
 }  // namespace neutrino::neutron

@@ -158,12 +158,10 @@ void ExtraDhcpOpts::on_update(store::SqlSession& s, const std::string& port_id,
   }
 }
 
-std::map<std::string, Json> ExtraDhcpOpts::load(store::SqlSession& s,
-                                                const std::optional<std::string>& port_id) {
-  const std::string sql = "SELECT port_id, opt_name, opt_value, ip_version FROM extradhcpopts";
-  const std::string order = " ORDER BY port_id, position";
-  const auto rows =
-      port_id ? s.query(sql + " WHERE port_id = ?" + order, {*port_id}) : s.query(sql + order, {});
+std::map<std::string, Json> ExtraDhcpOpts::load(store::SqlSession& s, const IdSelection& ports) {
+  const auto rows = s.query("SELECT port_id, opt_name, opt_value, ip_version FROM extradhcpopts" +
+                                ports.clause("WHERE", "port_id") + " ORDER BY port_id, position",
+                            ports.params());
   std::map<std::string, Json> out;
   for (const auto& r : rows) {
     out[r.text(0)].push_back(

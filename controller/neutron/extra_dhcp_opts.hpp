@@ -3,10 +3,10 @@
 // number, that the port's DHCP server sends to that port only. Neutron's validation; an update
 // merges by (opt_name, ip_version) and an opt_value of null removes that option.
 #include <map>
-#include <optional>
 #include <string>
 
 #include "common/json.hpp"
+#include "controller/neutron/id_selection.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
@@ -24,9 +24,9 @@ class ExtraDhcpOpts {
   static void on_create(store::SqlSession& s, const std::string& port_id, const Json& attributes);
   // Merges the requested options into the port's, if the request names them.
   static void on_update(store::SqlSession& s, const std::string& port_id, const Json& attributes);
-  // [{"opt_name", "opt_value", "ip_version"}] per port, in the order added.
-  static std::map<std::string, Json> load(store::SqlSession& s,
-                                          const std::optional<std::string>& port_id);
+  // [{"opt_name", "opt_value", "ip_version"}] per port, in the order added, for the ports
+  // selected.
+  static std::map<std::string, Json> load(store::SqlSession& s, const IdSelection& ports);
 };
 
 }  // namespace neutrino::neutron

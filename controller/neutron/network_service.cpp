@@ -12,6 +12,7 @@
 #include "controller/neutron/dhcp_hosting.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/security_group_service.hpp"
 #include "controller/neutron/segment_requests.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -209,17 +210,13 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
       "SELECT n.id, n.project_id, n.name, n.description, n.status, n.admin_state_up, n.shared, "
       "n.router_external, n.mtu, n.port_security_enabled, n.revision_number, n.created_at, "
       "n.updated_at, n.availability_zone_hints FROM networks n";
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(columns + " WHERE n.id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns, {});
-  } else {
-    rows = s.query(columns + " WHERE n.project_id = ? OR " +
-                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id") + " OR " +
-                       RbacAccess::granted_clause("network", kAccessAsExternal, "n.id"),
-                   {ctx.project_id, ctx.project_id, ctx.project_id});
-  }
+  const ScopedSelect visible{
+      .select = columns,
+      .id_column = "n.id",
+      .member_terms = {"n.project_id = ?",
+                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id"),
+                       RbacAccess::granted_clause("network", kAccessAsExternal, "n.id")}};
+  const auto rows = visible.rows(s, ctx, id);
   std::set<std::string> shared_with_caller;
   for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
                                "'network' AND action = 'access_as_shared' AND target_project "
@@ -227,24 +224,17 @@ std::vector<Json> NetworkService::load(store::SqlSession& s, const AuthContext& 
                                {ctx.project_id})) {
     shared_with_caller.insert(r.text(0));
   }
+  const IdSelection networks = IdSelection::of(id);
   std::map<std::string, std::vector<std::string>> subnets;
-  std::map<std::string, std::vector<std::string>> tags;
-  if (id) {
-    for (const auto& r : s.query("SELECT network_id, id FROM subnets WHERE network_id = ? "
-                                 "ORDER BY created_at, id",
-                                 {*id})) {
-      subnets[r.text(0)].push_back(r.text(1));
-    }
-    tags[*id] = TagStore::load(s, "networks", *id);
-  } else {
-    for (const auto& r :
-         s.query("SELECT network_id, id FROM subnets ORDER BY created_at, id", {})) {
-      subnets[r.text(0)].push_back(r.text(1));
-    }
-    tags = TagStore::load_all(s, "networks");
+  for (const auto& r :
+       s.query("SELECT network_id, id FROM subnets" + networks.clause("WHERE", "network_id") +
+                   " ORDER BY created_at, id",
+               networks.params())) {
+    subnets[r.text(0)].push_back(r.text(1));
   }
   auto zones = DhcpHosting::zones(s, id);
   auto segments = provider_segments(s, id);
+  auto tags = TagStore::load_for(s, "networks", networks);
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

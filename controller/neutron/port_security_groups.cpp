@@ -130,7 +130,7 @@ void PortSecurityGroups::on_update(store::SqlSession& s, const AuthContext& ctx,
     if (groups && !groups->empty()) {
       throw port_security_required();
     }
-    if (!groups && !load(s, port.port_id)[port.port_id].empty()) {
+    if (!groups && !load(s, IdSelection::of(port.port_id))[port.port_id].empty()) {
       throw api::conflict("PortSecurityPortHasSecurityGroup",
                           "Port has security group associated. Cannot disable port security or "
                           "IP address until security group is removed.");
@@ -141,13 +141,13 @@ void PortSecurityGroups::on_update(store::SqlSession& s, const AuthContext& ctx,
   }
 }
 
-std::map<std::string, std::vector<std::string>> PortSecurityGroups::load(
-    store::SqlSession& s, const std::optional<std::string>& port_id) {
+std::map<std::string, std::vector<std::string>> PortSecurityGroups::load(store::SqlSession& s,
+                                                                         const IdSelection& ports) {
   std::map<std::string, std::vector<std::string>> out;
-  const std::string sql = "SELECT port_id, security_group_id FROM securitygroupportbindings";
   for (const auto& r :
-       port_id ? s.query(sql + " WHERE port_id = ? ORDER BY security_group_id", {*port_id})
-               : s.query(sql + " ORDER BY port_id, security_group_id")) {
+       s.query("SELECT port_id, security_group_id FROM securitygroupportbindings" +
+                   ports.clause("WHERE", "port_id") + " ORDER BY port_id, security_group_id",
+               ports.params())) {
     out[r.text(0)].push_back(r.text(1));
   }
   return out;

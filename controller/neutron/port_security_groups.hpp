@@ -3,11 +3,11 @@
 // the project's default group unless told otherwise, none for network:* ports, none when port
 // security is off (and refusals when a request would break that).
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/json.hpp"
+#include "controller/neutron/id_selection.hpp"
 #include "controller/neutron/policy.hpp"
 #include "controller/store/sql_session.hpp"
 
@@ -29,9 +29,9 @@ class PortSecurityGroups {
   // before the port's own columns change.
   static void on_update(store::SqlSession& s, const AuthContext& ctx, const PortGroupsRequest& port,
                         const Json& attributes);
-  // Group ids per port (sorted), for one port or all.
-  static std::map<std::string, std::vector<std::string>> load(
-      store::SqlSession& s, const std::optional<std::string>& port_id);
+  // Group ids per port (sorted), for the ports selected.
+  static std::map<std::string, std::vector<std::string>> load(store::SqlSession& s,
+                                                              const IdSelection& ports);
 };
 
 }  // namespace neutrino::neutron

@@ -17,9 +17,11 @@
 #include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/port_device_attributes.hpp"
+#include "controller/neutron/port_list_attributes.hpp"
 #include "controller/neutron/port_mac_override.hpp"
 #include "controller/neutron/port_policy.hpp"
 #include "controller/neutron/port_security_groups.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -54,6 +56,24 @@ std::string checked_mac(const std::string& text) {
                            "' is not a valid MAC address.");
   }
   return mac->to_string();
+}
+
+// The ports whose list attributes a load reads: those of a page by id, the rows of a longer
+// list by its own query again (thousands of parameters would cost more).
+IdSelection selection_of(const std::vector<store::SqlRow>& rows, const ScopedSelect& ports,
+                         const AuthContext& ctx, const std::optional<std::string>& id) {
+  constexpr size_t kPortsByIds = 100;
+  if (rows.size() <= kPortsByIds) {
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
+    for (const auto& r : rows) {
+      ids.push_back(r.text(0));
+    }
+    return IdSelection::only(ids);
+  }
+  const auto scope = ports.where(ctx, id);
+  return IdSelection::selected_by("SELECT p.id FROM ports p" + scope.sql + ports.order,
+                                  scope.params);
 }
 
 }  // namespace
@@ -207,67 +227,28 @@ void PortService::check_visible(store::SqlSession& s, const AuthContext& ctx,
 std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx,
                                     const std::optional<std::string>& id,
                                     const SqlPrefilter& narrow) const {
-  const std::string columns =
-      "SELECT p.id, p.project_id, p.network_id, p.name, p.description, p.mac_address, "
-      "p.admin_state_up, p.status, p.device_id, p.device_owner, p.port_security_enabled, "
-      "p.revision_number, p.created_at, p.updated_at, b.host, b.vif_type, b.vnic_type, "
-      "b.profile, b.vif_details, " +
-      std::string(PortDeviceAttributes::columns()) +
-      " FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id";
-  const std::string ip_columns =
-      "SELECT a.port_id, a.subnet_id, a.ip_address FROM ipallocations a JOIN ports p ON "
-      "p.id = a.port_id";
-  std::vector<store::SqlRow> rows;
-  std::vector<store::SqlRow> ip_rows;
-  // A few ports read their own addresses, tags and groups; many read them all at once.
-  constexpr size_t kPerPortLoads = 100;
-  std::map<std::string, std::vector<std::string>> tags;
-  std::map<std::string, std::vector<std::string>> groups;
-  std::map<std::string, Json> address_pairs;
-  std::map<std::string, Json> dhcp_options;
-  if (id) {
-    rows = s.query(columns + " WHERE p.id = ?", {*id});
-  } else {
-    // Whom the caller may see, then what the query narrows that to.
-    std::string where = " WHERE 1 = 1";
-    store::SqlParams params;
-    if (!ctx.is_admin()) {
-      where =
-          " JOIN networks n ON n.id = p.network_id WHERE (p.project_id = ? OR n.project_id = ?)";
-      params = {ctx.project_id, ctx.project_id};
-    }
-    where += narrow.condition;
-    params.insert(params.end(), narrow.params.begin(), narrow.params.end());
-    rows = s.query(columns + where + narrow.order_and_limit, params);
-    if (rows.size() > kPerPortLoads) {
-      ip_rows = s.query(ip_columns + where + " ORDER BY a.port_id, a.position", params);
-      tags = TagStore::load_all(s, "ports");
-      groups = PortSecurityGroups::load(s, std::nullopt);
-      address_pairs = AllowedAddressPairs::load(s, std::nullopt);
-      dhcp_options = ExtraDhcpOpts::load(s, std::nullopt);
-    }
-  }
-  if (id || rows.size() <= kPerPortLoads) {
-    for (const auto& r : rows) {
-      const std::string port_id = r.text(0);
-      for (auto& ip : s.query(ip_columns + " WHERE a.port_id = ? ORDER BY a.position", {port_id})) {
-        ip_rows.push_back(std::move(ip));
-      }
-      tags[port_id] = TagStore::load(s, "ports", port_id);
-      groups[port_id] = std::move(PortSecurityGroups::load(s, port_id)[port_id]);
-      address_pairs[port_id] = std::move(AllowedAddressPairs::load(s, port_id)[port_id]);
-      dhcp_options[port_id] = std::move(ExtraDhcpOpts::load(s, port_id)[port_id]);
-    }
-  }
-  std::map<std::string, Json> fixed_ips;
-  for (const auto& r : ip_rows) {
-    fixed_ips[r.text(0)].push_back({{"subnet_id", r.text(1)}, {"ip_address", r.text(2)}});
-  }
+  // Whom the caller may see, then what the query narrows that to.
+  const ScopedSelect ports{
+      .select =
+          "SELECT p.id, p.project_id, p.network_id, p.name, p.description, p.mac_address, "
+          "p.admin_state_up, p.status, p.device_id, p.device_owner, "
+          "p.port_security_enabled, p.revision_number, p.created_at, p.updated_at, b.host, "
+          "b.vif_type, b.vnic_type, b.profile, b.vif_details, " +
+          std::string(PortDeviceAttributes::columns()) +
+          " FROM ports p LEFT JOIN ml2_port_bindings b ON b.port_id = p.id",
+      .id_column = "p.id",
+      // A member sees its project's ports and every port on its project's networks.
+      .member_terms = {"p.project_id = ?",
+                       "p.network_id IN (SELECT id FROM networks WHERE project_id = ?)"},
+      .order = narrow.order_and_limit,
+      .narrowing = narrow.condition,
+      .narrowing_params = narrow.params};
+  const auto rows = ports.rows(s, ctx, id);
+  const auto lists = PortListAttributes::load(s, selection_of(rows, ports, ctx, id));
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
     const std::string port_id = r.text(0);
-    const auto ips = fixed_ips.find(port_id);
     Json p = {
         {"id", port_id},
         {"name", r.text(3)},
@@ -280,20 +261,14 @@ std::vector<Json> PortService::load(store::SqlSession& s, const AuthContext& ctx
         {"status", r.text(7)},
         {"device_id", r.text(8)},
         {"device_owner", r.text(9)},
-        {"fixed_ips", ips == fixed_ips.end() ? Json::array() : ips->second},
         {"port_security_enabled", r.boolean(10)},
-        {"security_groups", groups[port_id]},
-        {"allowed_address_pairs",
-         address_pairs[port_id].is_null() ? Json::array() : address_pairs[port_id]},
-        {"extra_dhcp_opts",
-         dhcp_options[port_id].is_null() ? Json::array() : dhcp_options[port_id]},
         {"binding:vnic_type", r.text(16)},
-        {"tags", tags[port_id]},
         {"revision_number", r.integer(11)},
         {"created_at", clock::format_iso8601(r.integer(12))},
         {"updated_at", clock::format_iso8601(r.integer(13))},
     };
     PortDeviceAttributes::show(r, 19, p);
+    lists.show(port_id, p);
     if (ctx.is_admin()) {
       p["binding:host_id"] = r.text(14);
       p["binding:vif_type"] = r.text(15);

@@ -5,6 +5,7 @@
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/rbac_access.hpp"
+#include "controller/neutron/scoped_select.hpp"
 
 namespace neutrino::neutron {
 namespace {
@@ -175,11 +176,10 @@ Json RbacPolicyService::show(store::SqlSession& s, const AuthContext& ctx,
 }
 
 std::vector<Json> RbacPolicyService::list(store::SqlSession& s, const AuthContext& ctx) const {
-  const auto policies = ctx.is_admin()
-                            ? load(s, " ORDER BY id", {})
-                            : load(s, " WHERE project_id = ? ORDER BY id", {ctx.project_id});
+  const auto scope =
+      ScopedSelect{.id_column = "id", .member_terms = {"project_id = ?"}}.where(ctx, std::nullopt);
   std::vector<Json> out;
-  for (const auto& p : policies) {
+  for (const auto& p : load(s, scope.sql + " ORDER BY id", scope.params)) {
     out.push_back(render(p));
   }
   return out;

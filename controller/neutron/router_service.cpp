@@ -8,6 +8,7 @@
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
 #include "controller/neutron/router_routes.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
 
@@ -202,17 +203,10 @@ Json RouterService::create(store::SqlSession& s, const AuthContext& ctx,
 
 std::vector<Json> RouterService::load(store::SqlSession& s, const AuthContext& ctx,
                                       const std::optional<std::string>& id) const {
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(std::string(kColumns) + " WHERE id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(kColumns, {});
-  } else {
-    rows = s.query(std::string(kColumns) + " WHERE project_id = ?", {ctx.project_id});
-  }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "routers", *id)}}
-         : TagStore::load_all(s, "routers");
+  const auto rows =
+      ScopedSelect{.select = kColumns, .id_column = "id", .member_terms = {"project_id = ?"}}.rows(
+          s, ctx, id);
+  auto tags = TagStore::load_for(s, "routers", IdSelection::of(id));
   std::vector<Json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

@@ -4,6 +4,7 @@
 #include "common/random.hpp"
 #include "controller/api/api_error.hpp"
 #include "controller/neutron/address_group_service.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/security_group_service.hpp"
 
 namespace neutrino::neutron {
@@ -147,18 +148,13 @@ Json SecurityGroupRuleService::create(store::SqlSession& s, const AuthContext& c
 
 std::vector<Json> SecurityGroupRuleService::load(store::SqlSession& s, const AuthContext& ctx,
                                                  const std::optional<std::string>& id) const {
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(kColumns + " WHERE r.id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(kColumns);
-  } else {
-    // A member sees the rules it owns and every rule of the groups it owns.
-    rows = s.query(kColumns +
-                       " JOIN securitygroups g ON g.id = r.security_group_id "
-                       "WHERE r.project_id = ? OR g.project_id = ?",
-                   {ctx.project_id, ctx.project_id});
-  }
+  // A member sees the rules it owns and every rule of the groups it owns.
+  const auto rows = ScopedSelect{.select = kColumns,
+                                 .id_column = "r.id",
+                                 .member_terms = {"r.project_id = ?",
+                                                  "r.security_group_id IN (SELECT id FROM "
+                                                  "securitygroups WHERE project_id = ?)"}}
+                        .rows(s, ctx, id);
   std::vector<Json> out;
   for (const auto& r : rows) {
     out.push_back(render(r));

@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "controller/neutron/rbac_access.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/security_group_rule_service.hpp"
 #include "controller/neutron/tag_store.hpp"
 #include "controller/store/change_journal.hpp"
@@ -146,17 +147,13 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
   const std::string columns =
       "SELECT id, project_id, name, description, stateful, revision_number, created_at, "
       "updated_at FROM securitygroups";
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(columns + " WHERE id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns);
-  } else {
-    rows = s.query(
-        columns + " WHERE project_id = ? OR " +
-            RbacAccess::granted_clause("security_group", kAccessAsShared, "securitygroups.id"),
-        {ctx.project_id, ctx.project_id});
-  }
+  const auto rows =
+      ScopedSelect{.select = columns,
+                   .id_column = "id",
+                   .member_terms = {"project_id = ?",
+                                    RbacAccess::granted_clause("security_group", kAccessAsShared,
+                                                               "securitygroups.id")}}
+          .rows(s, ctx, id);
   std::set<std::string> shared;  // with the caller's project, by a policy (rbac-security-groups)
   for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
                                "'security_group' AND action = 'access_as_shared' AND "
@@ -168,10 +165,7 @@ std::vector<Json> SecurityGroupService::load(store::SqlSession& s, const AuthCon
   for (auto& rule : SecurityGroupRuleService::of_group(s, id)) {
     rules[rule["security_group_id"].get<std::string>()].push_back(std::move(rule));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(
-                                                                     s, "security_groups", *id)}}
-         : TagStore::load_all(s, "security_groups");
+  auto tags = TagStore::load_for(s, "security_groups", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string group_id = r.text(0);

@@ -3,16 +3,10 @@
 #include <optional>
 #include <vector>
 
+#include "controller/store/sql_placeholders.hpp"
+
 namespace neutrino::neutron {
 namespace {
-
-std::string placeholders(size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) {
-    out += i == 0 ? "?" : ", ?";
-  }
-  return out;
-}
 
 template <typename Values>
 bool pushable(const Values& values) {
@@ -73,7 +67,7 @@ SqlPrefilter SqlPrefilter::from(const ListQuery& query,
       complete = false;
       continue;
     }
-    terms.push_back(column->second + " IN (" + placeholders(values.size()) + ")");
+    terms.push_back(column->second + " IN (" + store::sql_placeholders(values.size()) + ")");
     params.insert(params.end(), values.begin(), values.end());
   }
   for (const auto& [key, values] : query.fixed_ips) {
@@ -83,7 +77,7 @@ SqlPrefilter SqlPrefilter::from(const ListQuery& query,
       continue;
     }
     terms.push_back(allocations_of + " IN (SELECT port_id FROM ipallocations WHERE " + key +
-                    " IN (" + placeholders(values.size()) + "))");
+                    " IN (" + store::sql_placeholders(values.size()) + "))");
     params.insert(params.end(), values.begin(), values.end());
   }
   const auto descending = id_order_descending(query);

@@ -9,6 +9,7 @@
 #include "controller/neutron/address_scope_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/subnet_pool_input.hpp"
 #include "controller/neutron/tag_store.hpp"
 
@@ -191,17 +192,14 @@ Json SubnetPoolService::create(store::SqlSession& s, const AuthContext& ctx,
 
 std::vector<Json> SubnetPoolService::load(store::SqlSession& s, const AuthContext& ctx,
                                           const std::optional<std::string>& id) const {
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(std::string(kColumns) + " WHERE id = ?", {*id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(std::string(kColumns) + " ORDER BY created_at, id");
-  } else {
-    rows = s.query(std::string(kColumns) + " WHERE project_id = ? OR " +
-                       RbacAccess::granted_clause("subnetpool", kAccessAsShared, "subnetpools.id") +
-                       " ORDER BY created_at, id",
-                   {ctx.project_id, ctx.project_id});
-  }
+  const auto rows =
+      ScopedSelect{
+          .select = kColumns,
+          .id_column = "id",
+          .member_terms = {"project_id = ?", RbacAccess::granted_clause(
+                                                 "subnetpool", kAccessAsShared, "subnetpools.id")},
+          .order = " ORDER BY created_at, id"}
+          .rows(s, ctx, id);
   std::set<std::string> shared;  // with the caller's project
   for (const auto& r : s.query("SELECT object_id FROM rbac_policies WHERE object_type = "
                                "'subnetpool' AND action = 'access_as_shared' AND target_project "
@@ -215,10 +213,7 @@ std::vector<Json> SubnetPoolService::load(store::SqlSession& s, const AuthContex
                                id ? store::SqlParams{*id} : store::SqlParams{})) {
     prefixes[r.text(0)].push_back(ipam::Cidr::parse(r.text(1)));
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id,
-                                                            TagStore::load(s, "subnetpools", *id)}}
-         : TagStore::load_all(s, "subnetpools");
+  auto tags = TagStore::load_for(s, "subnetpools", IdSelection::of(id));
   std::vector<Json> out;
   for (const auto& r : rows) {
     const std::string pool_id = r.text(0);

@@ -11,6 +11,7 @@
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/subnet_attributes.hpp"
 #include "controller/neutron/subnet_pool_allocation.hpp"
 #include "controller/neutron/subnet_service_types.hpp"
@@ -267,17 +268,14 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
       shared_with_caller() +
       ", s.ipv6_ra_mode, s.ipv6_address_mode, s.subnetpool_id FROM subnets s JOIN networks n ON "
       "n.id = s.network_id";
-  std::vector<store::SqlRow> rows;
-  if (id) {
-    rows = s.query(columns + " WHERE s.id = ?", {ctx.project_id, *id});
-  } else if (ctx.is_admin()) {
-    rows = s.query(columns + " ORDER BY s.created_at, s.id", {ctx.project_id});
-  } else {
-    rows = s.query(columns + " WHERE s.project_id = ? OR " +
-                       RbacAccess::granted_clause("network", kAccessAsShared, "n.id") +
-                       " ORDER BY s.created_at, s.id",
-                   {ctx.project_id, ctx.project_id, ctx.project_id});
-  }
+  const auto rows =
+      ScopedSelect{.select = columns,
+                   .id_column = "s.id",
+                   .member_terms = {"s.project_id = ?",
+                                    RbacAccess::granted_clause("network", kAccessAsShared, "n.id")},
+                   .order = " ORDER BY s.created_at, s.id",
+                   .select_params = {ctx.project_id}}
+          .rows(s, ctx, id);
   const std::string where = id ? " WHERE subnet_id = ?" : "";
   const store::SqlParams params = id ? store::SqlParams{*id} : store::SqlParams{};
   std::map<std::string, Json> pools, dns, routes;
@@ -295,9 +293,7 @@ std::vector<Json> SubnetService::load(store::SqlSession& s, const AuthContext& c
        s.query("SELECT subnet_id, destination, nexthop FROM subnetroutes" + where, params)) {
     routes[r.text(0)].push_back({{"destination", r.text(1)}, {"nexthop", r.text(2)}});
   }
-  auto tags =
-      id ? std::map<std::string, std::vector<std::string>>{{*id, TagStore::load(s, "subnets", *id)}}
-         : TagStore::load_all(s, "subnets");
+  auto tags = TagStore::load_for(s, "subnets", IdSelection::of(id));
   auto service_types = SubnetServiceTypes::load(s, id.value_or(""));
   std::vector<Json> out;
   for (const auto& r : rows) {

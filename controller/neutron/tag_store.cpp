@@ -5,22 +5,13 @@
 
 namespace neutrino::neutron {
 
-std::vector<std::string> TagStore::load(store::SqlSession& session, const std::string& type,
-                                        const std::string& id) {
-  std::vector<std::string> tags;
-  for (const auto& row : session.query(
-           "SELECT tag FROM tags WHERE resource_type = ? AND resource_id = ? ORDER BY tag",
-           {type, id})) {
-    tags.push_back(row.text(0));
-  }
-  return tags;
-}
-
-std::map<std::string, std::vector<std::string>> TagStore::load_all(store::SqlSession& session,
-                                                                   const std::string& type) {
+std::map<std::string, std::vector<std::string>> TagStore::load_for(store::SqlSession& session,
+                                                                   const std::string& type,
+                                                                   const IdSelection& ids) {
   std::map<std::string, std::vector<std::string>> tags;
-  for (const auto& row : session.query(
-           "SELECT resource_id, tag FROM tags WHERE resource_type = ? ORDER BY tag", {type})) {
+  for (const auto& row : session.query("SELECT resource_id, tag FROM tags WHERE resource_type = ?" +
+                                           ids.clause("AND", "resource_id") + " ORDER BY tag",
+                                       ids.params({type}))) {
     tags[row.text(0)].push_back(row.text(1));
   }
   return tags;

@@ -6,17 +6,18 @@
 #include <vector>
 
 #include "common/json.hpp"
+#include "controller/neutron/id_selection.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
 
 class TagStore {
  public:
-  static std::vector<std::string> load(store::SqlSession& session, const std::string& type,
-                                       const std::string& id);
-  // Every tag of every resource of a type, for rendering lists without one query per row.
-  static std::map<std::string, std::vector<std::string>> load_all(store::SqlSession& session,
-                                                                  const std::string& type);
+  // The tags (sorted) per resource of a type, for the resources selected: one query for a
+  // show or a whole list.
+  static std::map<std::string, std::vector<std::string>> load_for(store::SqlSession& session,
+                                                                  const std::string& type,
+                                                                  const IdSelection& ids);
   // Validates (400) and replaces the whole set.
   static void replace(store::SqlSession& session, const std::string& type, const std::string& id,
                       const Json& tags);
