@@ -86,6 +86,9 @@ void add_east_west_routing_flows(const std::vector<LocalRouter>& routers,
   }
   for (const auto& router : routers) {
     for (const auto& from : router.legs) {
+      if (from.network->ports.empty()) {
+        continue;  // only local ports' packets are routed here: a network held for routing to
+      }
       dispatch(from, cookie, flows);
       for (const auto& to : router.legs) {
         if (&to == &from || to.network == from.network) {

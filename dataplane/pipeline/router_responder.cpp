@@ -57,6 +57,9 @@ void add_router_responder_flows(const std::vector<LocalRouter>& routers, std::ui
                                 FlowSet& flows) {
   for (const auto& router : routers) {
     for (const auto& via : router.legs) {
+      if (via.network->ports.empty()) {
+        continue;  // nobody here to answer: a network held only to route to it
+      }
       answer_arp(via, cookie, flows);
       for (const auto& target : router.legs) {
         answer_echo(via, target, cookie, flows);

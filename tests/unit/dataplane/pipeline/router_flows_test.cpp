@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
@@ -231,6 +232,64 @@ TEST_F(RouterFlowsTest, RemovingAnInterfaceRemovesOnlyItsFlows) {
   }
   EXPECT_EQ(gone.size(), 1u + 3u + 1u + 3u);
   EXPECT_EQ(after.at("br-tun"), before.at("br-tun"));
+}
+
+TEST_F(RouterFlowsTest, ANetworkWithoutLocalPortsIsRoutedToButNotFrom) {
+  b_.network("C", "vxlan", 300)
+      .remote("c2", "C", "fa:16:3e:00:03:02", {"10.0.3.6"}, "h2", "192.0.2.2");
+  router_["interfaces"].push_back(interface("C", "10.0.3.0/24", "10.0.3.1", "fa:16:3e:aa:00:03"));
+  auto in = input();
+  in.local_vlans["C"] = 3;
+  const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"));
+  EXPECT_EQ(select(flows, I::kRouting, {{"reg6", "1"}, {"nw_dst", "10.0.3.6"}}).size(), 1u);
+  EXPECT_THAT(select(flows, I::kRouting, {{"reg6", "3"}}), IsEmpty());
+  EXPECT_THAT(select(flows, I::kForwarding, {{"reg6", "3"}, {"dl_dst", "fa:16:3e:aa:00:03"}}),
+              IsEmpty());
+  EXPECT_THAT(select(flows, I::kArpResponder, {{"reg6", "3"}, {"arp_tpa", "10.0.3.1"}}), IsEmpty());
+  // Its address still answers ping through the other interfaces.
+  EXPECT_EQ(select(flows, I::kArpResponder, {{"reg6", "1"}, {"nw_dst", "10.0.3.1"}}).size(), 1u);
+}
+
+// The figure docs/pipeline.md gives: a router with 10 subnets of 10 ports each.
+TEST_F(RouterFlowsTest, FlowCountOfARouterWithTenSubnetsAndAHundredPorts) {
+  HostStateBuilder b;
+  Json interfaces = Json::array();
+  PipelineInput in{.cookie = 1};
+  for (int n = 0; n < 10; ++n) {
+    const std::string net = "N" + std::to_string(n);
+    b.network(net, "vxlan", 100 + n);
+    in.local_vlans[net] = static_cast<std::uint16_t>(n + 1);
+    char mac[32];
+    std::snprintf(mac, sizeof mac, "fa:16:3e:aa:00:%02x", n);
+    interfaces.push_back(interface(net, "10.9." + std::to_string(n) + ".0/24",
+                                   "10.9." + std::to_string(n) + ".1", mac));
+    for (int p = 0; p < 10; ++p) {
+      std::snprintf(mac, sizeof mac, "fa:16:3e:01:%02x:%02x", n, p);
+      const std::string ip = "10.9." + std::to_string(n) + "." + std::to_string(10 + p);
+      const std::string id = "p" + std::to_string(n) + "-" + std::to_string(p);
+      if (n == 0) {  // this host has the ports of the first subnet; the rest are elsewhere
+        b.port(id, net, mac, {ip}, false);
+        in.local_ports[id] = static_cast<std::uint32_t>(1 + p);
+      } else {
+        b.remote(id, net, mac, {ip}, "h2", "192.0.2.2");
+      }
+    }
+  }
+  channel::HostState state = b.state();
+  state["router:r"] = {{"id", "r"},
+                       {"admin_state_up", true},
+                       {"interfaces", interfaces},
+                       {"gateway", nullptr},
+                       {"routes", Json::array()}};
+  in.state = &state;
+  in.patch_tun = kPatchTun;
+  const auto with = PipelineCompiler::compile(in).at("br-int").size();
+  state.erase("router:r");
+  const auto without = PipelineCompiler::compile(in).at("br-int").size();
+  // 90 routes + 2 TTL + 1 miss, one dispatch, one ARP and 10 echo answers.
+  EXPECT_EQ(with - without, 90u + 3u + 1u + 1u + 10u);
+  std::printf("router with 10 subnets, 100 ports, 10 of them here: %zu br-int flows (+%zu)\n", with,
+              with - without);
 }
 
 TEST_F(RouterFlowsTest, AHostWithoutRoutersKeepsItsFlows) {
