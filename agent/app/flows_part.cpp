@@ -11,6 +11,25 @@ double milliseconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
 }
 
+// The networks the held routers have interfaces on (and whose object the host holds): a
+// packet routed here leaves on the destination network's uplink even when no local port is on
+// that network, so it needs an lvid as well.
+void add_routed_networks(const channel::HostState& desired, std::set<std::string>& networks) {
+  for (auto it = desired.lower_bound("router:");
+       it != desired.end() && it->first.starts_with("router:"); ++it) {
+    const auto interfaces = it->second.find("interfaces");
+    if (interfaces == it->second.end() || !interfaces->is_array()) {
+      continue;
+    }
+    for (const auto& interface : *interfaces) {
+      const auto network = interface.is_object() ? interface.value("network_id", "") : "";
+      if (!network.empty() && desired.contains("network:" + network)) {
+        networks.insert(network);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs)
@@ -37,6 +56,7 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
       host_ports.insert(object["id"].get<std::string>());
     }
   }
+  add_routed_networks(desired, networks);
   for (const auto& port : ovs_.list_ports(config_.integration_bridge)) {
     for (const auto& iface : port.interfaces) {
       const auto id = iface.external_ids.find("iface-id");

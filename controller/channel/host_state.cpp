@@ -131,7 +131,10 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
   }
   add_security_groups(s, groups, state);
   add_instances(s, host, state);
-  for (const auto& network_id : networks) {
+  std::set<std::string> held = networks;
+  const auto routed = routed_networks(s, networks);
+  held.insert(routed.begin(), routed.end());
+  for (const auto& network_id : held) {
     const auto n = s.query(
         "SELECT n.mtu, n.admin_state_up, g.network_type, g.physical_network, g.segmentation_id "
         "FROM networks n LEFT JOIN networksegments g ON g.network_id = n.id WHERE n.id = ? "

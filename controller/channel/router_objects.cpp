@@ -4,7 +4,10 @@
 
 namespace neutrino::channel {
 
-void add_routers(store::SqlSession& s, const std::set<std::string>& networks, HostState& state) {
+namespace {
+
+// Routers with an interface on one of `networks`.
+std::set<std::string> routers_on(store::SqlSession& s, const std::set<std::string>& networks) {
   std::set<std::string> routers;
   for (const auto& network : networks) {
     for (const auto& r : s.query("SELECT DISTINCT rp.router_id FROM routerports rp JOIN ports p "
@@ -14,7 +17,24 @@ void add_routers(store::SqlSession& s, const std::set<std::string>& networks, Ho
       routers.insert(r.text(0));
     }
   }
-  for (const auto& id : routers) {
+  return routers;
+}
+
+}  // namespace
+
+std::set<std::string> routed_networks(store::SqlSession& s, const std::set<std::string>& networks) {
+  std::set<std::string> out;
+  for (const auto& id : routers_on(s, networks)) {
+    if (const auto router = fanout::load_router(s, id)) {
+      const auto routed = fanout::router_networks(*router);
+      out.insert(routed.begin(), routed.end());
+    }
+  }
+  return out;
+}
+
+void add_routers(store::SqlSession& s, const std::set<std::string>& networks, HostState& state) {
+  for (const auto& id : routers_on(s, networks)) {
     if (const auto router = fanout::load_router(s, id)) {
       state["router:" + id] = *router;
     }

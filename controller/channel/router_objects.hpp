@@ -10,6 +10,10 @@
 
 namespace neutrino::channel {
 
+// The networks the routers of `networks` have interfaces on: a host routes to them from its
+// own ports (east-west routing on the source host), so it holds them as it holds its ports'.
+std::set<std::string> routed_networks(store::SqlSession& s, const std::set<std::string>& networks);
+
 void add_routers(store::SqlSession& s, const std::set<std::string>& networks, HostState& state);
 
 }  // namespace neutrino::channel

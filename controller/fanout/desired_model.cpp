@@ -131,14 +131,54 @@ bool DesiredModel::holds_remote_port(const std::string& host, const PortRecord& 
     return false;
   }
   const auto it = hosts_.find(host);
-  return it != hosts_.end() && it->second.networks.contains(record.port.network_id);
+  return it != hosts_.end() && it->second.holds_network(record.port.network_id);
 }
 
 void DesiredModel::add_network_interest(const std::string& host, const std::string& network,
                                         HostDeltas* out) {
-  if (++hosts_[host].networks[network] != 1) {
+  auto& interest = hosts_[host];
+  const bool held = interest.holds_network(network);
+  if (++interest.networks[network] != 1) {
     return;
   }
+  if (!held) {
+    hold_network(host, network, out);
+  }
+  routers_gained(host, network, out);
+}
+
+void DesiredModel::drop_network_interest(const std::string& host, const std::string& network,
+                                         HostDeltas* out) {
+  auto& interest = hosts_[host];
+  if (--interest.networks[network] > 0) {
+    return;
+  }
+  interest.networks.erase(network);
+  // A router held through this network routes to it: releasing the router releases it.
+  const bool routed = interest.routed.contains(network);
+  routers_lost(host, network, out);
+  if (!routed) {
+    release_network(host, network, out);
+  }
+}
+
+void DesiredModel::count_routed(const std::string& host, const std::string& network, int delta,
+                                HostDeltas* out) {
+  auto& interest = hosts_[host];
+  const bool before = interest.holds_network(network);
+  if ((interest.routed[network] += delta) <= 0) {
+    interest.routed.erase(network);
+  }
+  const bool after = interest.holds_network(network);
+  if (!before && after) {
+    hold_network(host, network, out);
+  } else if (before && !after) {
+    release_network(host, network, out);
+  }
+}
+
+void DesiredModel::hold_network(const std::string& host, const std::string& network,
+                                HostDeltas* out) {
   network_hosts_[network].insert(host);
   if (!out) {
     return;
@@ -159,16 +199,10 @@ void DesiredModel::add_network_interest(const std::string& host, const std::stri
       }
     }
   }
-  routers_gained(host, network, out);
 }
 
-void DesiredModel::drop_network_interest(const std::string& host, const std::string& network,
-                                         HostDeltas* out) {
-  auto& interest = hosts_[host];
-  if (--interest.networks[network] > 0) {
-    return;
-  }
-  interest.networks.erase(network);
+void DesiredModel::release_network(const std::string& host, const std::string& network,
+                                   HostDeltas* out) {
   auto& hosts = network_hosts_[network];
   hosts.erase(host);
   if (hosts.empty()) {
@@ -190,7 +224,6 @@ void DesiredModel::drop_network_interest(const std::string& host, const std::str
       }
     }
   }
-  routers_lost(host, network, out);
 }
 
 void DesiredModel::add_group_interest(const std::string& host, const std::string& group,

@@ -3,11 +3,13 @@
 // interest index that says which hosts an object matters to: network -> hosts with a port on
 // it, security group -> hosts with a member port, remote group -> hosts whose groups' rules name
 // it, address group -> hosts whose groups' rules name it as remote_address_group_id, router ->
-// hosts with a port on one of its interfaces' networks (router_networks(), where
-// the L3 pipeline adds its gateway host), floating IP -> the hosts of its router. A change costs
-// what it changes: a port update reaches its host and the hosts of its network; only a host that
-// gains (or loses) a network gets (or drops) all of that network's objects. Each handler writes
-// what changed per host into a HostDeltas (or nothing, while the model is being loaded).
+// hosts with a port on one of its interfaces' networks (router_networks(), where the L3 pipeline
+// adds its gateway host), floating IP -> the hosts of its router. A host holding a router also
+// holds every network the router has an interface on (network, subnets, remote ports), since it
+// routes to them; that does not make it hold those networks' other routers. A change costs what
+// it changes: a port update reaches its host and the hosts of its network; only a host that gains
+// (or loses) a network gets (or drops) all of that network's objects. Each handler writes what
+// changed per host into a HostDeltas (or nothing, while the model is being loaded).
 // materialize() rebuilds one host's whole state from the model, for snapshots and for the check
 // against a full recompute from SQL.
 #include <map>
@@ -58,19 +60,31 @@ class DesiredModel {
 
  private:
   struct HostInterest {
-    std::map<std::string, int> networks;        // network -> ports of this host on it
+    std::map<std::string, int> networks;  // network -> ports of this host on it
+    // network -> held routers with an interface on it: the host routes to it (east-west
+    // routing on the source host), so it holds the network, its subnets and remote ports too.
+    std::map<std::string, int> routed;
     std::map<std::string, int> groups;          // group -> ports of this host in it
     std::map<std::string, int> remote_groups;   // group -> held groups whose rules name it
     std::map<std::string, int> address_groups;  // address group -> held groups naming it
     std::set<std::string> ports;
     std::set<std::string> instances;
     bool empty() const { return ports.empty() && instances.empty(); }
+    bool holds_network(const std::string& id) const {
+      return networks.contains(id) || routed.contains(id);
+    }
   };
 
   void bind_port(const PortRecord& record, HostDeltas* out);
   void unbind_port(const PortRecord& record, HostDeltas* out);
   void add_network_interest(const std::string& host, const std::string& network, HostDeltas* out);
   void drop_network_interest(const std::string& host, const std::string& network, HostDeltas* out);
+  // The host starts / stops holding the network's objects (through a port or a router).
+  void hold_network(const std::string& host, const std::string& network, HostDeltas* out);
+  void release_network(const std::string& host, const std::string& network, HostDeltas* out);
+  // +1 / -1 held router of `host` with an interface on `network`.
+  void count_routed(const std::string& host, const std::string& network, int delta,
+                    HostDeltas* out);
   void add_group_interest(const std::string& host, const std::string& group, HostDeltas* out);
   void drop_group_interest(const std::string& host, const std::string& group, HostDeltas* out);
   void add_remote_interest(const std::string& host, const std::string& group, HostDeltas* out);
@@ -95,7 +109,15 @@ class DesiredModel {
   // Whether `host` holds the router through a network other than `except`.
   bool holds_router_elsewhere(const std::string& host, const std::string& router,
                               const std::string& except) const;
+  // The host starts / stops holding the router: its object and the networks it routes to.
+  void hold_router(const std::string& host, const std::string& router, HostDeltas* out);
+  void release_router(const std::string& host, const std::string& router, HostDeltas* out);
   void send_router(const std::string& host, const std::string& router, HostDeltas* out) const;
+  // A router's hosts or interface networks changed: the routed-network counts follow.
+  void route_changed_networks(const std::set<std::string>& hosts_before,
+                              const std::set<std::string>& networks_before,
+                              const std::set<std::string>& hosts_after,
+                              const std::set<std::string>& networks_after, HostDeltas* out);
   void drop_router(const std::string& host, const std::string& router, HostDeltas* out) const;
   void materialize_routers(const std::string& network, channel::HostState& state) const;
 

@@ -26,8 +26,15 @@ std::set<std::string> DesiredModel::router_hosts(const std::string& router) cons
     return out;
   }
   for (const auto& network : router_networks(it->second)) {
-    if (const auto hosts = network_hosts_.find(network); hosts != network_hosts_.end()) {
-      out.insert(hosts->second.begin(), hosts->second.end());
+    const auto hosts = network_hosts_.find(network);
+    if (hosts == network_hosts_.end()) {
+      continue;
+    }
+    // Through a port only: a network held because a router routes to it brings no more routers.
+    for (const auto& host : hosts->second) {
+      if (hosts_.at(host).networks.contains(network)) {
+        out.insert(host);
+      }
     }
   }
   return out;
@@ -68,15 +75,36 @@ void DesiredModel::drop_router(const std::string& host, const std::string& route
   }
 }
 
+void DesiredModel::hold_router(const std::string& host, const std::string& router,
+                               HostDeltas* out) {
+  if (out) {
+    send_router(host, router, out);
+  }
+  for (const auto& network : router_networks(routers_.at(router))) {
+    count_routed(host, network, +1, out);
+  }
+}
+
+void DesiredModel::release_router(const std::string& host, const std::string& router,
+                                  HostDeltas* out) {
+  if (out) {
+    drop_router(host, router, out);
+  }
+  for (const auto& network : router_networks(routers_.at(router))) {
+    count_routed(host, network, -1, out);
+  }
+}
+
+// Both also run while the model loads (out null): the routed-network counts must follow.
 void DesiredModel::routers_gained(const std::string& host, const std::string& network,
                                   HostDeltas* out) {
   const auto routers = network_routers_.find(network);
-  if (!out || routers == network_routers_.end()) {
+  if (routers == network_routers_.end()) {
     return;
   }
   for (const auto& router : routers->second) {
     if (!holds_router_elsewhere(host, router, network)) {
-      send_router(host, router, out);
+      hold_router(host, router, out);
     }
   }
 }
@@ -84,12 +112,12 @@ void DesiredModel::routers_gained(const std::string& host, const std::string& ne
 void DesiredModel::routers_lost(const std::string& host, const std::string& network,
                                 HostDeltas* out) {
   const auto routers = network_routers_.find(network);
-  if (!out || routers == network_routers_.end()) {
+  if (routers == network_routers_.end()) {
     return;
   }
   for (const auto& router : routers->second) {
     if (!holds_router_elsewhere(host, router, network)) {
-      drop_router(host, router, out);
+      release_router(host, router, out);
     }
   }
 }
@@ -97,8 +125,10 @@ void DesiredModel::routers_lost(const std::string& host, const std::string& netw
 void DesiredModel::router_changed(const std::string& id, std::optional<model::Router> now,
                                   HostDeltas* out) {
   const std::set<std::string> before = router_hosts(id);
+  std::set<std::string> old_networks;
   if (const auto old = routers_.find(id); old != routers_.end()) {
-    for (const auto& network : router_networks(old->second)) {
+    old_networks = router_networks(old->second);
+    for (const auto& network : old_networks) {
       auto& routers = network_routers_[network];
       routers.erase(id);
       if (routers.empty()) {
@@ -108,13 +138,16 @@ void DesiredModel::router_changed(const std::string& id, std::optional<model::Ro
     routers_.erase(old);
   }
   std::set<std::string> after;
+  std::set<std::string> new_networks;
   if (now) {
-    for (const auto& network : router_networks(*now)) {
+    new_networks = router_networks(*now);
+    for (const auto& network : new_networks) {
       network_routers_[network].insert(id);
     }
     routers_[id] = std::move(*now);
     after = router_hosts(id);
   }
+  route_changed_networks(before, old_networks, after, new_networks, out);
   if (!out) {
     return;
   }
@@ -128,6 +161,30 @@ void DesiredModel::router_changed(const std::string& id, std::optional<model::Ro
       out->set(host, router_key(id), std::make_shared<const Json>(routers_.at(id)));
     } else {
       send_router(host, id, out);
+    }
+  }
+}
+
+void DesiredModel::route_changed_networks(const std::set<std::string>& hosts_before,
+                                          const std::set<std::string>& networks_before,
+                                          const std::set<std::string>& hosts_after,
+                                          const std::set<std::string>& networks_after,
+                                          HostDeltas* out) {
+  std::set<std::string> hosts = hosts_before;
+  hosts.insert(hosts_after.begin(), hosts_after.end());
+  for (const auto& host : hosts) {
+    const bool was = hosts_before.contains(host);
+    const bool is = hosts_after.contains(host);
+    // Gains first: a network routed before and after is never released in between.
+    for (const auto& network : networks_after) {
+      if (is && !(was && networks_before.contains(network))) {
+        count_routed(host, network, +1, out);
+      }
+    }
+    for (const auto& network : networks_before) {
+      if (was && !(is && networks_after.contains(network))) {
+        count_routed(host, network, -1, out);
+      }
     }
   }
 }

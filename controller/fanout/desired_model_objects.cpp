@@ -183,6 +183,16 @@ channel::HostState DesiredModel::materialize(const std::string& host) const {
     state["port:" + id] = *port_object(ports_.at(id));
   }
   for (const auto& [network, count] : interest.networks) {
+    materialize_routers(network, state);
+  }
+  std::set<std::string> held;
+  for (const auto& [network, count] : interest.networks) {
+    held.insert(network);
+  }
+  for (const auto& [network, count] : interest.routed) {
+    held.insert(network);
+  }
+  for (const auto& network : held) {
     if (!networks_.contains(network)) {
       continue;
     }
@@ -199,7 +209,6 @@ channel::HostState DesiredModel::materialize(const std::string& host) const {
         }
       }
     }
-    materialize_routers(network, state);
   }
   for (const auto& [group, count] : interest.groups) {
     if (groups_.contains(group)) {

@@ -3,9 +3,11 @@
 #include <string>
 
 #include "dataplane/pipeline/arp_responder.hpp"
+#include "dataplane/pipeline/east_west_routing.hpp"
 #include "dataplane/pipeline/l2_forwarding.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "dataplane/pipeline/port_security.hpp"
+#include "dataplane/pipeline/router_responder.hpp"
 #include "dataplane/pipeline/security_group_flows.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
@@ -71,7 +73,12 @@ FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
   flows.add(FlowText(cookie, T::kArpResponder, 0)
                 .action("goto_table:" + std::to_string(T::kEgressConntrack)));
   static const channel::HostState kEmpty;
-  add_security_group_flows(networks, input.state ? *input.state : kEmpty, cookie, flows);
+  const auto& state = input.state ? *input.state : kEmpty;
+  add_security_group_flows(networks, state, cookie, flows);
+  // After the networks' own flows, so a port's ARP answer wins over a router's for one address.
+  const auto routers = build_local_routers(state, networks);
+  add_router_responder_flows(routers, cookie, flows);
+  add_east_west_routing_flows(routers, input, flows);
   return flows;
 }
 

@@ -15,6 +15,10 @@ struct IntegrationTables {
   static constexpr std::uint8_t kEgressConntrack = 30;
   static constexpr std::uint8_t kEgressRules = 31;
   static constexpr std::uint8_t kForwarding = 40;
+  // East-west routing (docs/pipeline.md): forwarding hands it what a local port sends to a
+  // router interface's MAC; it outputs to the destination port itself, since goto_table cannot
+  // go back to kForwarding.
+  static constexpr std::uint8_t kRouting = 45;
   static constexpr std::uint8_t kIngressConntrack = 50;
   static constexpr std::uint8_t kIngressRules = 51;
 };

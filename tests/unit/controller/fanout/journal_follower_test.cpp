@@ -402,3 +402,72 @@ TEST_F(JournalFollowerTest, RoutersAndFloatingIpsMatchAFullRecompute) {
 
 }  // namespace
 }  // namespace neutrino::fanout
+
+namespace neutrino::fanout {
+namespace {
+
+// East-west routing on the source host: a host holding a router holds every network the router
+// has an interface on (network, subnets, remote ports) even without a port there, but not the
+// routers of those networks, and drops them with the interface.
+TEST_F(JournalFollowerTest, AHostHoldingARouterHoldsTheNetworksItRoutesTo) {
+  using neutron::Operation;
+  const neutron::L3Ports l3(ports_);
+  const neutron::RouterService routers(l3);
+  const neutron::RouterInterfaces interfaces(l3);
+  report_agent(kHosts[0], "192.0.2.10");
+  report_agent(kHosts[1], "192.0.2.11");
+  start_follower();
+  std::vector<std::string> nets, subnets;
+  for (int n = 0; n < 3; ++n) {
+    nets.push_back(create_network(alice_)["id"]);
+    subnets.push_back(
+        create_subnet(alice_, {{"network_id", nets.back()},
+                               {"ip_version", 4},
+                               {"cidr", "10.5" + std::to_string(n) + ".0.0/24"}})["id"]);
+  }
+  std::string remote_port;
+  std::string r1, r2;
+  db().write([&](store::SqlSession& s) {
+    for (int i = 0; i < 2; ++i) {
+      const Json body = {
+          {"network_id", nets[i]}, {"project_id", "alice-project"}, {"binding:host_id", kHosts[i]}};
+      remote_port =
+          ports_.create(s, admin_, neutron::port_schema().validate(body, Operation::kCreate))["id"];
+    }
+    r1 = routers.create(
+        s, alice_, neutron::router_schema().validate(Json::object(), Operation::kCreate))["id"];
+    r2 = routers.create(
+        s, alice_, neutron::router_schema().validate(Json::object(), Operation::kCreate))["id"];
+    interfaces.add(s, alice_, r1, {{"subnet_id", subnets[0]}});
+    interfaces.add(s, alice_, r1, {{"subnet_id", subnets[1]}});
+    // nets[1]'s gateway address is r1's: r2 joins it by a port of its own.
+    const Json body = {{"network_id", nets[1]}, {"project_id", "alice-project"}};
+    const std::string r2_port =
+        ports_.create(s, admin_, neutron::port_schema().validate(body, Operation::kCreate))["id"];
+    interfaces.add(s, alice_, r2, {{"port_id", r2_port}});
+    interfaces.add(s, alice_, r2, {{"subnet_id", subnets[2]}});
+  });
+  expect_consistent("two routers");
+  {
+    std::lock_guard lock(mutex_);
+    const auto& a = applied_[kHosts[0]];  // a port on nets[0] only
+    EXPECT_TRUE(a.contains("router:" + r1));
+    EXPECT_TRUE(a.contains("network:" + nets[1]));
+    EXPECT_TRUE(a.contains("subnet:" + subnets[1]));
+    EXPECT_TRUE(a.contains("remote:" + remote_port));  // host-b's port on nets[1]
+    EXPECT_FALSE(a.contains("router:" + r2));          // not through a routed network
+    EXPECT_FALSE(a.contains("network:" + nets[2]));
+    EXPECT_TRUE(applied_[kHosts[1]].contains("network:" + nets[2]));  // r2 is host-b's
+  }
+  db().write([&](store::SqlSession& s) {
+    interfaces.remove(s, alice_, r1, {{"subnet_id", subnets[1]}});
+  });
+  expect_consistent("interface removed");
+  std::lock_guard lock(mutex_);
+  EXPECT_FALSE(applied_[kHosts[0]].contains("network:" + nets[1]));
+  EXPECT_FALSE(applied_[kHosts[0]].contains("remote:" + remote_port));
+  EXPECT_TRUE(applied_[kHosts[0]].contains("router:" + r1));
+}
+
+}  // namespace
+}  // namespace neutrino::fanout

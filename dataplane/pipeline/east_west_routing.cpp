@@ -1,0 +1,111 @@
+#include "dataplane/pipeline/east_west_routing.hpp"
+
+#include <string>
+
+#include "dataplane/pipeline/pipeline_tables.hpp"
+#include "dataplane/pipeline/uplink.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+using T = IntegrationTables;
+// Above kForwarding's known-MAC flows: a router MAC that some port also claims is routed.
+constexpr std::uint16_t kToRouter = 110;
+constexpr std::uint16_t kExpired = 200;
+constexpr std::uint16_t kRoute = 100;
+
+std::string network_match(const LocalNetwork& network) {
+  return std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid);
+}
+
+// What is routed from `from`: the frames its local ports send to its interface MAC.
+void dispatch(const RouterLeg& from, std::uint64_t cookie, FlowSet& flows) {
+  flows.add(FlowText(cookie, T::kForwarding, kToRouter)
+                .match(network_match(*from.network))
+                .match(std::string(Registers::kFromRemote) + "=0")
+                .match("dl_dst=" + from.mac)
+                .match("ip")
+                .action("goto_table:" + std::to_string(T::kRouting)));
+}
+
+// The route flow's match and the hop itself, up to the delivery actions.
+FlowText hop(const RouterLeg& from, const RouterLeg& to, const std::string& ip,
+             const std::string& mac, std::uint64_t cookie) {
+  FlowText flow(cookie, T::kRouting, kRoute);
+  flow.match(network_match(*from.network))
+      .match("dl_dst=" + from.mac)
+      .match("ip")
+      .match("nw_dst=" + ip)
+      .action("dec_ttl")
+      .action("set_field:" + to.mac + "->eth_src")
+      .action("set_field:" + mac + "->eth_dst")
+      .action("set_field:" + std::to_string(to.network->lvid) + "->" + Registers::kNetwork);
+  return flow;
+}
+
+void route_to_local(const RouterLeg& from, const RouterLeg& to, std::uint64_t cookie,
+                    FlowSet& flows) {
+  for (const auto& port : to.network->ports) {
+    for (const auto& ip : port.ipv4) {
+      if (!to.contains(ip)) {
+        continue;
+      }
+      FlowText flow = hop(from, to, ip, port.mac, cookie);
+      if (port.firewall) {  // its ingress firewall, in the destination network's zone, outputs
+        flow.action("set_field:" + std::to_string(port.ofport) + "->" + Registers::kDestination)
+            .action("goto_table:" + std::to_string(T::kIngressConntrack));
+      } else {
+        flow.action("output:" + std::to_string(port.ofport));
+      }
+      flows.add(flow);
+    }
+  }
+}
+
+void route_to_remote(const RouterLeg& from, const RouterLeg& to, std::uint32_t uplink,
+                     std::uint64_t cookie, FlowSet& flows) {
+  for (const auto& remote : to.network->remotes) {
+    for (const auto& ip : remote.ipv4) {
+      if (to.contains(ip)) {
+        flows.add(hop(from, to, ip, remote.mac, cookie)
+                      .action("push_vlan:0x8100")
+                      .action(vlan_vid(to.network->lvid))
+                      .action("output:" + std::to_string(uplink)));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void add_east_west_routing_flows(const std::vector<LocalRouter>& routers,
+                                 const PipelineInput& input, FlowSet& flows) {
+  const auto cookie = input.cookie;
+  if (routers.empty()) {
+    return;  // a host without routers keeps exactly its L2 pipeline
+  }
+  for (const auto& router : routers) {
+    for (const auto& from : router.legs) {
+      if (from.network->ports.empty()) {
+        continue;  // only local ports' packets are routed here: a network held for routing to
+      }
+      dispatch(from, cookie, flows);
+      for (const auto& to : router.legs) {
+        if (&to == &from || to.network == from.network) {
+          continue;  // same network: switched, not routed
+        }
+        route_to_local(from, to, cookie, flows);
+        if (const auto uplink = integration_uplink(*to.network, input)) {
+          route_to_remote(from, to, *uplink, cookie, flows);
+        }
+      }
+    }
+  }
+  // dec_ttl would send an expiring packet to a controller, which we are not: drop it here.
+  for (const char* ttl : {"nw_ttl=0", "nw_ttl=1"}) {
+    flows.add(FlowText(cookie, T::kRouting, kExpired).match("ip").match(ttl));
+  }
+  flows.add(FlowText(cookie, T::kRouting, 0));
+}
+
+}  // namespace neutrino::dataplane::pipeline

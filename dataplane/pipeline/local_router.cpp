@@ -1,0 +1,92 @@
+#include "dataplane/pipeline/local_router.hpp"
+
+#include <arpa/inet.h>
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "common/model/router.hpp"
+#include "dataplane/pipeline/address.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+std::optional<std::uint32_t> parse_ipv4(const std::string& text) {
+  in_addr address{};
+  if (inet_pton(AF_INET, text.c_str(), &address) != 1) {
+    return std::nullopt;
+  }
+  return ntohl(address.s_addr);
+}
+
+// "10.0.1.0/24" -> (address, mask); nullopt unless an IPv4 block.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_block(const std::string& cidr) {
+  const auto slash = cidr.find('/');
+  if (slash == std::string::npos || !ipv4_prefix(cidr)) {
+    return std::nullopt;
+  }
+  const auto address = parse_ipv4(cidr.substr(0, slash));
+  const int length = std::stoi(cidr.substr(slash + 1));
+  const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+  return std::make_pair(*address & mask, mask);
+}
+
+std::optional<RouterLeg> leg(const model::RouterInterface& interface,
+                             const std::map<std::string, const LocalNetwork*>& networks) {
+  const auto network = networks.find(interface.network_id);
+  const auto ip = ipv4_address(interface.ip_address);
+  const auto mac = unicast_mac(interface.mac_address);
+  const auto block = parse_block(interface.cidr);
+  if (network == networks.end() || !ip || !mac || !block) {
+    return std::nullopt;
+  }
+  return RouterLeg{.network = network->second,
+                   .ip = *ip,
+                   .mac = *mac,
+                   .subnet_address = block->first,
+                   .subnet_mask = block->second};
+}
+
+std::optional<model::Router> router(const Json& object) {
+  try {
+    return object.get<model::Router>();
+  } catch (const Json::exception&) {
+    return std::nullopt;  // malformed: this router only is left out
+  }
+}
+
+}  // namespace
+
+bool RouterLeg::contains(const std::string& ipv4) const {
+  const auto address = parse_ipv4(ipv4);
+  return address && (*address & subnet_mask) == subnet_address;
+}
+
+std::vector<LocalRouter> build_local_routers(const channel::HostState& state,
+                                             const std::vector<LocalNetwork>& networks) {
+  std::map<std::string, const LocalNetwork*> by_id;
+  for (const auto& network : networks) {
+    by_id.emplace(network.id, &network);
+  }
+  std::vector<LocalRouter> out;
+  for (auto it = state.lower_bound("router:");
+       it != state.end() && it->first.starts_with("router:"); ++it) {
+    const auto parsed = router(it->second);
+    if (!parsed || !parsed->admin_state_up) {
+      continue;
+    }
+    LocalRouter local{.id = parsed->id, .legs = {}};
+    for (const auto& interface : parsed->interfaces) {
+      if (auto built = leg(interface, by_id)) {
+        local.legs.push_back(std::move(*built));
+      }
+    }
+    if (!local.legs.empty()) {
+      out.push_back(std::move(local));
+    }
+  }
+  return out;
+}
+
+}  // namespace neutrino::dataplane::pipeline

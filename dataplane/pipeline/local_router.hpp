@@ -1,0 +1,34 @@
+#pragma once
+// The typed view of the routers this host holds ("router:<id>" objects), restricted to the
+// interfaces the pipeline can serve: those on a network compiled here (with an lvid), with a
+// valid IPv4 address, CIDR and unicast MAC. The flow generators of routers/east-west routing
+// work from this, as the L2 ones work from LocalNetwork.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+#include "dataplane/pipeline/local_network.hpp"
+
+namespace neutrino::dataplane::pipeline {
+
+struct RouterLeg {
+  const LocalNetwork* network = nullptr;  // points into the networks given to the builder
+  std::string ip;                         // the interface address (the subnet's gateway)
+  std::string mac;                        // the interface port's MAC, lower case
+  std::uint32_t subnet_address = 0;       // the interface subnet, host order
+  std::uint32_t subnet_mask = 0;
+  bool contains(const std::string& ipv4) const;
+};
+
+struct LocalRouter {
+  std::string id;
+  std::vector<RouterLeg> legs;  // in the router's interface order (by subnet id)
+};
+
+// Routers that are up and have at least one usable interface, by id. Malformed objects and
+// interfaces are left out.
+std::vector<LocalRouter> build_local_routers(const channel::HostState& state,
+                                             const std::vector<LocalNetwork>& networks);
+
+}  // namespace neutrino::dataplane::pipeline
