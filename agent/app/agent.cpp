@@ -59,8 +59,8 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
   channel_ = std::make_unique<ChannelClient>(
       io_, options,
       ChannelCallbacks{
-          [this](const channel::HostState& state, int64_t revision) {
-            reconciler_->set_state(state, revision);
+          [this](const Json& delta, int64_t revision) {
+            reconciler_->apply_delta(delta, revision);
           },
           [this](const ControllerAddress& controller) {
             dhcp_->controller_reconnected();

@@ -37,14 +37,14 @@ std::string BridgesTunnelsPart::phy_patch(const std::string& bridge) {
   return ("phy-" + bridge).substr(0, 15);
 }
 
-void BridgesTunnelsPart::apply(const channel::HostState& desired, const StateChanges& changes,
-                               PassResults& results) {
+void BridgesTunnelsPart::reconcile(const DesiredState& desired, const StateChanges& changes,
+                                   PassResults& results) {
   if (changes.full || !patch_tun_ || !patch_int_) {
     ensure_bridges();
     read_patch_ports();
   }
-  if (changes.touches("remote:") || tunnels_incomplete_) {
-    ensure_tunnels(desired);
+  if (changes.touches(model::ObjectKind::kRemotePort) || tunnels_incomplete_) {
+    ensure_tunnels(desired.model);
   }
   results.patch_tun = patch_tun_;
   results.patch_int = patch_int_;
@@ -88,14 +88,12 @@ void BridgesTunnelsPart::read_patch_ports() {
   }
 }
 
-void BridgesTunnelsPart::ensure_tunnels(const channel::HostState& desired) {
+void BridgesTunnelsPart::ensure_tunnels(const model::HostModel& desired) {
   std::set<std::string> wanted;
-  for (const auto& [key, object] : desired) {
-    if (key.starts_with("remote:")) {
-      const std::string ip = object.value("tunnel_ip", "");
-      if (!ip.empty() && ip != config_.tunnel_ip) {
-        wanted.insert(ip);
-      }
+  for (const auto& entry : desired.remote_ports()) {
+    const std::string& ip = entry.second.tunnel_ip;
+    if (!ip.empty() && ip != config_.tunnel_ip) {
+      wanted.insert(ip);
     }
   }
   bool changed = false;

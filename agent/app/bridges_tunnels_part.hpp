@@ -1,7 +1,7 @@
 #pragma once
 // Bridges and tunnels: the integration and tunnel bridges with the patch ports between them,
 // one bridge per physical network mapping, and one VXLAN port per peer host whose tunnel IP
-// the desired state names ("remote:" objects). Tunnels are recomputed only when a peer
+// the desired state names (its remote ports). Tunnels are recomputed only when a peer
 // changed or on a full pass; the ofports are handed to the flows part.
 #include <map>
 #include <optional>
@@ -19,8 +19,8 @@ class BridgesTunnelsPart : public ReconcilerPart {
 
   std::string_view name() const override { return "bridges and tunnels"; }
   void prepare() override { ensure_bridges(); }
-  void apply(const channel::HostState& desired, const StateChanges& changes,
-             PassResults& results) override;
+  void reconcile(const DesiredState& desired, const StateChanges& changes,
+                 PassResults& results) override;
 
   // "vxlan-c0a8fa02": unique per remote IP and within the 15-character interface limit.
   static std::string tunnel_port_name(const std::string& remote_ip);
@@ -29,7 +29,7 @@ class BridgesTunnelsPart : public ReconcilerPart {
 
  private:
   void ensure_bridges();
-  void ensure_tunnels(const channel::HostState& desired);
+  void ensure_tunnels(const model::HostModel& desired);
   void read_patch_ports();
 
   const AgentConfig& config_;

@@ -16,11 +16,13 @@ class ComputePart : public ReconcilerPart {
 
   std::string_view name() const override { return "compute"; }
   bool uses_ovs() const override { return false; }
-  void apply(const channel::HostState& desired, const StateChanges& changes,
-             PassResults& /*results*/) override {
+  void reconcile(const DesiredState& desired, const StateChanges& changes,
+                 PassResults& /*results*/) override {
     // A pass for a plugged interface alone changes nothing the compute service plans on.
-    if (changes.full || !changes.keys.empty()) {
-      set_state_(desired);
+    if (changes.any_object()) {
+      // The compute service still parses its "instance:" objects itself (with the
+      // reboot_type the typed model does not carry).
+      set_state_(desired.objects);
     }
   }
 

@@ -5,12 +5,12 @@
 // served here: every host with ports on the network runs its own server, and answering only
 // local ports keeps a client from getting an offer from every host.
 #include "agent/app/dhcp_namespaces.hpp"
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "dhcp/dhcp_server_config.hpp"
 
 namespace neutrino::agent {
 
 dhcp::DhcpServerConfig build_dhcp_config(const DhcpEndpoint& endpoint,
-                                         const channel::HostState& state);
+                                         const model::HostModel& state);
 
 }  // namespace neutrino::agent

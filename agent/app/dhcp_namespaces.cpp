@@ -15,34 +15,32 @@ std::string root_device(const std::string& port_id) {
 }
 
 // "10.0.0.2" on subnet 10.0.0.0/24 -> "10.0.0.2/24".
-std::string with_prefix(const channel::HostState& state, const Json& fixed_ip) {
-  const auto subnet = state.find("subnet:" + fixed_ip.value("subnet_id", ""));
-  const std::string cidr = subnet == state.end() ? "" : subnet->second.value("cidr", "");
-  const size_t slash = cidr.find('/');
-  return fixed_ip.value("ip_address", "") +
-         (slash == std::string::npos ? "/32" : cidr.substr(slash));
+std::string with_prefix(const model::HostModel& state, const model::FixedIp& fixed_ip) {
+  const model::Subnet* subnet = state.subnet(fixed_ip.subnet_id);
+  const size_t slash = subnet ? subnet->cidr.find('/') : std::string::npos;
+  return fixed_ip.ip_address + (slash == std::string::npos ? "/32" : subnet->cidr.substr(slash));
 }
 
 }  // namespace
 
-std::vector<DhcpEndpoint> DhcpNamespaces::wanted(const channel::HostState& state) {
+std::vector<DhcpEndpoint> DhcpNamespaces::wanted(const model::HostModel& state) {
   std::vector<DhcpEndpoint> out;
-  for (const auto& [key, port] : state) {
-    if (key.rfind("port:", 0) != 0 || port.value("device_owner", "") != "network:dhcp") {
+  for (const auto& entry : state.ports()) {
+    const model::Port& port = entry.second;
+    if (port.device_owner != "network:dhcp") {
       continue;
     }
     DhcpEndpoint e;
-    e.network_id = port.value("network_id", "");
-    e.port_id = port.value("id", "");
-    e.mac = port.value("mac_address", "");
+    e.network_id = port.network_id;
+    e.port_id = port.id;
+    e.mac = port.mac_address;
     e.namespace_name = namespace_for(e.network_id);
     e.device = "ns-" + e.port_id.substr(0, 11);
-    for (const auto& ip : port.value("fixed_ips", Json::array())) {
+    for (const auto& ip : port.fixed_ips) {
       e.ips.push_back(with_prefix(state, ip));
     }
-    const auto network = state.find("network:" + e.network_id);
-    if (network != state.end()) {
-      e.mtu = network->second.value("mtu", 1500u);
+    if (const model::Network* network = state.network(e.network_id)) {
+      e.mtu = static_cast<unsigned>(network->mtu);
     }
     out.push_back(std::move(e));
   }
@@ -50,7 +48,7 @@ std::vector<DhcpEndpoint> DhcpNamespaces::wanted(const channel::HostState& state
 }
 
 const std::map<std::string, DhcpEndpoint>& DhcpNamespaces::sync(
-    const std::vector<DhcpEndpoint>& wanted, const channel::HostState& state, OvsBackend& bridges) {
+    const std::vector<DhcpEndpoint>& wanted, OvsBackend& bridges) {
   std::map<std::string, DhcpEndpoint> by_network;
   for (const auto& e : wanted) {
     by_network[e.network_id] = e;
@@ -73,14 +71,14 @@ const std::map<std::string, DhcpEndpoint>& DhcpNamespaces::sync(
   }
   for (const auto& [network_id, endpoint] : by_network) {
     if (!in_place_.contains(network_id)) {
-      create(endpoint, state, bridges);
+      create(endpoint, bridges);
       in_place_[network_id] = endpoint;
     }
   }
   return in_place_;
 }
 
-void DhcpNamespaces::create(const DhcpEndpoint& e, const channel::HostState&, OvsBackend& bridges) {
+void DhcpNamespaces::create(const DhcpEndpoint& e, OvsBackend& bridges) {
   // Idempotent, so an agent restart adopts what its predecessor built without disturbing it.
   if (!netlink::NetworkNamespace::exists(e.namespace_name)) {
     netlink::NetworkNamespace::create(e.namespace_name);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "agent/app/ovs_backend.hpp"
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::agent {
 
@@ -32,11 +32,10 @@ class DhcpNamespaces {
       : integration_bridge_(std::move(integration_bridge)) {}
 
   // The endpoints the state asks for: every network:dhcp port bound to this host.
-  static std::vector<DhcpEndpoint> wanted(const channel::HostState& state);
+  static std::vector<DhcpEndpoint> wanted(const model::HostModel& state);
   // Creates, updates and removes namespaces, veths, addresses and br-int ports so they match
   // `wanted`. Returns the endpoints that are in place.
   const std::map<std::string, DhcpEndpoint>& sync(const std::vector<DhcpEndpoint>& wanted,
-                                                  const channel::HostState& state,
                                                   OvsBackend& bridges);
 
   // The endpoints the last sync() left in place, by network id.
@@ -45,7 +44,7 @@ class DhcpNamespaces {
   static std::string namespace_for(const std::string& network_id) { return "qdhcp-" + network_id; }
 
  private:
-  void create(const DhcpEndpoint& endpoint, const channel::HostState& state, OvsBackend& bridges);
+  void create(const DhcpEndpoint& endpoint, OvsBackend& bridges);
   void remove(const DhcpEndpoint& endpoint, OvsBackend& bridges);
 
   std::string integration_bridge_;

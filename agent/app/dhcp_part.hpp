@@ -27,18 +27,18 @@ class DhcpPart : public ReconcilerPart {
            RequestDhcpPortsFn request_dhcp_ports);
 
   std::string_view name() const override { return "DHCP"; }
-  void apply(const channel::HostState& desired, const StateChanges& changes,
-             PassResults& results) override;
+  void reconcile(const DesiredState& desired, const StateChanges& changes,
+                 PassResults& results) override;
   void stop() override;
   // The controller connection was re-established: repeat the request it may not have seen.
   // Any thread.
   void controller_reconnected() { resend_request_ = true; }
 
   // The networks that need a DHCP server on this host, sorted.
-  static std::vector<std::string> networks_needing_dhcp(const channel::HostState& desired);
+  static std::vector<std::string> networks_needing_dhcp(const model::HostModel& desired);
 
  private:
-  void request_ports(const channel::HostState& desired);
+  void request_ports(const model::HostModel& desired);
 
   OvsBackend& ovs_;
   RequestDhcpPortsFn request_dhcp_ports_;

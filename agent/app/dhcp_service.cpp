@@ -131,12 +131,16 @@ DhcpService::~DhcpService() {
 }
 
 void DhcpService::update(const std::map<std::string, DhcpEndpoint>& endpoints,
-                         const channel::HostState& state) {
+                         const model::HostModel& state) {
+  std::map<std::string, dhcp::DhcpServerConfig> configs;
+  for (const auto& entry : endpoints) {
+    configs[entry.first] = build_dhcp_config(entry.second, state);
+  }
   // Applied on the io thread, and waited for, so the caller knows sockets are open on return.
   std::promise<void> done;
-  asio::post(io_, [this, endpoints, state, &done] {
+  asio::post(io_, [this, &endpoints, &configs, &done] {
     try {
-      apply(endpoints, state);
+      apply(endpoints, std::move(configs));
       done.set_value();
     } catch (...) {
       done.set_exception(std::current_exception());
@@ -167,7 +171,8 @@ std::map<std::string, dhcp::DhcpCounters> DhcpService::counters() {
   return done.get_future().get();
 }
 
-void DhcpService::apply(std::map<std::string, DhcpEndpoint> endpoints, channel::HostState state) {
+void DhcpService::apply(const std::map<std::string, DhcpEndpoint>& endpoints,
+                        std::map<std::string, dhcp::DhcpServerConfig> configs) {
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     const auto want = endpoints.find(it->first);
     if (want == endpoints.end() || !(want->second == it->second->endpoint)) {
@@ -180,7 +185,7 @@ void DhcpService::apply(std::map<std::string, DhcpEndpoint> endpoints, channel::
     }
   }
   for (const auto& [network, endpoint] : endpoints) {
-    auto config = build_dhcp_config(endpoint, state);
+    auto config = std::move(configs.at(network));
     config.rate_limits.per_port = per_port_;
     auto existing = listeners_.find(network);
     if (existing != listeners_.end()) {

@@ -36,8 +36,7 @@ class DhcpService {
 
   // Opens sockets for new endpoints, closes those of endpoints gone, and reconfigures every
   // server from the state. Any thread but the io_context's; the work happens there.
-  void update(const std::map<std::string, DhcpEndpoint>& endpoints,
-              const channel::HostState& state);
+  void update(const std::map<std::string, DhcpEndpoint>& endpoints, const model::HostModel& state);
   void stop();
   // Every network's counters, by network id (any thread but the io_context's).
   std::map<std::string, dhcp::DhcpCounters> counters();
@@ -47,7 +46,9 @@ class DhcpService {
 
  private:
   struct Listener;
-  void apply(std::map<std::string, DhcpEndpoint> endpoints, channel::HostState state);
+  // Each endpoint's server configuration, by network id, built on the caller's thread.
+  void apply(const std::map<std::string, DhcpEndpoint>& endpoints,
+             std::map<std::string, dhcp::DhcpServerConfig> configs);
   void receive(const std::shared_ptr<Listener>& listener);
   void on_frame(Listener& listener, std::span<const uint8_t> packet,
                 const dhcp::MacAddress& sender);

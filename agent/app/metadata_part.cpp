@@ -11,14 +11,15 @@ MetadataPart::MetadataPart(const AgentConfig& config, boost::asio::io_context& i
                                       config.metadata_secret},
                        MetadataProxyLimits{.guests = {.requests = config.metadata_rate}})) {}
 
-void MetadataPart::apply(const channel::HostState& desired, const StateChanges& changes,
-                         PassResults& results) {
+void MetadataPart::reconcile(const DesiredState& desired, const StateChanges& changes,
+                             PassResults& results) {
   // Which address is which instance comes from the ports; where to listen from the
   // namespaces in place.
-  if (!proxy_ || (!changes.touches("port:") && results.dhcp_endpoints == served_)) {
+  if (!proxy_ ||
+      (!changes.touches(model::ObjectKind::kPort) && results.dhcp_endpoints == served_)) {
     return;
   }
-  proxy_->update(results.dhcp_endpoints, desired);
+  proxy_->update(results.dhcp_endpoints, desired.model);
   served_ = results.dhcp_endpoints;
 }
 

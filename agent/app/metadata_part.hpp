@@ -18,8 +18,8 @@ class MetadataPart : public ReconcilerPart {
 
   std::string_view name() const override { return "metadata"; }
   bool uses_ovs() const override { return false; }
-  void apply(const channel::HostState& desired, const StateChanges& changes,
-             PassResults& results) override;
+  void reconcile(const DesiredState& desired, const StateChanges& changes,
+                 PassResults& results) override;
   void stop() override;
 
  private:

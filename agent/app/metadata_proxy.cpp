@@ -45,16 +45,16 @@ int open_metadata_socket(const DhcpEndpoint& endpoint) {
 }
 
 // The (network, fixed IP) -> instance map of every guest port in the state.
-MetadataFrontend::Instances instances_of(const channel::HostState& state) {
+MetadataFrontend::Instances instances_of(const model::HostModel& state) {
   MetadataFrontend::Instances instances;
-  for (const auto& [key, port] : state) {
-    if (key.rfind("port:", 0) != 0 || port.value("device_id", "").empty() ||
-        port.value("device_owner", "").rfind("network:", 0) == 0) {
+  for (const auto& entry : state.ports()) {
+    const model::Port& port = entry.second;
+    if (port.device_id.empty() || port.device_owner.starts_with("network:")) {
       continue;
     }
-    for (const auto& ip : port.value("fixed_ips", Json::array())) {
-      instances[{port.value("network_id", ""), ip.value("ip_address", "")}] =
-          MetadataFrontend::Instance{port.value("device_id", ""), port.value("project_id", "")};
+    for (const auto& ip : port.fixed_ips) {
+      instances[{port.network_id, ip.ip_address}] =
+          MetadataFrontend::Instance{port.device_id, port.project_id};
     }
   }
   return instances;
@@ -69,7 +69,7 @@ MetadataProxy::MetadataProxy(asio::io_context& io, MetadataTarget target,
 MetadataProxy::~MetadataProxy() = default;
 
 void MetadataProxy::update(const std::map<std::string, DhcpEndpoint>& endpoints,
-                           const channel::HostState& state) {
+                           const model::HostModel& state) {
   auto instances = instances_of(state);
   std::promise<void> done;
   asio::post(io_, [this, endpoints, &instances, &done] {

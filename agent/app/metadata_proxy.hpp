@@ -18,7 +18,7 @@
 
 #include "agent/app/dhcp_namespaces.hpp"
 #include "agent/app/metadata_frontend.hpp"
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::agent {
 
@@ -30,8 +30,7 @@ class MetadataProxy {
 
   // Listens in the namespaces of `endpoints` (stops in the others) and refreshes which
   // address belongs to which instance. Any thread but the io_context's; waits until applied.
-  void update(const std::map<std::string, DhcpEndpoint>& endpoints,
-              const channel::HostState& state);
+  void update(const std::map<std::string, DhcpEndpoint>& endpoints, const model::HostModel& state);
   // Closes every listener and connection. Same threads as update().
   void stop();
 

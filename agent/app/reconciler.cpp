@@ -46,10 +46,15 @@ void Reconciler::stop() {
   backend_.reset();
 }
 
-void Reconciler::set_state(const channel::HostState& state, int64_t revision) {
+void Reconciler::apply_delta(const Json& delta, int64_t revision) {
   {
     MutexLock lock(mutex_);
-    state_ = state;
+    for (const auto& item : delta.at("set").items()) {
+      incoming_[item.key()] = item.value();
+    }
+    for (const auto& key : delta.at("remove")) {
+      incoming_[key.get<std::string>()] = std::nullopt;
+    }
     revision_ = revision;
     pending_.state = true;
   }
@@ -111,14 +116,15 @@ bool Reconciler::wait_for_work(Pending& pending) {
 }
 
 void Reconciler::reconcile(const Pending& pending) {
-  channel::HostState state;
+  std::map<std::string, std::optional<Json>> incoming;
   int64_t revision;
   {
     MutexLock lock(mutex_);
-    state = state_;
+    incoming.swap(incoming_);
     revision = revision_;
     ++passes_;
   }
+  take_incoming(std::move(incoming));
   if (revision == 0) {
     // No snapshot yet: keep whatever is installed, but be connected and have the bridges
     // ready for when it comes.
@@ -126,7 +132,7 @@ void Reconciler::reconcile(const Pending& pending) {
     return;
   }
   StateChanges changes;
-  changes.keys = changed_keys(applied_, state);
+  changes.objects = unapplied_;
   changes.full = pending.full || resync_due_;
   changes.interfaces = pending.interfaces || changes.full;
   PassResults results;
@@ -138,11 +144,26 @@ void Reconciler::reconcile(const Pending& pending) {
         changes.full = changes.interfaces = true;
       }
     }
-    part->apply(state, changes, results);
+    part->reconcile(DesiredState{model_, objects_}, changes, results);
   }
   resync_due_ = false;
-  applied_ = std::move(state);
+  unapplied_.clear();
   ack(results, revision);
+}
+
+void Reconciler::take_incoming(std::map<std::string, std::optional<Json>> incoming) {
+  for (auto& [key, object] : incoming) {
+    const bool changed = model_.apply(key, object ? &*object : nullptr);
+    if (object) {
+      objects_[key] = std::move(*object);
+    } else {
+      objects_.erase(key);
+    }
+    if (changed) {
+      const auto parsed = model::parse_object_key(key);
+      unapplied_[parsed.kind].insert(parsed.id);
+    }
+  }
 }
 
 bool Reconciler::connect() {

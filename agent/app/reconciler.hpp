@@ -8,7 +8,9 @@
 // removed before the first snapshot arrives, so a restarted agent leaves established traffic
 // alone.
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -39,8 +41,11 @@ class Reconciler {
 
   void start();
   void stop() EXCLUDES(mutex_);
-  // New desired state from the controller (any thread).
-  void set_state(const channel::HostState& state, int64_t revision) EXCLUDES(mutex_);
+  // A delta of the desired state from the controller ({"set": {key: object}, "remove":
+  // [key]}; a snapshot comes as one that sets everything and removes what it lacks), taking
+  // the state to `revision` (any thread). Only its keys are copied; the reconciler's thread
+  // decodes them.
+  void apply_delta(const Json& delta, int64_t revision) EXCLUDES(mutex_);
   // Something happened on the switch side (any thread).
   void on_ovs_event(OvsEvent event) EXCLUDES(mutex_);
 
@@ -64,6 +69,9 @@ class Reconciler {
   void reconcile(const Pending& pending) EXCLUDES(mutex_);
   // Connects to OVS unless connected; true when it connected now.
   bool connect();
+  // Takes the objects arrived since the previous pass into objects_ and model_, and what they
+  // changed into unapplied_.
+  void take_incoming(std::map<std::string, std::optional<Json>> incoming);
   void ack(const PassResults& results, int64_t revision);
 
   AckFn ack_;
@@ -73,15 +81,20 @@ class Reconciler {
   CondVar wake_;  // signalled when pending_ or stopping_ is set
   Pending pending_ GUARDED_BY(mutex_){.state = false, .interfaces = true, .full = true};
   bool stopping_ GUARDED_BY(mutex_) = false;
-  channel::HostState state_ GUARDED_BY(mutex_);
+  // Objects arrived since the last pass took them: the newest value of each key, or nullopt
+  // for a key removed.
+  std::map<std::string, std::optional<Json>> incoming_ GUARDED_BY(mutex_);
   int64_t revision_ GUARDED_BY(mutex_) = 0;  // 0 until the first snapshot
   std::uint64_t passes_ GUARDED_BY(mutex_) = 0;
 
   // Below: the reconciler's own thread only (and stop(), once that thread has ended).
   std::unique_ptr<OvsBackend> backend_;
   std::vector<std::unique_ptr<ReconcilerPart>> parts_;
-  channel::HostState applied_;  // the state of the last successful pass
-  bool resync_due_ = true;      // no pass has checked everything since (re)connecting
+  channel::HostState objects_;  // the desired state, as the channel carried it
+  model::HostModel model_;      // the same, decoded
+  // What changed since the last successful pass (a failed one leaves it for the next).
+  model::ChangedObjects unapplied_;
+  bool resync_due_ = true;  // no pass has checked everything since (re)connecting
   int64_t acked_revision_ = -1;
   std::set<std::string> acked_up_;
   std::thread thread_;

@@ -3,11 +3,12 @@
 // compute), behind one interface so the Reconciler runs them in order and each is tested on
 // its own. A part owns what it configures and changes only the difference between what is
 // and what the desired state asks for.
+#include <stdexcept>
 #include <string_view>
 
+#include "agent/app/desired_state.hpp"
 #include "agent/app/pass_results.hpp"
 #include "agent/app/state_changes.hpp"
-#include "common/channel/host_state.hpp"
 
 namespace neutrino::agent {
 
@@ -22,12 +23,20 @@ class ReconcilerPart {
   // desired state (bridges). Must remove nothing.
   virtual void prepare() {}
   // Brings what the part owns in line with `desired`. Throws on failure; the reconciler
-  // then retries with a full resync.
-  virtual void apply(const channel::HostState& desired, const StateChanges& changes,
-                     PassResults& results) = 0;
+  // then retries with a full resync. Parts read desired.model; one that still reads the
+  // objects as JSON (the flows part, until the pipeline compiler takes the model) overrides
+  // apply() instead.
+  virtual void reconcile(const DesiredState& desired, const StateChanges& changes,
+                         PassResults& results) {
+    apply(desired.objects, changes, results);
+  }
+  virtual void apply(const channel::HostState& /*desired*/, const StateChanges& /*changes*/,
+                     PassResults& /*results*/) {
+    throw std::logic_error(std::string(name()) + " part reconciles nothing");
+  }
   // Checks everything against `desired`, whatever changed (a restarted agent or OVS).
-  void resync(const channel::HostState& desired, PassResults& results) {
-    apply(desired, StateChanges::everything(), results);
+  void resync(const DesiredState& desired, PassResults& results) {
+    reconcile(desired, StateChanges::everything(), results);
   }
   // The agent stops: release what must not outlive it (sockets); leave OVS as it is.
   virtual void stop() {}

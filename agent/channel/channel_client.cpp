@@ -249,6 +249,26 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     });
   }
 
+  // A snapshot as the delta from the state this client knows of to it.
+  Json snapshot_delta(const Json& objects) const {
+    Json remove = Json::array();
+    for (const auto& key : keys_) {
+      if (!objects.contains(key)) {
+        remove.push_back(key);
+      }
+    }
+    return {{"set", objects}, {"remove", std::move(remove)}};
+  }
+
+  void note_keys(const Json& delta) {
+    for (const auto& item : delta.at("set").items()) {
+      keys_.insert(item.key());
+    }
+    for (const auto& key : delta.at("remove")) {
+      keys_.erase(key.get<std::string>());
+    }
+  }
+
   void handle(const Json& message) {
     const std::string type = message.value("type", "");
     if (type == "challenge") {
@@ -271,14 +291,8 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
     } else if (!established_ && (type == "snapshot" || type == "delta")) {
       // The first state after a hello: a snapshot, or (the controller still knew the revision
       // this agent applied) only the changes since, on top of the state it kept.
-      if (type == "snapshot") {
-        state_.clear();
-        for (const auto& [key, object] : message.at("state").items()) {
-          state_[key] = object;
-        }
-      } else {
-        channel::apply_host_delta(state_, message);
-      }
+      const Json delta = type == "snapshot" ? snapshot_delta(message.at("state")) : message;
+      note_keys(delta);
       heartbeat_seconds_ = std::max(1, message.value("heartbeat_seconds", heartbeat_seconds_));
       established_ = true;
       failover_.connected();
@@ -288,10 +302,10 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
       if (callbacks_.on_connected) {
         callbacks_.on_connected(failover_.current());
       }
-      callbacks_.on_state(state_, message.value("revision", int64_t{0}));
+      callbacks_.on_state(delta, message.value("revision", int64_t{0}));
     } else if (type == "delta") {
-      channel::apply_host_delta(state_, message);
-      callbacks_.on_state(state_, message.value("revision", int64_t{0}));
+      note_keys(message);
+      callbacks_.on_state(message, message.value("revision", int64_t{0}));
     } else if (type != "heartbeat" && callbacks_.on_message) {
       callbacks_.on_message(message);
     }
@@ -354,7 +368,7 @@ class ChannelClient::Impl : public std::enable_shared_from_this<Impl> {
   channel::FrameDecoder decoder_;
   std::array<char, 16384> buffer_{};
   std::deque<std::string> outbox_;
-  channel::HostState state_;
+  std::set<std::string> keys_;  // of the desired state delivered so far
   std::string last_complaint_;
   int heartbeat_seconds_ = 10;
   bool challenged_ = false;  // the controller spoke on this connection

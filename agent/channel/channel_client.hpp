@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,10 @@ struct ChannelClientOptions {
 };
 
 struct ChannelCallbacks {
-  // The full desired state after a snapshot or a delta, and the revision it corresponds to.
-  std::function<void(const channel::HostState&, int64_t revision)> on_state;
+  // What changed in the desired state, as a delta ({"set": {key: object}, "remove": [key]}; a
+  // snapshot arrives as one setting all its objects and removing the keys it no longer has),
+  // and the revision the state is at after it.
+  std::function<void(const Json& delta, int64_t revision)> on_state;
   // A session is established with `controller` (the snapshot follows at once).
   std::function<void(const ControllerAddress& controller)> on_connected;
   std::function<void(const std::string& reason)> on_disconnected;

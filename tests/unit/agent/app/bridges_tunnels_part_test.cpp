@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/agent/app/ovs_parts_fixture.hpp"
+#include "tests/unit/agent/app/test_desired.hpp"
 #include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 
 namespace neutrino::agent::testing {
@@ -28,7 +29,7 @@ class BridgesTunnelsPartTest : public OvsPartsTest {
 TEST_F(BridgesTunnelsPartTest, CreatesBridgesWithPatchPortsAndHandsOnTheirOfports) {
   BridgesTunnelsPart part(config_, *backend_);
   PassResults results;
-  part.resync({}, results);
+  part.resync(testing::TestDesired(), results);
   EXPECT_THAT(port_names(config_.integration_bridge), Contains("patch-tun"));
   EXPECT_THAT(port_names(config_.tunnel_bridge), Contains("patch-int"));
   ASSERT_TRUE(results.patch_tun && results.patch_int);
@@ -39,14 +40,15 @@ TEST_F(BridgesTunnelsPartTest, CreatesBridgesWithPatchPortsAndHandsOnTheirOfport
 TEST_F(BridgesTunnelsPartTest, TunnelPeerChangeReplacesItsVxlanPort) {
   BridgesTunnelsPart part(config_, *backend_);
   PassResults first;
-  part.resync(with_peer("r1", "192.0.2.2"), first);
+  part.resync(testing::TestDesired(with_peer("r1", "192.0.2.2")), first);
   EXPECT_THAT(port_names(config_.tunnel_bridge), Contains("vxlan-c0000202"));
   ASSERT_EQ(first.tunnel_ports.size(), 1u);
   EXPECT_TRUE(first.tunnel_ports.contains("192.0.2.2"));
 
   // The peer's agent came back with another tunnel IP.
   PassResults second;
-  part.apply(with_peer("r1", "192.0.2.3"), {.keys = {"remote:r1"}}, second);
+  part.reconcile(testing::TestDesired(with_peer("r1", "192.0.2.3")),
+                 testing::changed({{model::ObjectKind::kRemotePort, {"r1"}}}), second);
   EXPECT_THAT(port_names(config_.tunnel_bridge), Contains("vxlan-c0000203"));
   EXPECT_THAT(port_names(config_.tunnel_bridge), Not(Contains("vxlan-c0000202")));
   ASSERT_EQ(second.tunnel_ports.size(), 1u);
@@ -54,7 +56,8 @@ TEST_F(BridgesTunnelsPartTest, TunnelPeerChangeReplacesItsVxlanPort) {
 
   // The last peer went: so does its tunnel; our own tunnel IP never gets one.
   PassResults third;
-  part.apply(with_peer("r2", config_.tunnel_ip), {.keys = {"remote:r1", "remote:r2"}}, third);
+  part.reconcile(testing::TestDesired(with_peer("r2", config_.tunnel_ip)),
+                 testing::changed({{model::ObjectKind::kRemotePort, {"r1", "r2"}}}), third);
   EXPECT_THAT(port_names(config_.tunnel_bridge), ElementsAre("patch-int"));
   EXPECT_TRUE(third.tunnel_ports.empty());
 }
@@ -63,17 +66,18 @@ TEST_F(BridgesTunnelsPartTest, LooksAtTunnelsOnlyWhenAPeerChangedOrOnAFullPass) 
   BridgesTunnelsPart part(config_, *backend_);
   const auto state = with_peer("r1", "192.0.2.2");
   PassResults results;
-  part.resync(state, results);
+  part.resync(testing::TestDesired(state), results);
   sandbox_.vsctl({"del-port", config_.tunnel_bridge, "vxlan-c0000202"});
 
   // A guest port changed: the tunnels are not read again, the last ofports are handed on.
   PassResults incremental;
-  part.apply(state, {.keys = {"port:p1"}, .interfaces = true}, incremental);
+  part.reconcile(testing::TestDesired(state),
+                 testing::changed({{model::ObjectKind::kPort, {"p1"}}}, true), incremental);
   EXPECT_THAT(port_names(config_.tunnel_bridge), Not(Contains("vxlan-c0000202")));
   EXPECT_EQ(incremental.tunnel_ports, results.tunnel_ports);
 
   PassResults full;
-  part.resync(state, full);
+  part.resync(testing::TestDesired(state), full);
   EXPECT_THAT(port_names(config_.tunnel_bridge), Contains("vxlan-c0000202"));
   EXPECT_TRUE(full.tunnel_ports.contains("192.0.2.2"));
 }
@@ -83,7 +87,7 @@ TEST_F(BridgesTunnelsPartTest, PhysicalNetworkBridgeIsPatchedToTheIntegrationBri
   config_.bridge_mappings = {{"physnet1", physnet_bridge}};
   BridgesTunnelsPart part(config_, *backend_);
   PassResults results;
-  part.resync({}, results);
+  part.resync(testing::TestDesired(), results);
   EXPECT_THAT(port_names(config_.integration_bridge),
               Contains(BridgesTunnelsPart::int_patch(physnet_bridge)));
   EXPECT_THAT(port_names(physnet_bridge), Contains(BridgesTunnelsPart::phy_patch(physnet_bridge)));

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "tests/unit/agent/app/test_desired.hpp"
+
 namespace neutrino::agent {
 namespace {
 
@@ -14,11 +16,12 @@ TEST(ComputePartTest, HandsOverTheStateWhenItChangedOrOnAFullPassOnly) {
   const channel::HostState state = {{"instance:i1", {{"id", "i1"}}}};
   PassResults results;
 
-  part.apply(state, {.interfaces = true}, results);  // a tap plugged: nothing to plan
+  const testing::TestDesired desired(state);
+  part.reconcile(desired, {.interfaces = true}, results);  // a tap plugged: nothing to plan
   EXPECT_TRUE(handed.empty());
 
-  part.apply(state, {.keys = {"instance:i1"}}, results);
-  part.resync(state, results);
+  part.reconcile(desired, testing::changed({{model::ObjectKind::kInstance, {"i1"}}}), results);
+  part.resync(desired, results);
   ASSERT_EQ(handed.size(), 2u);
   EXPECT_EQ(handed[1], state);
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/agent/app/ovs_parts_fixture.hpp"
+#include "tests/unit/agent/app/test_desired.hpp"
 #include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 
 namespace neutrino::agent::testing {
@@ -31,8 +32,9 @@ channel::HostState two_networks() {
 
 TEST(DhcpPartNetworksTest, OnlyNetworksWithDhcpAndAGuestPortHere) {
   // n2's subnet has DHCP off; n3 has only a router port.
-  EXPECT_THAT(DhcpPart::networks_needing_dhcp(two_networks()), ElementsAre("n1"));
-  EXPECT_THAT(DhcpPart::networks_needing_dhcp({}), IsEmpty());
+  EXPECT_THAT(DhcpPart::networks_needing_dhcp(testing::TestDesired(two_networks()).model()),
+              ElementsAre("n1"));
+  EXPECT_THAT(DhcpPart::networks_needing_dhcp(model::HostModel()), IsEmpty());
 }
 
 class DhcpPartTest : public OvsPartsTest {};
@@ -42,20 +44,22 @@ TEST_F(DhcpPartTest, RequestsPortsOnChangeAndAgainAfterTheControllerReconnected)
   DhcpPart part(config_, io_.io(), *backend_,
                 [&](std::vector<std::string> networks) { requests.push_back(networks); });
   PassResults results;
-  part.resync(two_networks(), results);
+  part.resync(testing::TestDesired(two_networks()), results);
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_THAT(requests[0], ElementsAre("n1"));
   EXPECT_TRUE(results.dhcp_endpoints.empty());  // no DHCP port bound here yet
 
-  part.apply(two_networks(), {.keys = {"port:p2"}}, results);
+  part.reconcile(testing::TestDesired(two_networks()),
+                 testing::changed({{model::ObjectKind::kPort, {"p2"}}}), results);
   EXPECT_EQ(requests.size(), 1u);  // unchanged: not sent again
 
   part.controller_reconnected();
-  part.apply(two_networks(), {}, results);
+  part.reconcile(testing::TestDesired(two_networks()), {}, results);
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_THAT(requests[1], ElementsAre("n1"));
 
-  part.apply({}, {.keys = {"port:p1"}}, results);
+  part.reconcile(testing::TestDesired(), testing::changed({{model::ObjectKind::kPort, {"p1"}}}),
+                 results);
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_THAT(requests[2], IsEmpty());
   part.stop();

@@ -102,22 +102,18 @@ class DhcpServiceTest : public netlink::testing::ConnectedNamespacesTest {
     thread_ = std::thread([this] { io_.run(); });
     const std::string dhcp_mac = netlink::LinkManager(a()).find_link(a_if())->mac;
     const std::string cidr = ip4(0) + "/24";
-    channel::HostState state;
-    state["subnet:s1"] = {{"id", "s1"},      {"network_id", "net-1"}, {"cidr", cidr},
-                          {"ip_version", 4}, {"enable_dhcp", true},   {"gateway_ip", ip4(254)}};
-    state["port:dhcp"] = {{"id", "dhcp"},
-                          {"network_id", "net-1"},
-                          {"mac_address", dhcp_mac},
-                          {"device_owner", "network:dhcp"},
-                          {"fixed_ips", {{{"subnet_id", "s1"}, {"ip_address", ip4(1)}}}}};
-    for (const auto& [id, mac, octet] :
-         {std::tuple{"hog", kHog, 10}, std::tuple{"victim", kVictim, 11}}) {
-      state[std::string("port:") + id] = {
-          {"id", id},
-          {"network_id", "net-1"},
-          {"mac_address", mac.to_string()},
-          {"fixed_ips", {{{"subnet_id", "s1"}, {"ip_address", ip4(octet)}}}}};
-    }
+    model::HostModel state;
+    const auto add = [&state](const std::string& key, const Json& object) {
+      ASSERT_TRUE(state.apply(key, &object)) << key;
+    };
+    add("subnet:s1", model::Subnet{"s1", "net-1", cidr, ip4(254), true, 4, {}, {}});
+    const auto port = [](const std::string& id, const std::string& mac, const std::string& ip,
+                         const std::string& owner) {
+      return model::Port{id, "net-1", mac, true, true, owner, "", "p", {{"s1", ip}}};
+    };
+    add("port:dhcp", port("dhcp", dhcp_mac, ip4(1), "network:dhcp"));
+    add("port:hog", port("hog", kHog.to_string(), ip4(10), ""));
+    add("port:victim", port("victim", kVictim.to_string(), ip4(11), ""));
     DhcpEndpoint endpoint{"net-1", "dhcp", dhcp_mac, a(), a_if(), {ip4(1) + "/24"}, 1500};
     service_.emplace(io_, MonotonicClock::system(), per_port_);
     service_->update({{"net-1", endpoint}}, state);
@@ -125,7 +121,7 @@ class DhcpServiceTest : public netlink::testing::ConnectedNamespacesTest {
 
   void TearDown() override {
     if (thread_.joinable()) {
-      service_->update({}, {});
+      service_->update({}, model::HostModel());
       work_.reset();
       thread_.join();
     }

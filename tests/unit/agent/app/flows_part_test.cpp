@@ -7,6 +7,7 @@
 
 #include "agent/app/bridges_tunnels_part.hpp"
 #include "tests/unit/agent/app/ovs_parts_fixture.hpp"
+#include "tests/unit/agent/app/test_desired.hpp"
 #include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 
 namespace neutrino::agent::testing {
@@ -37,7 +38,7 @@ class FlowsPartTest : public OvsPartsTest {
 
   PassResults pass(const channel::HostState& state, const StateChanges& changes) {
     PassResults results;
-    bridges_part_->apply(state, changes, results);
+    bridges_part_->reconcile(testing::TestDesired(state), changes, results);
     flows_part_->apply(state, changes, results);
     return results;
   }
@@ -76,7 +77,7 @@ TEST_F(FlowsPartTest, PortPluggedGetsFlowsAndIsUpUnpluggedLosesThem) {
   EXPECT_FALSE(has_flow_with(config_.integration_bridge, "in_port=" + std::to_string(ofport)));
 
   // The port leaves the desired state: neither up nor down any more.
-  results = pass({}, {.keys = {"port:p1"}});
+  results = pass({}, testing::changed({{model::ObjectKind::kPort, {"p1"}}}));
   EXPECT_THAT(results.ports_up_down->first, IsEmpty());
   EXPECT_THAT(results.ports_up_down->second, IsEmpty());
 }
@@ -87,7 +88,7 @@ TEST_F(FlowsPartTest, SecurityGroupRuleChangeReplacesOnlyItsFlows) {
   EXPECT_TRUE(has_flow_with(config_.integration_bridge, "tp_dst=22"));
   const auto total = flows(config_.integration_bridge).size();
 
-  pass(guest_state(8080).state(), {.keys = {"security_group:sg1"}});
+  pass(guest_state(8080).state(), testing::changed({{model::ObjectKind::kSecurityGroup, {"sg1"}}}));
   EXPECT_TRUE(has_flow_with(config_.integration_bridge, "tp_dst=8080"));
   EXPECT_FALSE(has_flow_with(config_.integration_bridge, "tp_dst=22"));
   // A diff, not a rewrite: the rule's flows changed, the rest stayed.
@@ -104,7 +105,7 @@ TEST_F(FlowsPartTest, TunnelPeerChangeSendsTheNetworksTrafficToTheNewTunnel) {
   EXPECT_TRUE(has_flow_with(config_.tunnel_bridge, "output:" + std::to_string(old_port)));
 
   b.set("remote:r1", "tunnel_ip", "192.0.2.3");
-  results = pass(b.state(), {.keys = {"remote:r1"}});
+  results = pass(b.state(), testing::changed({{model::ObjectKind::kRemotePort, {"r1"}}}));
   const auto new_port = results.tunnel_ports.at("192.0.2.3");
   EXPECT_FALSE(results.tunnel_ports.contains("192.0.2.2"));
   EXPECT_TRUE(has_flow_with(config_.tunnel_bridge, "output:" + std::to_string(new_port)));

@@ -15,6 +15,7 @@
 #include "agent/app/bridges_tunnels_part.hpp"
 #include "agent/app/flows_part.hpp"
 #include "tests/unit/agent/app/ovs_parts_fixture.hpp"
+#include "tests/unit/agent/app/test_desired.hpp"
 #include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 
 namespace neutrino::agent::testing {
@@ -102,7 +103,7 @@ class ReconcilerTest : public OvsPartsTest {
 
 TEST_F(ReconcilerTest, PlugIsNoticedFromTheMonitorAndIdleMeansNoPasses) {
   start();
-  reconciler_->set_state(guest_state(), 1);
+  reconciler_->apply_delta(snapshot_delta(guest_state()), 1);
   wait_for_ack(1, {});
   const auto plugging = std::chrono::steady_clock::now();
   plug(sandbox_.name("tap1"), "p1");  // ovs-vsctl: returns once ovs-vswitchd added it
@@ -131,7 +132,7 @@ TEST_F(ReconcilerTest, PlugIsNoticedFromTheMonitorAndIdleMeansNoPasses) {
 
 TEST_F(ReconcilerTest, RestartedVswitchdGetsItsFlowsBackWithoutAStatePush) {
   start();
-  reconciler_->set_state(guest_state(), 1);
+  reconciler_->apply_delta(snapshot_delta(guest_state()), 1);
   wait_for_ack(1, {});  // the bridges exist: the plug below needs them
   plug(sandbox_.name("tap1"), "p1");
   wait_for_ack(1, {"p1"});
@@ -152,7 +153,7 @@ TEST_F(ReconcilerTest, RestartedVswitchdGetsItsFlowsBackWithoutAStatePush) {
 TEST_F(ReconcilerTest, NothingIsRemovedBeforeTheFirstSnapshot) {
   // A previous agent's flows (bridges and all) are in place.
   start();
-  reconciler_->set_state(guest_state(), 1);
+  reconciler_->apply_delta(snapshot_delta(guest_state()), 1);
   wait_for_ack(1, {});
   const auto installed = wait_for_flows();
   reconciler_.reset();

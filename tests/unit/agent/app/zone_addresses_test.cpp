@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/model/port.hpp"
+
 namespace neutrino::agent {
 namespace {
 
@@ -13,11 +15,12 @@ using Entry = ZoneAddresses::Entry;
 class ZoneAddressesTest : public ::testing::Test {
  protected:
   void port(const std::string& id, const std::string& network, std::vector<std::string> ips) {
-    Json fixed = Json::array();
+    std::vector<model::FixedIp> fixed;
     for (const auto& ip : ips) {
-      fixed.push_back({{"subnet_id", "s"}, {"ip_address", ip}});
+      fixed.push_back({"s", ip});
     }
-    state_["port:" + id] = {{"id", id}, {"network_id", network}, {"fixed_ips", fixed}};
+    state_["port:" + id] =
+        model::Port{id, network, "fa:16:3e:00:00:01", true, true, "compute:nova", "vm", "p", fixed};
     input_.local_ports[id] = static_cast<std::uint32_t>(input_.local_ports.size() + 1);
   }
   std::vector<Entry> update() { return addresses_.update(input_); }
@@ -52,6 +55,13 @@ TEST_F(ZoneAddressesTest, AnAddressTakenOverByAnotherPortInOnePassIsFlushed) {
   EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}));
   EXPECT_THAT(update(), IsEmpty());
   state_["port:c"]["fixed_ips"] = {{{"subnet_id", "s"}, {"ip_address", "10.0.0.6"}}};
+  EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}));
+}
+
+TEST_F(ZoneAddressesTest, APortThatDoesNotDecodeHoldsNothing) {
+  port("a", "n1", {"10.0.0.5"});
+  update();
+  state_["port:a"].erase("mac_address");
   EXPECT_THAT(update(), ElementsAre(Entry{1, "10.0.0.5"}));
 }
 

@@ -17,11 +17,11 @@ agent::ChannelClientOptions TestAgent::options(uint16_t port, const std::string&
 TestAgent::TestAgent(agent::ChannelClientOptions options) {
   client_ = std::make_unique<agent::ChannelClient>(
       io_, std::move(options),
-      agent::ChannelCallbacks{[this](const channel::HostState& state, int64_t revision) {
+      agent::ChannelCallbacks{[this](const Json& delta, int64_t revision) {
                                 std::lock_guard lock(mutex_);
-                                state_ = state;
+                                channel::apply_host_delta(state_, delta);
                                 revision_ = revision;
-                                events_.push_back("state " + std::to_string(state.size()));
+                                events_.push_back("state " + std::to_string(state_.size()));
                                 changed_.notify_all();
                               },
                               [this](const agent::ControllerAddress& controller) {

@@ -51,7 +51,10 @@ HostStateBuilder& HostStateBuilder::port(const std::string& id, const std::strin
                           {"device_owner", device_owner},
                           {"device_id", "vm-" + id},
                           {"project_id", "project"},
-                          {"fixed_ips", fixed_ips(ips)}};
+                          {"fixed_ips", fixed_ips(ips)},
+                          {"security_groups", Json::array()},
+                          {"allowed_address_pairs", Json::array()},
+                          {"extra_dhcp_opts", Json::array()}};
   return *this;
 }
 
@@ -59,9 +62,13 @@ HostStateBuilder& HostStateBuilder::remote(const std::string& id, const std::str
                                            const std::string& mac,
                                            const std::vector<std::string>& ips,
                                            const std::string& host, const std::string& tunnel_ip) {
-  state_["remote:" + id] = {
-      {"id", id},     {"network_id", network_id}, {"mac_address", mac},
-      {"host", host}, {"tunnel_ip", tunnel_ip},   {"fixed_ips", fixed_ips(ips)}};
+  state_["remote:" + id] = {{"id", id},
+                            {"network_id", network_id},
+                            {"mac_address", mac},
+                            {"host", host},
+                            {"tunnel_ip", tunnel_ip},
+                            {"fixed_ips", fixed_ips(ips)},
+                            {"allowed_address_pairs", Json::array()}};
   return *this;
 }
 
