@@ -103,6 +103,9 @@ bool HostModel::apply(const std::string& key, const Json* object) {
     case ObjectKind::kFloatingIp:
       update(floating_ips_);
       break;
+    case ObjectKind::kAddressGroup:
+      update(address_groups_);
+      break;
   }
   index(parsed.kind, parsed.id);
   return changed;

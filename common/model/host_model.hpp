@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/json.hpp"
+#include "common/model/address_group.hpp"
 #include "common/model/floating_ip.hpp"
 #include "common/model/instance.hpp"
 #include "common/model/network.hpp"
@@ -47,6 +48,7 @@ class HostModel {
   const Table<Instance>& instances() const { return instances_; }
   const Table<Router>& routers() const { return routers_; }
   const Table<FloatingIp>& floating_ips() const { return floating_ips_; }
+  const Table<AddressGroup>& address_groups() const { return address_groups_; }
 
   // Null when the state has no such object.
   const Port* port(const std::string& id) const;
@@ -76,6 +78,7 @@ class HostModel {
   Table<Instance> instances_;
   Table<Router> routers_;
   Table<FloatingIp> floating_ips_;
+  Table<AddressGroup> address_groups_;
   std::map<std::string, std::set<std::string>> ports_by_network_;
   std::map<std::string, std::set<std::string>> subnets_by_network_;
 };

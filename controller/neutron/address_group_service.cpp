@@ -100,10 +100,9 @@ std::vector<Json> AddressGroupService::load(store::SqlSession& s, const AuthCont
   const ScopedSelect groups{.select = columns,
                             .id_column = "id",
                             // Its own groups and those shared with it (rbac-address-group).
-                            .member_terms = {"project_id = ?",
-                                             RbacAccess::granted_clause(
-                                                 "address_group", kAccessAsShared,
-                                                 "address_groups.id")},
+                            .member_terms = {"project_id = ?", RbacAccess::granted_clause(
+                                                                   "address_group", kAccessAsShared,
+                                                                   "address_groups.id")},
                             .order = " ORDER BY created_at, id"};
   const auto rows = groups.rows(s, ctx, id);
   // The addresses of the same groups.
