@@ -70,7 +70,7 @@ TEST_F(HostStateSecurityGroupTest, PortsGroupsRulesAndRemoteMembers) {
               group["rules"][i]["id"].get<std::string>());
   }
   for (const auto& rule : group["rules"]) {
-    EXPECT_EQ(rule.size(), 8u) << rule.dump();
+    EXPECT_EQ(rule.size(), 9u) << rule.dump();
     if (rule["id"] == tcp["id"]) {
       EXPECT_EQ(rule["protocol"], 6);
       EXPECT_EQ(rule["port_range_min"], 22);
@@ -78,6 +78,7 @@ TEST_F(HostStateSecurityGroupTest, PortsGroupsRulesAndRemoteMembers) {
       EXPECT_EQ(rule["remote_ip_prefix"], "10.9.0.0/16");
       EXPECT_EQ(rule["direction"], "ingress");
       EXPECT_EQ(rule["remote_group_id"], nullptr);
+      EXPECT_EQ(rule["remote_address_group_id"], nullptr);
     } else if (rule["id"] == icmp6["id"]) {
       EXPECT_EQ(rule["protocol"], 58);
       EXPECT_EQ(rule["ethertype"], "IPv6");

@@ -41,9 +41,9 @@ class SecurityGroupFlowsTest : public ::testing::Test {
   void port(int n, const std::vector<std::string>& groups) {
     const std::string id = "p" + std::to_string(n);
     b_.port(id, "N", mac(n), {ip(n)});
-    if (groups.size() != 1 || groups[0] != "-") {
-      b_.set("port:" + id, "security_groups", groups);
-    }
+    // "-": a port without a group list, as from before security groups.
+    b_.set("port:" + id, "security_groups",
+           groups.size() == 1 && groups[0] == "-" ? Json(nullptr) : Json(groups));
     ofports_[id] = static_cast<std::uint32_t>(n);
   }
   std::vector<std::string> compile() const {

@@ -28,6 +28,11 @@ TestTopology::TestTopology(std::string integration, std::string tunnel, std::str
       .set("port:b1", "allowed_address_pairs",
            Json::array({{{"ip_address", kPairBlockB1}, {"mac_address", kMacB1}},
                         {{"ip_address", "2001:db8:7::/64"}, {"mac_address", kMacB1}}}));
+  // The topology tests switching and anti-spoofing: its ports carry no security group list,
+  // which the pipeline takes as no firewall (security_group_flows_test covers firewalls).
+  for (const char* port : {"a1", "a2", "a3", "b1", "v1", "f1"}) {
+    b.set(std::string("port:") + port, "security_groups", nullptr);
+  }
   state = b.state();
 }
 
