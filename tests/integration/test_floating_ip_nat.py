@@ -4,9 +4,12 @@ gateway address is an "outside" interface on the physnet underlay; a tenant netw
 router made with the real `openstack` CLI, guests on two simulated hosts. Outside reaches a
 guest through its floating IP and sees the floating IP as the guest's source; moving the
 floating IP moves the traffic to the other host's guest; disassociating stops it; the guest's
-security group still decides what comes in.
+security group still decides what comes in; a TCP stream through it survives an agent restart.
 """
 
+import json
+import os
+import signal
 import subprocess
 import time
 import unittest
@@ -16,6 +19,8 @@ import multihost_cloud
 EXTERNAL_CIDR = "198.51.100.0/24"
 OUTSIDE_IP = "198.51.100.1"  # the external subnet's gateway_ip: the next hop outside
 WHO_PORT = 5613
+STREAM_PORT = 5614
+TCP_STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcp_stream.py")
 
 # Answers every TCP connection with the guest's name and the peer address it saw, then exits
 # after `count` connections.
@@ -137,6 +142,7 @@ class FloatingIpNatTest(multihost_cloud.MultiHostCloud):
         self.assert_ping(h1, "fipa", OUTSIDE_IP)
         self.serve_outside_who()
         self.assertEqual(self.guest_who(h1, "fipa", OUTSIDE_IP), "outside " + address)
+        self.assert_stream_survives_agent_restart(h1, "fipa", address)
         # b has no floating IP: it still cannot leave.
         self.assert_no_ping(h2, "fipb", OUTSIDE_IP)
 
@@ -156,6 +162,30 @@ class FloatingIpNatTest(multihost_cloud.MultiHostCloud):
         self.wait_for(lambda: not self.outside_ping(address), "the FIP to stop answering")
         self.assertIsNone(self.outside_who(address))
         self.assert_no_ping(h2, "fipb", OUTSIDE_IP)
+
+    def assert_stream_survives_agent_restart(self, host, guest, address):
+        """A TCP stream from outside through the floating IP loses nothing while the guest's
+        host restarts its agent, which finds nothing to change (the learned and conntrack
+        flows read back as compiled)."""
+        serve = host.guest_popen(guest, ["python3", TCP_STREAM, "serve", str(STREAM_PORT)],
+                                 stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: serve.poll() is None and serve.kill())
+        self.assertEqual(serve.stdout.readline().strip(), "listening")
+        stream = self.mh.underlay.popen(["python3", TCP_STREAM, "stream", address,
+                                         str(STREAM_PORT)], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: stream.poll() is None and stream.kill())
+        self.assertEqual(stream.stdout.readline().strip(), "connected")
+        agent = host.daemons["neutrino-agent"]
+        offset = agent.log_size()
+        agent.restart()
+        agent.wait_for_log("connected to the controller", after=offset, timeout=10)
+        time.sleep(1)
+        stream.send_signal(signal.SIGTERM)
+        figures = json.loads(stream.communicate(timeout=15)[0].strip().splitlines()[-1])
+        print("TCP stream through the FIP across an agent restart: %s" % figures)
+        self.assertIsNone(figures["error"], figures)
+        self.assertGreater(figures["echoed"], 10, figures)
+        self.assertNotIn("flow changes applied", agent.log_text()[offset:])
 
     def serve_outside_who(self):
         proc = self.mh.underlay.popen(["python3", "-c", WHO_SERVER, "outside", str(WHO_PORT)],
