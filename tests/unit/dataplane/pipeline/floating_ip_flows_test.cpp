@@ -244,6 +244,27 @@ TEST_F(FloatingIpFlowsTest, MovingChangesOnlyTheFlowsOfTheTwoPorts) {
   EXPECT_TRUE(deliver.has_action("output:2"));
 }
 
+TEST_F(FloatingIpFlowsTest, CostsEightFlowsPerFloatingIpBesidesSharedOnes) {
+  const auto one_fip = compile_text().size();
+  const Json first = fip_;
+  fip_ = nullptr;
+  const auto none = compile_text().size();
+  // Shared: ARP learning, two next-hop choices, two TTL drops, four table defaults, and the
+  // drop for the router's one subnet.
+  EXPECT_EQ(one_fip - none, 8u + 9u + 1u);
+  fip_ = first;
+  const auto before = compile_text().size();
+  Json second = first;
+  second["id"] = "f2";
+  second["floating_ip_address"] = "203.0.113.51";
+  second["mac_address"] = "fa:16:3e:cc:00:02";
+  second["port_id"] = "t2";
+  second["fixed_ip_address"] = "10.0.1.6";
+  auto in = input();
+  state_["floatingip:f2"] = second;
+  EXPECT_EQ(PipelineCompiler::compile(in).at("br-int").size() - before, 8u);
+}
+
 // The flows in a real ovs-vswitchd (userspace datapath): they read back exactly as compiled
 // (so the agent's diff is empty on the next pass), and ARP from outside is answered in place.
 class FloatingIpSwitchTest : public FloatingIpFlowsTest {
