@@ -22,8 +22,7 @@ WHO_PORT = 5613
 STREAM_PORT = 5614
 TCP_STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcp_stream.py")
 
-# Answers every TCP connection with the guest's name and the peer address it saw, then exits
-# after `count` connections.
+# Answers every TCP connection with its owner's name and the peer address it saw.
 WHO_SERVER = """
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
