@@ -11,21 +11,28 @@ double milliseconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
 }
 
-// The networks the held routers have interfaces on (and whose object the host holds): a
-// packet routed here leaves on the destination network's uplink even when no local port is on
-// that network, so it needs an lvid as well.
+void add_network_of(const Json& object, const channel::HostState& desired,
+                    std::set<std::string>& networks) {
+  const auto network = object.is_object() ? object.value("network_id", "") : "";
+  if (!network.empty() && desired.contains("network:" + network)) {
+    networks.insert(network);
+  }
+}
+
+// The networks the held routers have interfaces or their gateway on (and whose object the host
+// holds): a packet routed or NATed here leaves on that network's uplink even when no local port
+// is on it, so it needs an lvid as well.
 void add_routed_networks(const channel::HostState& desired, std::set<std::string>& networks) {
   for (auto it = desired.lower_bound("router:");
        it != desired.end() && it->first.starts_with("router:"); ++it) {
     const auto interfaces = it->second.find("interfaces");
-    if (interfaces == it->second.end() || !interfaces->is_array()) {
-      continue;
-    }
-    for (const auto& interface : *interfaces) {
-      const auto network = interface.is_object() ? interface.value("network_id", "") : "";
-      if (!network.empty() && desired.contains("network:" + network)) {
-        networks.insert(network);
+    if (interfaces != it->second.end() && interfaces->is_array()) {
+      for (const auto& interface : *interfaces) {
+        add_network_of(interface, desired, networks);
       }
+    }
+    if (const auto gateway = it->second.find("gateway"); gateway != it->second.end()) {
+      add_network_of(*gateway, desired, networks);
     }
   }
 }

@@ -26,7 +26,7 @@ std::set<std::string> routed_networks(store::SqlSession& s, const std::set<std::
   std::set<std::string> out;
   for (const auto& id : routers_on(s, networks)) {
     if (const auto router = fanout::load_router(s, id)) {
-      const auto routed = fanout::router_networks(*router);
+      const auto routed = fanout::routed_networks_of(*router);
       out.insert(routed.begin(), routed.end());
     }
   }

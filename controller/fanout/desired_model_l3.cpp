@@ -80,7 +80,7 @@ void DesiredModel::hold_router(const std::string& host, const std::string& route
   if (out) {
     send_router(host, router, out);
   }
-  for (const auto& network : router_networks(routers_.at(router))) {
+  for (const auto& network : routed_networks_of(routers_.at(router))) {
     count_routed(host, network, +1, out);
   }
 }
@@ -90,7 +90,7 @@ void DesiredModel::release_router(const std::string& host, const std::string& ro
   if (out) {
     drop_router(host, router, out);
   }
-  for (const auto& network : router_networks(routers_.at(router))) {
+  for (const auto& network : routed_networks_of(routers_.at(router))) {
     count_routed(host, network, -1, out);
   }
 }
@@ -127,8 +127,8 @@ void DesiredModel::router_changed(const std::string& id, std::optional<model::Ro
   const std::set<std::string> before = router_hosts(id);
   std::set<std::string> old_networks;
   if (const auto old = routers_.find(id); old != routers_.end()) {
-    old_networks = router_networks(old->second);
-    for (const auto& network : old_networks) {
+    old_networks = routed_networks_of(old->second);
+    for (const auto& network : router_networks(old->second)) {
       auto& routers = network_routers_[network];
       routers.erase(id);
       if (routers.empty()) {
@@ -140,8 +140,8 @@ void DesiredModel::router_changed(const std::string& id, std::optional<model::Ro
   std::set<std::string> after;
   std::set<std::string> new_networks;
   if (now) {
-    new_networks = router_networks(*now);
-    for (const auto& network : new_networks) {
+    new_networks = routed_networks_of(*now);
+    for (const auto& network : router_networks(*now)) {
       network_routers_[network].insert(id);
     }
     routers_[id] = std::move(*now);

@@ -50,15 +50,15 @@ std::optional<model::Router> load_router(store::SqlSession& s, const std::string
 
 std::optional<model::FloatingIp> load_floating_ip(store::SqlSession& s, const std::string& id) {
   const auto rows = s.query(
-      "SELECT floating_ip_address, floating_network_id, fixed_ip_address, fixed_port_id, "
-      "router_id FROM floatingips WHERE id = ? AND fixed_port_id IS NOT NULL AND router_id IS "
-      "NOT NULL",
+      "SELECT f.floating_ip_address, f.floating_network_id, f.fixed_ip_address, f.fixed_port_id, "
+      "f.router_id, p.mac_address FROM floatingips f JOIN ports p ON p.id = f.floating_port_id "
+      "WHERE f.id = ? AND f.fixed_port_id IS NOT NULL AND f.router_id IS NOT NULL",
       {id});
   if (rows.empty()) {
     return std::nullopt;
   }
   const auto& r = rows[0];
-  return model::FloatingIp{id, r.text(0), r.text(1), r.text(2), r.text(3), r.text(4)};
+  return model::FloatingIp{id, r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5)};
 }
 
 std::vector<std::string> routers_of_port(store::SqlSession& s, const std::string& port_id) {
@@ -89,6 +89,14 @@ std::set<std::string> router_networks(const model::Router& router) {
   std::set<std::string> out;
   for (const auto& i : router.interfaces) {
     out.insert(i.network_id);
+  }
+  return out;
+}
+
+std::set<std::string> routed_networks_of(const model::Router& router) {
+  auto out = router_networks(router);
+  if (router.gateway) {
+    out.insert(router.gateway->network_id);
   }
   return out;
 }

@@ -23,5 +23,8 @@ void load_all_l3(store::SqlSession& s, const std::function<void(const model::Rou
 // The networks whose hosts hold the router: those of its interfaces. The seam for the gateway:
 // the L3 pipeline adds the host it chooses for the router's gateway here and in DesiredModel.
 std::set<std::string> router_networks(const model::Router& router);
+// The networks a host holding the router routes to: its interfaces' and its gateway's (the
+// host of a port with a floating IP NATs onto the external network itself).
+std::set<std::string> routed_networks_of(const model::Router& router);
 
 }  // namespace neutrino::fanout

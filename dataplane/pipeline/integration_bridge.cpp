@@ -4,6 +4,7 @@
 
 #include "dataplane/pipeline/arp_responder.hpp"
 #include "dataplane/pipeline/east_west_routing.hpp"
+#include "dataplane/pipeline/floating_ip_nat.hpp"
 #include "dataplane/pipeline/l2_forwarding.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "dataplane/pipeline/port_security.hpp"
@@ -79,6 +80,7 @@ FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
   const auto routers = build_local_routers(state, networks);
   add_router_responder_flows(routers, cookie, flows);
   add_east_west_routing_flows(routers, input, flows);
+  add_floating_ip_flows(build_local_floating_ips(input, networks, routers), input, flows);
   return flows;
 }
 

@@ -19,6 +19,13 @@ struct IntegrationTables {
   // router interface's MAC; it outputs to the destination port itself, since goto_table cannot
   // go back to kForwarding.
   static constexpr std::uint8_t kRouting = 45;
+  // Floating IPs (docs/pipeline.md): after conntrack NAT in the external network's zone, into
+  // the port (DNAT) and out to the external network (SNAT); the external next hop is chosen,
+  // then its MAC looked up among those learned from the external network's ARP.
+  static constexpr std::uint8_t kFloatingIn = 46;
+  static constexpr std::uint8_t kFloatingOut = 47;
+  static constexpr std::uint8_t kNextHop = 48;
+  static constexpr std::uint8_t kNeighbours = 49;
   static constexpr std::uint8_t kIngressConntrack = 50;
   static constexpr std::uint8_t kIngressRules = 51;
 };
@@ -42,6 +49,9 @@ struct Registers {
   static constexpr const char* kZone = "NXM_NX_REG6[0..15]";
   static constexpr const char* kDestination = "reg5";  // ofport of a firewalled destination
   static constexpr const char* kFromRemote = "reg7";   // 1: came in from a patch (tunnel/physnet)
+  // The external next hop's IPv4 address, for the kNeighbours lookup.
+  static constexpr const char* kNextHop = "reg3";
+  static constexpr const char* kNextHopField = "NXM_NX_REG3[]";
 };
 
 }  // namespace neutrino::dataplane::pipeline

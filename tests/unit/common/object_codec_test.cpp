@@ -93,7 +93,7 @@ TEST(ObjectCodecTest, RouterAndFloatingIpRoundTrip) {
   EXPECT_EQ(encoded.get<Router>(), router);
   router.gateway.reset();
   EXPECT_TRUE(Json(router)["gateway"].is_null());
-  const FloatingIp fip{"f1", "203.0.113.9", "ext", "10.0.0.5", "p2", "r1"};
+  const FloatingIp fip{"f1", "203.0.113.9", "ext", "10.0.0.5", "p2", "r1", "fa:16:3e:00:00:04"};
   EXPECT_EQ(canonical_object("floatingip:f1", Json(fip)), Json(fip));
   Json missing = fip;
   missing.erase("router_id");

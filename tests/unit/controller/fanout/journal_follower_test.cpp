@@ -469,5 +469,64 @@ TEST_F(JournalFollowerTest, AHostHoldingARouterHoldsTheNetworksItRoutesTo) {
   EXPECT_TRUE(applied_[kHosts[0]].contains("router:" + r1));
 }
 
+// Floating IPs are NATed on their port's host: a host holding a router also holds its gateway's
+// network (with its subnet), and the floating IP carries its own port's MAC; both go with the
+// gateway.
+TEST_F(JournalFollowerTest, AHostHoldingARouterHoldsItsGatewaysNetwork) {
+  using neutron::Operation;
+  const neutron::L3Ports l3(ports_);
+  const neutron::RouterService routers(l3);
+  const neutron::RouterInterfaces interfaces(l3);
+  const neutron::FloatingIpService fips(l3);
+  report_agent(kHosts[0], "192.0.2.10");
+  report_agent(kHosts[1], "192.0.2.11");
+  start_follower();
+  const std::string external = create_network(admin_, {{"router:external", true}})["id"];
+  const std::string external_subnet = create_subnet(
+      admin_, {{"network_id", external}, {"ip_version", 4}, {"cidr", "203.0.113.0/24"}})["id"];
+  const std::string net = create_network(alice_)["id"];
+  const std::string subnet = create_subnet(
+      alice_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "10.60.0.0/24"}})["id"];
+  std::string router, fip, port;
+  db().write([&](store::SqlSession& s) {
+    const Json body = {
+        {"network_id", net}, {"project_id", "alice-project"}, {"binding:host_id", kHosts[0]}};
+    port =
+        ports_.create(s, admin_, neutron::port_schema().validate(body, Operation::kCreate))["id"];
+    const Json gateway = {{"external_gateway_info", {{"network_id", external}}}};
+    router = routers.create(s, alice_,
+                            neutron::router_schema().validate(gateway, Operation::kCreate))["id"];
+    interfaces.add(s, alice_, router, {{"subnet_id", subnet}});
+    const Json floating = {{"floating_network_id", external}, {"port_id", port}};
+    fip = fips.create(s, alice_,
+                      neutron::floating_ip_schema().validate(floating, Operation::kCreate))["id"];
+  });
+  expect_consistent("router with a gateway and a floating IP");
+  const auto fip_mac = db().read([&](store::SqlSession& s) {
+    return s.query("SELECT mac_address FROM ports WHERE device_owner = 'network:floatingip'", {})
+        .at(0)
+        .text(0);
+  });
+  {
+    std::lock_guard lock(mutex_);
+    const auto& a = applied_[kHosts[0]];
+    EXPECT_TRUE(a.contains("network:" + external));
+    EXPECT_TRUE(a.contains("subnet:" + external_subnet));
+    ASSERT_TRUE(a.contains("floatingip:" + fip));
+    EXPECT_EQ(a.at("floatingip:" + fip).at("mac_address"), fip_mac);
+    EXPECT_FALSE(applied_[kHosts[1]].contains("network:" + external));  // no port there
+  }
+  db().write([&](store::SqlSession& s) {
+    fips.remove(s, alice_, fip);
+    const Json no_gateway = {{"external_gateway_info", nullptr}};
+    routers.update(s, alice_, router,
+                   neutron::router_schema().validate(no_gateway, Operation::kUpdate));
+  });
+  expect_consistent("gateway removed");
+  std::lock_guard lock(mutex_);
+  EXPECT_FALSE(applied_[kHosts[0]].contains("network:" + external));
+  EXPECT_TRUE(applied_[kHosts[0]].contains("router:" + router));
+}
+
 }  // namespace
 }  // namespace neutrino::fanout
