@@ -1,5 +1,5 @@
 // Delete, stop, start, reboot and rename: state checks as Nova's compute API makes them, then
-// the desired state the agent acts on (power, reboot_count, presence).
+// the desired state the agent acts on (power, reboot_count and reboot_type, presence).
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "controller/api/api_error.hpp"
@@ -103,7 +103,7 @@ void ServerOperations::reboot(const identity::AuthContext& ctx, const std::strin
     } else {
       check_state("reboot", server, {"active"});
     }
-    ServerStore::bump_reboot(s, id);
+    ServerStore::bump_reboot(s, id, hard);
     ServerStore::save_state(s, id, server.vm_state,
                             std::string(hard ? "rebooting_hard" : "rebooting"), server.power_state,
                             "running");

@@ -379,6 +379,11 @@ CREATE TABLE networkdhcpagentchoices (
       R"sql(
 ALTER TABLE networksegments ADD COLUMN segment_index INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // compute: the kind of an instance's latest reboot (Nova's reboot_type), which the agent
+      // carries out with its reboot_count.
+      R"sql(
+ALTER TABLE instances ADD COLUMN reboot_type TEXT NOT NULL DEFAULT 'SOFT';
+)sql",
   };
   return migrations;
 }

@@ -101,7 +101,7 @@ class ComputeAgent(unittest.TestCase):
                "image": self.image, "kernel": None, "ramdisk": None, "kernel_cmdline": None,
                "ports": [{"id": PORT, "mac_address": "fa:16:3e:2a:00:01", "network_id": NET,
                           "mtu": 1450}],
-               "power": "running", "reboot_count": 0}
+               "power": "running", "reboot_count": 0, "reboot_type": "SOFT"}
         obj.update(changes)
         return obj
 
@@ -228,6 +228,17 @@ class ComputeAgent(unittest.TestCase):
         self.peer.set_state(self.state(self.instance(reboot_count=1)))
         self.wait_boots(boots + 2)
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
+        # hard (Nova's _hard_reboot): the domain is destroyed and started, a new QEMU process
+        qemu = self.host.qemu_pids()
+        self.peer.set_state(self.state(self.instance(reboot_count=2, reboot_type="HARD")))
+        self.wait_boots(boots + 3)
+        self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
+        deadline = time.monotonic() + 10  # the old QEMU is reaped as it exits
+        while len(self.host.qemu_pids()) != 1 or self.host.qemu_pids() == qemu:
+            if time.monotonic() > deadline:
+                self.fail("QEMU %s before the hard reboot, %s after"
+                          % (qemu, self.host.qemu_pids()))
+            time.sleep(0.05)
 
     def test_5_guest_survives_libvirtd_crash_and_agent_restart(self):
         qemu = self.host.qemu_pids()
