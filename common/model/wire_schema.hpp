@@ -4,8 +4,8 @@
 // change-journal seqs and resume a reconnecting agent. 3: routers ("router:<id>") and floating
 // IPs ("floatingip:<id>"), which agents before the L3 pipeline accept and ignore. 4: rules'
 // remote_address_group_id and the address groups they name ("address_group:<id>"). 5:
-// instances' reboot_type ("SOFT" or "HARD", the kind of their latest reboot), without which
-// an instance no longer decodes.
+// instances' reboot_type ("SOFT" or "HARD", the kind of their latest reboot) and start_count
+// (the starts asked for), without which an instance no longer decodes.
 namespace neutrino {
 
 inline constexpr int kWireSchemaVersion = 5;

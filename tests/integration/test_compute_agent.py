@@ -101,7 +101,8 @@ class ComputeAgent(unittest.TestCase):
                "image": self.image, "kernel": None, "ramdisk": None, "kernel_cmdline": None,
                "ports": [{"id": PORT, "mac_address": "fa:16:3e:2a:00:01", "network_id": NET,
                           "mtu": 1450}],
-               "power": "running", "reboot_count": 0, "reboot_type": "SOFT"}
+               "power": "running", "reboot_count": 0, "reboot_type": "SOFT",
+               "start_count": 0}
         obj.update(changes)
         return obj
 
@@ -222,15 +223,16 @@ class ComputeAgent(unittest.TestCase):
         boots = self.boots()
         self.peer.set_state(self.state(self.instance(power="stopped")))
         self.peer.wait_report(INSTANCE, "shutdown", "ready", timeout=30)
-        self.peer.set_state(self.state(self.instance()))
+        self.peer.set_state(self.state(self.instance(start_count=1)))
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
         self.wait_boots(boots + 1)
-        self.peer.set_state(self.state(self.instance(reboot_count=1)))
+        self.peer.set_state(self.state(self.instance(start_count=1, reboot_count=1)))
         self.wait_boots(boots + 2)
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
         # hard (Nova's _hard_reboot): the domain is destroyed and started, a new QEMU process
         qemu = self.host.qemu_pids()
-        self.peer.set_state(self.state(self.instance(reboot_count=2, reboot_type="HARD")))
+        self.peer.set_state(self.state(self.instance(start_count=1, reboot_count=2,
+                                                           reboot_type="HARD")))
         self.wait_boots(boots + 3)
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
         deadline = time.monotonic() + 10  # the old QEMU is reaped as it exits
@@ -296,7 +298,7 @@ class ComputeAgent(unittest.TestCase):
         # the controller records the stop, then `server start` powers it on again
         self.peer.set_state_applied(self.state(dict(off, power="stopped")))
         seen = len(self.peer.instance_reports(OFF_INSTANCE))
-        self.peer.set_state(self.state(off))
+        self.peer.set_state(self.state(dict(off, start_count=1)))
         self.wait_boots(2, instance=OFF_INSTANCE)
         self.wait_power_report(OFF_INSTANCE, "shutdown", seen)
 

@@ -497,7 +497,7 @@ TEST_F(JournalFollowerTest, AHostHoldingARouterHoldsTheNetworksItRoutesTo) {
   EXPECT_TRUE(applied_[kHosts[0]].contains("router:" + r1));
 }
 
-TEST_F(JournalFollowerTest, AnInstancesRebootsMatchAFullRecompute) {
+TEST_F(JournalFollowerTest, AnInstancesRebootsAndStartsMatchAFullRecompute) {
   report_agent(kHosts[0], "192.0.2.10");
   start_follower();
   const std::string id = place_instance(kHosts[0]);
@@ -509,6 +509,10 @@ TEST_F(JournalFollowerTest, AnInstancesRebootsMatchAFullRecompute) {
   change_instance(id, "reboot_count = reboot_count + 1, reboot_type = 'SOFT'");
   expect_consistent("soft reboot");
   EXPECT_EQ(applied_instance(kHosts[0], id)["reboot_count"], 2);
+  change_instance(id, "desired_power = 'stopped'");
+  change_instance(id, "desired_power = 'running', start_count = start_count + 1");
+  expect_consistent("stop, start");
+  EXPECT_EQ(applied_instance(kHosts[0], id)["start_count"], 1);
 }
 
 }  // namespace
