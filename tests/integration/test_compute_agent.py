@@ -89,9 +89,15 @@ class ComputeAgent(unittest.TestCase):
         self.addCleanup(self.dump_log_on_failure)
 
     def dump_log_on_failure(self):
-        if hasattr(self, "_outcome") and any(
-                err for _, err in getattr(self._outcome, "errors", []) if err):
+        if self.has_failed():
             print(self.agent.log_text()[-6000:])
+
+    def has_failed(self):
+        """Whether this test failed or erred so far. Python 3.11's _Outcome has no `errors`;
+        its result already holds the test's failure when the cleanups run."""
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        return result is not None and any(
+            test is self for test, _ in result.failures + result.errors)
 
     # --- state -------------------------------------------------------------------------------
 
