@@ -20,8 +20,8 @@ class ComputePart : public ReconcilerPart {
                  PassResults& /*results*/) override {
     // A pass for a plugged interface alone changes nothing the compute service plans on.
     if (changes.any_object()) {
-      // The compute service still parses its "instance:" objects itself (with the
-      // reboot_type the typed model does not carry).
+      // The compute service parses its "instance:" objects itself, with its own checks and
+      // their faults (agent/compute/desired_instance.cpp).
       set_state_(desired.objects);
     }
   }

@@ -24,7 +24,7 @@ std::map<std::string, AppliedState> AppliedStateFile::load() const {
   }
   for (const auto& [id, item] : json.items()) {
     if (item.is_object()) {
-      out[id] = AppliedState{item.value("power", "running") == "running",
+      out[id] = AppliedState{item.value("start_count", int64_t{0}),
                              item.value("reboot_count", int64_t{0})};
     }
   }
@@ -34,8 +34,7 @@ std::map<std::string, AppliedState> AppliedStateFile::load() const {
 void AppliedStateFile::save(const std::map<std::string, AppliedState>& states) const {
   Json json = Json::object();
   for (const auto& [id, state] : states) {
-    json[id] = {{"power", state.running ? "running" : "stopped"},
-                {"reboot_count", state.reboot_count}};
+    json[id] = {{"start_count", state.start_count}, {"reboot_count", state.reboot_count}};
   }
   const std::string tmp = path_ + ".tmp";
   {

@@ -1,7 +1,7 @@
 #pragma once
-// What the agent last enforced per instance (power and reboot count), kept in the state
+// What the agent last carried out per instance (start and reboot counts), kept in the state
 // directory so a restarted agent tells "the user started it while I was away" from "the guest
-// powered itself off", and does not reboot a guest again for a reboot it already did.
+// powered itself off", and does not start or reboot a guest again for what it already did.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,7 +9,7 @@
 namespace neutrino::agent {
 
 struct AppliedState {
-  bool running = true;
+  int64_t start_count = 0;
   int64_t reboot_count = 0;
   bool operator==(const AppliedState&) const = default;
 };

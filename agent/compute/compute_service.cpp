@@ -35,7 +35,6 @@ struct ComputeService::Inputs {
   std::optional<std::set<std::string>> ports_up;
   std::vector<std::function<void()>> completions;
   std::map<std::string, std::string> names;  // instance id -> domain name (console requests)
-  std::set<std::string> stop_seen;           // instances whose "power" was "stopped"
 };
 
 // The driver may call its listener from its own thread at any time, also while this service
@@ -149,11 +148,6 @@ void ComputeService::set_state(const channel::HostState& state) {
   auto desired = desired_instances(state, &invalid);
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, instance] : desired) {
-      if (!instance.running) {
-        inputs_->stop_seen.insert(id);
-      }
-    }
     inputs_->desired = std::move(desired);
     inputs_->invalid = std::move(invalid);
     inputs_->dirty = true;
@@ -233,7 +227,6 @@ void ComputeService::pass() {
   std::optional<std::map<std::string, DesiredInstance>> desired;
   std::map<std::string, std::string> invalid;
   std::vector<std::function<void()>> completions;
-  std::set<std::string> stop_seen;
   bool observe_now = false;
   bool report_all = false;
   {
@@ -242,7 +235,6 @@ void ComputeService::pass() {
     desired.swap(in.desired);
     invalid.swap(in.invalid);
     completions.swap(in.completions);
-    stop_seen.swap(in.stop_seen);
     if (in.ports_up) {
       ports_up_ = std::move(*in.ports_up);
       in.ports_up.reset();
@@ -256,11 +248,6 @@ void ComputeService::pass() {
   }
   if (desired && merge_state(std::move(*desired), std::move(invalid))) {
     observe_now = true;  // a new instance may already have a domain (agent restart)
-  }
-  for (const auto& id : stop_seen) {
-    if (const auto it = records_.find(id); it != records_.end()) {
-      it->second.stop_seen = true;
-    }
   }
   if (observe_now || Clock::now() >= next_observe_) {
     observe();
@@ -311,8 +298,8 @@ bool ComputeService::merge_state(std::map<std::string, DesiredInstance> desired,
       record.id = id;
       record.name = instance.name;
       const auto applied = applied_.find(id);
-      record.applied_running =
-          applied != applied_.end() ? applied->second.running : instance.running;
+      record.applied_start =
+          applied != applied_.end() ? applied->second.start_count : instance.start_count;
       record.applied_reboot =
           applied != applied_.end() ? applied->second.reboot_count : instance.reboot_count;
     }
@@ -388,14 +375,15 @@ void ComputeService::settle(InstanceRecord& record) {
   if (!record.desired || record.busy || record.task != Task::kReady) {
     return;
   }
+  const DesiredInstance& want = *record.desired;
   const bool active = record.power == PowerState::kRunning || record.power == PowerState::kPaused;
-  if (!record.desired->running || record.stop_seen) {
-    if (!active) {
-      record.applied_running = false;
-    }
-    record.applied_reboot = std::max(record.applied_reboot, record.desired->reboot_count);
+  if (!want.running) {
+    // Asked to be off: the starts and reboots asked for before are moot.
+    record.applied_start = std::max(record.applied_start, want.start_count);
+    record.applied_reboot = std::max(record.applied_reboot, want.reboot_count);
+  } else if (active) {
+    record.applied_start = std::max(record.applied_start, want.start_count);  // already runs
   }
-  record.stop_seen = false;
 }
 
 void ComputeService::run_action(InstanceRecord& record, std::function<void()> work,
@@ -473,8 +461,10 @@ void ComputeService::dispatch(InstanceRecord& record, Action action) {
               return retry_later(r, "resume failed: " + error);
             }
             r.task = Task::kReady;
-            r.applied_running = true;
-            r.applied_reboot = r.desired ? r.desired->reboot_count : r.applied_reboot;
+            if (r.desired) {
+              r.applied_start = std::max(r.applied_start, r.desired->start_count);
+              r.applied_reboot = std::max(r.applied_reboot, r.desired->reboot_count);
+            }
             log::info("compute: instance ", r.id, " (", r.name, ") resumed: its ports are up");
           });
       break;
@@ -486,30 +476,32 @@ void ComputeService::dispatch(InstanceRecord& record, Action action) {
               return retry_later(r, "power off failed: " + error);
             }
             r.task = Task::kReady;
-            r.applied_running = false;
           });
       break;
-    case Action::kPowerOn:
+    case Action::kPowerOn: {
+      const int64_t started = record.desired->start_count;
       run_action(
           record, [this, name] { driver_.power_on(name); },
-          [retry_later](InstanceRecord& r, const std::string& error) {
+          [retry_later, started](InstanceRecord& r, const std::string& error) {
             if (!error.empty()) {
               return retry_later(r, "power on failed: " + error);
             }
-            r.applied_running = true;
+            r.applied_start = std::max(r.applied_start, started);
           });
       break;
+    }
     case Action::kReboot: {
       const int64_t target = record.desired->reboot_count;
+      const int64_t started = record.desired->start_count;  // a reboot starts the guest too
       const bool hard = record.desired->hard_reboot;
       run_action(
           record, [this, name, hard] { reboot_instance(context_, name, hard); },
-          [retry_later, target](InstanceRecord& r, const std::string& error) {
+          [retry_later, target, started](InstanceRecord& r, const std::string& error) {
             if (!error.empty()) {
               return retry_later(r, "reboot failed: " + error);
             }
             r.applied_reboot = target;
-            r.applied_running = true;
+            r.applied_start = std::max(r.applied_start, started);
           });
       break;
     }
@@ -571,7 +563,7 @@ void ComputeService::collect_garbage() {
 void ComputeService::save_applied() {
   for (const auto& [id, record] : records_) {
     if (record.desired) {
-      applied_[id] = AppliedState{record.applied_running, record.applied_reboot};
+      applied_[id] = AppliedState{record.applied_start, record.applied_reboot};
     }
   }
   if (applied_ != saved_applied_) {

@@ -74,6 +74,7 @@ DesiredInstance DesiredInstance::from_json(const Json& object) {
   out.running = power == "running";
   out.reboot_count = number<int64_t>(object, "reboot_count", 0, 0, INT64_MAX);
   out.hard_reboot = text(object, "reboot_type") == "HARD";
+  out.start_count = number<int64_t>(object, "start_count", 0, 0, INT64_MAX);
   return out;
 }
 

@@ -34,6 +34,7 @@ struct DesiredInstance {
   bool running = true;  // "power": "running" | "stopped"
   int64_t reboot_count = 0;
   bool hard_reboot = false;  // optional "reboot_type": "HARD"
+  int64_t start_count = 0;   // the starts the user asked for (server start)
 
   // Throws std::invalid_argument naming what is wrong.
   static DesiredInstance from_json(const Json& object);

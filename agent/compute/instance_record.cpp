@@ -66,9 +66,9 @@ Action next_action(const InstanceRecord& r, const PlanInputs& in) {
   if (want.reboot_count > r.applied_reboot) {
     return Action::kReboot;
   }
-  // Off while it should run: start it only if the user asked (stopped -> running); a guest
-  // that powered itself off stays off, as in Nova, until the controller says stop then start.
-  if (!active && !r.applied_running) {
+  // Off while it should run: start it only for a start the user asked for since; a guest that
+  // powered itself off stays off, as in Nova, until `server start`.
+  if (!active && want.start_count > r.applied_start) {
     return Action::kPowerOn;
   }
   return Action::kNone;

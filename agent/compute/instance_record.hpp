@@ -30,11 +30,10 @@ struct InstanceRecord {
   bool defined = false;    // a domain of ours exists or existed
   bool looked_up = false;  // a domain listing since the record exists: it may be spawned
   std::optional<compute::PowerState> power;  // nullopt: no domain
-  bool applied_running = true;               // the power the agent last enforced
-  // The controller asked for "stopped" since the last settle: kept even when "running" came
-  // back before the planner looked, so a quick stop then start is never lost.
-  bool stop_seen = false;
-  int64_t applied_reboot = 0;  // the reboot_count the agent last carried out
+  // The start_count and reboot_count the agent last carried out (or found moot): counters,
+  // not edges, so a stop and a start the controller sends as one change are never lost.
+  int64_t applied_start = 0;
+  int64_t applied_reboot = 0;
   std::chrono::steady_clock::time_point waiting_since;  // paused, waiting for its ports
   std::chrono::steady_clock::time_point retry_after;    // after a failed action
 

@@ -37,10 +37,12 @@ struct Instance {
   std::vector<InstancePort> ports;  // in the server's NIC order
   std::string power;                // "running" or "stopped": what the user asked for
   int64_t reboot_count = 0;
+  std::string reboot_type = "SOFT";  // of the latest reboot: "SOFT" or "HARD" (Nova's)
+  int64_t start_count = 0;           // `server start`s: each one the agent carries out once
   bool operator==(const Instance&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Instance, id, name, hostname, project_id, vcpus, memory_mb,
                                    root_gb, ephemeral_gb, image, kernel, ramdisk, kernel_cmdline,
-                                   ports, power, reboot_count)
+                                   ports, power, reboot_count, reboot_type, start_count)
 
 }  // namespace neutrino::model

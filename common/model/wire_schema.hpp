@@ -5,7 +5,8 @@
 // IPs ("floatingip:<id>"), which agents before the L3 pipeline accept and ignore. 4: rules'
 // remote_address_group_id and the address groups they name ("address_group:<id>"). 5: floating
 // IPs' mac_address (older agents ignore it), and hosts holding a router also hold its
-// gateway's network.
+// gateway's network; instances' reboot_type ("SOFT" or "HARD", the kind of their latest
+// reboot) and start_count (the starts asked for), without which an instance no longer decodes.
 namespace neutrino {
 
 inline constexpr int kWireSchemaVersion = 5;

@@ -53,7 +53,8 @@ class ComputeDriver {
   // A zero timeout pulls the plug at once.
   virtual void power_off(const std::string& name, std::chrono::seconds timeout) = 0;
   virtual void power_on(const std::string& name) = 0;
-  // kSoft: the guest is asked to reboot (ACPI); kHard: reset, as a power cycle.
+  // kSoft: the guest is asked to reboot (ACPI); kHard: destroyed and started again, as Nova's
+  // hard reboot. Either starts a domain that is off.
   virtual void reboot(const std::string& name, RebootKind kind) = 0;
   // Stops the domain at once and forgets its definition. No error when it does not exist.
   virtual void destroy(const std::string& name) = 0;

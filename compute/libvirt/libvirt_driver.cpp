@@ -339,17 +339,21 @@ void LibvirtDriver::power_on(const std::string& name) {
 void LibvirtDriver::reboot(const std::string& name, RebootKind kind) {
   const Connection conn = connection();
   const Domain dom = require(conn.get(), name);
-  if (virDomainIsActive(dom.get()) != 1) {
-    if (virDomainCreate(dom.get()) < 0) {
-      fail("cannot start " + name);
+  if (virDomainIsActive(dom.get()) == 1) {
+    if (kind == RebootKind::kSoft) {
+      if (virDomainReboot(dom.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0) {
+        fail("cannot reboot " + name);
+      }
+      return;
     }
-    return;
+    // Nova's _hard_reboot: a new QEMU process, which also recovers a hung one (a reset would
+    // keep it).
+    if (virDomainDestroy(dom.get()) < 0 && virDomainIsActive(dom.get()) == 1) {
+      fail("cannot destroy " + name);
+    }
   }
-  const int rc = kind == RebootKind::kHard
-                     ? virDomainReset(dom.get(), 0)
-                     : virDomainReboot(dom.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN);
-  if (rc < 0) {
-    fail("cannot reboot " + name);
+  if (virDomainCreate(dom.get()) < 0) {
+    fail("cannot start " + name);
   }
 }
 

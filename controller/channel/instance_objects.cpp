@@ -18,12 +18,13 @@ void add_instances(store::SqlSession& s, const std::string& host, HostState& sta
                                 {"network_id", r.text(3)},
                                 {"mtu", r.integer(4)}});
   }
-  for (const auto& r : s.query(
-           "SELECT i.id, m.id, i.hostname, i.project_id, i.vcpus, i.memory_mb, i.root_gb, "
-           "i.ephemeral_gb, i.image_meta, i.desired_power, i.reboot_count FROM instances i "
-           "JOIN instance_id_mappings m ON m.uuid = i.id WHERE i.host = ? AND i.vm_state IS NOT "
-           "NULL AND (i.task_state IS NULL OR i.task_state <> 'deleting')",
-           {host})) {
+  for (const auto& r :
+       s.query("SELECT i.id, m.id, i.hostname, i.project_id, i.vcpus, i.memory_mb, i.root_gb, "
+               "i.ephemeral_gb, i.image_meta, i.desired_power, i.reboot_count, i.reboot_type, "
+               "i.start_count FROM "
+               "instances i JOIN instance_id_mappings m ON m.uuid = i.id WHERE i.host = ? AND "
+               "i.vm_state IS NOT NULL AND (i.task_state IS NULL OR i.task_state <> 'deleting')",
+               {host})) {
     const std::string id = r.text(0);
     const Json meta = Json::parse(r.text(8), nullptr, false);
     const auto part = [&](const char* key) {
@@ -43,7 +44,9 @@ void add_instances(store::SqlSession& s, const std::string& host, HostState& sta
                                {"kernel_cmdline", part("kernel_cmdline")},
                                {"ports", ports.contains(id) ? ports[id] : Json::array()},
                                {"power", r.text(9)},
-                               {"reboot_count", r.integer(10)}};
+                               {"reboot_count", r.integer(10)},
+                               {"reboot_type", r.text(11)},
+                               {"start_count", r.integer(12)}};
   }
 }
 

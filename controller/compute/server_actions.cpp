@@ -1,5 +1,6 @@
 // Delete, stop, start, reboot and rename: state checks as Nova's compute API makes them, then
-// the desired state the agent acts on (power, reboot_count, presence).
+// the desired state the agent acts on (power, start_count, reboot_count and
+// reboot_type, presence).
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "controller/api/api_error.hpp"
@@ -89,6 +90,7 @@ void ServerOperations::start(const identity::AuthContext& ctx, const std::string
   db_.write([&](store::SqlSession& s) {
     const ServerRecord server = ServerStore::visible(s, ctx, id);
     check_state("start", server, {"stopped"});
+    ServerStore::bump_start(s, id);
     ServerStore::save_state(s, id, server.vm_state, std::string("powering-on"), server.power_state,
                             "running");
   });
@@ -103,7 +105,7 @@ void ServerOperations::reboot(const identity::AuthContext& ctx, const std::strin
     } else {
       check_state("reboot", server, {"active"});
     }
-    ServerStore::bump_reboot(s, id);
+    ServerStore::bump_reboot(s, id, hard);
     ServerStore::save_state(s, id, server.vm_state,
                             std::string(hard ? "rebooting_hard" : "rebooting"), server.power_state,
                             "running");

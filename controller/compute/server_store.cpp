@@ -125,7 +125,9 @@ void ServerStore::insert_compute(store::SqlSession& s, const ServerRecord& v) {
       "UPDATE instances SET user_id = ?, image_ref = ?, kernel_id = ?, ramdisk_id = ?, vcpus = ?, "
       "memory_mb = ?, root_gb = ?, ephemeral_gb = ?, flavor = ?, image_meta = ?, host = ?, "
       "node = ?, vm_state = ?, task_state = ?, power_state = ?, desired_power = ?, "
-      "reboot_count = 0, display_description = ?, config_drive = ? WHERE id = ?",
+      "reboot_count = 0, reboot_type = 'SOFT', start_count = 0, "
+      "display_description = ?, config_drive = ? WHERE id "
+      "= ?",
       {v.user_id, v.image_ref, v.kernel_id, v.ramdisk_id, v.vcpus, v.memory_mb, v.root_gb,
        v.ephemeral_gb, v.flavor.dump(), v.image_meta.dump(), store::null_if_empty(v.host),
        store::null_if_empty(v.node), v.vm_state, store::null_if_empty(v.task_state),
@@ -151,8 +153,14 @@ void ServerStore::set_launched(store::SqlSession& s, const std::string& id) {
             {clock::now_unix_seconds(), id});
 }
 
-void ServerStore::bump_reboot(store::SqlSession& s, const std::string& id) {
-  s.execute("UPDATE instances SET reboot_count = reboot_count + 1 WHERE id = ?", {id});
+void ServerStore::bump_reboot(store::SqlSession& s, const std::string& id, bool hard) {
+  s.execute("UPDATE instances SET reboot_count = reboot_count + 1, reboot_type = ? WHERE id = ?",
+            {std::string(hard ? "HARD" : "SOFT"), id});
+  store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
+}
+
+void ServerStore::bump_start(store::SqlSession& s, const std::string& id) {
+  s.execute("UPDATE instances SET start_count = start_count + 1 WHERE id = ?", {id});
   store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
 }
 

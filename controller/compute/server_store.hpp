@@ -36,7 +36,10 @@ class ServerStore {
                          const std::optional<std::string>& task_state, int power_state,
                          const std::string& desired_power);
   static void set_launched(store::SqlSession& s, const std::string& id);
-  static void bump_reboot(store::SqlSession& s, const std::string& id);
+  // Counts one more reboot of `hard` kind ("HARD", else "SOFT") for the agent to carry out.
+  static void bump_reboot(store::SqlSession& s, const std::string& id, bool hard);
+  // Counts one more start for the agent to carry out.
+  static void bump_start(store::SqlSession& s, const std::string& id);
   static void set_description(store::SqlSession& s, const std::string& id,
                               const std::optional<std::string>& description);
   static void set_name(store::SqlSession& s, const std::string& id, const std::string& name);

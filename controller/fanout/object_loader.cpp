@@ -153,8 +153,10 @@ std::string load_tunnel_ip(store::SqlSession& s, const std::string& host) {
 std::optional<InstanceRecord> load_instance(store::SqlSession& s, const std::string& id) {
   const auto rows = s.query(
       "SELECT i.host, m.id, i.hostname, i.project_id, i.vcpus, i.memory_mb, i.root_gb, "
-      "i.ephemeral_gb, i.image_meta, i.desired_power, i.reboot_count FROM instances i "
-      "JOIN instance_id_mappings m ON m.uuid = i.id WHERE i.id = ? AND i.vm_state IS NOT NULL "
+      "i.ephemeral_gb, i.image_meta, i.desired_power, i.reboot_count, i.reboot_type, "
+      "i.start_count FROM "
+      "instances i JOIN instance_id_mappings m ON m.uuid = i.id WHERE i.id = ? AND i.vm_state IS "
+      "NOT NULL "
       "AND (i.task_state IS NULL OR i.task_state <> 'deleting') AND i.host IS NOT NULL AND "
       "i.host <> ''",
       {id});
@@ -183,7 +185,9 @@ std::optional<InstanceRecord> load_instance(store::SqlSession& s, const std::str
                      cmdline.is_string() ? std::optional(cmdline.get<std::string>()) : std::nullopt,
                      {},
                      r.text(9),
-                     r.integer(10)};
+                     r.integer(10),
+                     r.text(11),
+                     r.integer(12)};
   for (const auto& p : s.query(
            "SELECT p.id, p.mac_address, p.network_id, n.mtu FROM instance_ports ip JOIN ports p ON "
            "p.id = ip.port_id JOIN networks n ON n.id = p.network_id WHERE ip.instance_uuid = ? "

@@ -379,6 +379,16 @@ CREATE TABLE networkdhcpagentchoices (
       R"sql(
 ALTER TABLE networksegments ADD COLUMN segment_index INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // compute: the kind of an instance's latest reboot (Nova's reboot_type), which the agent
+      // carries out with its reboot_count.
+      R"sql(
+ALTER TABLE instances ADD COLUMN reboot_type TEXT NOT NULL DEFAULT 'SOFT';
+)sql",
+      // compute: the starts asked for, a counter the agent carries out as it does reboots, so
+      // that a stop and a start that reach it as one change still start the guest.
+      R"sql(
+ALTER TABLE instances ADD COLUMN start_count INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }

@@ -36,7 +36,7 @@ OFF_PORT = "7a1e0000-0000-4000-8000-000000000002"
 OFF_INSTANCE = "9c1e0000-0000-4000-8000-000000000002"
 OFF_IMAGE = "1d1e0000-0000-4000-8000-000000000002"
 # an instance whose image does not match its checksum
-BAD_PORT = "7a1e0000-0000-4000-8000-000000000003"
+BAD_PORT = "7a1e0003-0000-4000-8000-000000000003"  # a tap name of its own
 BAD_INSTANCE = "9c1e0000-0000-4000-8000-000000000003"
 BAD_IMAGE = "1d1e0000-0000-4000-8000-000000000003"
 
@@ -89,9 +89,15 @@ class ComputeAgent(unittest.TestCase):
         self.addCleanup(self.dump_log_on_failure)
 
     def dump_log_on_failure(self):
-        if hasattr(self, "_outcome") and any(
-                err for _, err in getattr(self._outcome, "errors", []) if err):
+        if self.has_failed():
             print(self.agent.log_text()[-6000:])
+
+    def has_failed(self):
+        """Whether this test failed or erred so far. Python 3.11's _Outcome has no `errors`;
+        its result already holds the test's failure when the cleanups run."""
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        return result is not None and any(
+            test is self for test, _ in result.failures + result.errors)
 
     # --- state -------------------------------------------------------------------------------
 
@@ -101,7 +107,8 @@ class ComputeAgent(unittest.TestCase):
                "image": self.image, "kernel": None, "ramdisk": None, "kernel_cmdline": None,
                "ports": [{"id": PORT, "mac_address": "fa:16:3e:2a:00:01", "network_id": NET,
                           "mtu": 1450}],
-               "power": "running", "reboot_count": 0}
+               "power": "running", "reboot_count": 0, "reboot_type": "SOFT",
+               "start_count": 0}
         obj.update(changes)
         return obj
 
@@ -222,12 +229,24 @@ class ComputeAgent(unittest.TestCase):
         boots = self.boots()
         self.peer.set_state(self.state(self.instance(power="stopped")))
         self.peer.wait_report(INSTANCE, "shutdown", "ready", timeout=30)
-        self.peer.set_state(self.state(self.instance()))
+        self.peer.set_state(self.state(self.instance(start_count=1)))
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
         self.wait_boots(boots + 1)
-        self.peer.set_state(self.state(self.instance(reboot_count=1)))
+        self.peer.set_state(self.state(self.instance(start_count=1, reboot_count=1)))
         self.wait_boots(boots + 2)
         self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
+        # hard (Nova's _hard_reboot): the domain is destroyed and started, a new QEMU process
+        qemu = self.host.qemu_pids()
+        self.peer.set_state(self.state(self.instance(start_count=1, reboot_count=2,
+                                                           reboot_type="HARD")))
+        self.wait_boots(boots + 3)
+        self.peer.wait_report(INSTANCE, "running", "ready", timeout=30)
+        deadline = time.monotonic() + 10  # the old QEMU is reaped as it exits
+        while len(self.host.qemu_pids()) != 1 or self.host.qemu_pids() == qemu:
+            if time.monotonic() > deadline:
+                self.fail("QEMU %s before the hard reboot, %s after"
+                          % (qemu, self.host.qemu_pids()))
+            time.sleep(0.05)
 
     def test_5_guest_survives_libvirtd_crash_and_agent_restart(self):
         qemu = self.host.qemu_pids()
@@ -285,7 +304,7 @@ class ComputeAgent(unittest.TestCase):
         # the controller records the stop, then `server start` powers it on again
         self.peer.set_state_applied(self.state(dict(off, power="stopped")))
         seen = len(self.peer.instance_reports(OFF_INSTANCE))
-        self.peer.set_state(self.state(off))
+        self.peer.set_state(self.state(dict(off, start_count=1)))
         self.wait_boots(2, instance=OFF_INSTANCE)
         self.wait_power_report(OFF_INSTANCE, "shutdown", seen)
 

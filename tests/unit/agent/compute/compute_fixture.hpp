@@ -68,7 +68,9 @@ inline Json instance_json(int n, const std::string& image_id = "image-1",
              {"network_id", "net-1"},
              {"mtu", 1450}}}},
           {"power", "running"},
-          {"reboot_count", 0}};
+          {"reboot_count", 0},
+          {"reboot_type", "SOFT"},
+          {"start_count", 0}};
 }
 
 inline channel::HostState state_of(const std::vector<Json>& instances) {

@@ -21,7 +21,7 @@ TEST_F(ComputeLifecycle, StopAndStart) {
   service->set_state(state_of({with(instance_json(1), "power", "stopped")}));
   ASSERT_TRUE(reported(1, "shutdown", "ready"));
   EXPECT_EQ(count_calls("power_off " + domain_of(1)), 1);
-  service->set_state(state_of({instance_json(1)}));
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
   ASSERT_TRUE(reported(1, "running", "ready"));
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }
@@ -59,12 +59,34 @@ TEST_F(ComputeLifecycle, StopThenStartBeforeThePlannerLooksStillStartsTheGuest) 
   ASSERT_TRUE(reported(1, "shutdown", "ready"));
   // back to back: the planner may see only the second state; the stop must not be lost
   service->set_state(state_of({with(instance_json(1), "power", "stopped")}));
-  service->set_state(state_of({instance_json(1)}));
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
   ASSERT_TRUE(reported(1, "running", "ready"));
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }
 
-TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStopThenStart) {
+TEST_F(ComputeLifecycle, StartMergedWithTheStopTheControllerRecordedStartsTheGuestOnce) {
+  start();
+  run_instance(1);
+  driver.set_power(domain_of(1), PowerState::kShutdown);  // `poweroff` inside the guest
+  ASSERT_TRUE(reported(1, "shutdown", "ready"));
+  // The controller recorded the stop and then `server start` before its push went out: the
+  // agent never sees "stopped", only the start's counter.
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
+  ASSERT_TRUE(reported(1, "running", "ready"));
+  EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
+  // carried out once: the guest powering itself off again stays off, across a restart too
+  driver.set_power(domain_of(1), PowerState::kShutdown);
+  ASSERT_TRUE(reported(1, "shutdown", "ready"));
+  service.reset();
+  sent.clear();
+  start();
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
+  ASSERT_TRUE(reported(1, "shutdown", "ready"));
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
+}
+
+TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStarted) {
   start();
   run_instance(1);
   driver.set_power(domain_of(1), PowerState::kShutdown);  // `poweroff` inside the guest
@@ -75,7 +97,7 @@ TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStopThenStart) {
   service->set_state(state_of({with(instance_json(1), "power", "stopped")}));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(count_calls("power_off " + domain_of(1)), 0) << "already off";
-  service->set_state(state_of({instance_json(1)}));
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
   ASSERT_TRUE(reported(1, "running", "ready"));
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }
@@ -171,7 +193,7 @@ TEST_F(ComputeLifecycle, StartRequestedWhileTheAgentWasDownIsCarriedOut) {
   ASSERT_TRUE(reported(1, "shutdown", "ready"));
   service.reset();
   start();
-  service->set_state(state_of({instance_json(1)}));  // `server start` meanwhile
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));  // `server start`
   ASSERT_TRUE(reported(1, "running", "ready"));
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }

@@ -48,7 +48,7 @@ TEST(NextAction, PowerFollowsTheUsersRequests) {
   EXPECT_EQ(next_action(record(Task::kReady, PowerState::kShutdown, false), at(true)),
             Action::kNone);
   InstanceRecord start = record(Task::kReady, PowerState::kShutdown);
-  start.applied_running = false;
+  start.desired->start_count = 1;
   EXPECT_EQ(next_action(start, at(true)), Action::kPowerOn);
   // powered itself off while it should run: left off
   EXPECT_EQ(next_action(record(Task::kReady, PowerState::kShutdown), at(true)), Action::kNone);
@@ -61,6 +61,18 @@ TEST(NextAction, RebootCounter) {
   EXPECT_EQ(next_action(r, at(true)), Action::kReboot);
   r.applied_reboot = 2;
   EXPECT_EQ(next_action(r, at(true)), Action::kNone);
+}
+
+TEST(NextAction, StartCounter) {
+  InstanceRecord r = record(Task::kReady, PowerState::kShutdown);
+  r.desired->start_count = 3;
+  r.applied_start = 2;
+  EXPECT_EQ(next_action(r, at(true)), Action::kPowerOn);
+  r.applied_start = 3;
+  EXPECT_EQ(next_action(r, at(true)), Action::kNone) << "that start was carried out";
+  r.applied_start = 2;
+  r.power = PowerState::kRunning;
+  EXPECT_EQ(next_action(r, at(true)), Action::kNone) << "already runs";
 }
 
 TEST(NextAction, DeletedBusyAndFailed) {

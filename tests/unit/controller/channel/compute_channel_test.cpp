@@ -118,6 +118,8 @@ TEST_F(ComputeChannelTest, InstancesArePushedAndReportsDriveTheirStatus) {
   EXPECT_EQ(instance["root_gb"], 1);
   EXPECT_EQ(instance["power"], "running");
   EXPECT_EQ(instance["reboot_count"], 0);
+  EXPECT_EQ(instance["reboot_type"], "SOFT");
+  EXPECT_EQ(instance["start_count"], 0);
   EXPECT_EQ(instance["image"]["id"], image_);
   EXPECT_EQ(instance["image"]["size"], 1024);
   EXPECT_EQ(instance["image"]["os_hash_algo"], "sha512");
@@ -137,13 +139,29 @@ TEST_F(ComputeChannelTest, InstancesArePushedAndReportsDriveTheirStatus) {
   report(agent, id, "shutdown", "ready");
   ASSERT_TRUE(server_becomes(id, [](const Json& s) { return s["status"] == "SHUTOFF"; }));
   nova("POST", "/servers/" + id + "/action", {{"os-start", nullptr}});
-  ASSERT_TRUE(agent.wait_for([&](const auto& s) { return s.at(key)["power"] == "running"; }));
+  ASSERT_TRUE(agent.wait_for([&](const auto& s) {
+    instance = s.at(key);
+    return instance["power"] == "running";
+  }));
+  EXPECT_EQ(instance["start_count"], 1) << "a start the agent carries out even if merged";
   report(agent, id, "running", "ready");
   ASSERT_TRUE(server_becomes(id, [](const Json& s) { return s["status"] == "ACTIVE"; }));
 
   nova("POST", "/servers/" + id + "/action", {{"reboot", {{"type", "HARD"}}}});
   EXPECT_EQ(server(id)["status"], "HARD_REBOOT");
-  ASSERT_TRUE(agent.wait_for([&](const auto& s) { return s.at(key)["reboot_count"] == 1; }));
+  ASSERT_TRUE(agent.wait_for([&](const auto& s) {
+    instance = s.at(key);
+    return instance["reboot_count"] == 1;
+  }));
+  EXPECT_EQ(instance["reboot_type"], "HARD") << "the agent must know the kind";
+  agent.ack();
+  ASSERT_TRUE(server_becomes(id, [](const Json& s) { return s["status"] == "ACTIVE"; }));
+  nova("POST", "/servers/" + id + "/action", {{"reboot", {{"type", "SOFT"}}}});
+  ASSERT_TRUE(agent.wait_for([&](const auto& s) {
+    instance = s.at(key);
+    return instance["reboot_count"] == 2;
+  }));
+  EXPECT_EQ(instance["reboot_type"], "SOFT");
   agent.ack();
   ASSERT_TRUE(server_becomes(id, [](const Json& s) { return s["status"] == "ACTIVE"; }));
 

@@ -16,6 +16,7 @@
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/router_interfaces.hpp"
 #include "controller/neutron/router_service.hpp"
+#include "controller/store/change_journal.hpp"
 #include "tests/unit/controller/neutron/service_fixture.hpp"
 
 namespace neutrino::fanout {
@@ -79,6 +80,32 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
           : address_groups_.remove_addresses(s, alice_, ag, body);
     });
   }
+  // A server of the compute API placed on `host`, with the columns its instance object is
+  // made of, written as ServerStore writes them (tests/unit/controller/compute covers that).
+  std::string place_instance(const std::string& host) {
+    const std::string id = "9c1e0000-0000-4000-8000-00000000000" + std::to_string(++instances_);
+    db().write([&](store::SqlSession& s) {
+      s.execute("INSERT INTO instance_id_mappings (id, uuid) VALUES (?, ?)", {instances_, id});
+      s.execute(
+          "INSERT INTO instances (id, reservation_id, project_id, name, hostname, created_at, "
+          "updated_at, vm_state, host) VALUES (?, 'r-1', 'alice-project', 'vm', 'vm', 0, 0, "
+          "'active', ?)",
+          {id, host});
+      store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
+    });
+    return id;
+  }
+  void change_instance(const std::string& id, const std::string& assignments) {
+    db().write([&](store::SqlSession& s) {
+      s.execute("UPDATE instances SET " + assignments + " WHERE id = ?", {id});
+      store::ChangeJournal::append(s, store::JournalKind::kInstance, id);
+    });
+  }
+  Json applied_instance(const std::string& host, const std::string& id) {
+    std::lock_guard lock(mutex_);
+    return applied_[host].contains("instance:" + id) ? applied_[host]["instance:" + id] : Json();
+  }
+
   HostSync sync(const std::string& host, int64_t revision) {
     std::promise<HostSync> done;
     follower_->sync(host, revision, [&](HostSync s) { done.set_value(std::move(s)); });
@@ -90,6 +117,7 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
   std::unique_ptr<JournalFollower> follower_;
   std::mutex mutex_;
   std::map<std::string, channel::HostState> applied_;
+  int64_t instances_ = 0;
 };
 
 TEST_F(JournalFollowerTest, RandomizedStepsMatchAFullRecompute) {
@@ -526,6 +554,24 @@ TEST_F(JournalFollowerTest, AHostHoldingARouterHoldsItsGatewaysNetwork) {
   std::lock_guard lock(mutex_);
   EXPECT_FALSE(applied_[kHosts[0]].contains("network:" + external));
   EXPECT_TRUE(applied_[kHosts[0]].contains("router:" + router));
+}
+
+TEST_F(JournalFollowerTest, AnInstancesRebootsAndStartsMatchAFullRecompute) {
+  report_agent(kHosts[0], "192.0.2.10");
+  start_follower();
+  const std::string id = place_instance(kHosts[0]);
+  expect_consistent("placed");
+  EXPECT_EQ(applied_instance(kHosts[0], id)["reboot_type"], "SOFT");
+  change_instance(id, "reboot_count = reboot_count + 1, reboot_type = 'HARD'");
+  expect_consistent("hard reboot");
+  EXPECT_EQ(applied_instance(kHosts[0], id)["reboot_type"], "HARD");
+  change_instance(id, "reboot_count = reboot_count + 1, reboot_type = 'SOFT'");
+  expect_consistent("soft reboot");
+  EXPECT_EQ(applied_instance(kHosts[0], id)["reboot_count"], 2);
+  change_instance(id, "desired_power = 'stopped'");
+  change_instance(id, "desired_power = 'running', start_count = start_count + 1");
+  expect_consistent("stop, start");
+  EXPECT_EQ(applied_instance(kHosts[0], id)["start_count"], 1);
 }
 
 }  // namespace
