@@ -14,6 +14,7 @@
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "tests/support/ovs_sandbox.hpp"
+#include "tests/unit/dataplane/pipeline/flow_selection.hpp"
 #include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 #include "tests/unit/dataplane/pipeline/packet_trace.hpp"
 #include "tests/unit/dataplane/pipeline/parsed_flow.hpp"
@@ -92,22 +93,11 @@ class FloatingIpFlowsTest : public ::testing::Test {
   }
   std::vector<ParsedFlow> compile() { return ParsedFlow::parse_all(compile_text()); }
   static std::vector<ParsedFlow> select(const std::vector<ParsedFlow>& flows, int table,
-                                        const std::map<std::string, std::string>& fields) {
-    std::vector<ParsedFlow> out;
-    for (const auto& f : flows) {
-      if (f.table == table && std::all_of(fields.begin(), fields.end(), [&](const auto& kv) {
-            return f.matches(kv.first, kv.second);
-          })) {
-        out.push_back(f);
-      }
-    }
-    return out;
+                                        const FlowFields& fields) {
+    return select_flows(flows, table, fields);
   }
-  static ParsedFlow one(const std::vector<ParsedFlow>& flows, int table,
-                        const std::map<std::string, std::string>& fields) {
-    const auto found = select(flows, table, fields);
-    EXPECT_EQ(found.size(), 1u) << "table " << table;
-    return found.empty() ? ParsedFlow{} : found.front();
+  static ParsedFlow one(const std::vector<ParsedFlow>& flows, int table, const FlowFields& fields) {
+    return one_flow(flows, table, fields);
   }
   static std::vector<ParsedFlow> nat_tables(const std::vector<ParsedFlow>& flows) {
     std::vector<ParsedFlow> out;
