@@ -12,12 +12,11 @@ do when a controller comes back.
 """
 
 import json
-import os
 import re
 import signal
-import subprocess
 import time
 
+import guest_stream
 import harness
 import multihost
 import multihost_cloud
@@ -25,8 +24,6 @@ from postgres_server import PostgresServer
 from test_agent_faults import TrafficMeter
 
 SECRET = multihost_cloud.SECRET
-HERE = os.path.dirname(os.path.abspath(__file__))
-TCP_STREAM = os.path.join(HERE, "tcp_stream.py")
 STREAM_PORT = 5901
 
 
@@ -79,17 +76,7 @@ class ControllerFailoverTest(multihost_cloud.MultiHostCloud):
     def tcp_stream(self, client_host, client, server_host, server):
         """An echo server in `server` and a client in `client` streaming to it; returns the
         client process, which prints its figures on SIGTERM."""
-        serve = server_host.guest_popen(server["name"], ["python3", TCP_STREAM, "serve",
-                                                         str(STREAM_PORT)],
-                                        stdout=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: serve.poll() is None and serve.kill())
-        self.assertEqual(serve.stdout.readline().strip(), "listening")
-        stream = client_host.guest_popen(client["name"], ["python3", TCP_STREAM, "stream",
-                                                          server["ip"], str(STREAM_PORT)],
-                                         stdout=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: stream.poll() is None and stream.kill())
-        self.assertEqual(stream.stdout.readline().strip(), "connected")
-        return stream
+        return guest_stream.start(self, client_host, client, server_host, server, STREAM_PORT)
 
     def guest(self, host, name, net, **kw):
         port = super().guest(host, name, net, **kw)

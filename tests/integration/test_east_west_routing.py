@@ -6,16 +6,13 @@ ping from every host holding the router; removing the interface stops it.
 """
 
 import json
-import os
 import signal
-import subprocess
 import time
 import unittest
 
+import guest_stream
 import multihost_cloud
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TCP_STREAM = os.path.join(HERE, "tcp_stream.py")
 STREAM_PORT = 5611
 
 
@@ -59,16 +56,7 @@ class EastWestRoutingTest(multihost_cloud.MultiHostCloud):
         return None
 
     def tcp_echo(self, client_host, client, server_host, server, seconds=1.0):
-        serve = server_host.guest_popen(server["name"], ["python3", TCP_STREAM, "serve",
-                                                         str(STREAM_PORT)],
-                                        stdout=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: serve.poll() is None and serve.kill())
-        self.assertEqual(serve.stdout.readline().strip(), "listening")
-        stream = client_host.guest_popen(client["name"], ["python3", TCP_STREAM, "stream",
-                                                          server["ip"], str(STREAM_PORT)],
-                                         stdout=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: stream.poll() is None and stream.kill())
-        self.assertEqual(stream.stdout.readline().strip(), "connected")
+        stream = guest_stream.start(self, client_host, client, server_host, server, STREAM_PORT)
         time.sleep(seconds)
         stream.send_signal(signal.SIGTERM)
         return json.loads(stream.communicate(timeout=15)[0].strip().splitlines()[-1])
