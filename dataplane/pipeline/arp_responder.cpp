@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "dataplane/pipeline/arp_reply.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -11,23 +12,16 @@ using T = IntegrationTables;
 constexpr std::uint16_t kOwnAddress = 110;
 constexpr std::uint16_t kAnswer = 100;
 
-// The classic OVS responder: the request becomes the reply and goes back out of the port it
-// came in on.
+// A request for `ip` on the network is answered in place with `mac`.
 void answer(const LocalNetwork& network, const std::string& ip, const std::string& mac,
             std::uint64_t cookie, FlowSet& flows) {
-  flows.add(FlowText(cookie, T::kArpResponder, kAnswer)
-                .match(std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid))
-                .match("arp")
-                .match("arp_op=1")
-                .match("arp_tpa=" + ip)
-                .action("move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]")
-                .action("set_field:" + mac + "->eth_src")
-                .action("set_field:2->arp_op")
-                .action("move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[]")
-                .action("move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[]")
-                .action("set_field:" + mac + "->arp_sha")
-                .action("set_field:" + ip + "->arp_spa")
-                .action("IN_PORT"));
+  flows.add(
+      arp_reply(FlowText(cookie, T::kArpResponder, kAnswer)
+                    .match(std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid))
+                    .match("arp")
+                    .match("arp_op=1")
+                    .match("arp_tpa=" + ip),
+                mac, ip));
 }
 
 }  // namespace

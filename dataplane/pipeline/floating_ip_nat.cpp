@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/arp_reply.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -80,21 +81,14 @@ void from_outside(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flo
                 .action(learn_from_arp())
                 .action(go(T::kForwarding)));
   // The answer goes back tagged as the request came, out of the uplink it came in by.
-  flows.add(FlowText(cookie, T::kClassify, kArpForFloating)
-                .match(from_uplink(fip))
-                .match("arp")
-                .match("arp_op=1")
-                .match("arp_tpa=" + fip.ip)
-                .action(set_register(Registers::kNetwork, external.lvid))
-                .action(learn_from_arp())
-                .action("move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]")
-                .action("set_field:" + fip.mac + "->eth_src")
-                .action("set_field:2->arp_op")
-                .action("move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[]")
-                .action("move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[]")
-                .action("set_field:" + fip.mac + "->arp_sha")
-                .action("set_field:" + fip.ip + "->arp_spa")
-                .action("IN_PORT"));
+  flows.add(arp_reply(FlowText(cookie, T::kClassify, kArpForFloating)
+                          .match(from_uplink(fip))
+                          .match("arp")
+                          .match("arp_op=1")
+                          .match("arp_tpa=" + fip.ip)
+                          .action(set_register(Registers::kNetwork, external.lvid))
+                          .action(learn_from_arp()),
+                      fip.mac, fip.ip));
   // Into the port's network at once: its lvid and the fixed address identify the port after
   // DNAT, even where another router's floating IP maps to the same fixed address.
   const auto inbound = [&fip, cookie](std::uint16_t priority) {

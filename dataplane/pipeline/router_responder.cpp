@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "dataplane/pipeline/arp_reply.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -16,19 +17,12 @@ std::string network_match(const RouterLeg& leg) {
 }
 
 void answer_arp(const RouterLeg& leg, std::uint64_t cookie, FlowSet& flows) {
-  flows.add(FlowText(cookie, T::kArpResponder, kAnswer)
-                .match(network_match(leg))
-                .match("arp")
-                .match("arp_op=1")
-                .match("arp_tpa=" + leg.ip)
-                .action("move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]")
-                .action("set_field:" + leg.mac + "->eth_src")
-                .action("set_field:2->arp_op")
-                .action("move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[]")
-                .action("move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[]")
-                .action("set_field:" + leg.mac + "->arp_sha")
-                .action("set_field:" + leg.ip + "->arp_spa")
-                .action("IN_PORT"));
+  flows.add(arp_reply(FlowText(cookie, T::kArpResponder, kAnswer)
+                          .match(network_match(leg))
+                          .match("arp")
+                          .match("arp_op=1")
+                          .match("arp_tpa=" + leg.ip),
+                      leg.mac, leg.ip));
 }
 
 // The request becomes the reply in place: addresses swapped, type 0 (echo reply), a fresh TTL,
