@@ -71,7 +71,8 @@ TEST_F(RemoteAddressGroupTest, ARuleNamesTheGroupAndShowsIt) {
   EXPECT_EQ(rule["remote_address_group_id"], ag);
   EXPECT_EQ(rule["remote_ip_prefix"], nullptr);
   EXPECT_EQ(rule["remote_group_id"], nullptr);
-  for (const auto& other : show_group(alice_, sg)["security_group_rules"]) {
+  const Json shown = show_group(alice_, sg);  // a range-for over a temporary's member dangles
+  for (const auto& other : shown["security_group_rules"]) {
     if (other["id"] != rule["id"]) {
       EXPECT_EQ(other["remote_address_group_id"], nullptr);
     }
