@@ -407,6 +407,10 @@ void ComputeService::run_action(InstanceRecord& record, std::function<void()> wo
         if (it != records_.end()) {
           it->second.busy = false;
           done(it->second, error);
+          // A finished action is always reported, even when the state it left looks like the
+          // one reported before (a guest started that powered itself off again before the
+          // next observation): the controller ends the action's task on that report.
+          reported_.erase(id);
         }
       });
       inputs_->dirty = inputs_->observe = true;

@@ -75,10 +75,15 @@ void FakeComputeDriver::power_on(const std::string& name) {
     std::lock_guard lock(mutex_);
     enter("power_on", name);
     Domain& domain = find(name);
-    domain.power = PowerState::kRunning;
+    domain.power = off_when_started_.contains(name) ? PowerState::kShutdown : PowerState::kRunning;
     ++domain.boots;
   }
   notify(name);
+}
+
+void FakeComputeDriver::power_off_when_started(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  off_when_started_.insert(name);
 }
 
 void FakeComputeDriver::reboot(const std::string& name, RebootKind kind) {

@@ -4,6 +4,7 @@
 // Tests play the guest with set_power() (e.g. a guest powering itself off).
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class FakeComputeDriver : public ComputeDriver {
   // Changes a domain's state behind the agent's back and notifies the listener.
   void set_power(const std::string& name, PowerState power);
   void set_console(const std::string& name, const std::string& text);
+  // The guest powers itself off as soon as power_on() starts it (a boot that ends at once).
+  void power_off_when_started(const std::string& name);
   // "define instance-00000001", "resume instance-00000001", ... in call order.
   std::vector<std::string> calls() const;
   std::optional<DomainSpec> spec(const std::string& name) const;
@@ -54,6 +57,7 @@ class FakeComputeDriver : public ComputeDriver {
   std::map<std::string, Domain> domains_;
   std::map<std::string, std::string> failures_;
   std::map<std::string, std::string> consoles_;
+  std::set<std::string> off_when_started_;
   std::vector<std::string> calls_;
   bool reachable_ = true;
   std::function<void(const std::string&)> listener_;

@@ -86,6 +86,29 @@ TEST_F(ComputeLifecycle, StartMergedWithTheStopTheControllerRecordedStartsTheGue
   EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
 }
 
+TEST_F(ComputeLifecycle, AStartIsReportedEvenWhenTheGuestIsOffAgainAtOnce) {
+  const auto shutdown_reports = [this] {
+    int n = 0;
+    for (const auto& message : messages()) {
+      for (const auto& report : message.value("instances", Json::array())) {
+        n += report["id"] == uuid_of(1) && report["power_state"] == "shutdown" ? 1 : 0;
+      }
+    }
+    return n;
+  };
+  start();
+  run_instance(1);
+  driver.set_power(domain_of(1), PowerState::kShutdown);  // `poweroff` inside the guest
+  ASSERT_TRUE(reported(1, "shutdown", "ready"));
+  const int before = shutdown_reports();
+  // Started, the guest is off again before the agent looks: the same state as before, but
+  // the controller waits for a report to end the start's task.
+  driver.power_off_when_started(domain_of(1));
+  service->set_state(state_of({with(instance_json(1), "start_count", 1)}));
+  EXPECT_TRUE(eventually([&] { return shutdown_reports() > before; }));
+  EXPECT_EQ(count_calls("power_on " + domain_of(1)), 1);
+}
+
 TEST_F(ComputeLifecycle, GuestThatPoweredItselfOffStaysOffUntilStarted) {
   start();
   run_instance(1);
