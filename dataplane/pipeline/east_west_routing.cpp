@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "dataplane/pipeline/network_match.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
@@ -13,10 +14,6 @@ using T = IntegrationTables;
 constexpr std::uint16_t kToRouter = 110;
 constexpr std::uint16_t kExpired = 200;
 constexpr std::uint16_t kRoute = 100;
-
-std::string network_match(const LocalNetwork& network) {
-  return std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid);
-}
 
 // What is routed from `from`: the frames its local ports send to its interface MAC.
 void dispatch(const RouterLeg& from, std::uint64_t cookie, FlowSet& flows) {

@@ -7,6 +7,7 @@
 
 #include "dataplane/pipeline/address.hpp"
 #include "dataplane/pipeline/arp_reply.hpp"
+#include "dataplane/pipeline/network_match.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -29,9 +30,6 @@ constexpr int kNeighbourIdle = 300;
 
 std::string set_register(const char* reg, unsigned value) {
   return "set_field:" + std::to_string(value) + "->" + reg;
-}
-std::string on_network(const LocalNetwork& network) {
-  return std::string(Registers::kNetwork) + "=" + std::to_string(network.lvid);
 }
 std::string zone(const LocalFloatingIp& fip) {
   return "zone=" + std::to_string(fip.external->lvid);
@@ -113,7 +111,7 @@ void from_outside(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flo
 }
 
 void into_port(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flows) {
-  const auto network = on_network(*fip.leg->network);
+  const auto network = network_match(*fip.leg->network);
   flows.add(FlowText(cookie, T::kFloatingIn, kNat)
                 .match(network)
                 .match("ct_state=+new+trk")
@@ -139,7 +137,7 @@ void into_port(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flows)
 }
 
 void out_of_port(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flows) {
-  const auto network = on_network(*fip.leg->network);
+  const auto network = network_match(*fip.leg->network);
   for (const auto& leg : fip.router->legs) {
     flows.add(FlowText(cookie, T::kRouting, kOwnSubnet)
                   .match(network)
@@ -177,7 +175,7 @@ void out_of_port(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flow
 
 // The next hop: the destination itself inside the gateway's subnet, else the subnet's gateway.
 void next_hop(const LocalFloatingIp& fip, std::uint64_t cookie, FlowSet& flows) {
-  const auto external = on_network(*fip.external);
+  const auto external = network_match(*fip.external);
   flows.add(FlowText(cookie, T::kNextHop, kOnLink)
                 .match(external)
                 .match("ip")

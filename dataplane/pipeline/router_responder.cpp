@@ -3,6 +3,7 @@
 #include <string>
 
 #include "dataplane/pipeline/arp_reply.hpp"
+#include "dataplane/pipeline/network_match.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -12,13 +13,9 @@ using T = IntegrationTables;
 // As the ARP responder's answers for ports: a port's own answer, added first, wins a clash.
 constexpr std::uint16_t kAnswer = 100;
 
-std::string network_match(const RouterLeg& leg) {
-  return std::string(Registers::kNetwork) + "=" + std::to_string(leg.network->lvid);
-}
-
 void answer_arp(const RouterLeg& leg, std::uint64_t cookie, FlowSet& flows) {
   flows.add(arp_reply(FlowText(cookie, T::kArpResponder, kAnswer)
-                          .match(network_match(leg))
+                          .match(network_match(*leg.network))
                           .match("arp")
                           .match("arp_op=1")
                           .match("arp_tpa=" + leg.ip),
@@ -30,7 +27,7 @@ void answer_arp(const RouterLeg& leg, std::uint64_t cookie, FlowSet& flows) {
 void answer_echo(const RouterLeg& via, const RouterLeg& target, std::uint64_t cookie,
                  FlowSet& flows) {
   flows.add(FlowText(cookie, T::kArpResponder, kAnswer)
-                .match(network_match(via))
+                .match(network_match(*via.network))
                 .match("icmp")
                 .match("icmp_type=8")
                 .match("icmp_code=0")
