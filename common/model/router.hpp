@@ -35,10 +35,12 @@ struct RouterGateway {
   // The host the controller chose to answer for the gateway and source-NAT (fanout's
   // gateway_host.hpp); "" while no connected agent reaches the external network.
   std::string host;
+  std::string host_tunnel_ip;  // that host's VXLAN endpoint, where the others send to it
   bool operator==(const RouterGateway&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouterGateway, network_id, port_id, ip_address,
-                                                cidr, mac_address, enable_snat, host)
+                                                cidr, mac_address, enable_snat, host,
+                                                host_tunnel_ip)
 
 struct Router {
   std::string id;

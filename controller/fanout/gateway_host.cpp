@@ -60,4 +60,19 @@ std::vector<std::string> gateway_candidates(store::SqlSession& s, const std::str
   return out;
 }
 
+std::string gateway_tunnel_ip(store::SqlSession& s, const std::string& host) {
+  if (host.empty()) {
+    return "";
+  }
+  const auto rows = s.query(
+      "SELECT configurations FROM agents WHERE agent_type = 'Open vSwitch agent' AND host = ?",
+      {host});
+  if (rows.empty()) {
+    return "";
+  }
+  const Json config = Json::parse(rows[0].text(0), nullptr, false);
+  const auto ip = config.is_object() ? config.find("tunneling_ip") : config.end();
+  return ip != config.end() && ip->is_string() ? ip->get<std::string>() : "";
+}
+
 }  // namespace neutrino::fanout

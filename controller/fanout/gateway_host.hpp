@@ -17,5 +17,8 @@ std::string choose_gateway_host(const std::string& router_id,
                                 const std::vector<std::string>& candidates);
 // The candidates: connected agents that reach the network.
 std::vector<std::string> gateway_candidates(store::SqlSession& s, const std::string& network_id);
+// The VXLAN endpoint of `host`'s agent, where other hosts tunnel the router's outbound traffic
+// to; "" when unknown.
+std::string gateway_tunnel_ip(store::SqlSession& s, const std::string& host);
 
 }  // namespace neutrino::fanout

@@ -19,13 +19,10 @@ std::optional<model::RouterGateway> load_gateway(store::SqlSession& s, const std
     return std::nullopt;
   }
   const std::string network_id = rows[0].text(0);
-  return model::RouterGateway{network_id,
-                              port_id,
-                              rows[0].text(1),
-                              rows[0].text(2),
-                              rows[0].text(3),
-                              enable_snat,
-                              choose_gateway_host(router_id, gateway_candidates(s, network_id))};
+  auto host = choose_gateway_host(router_id, gateway_candidates(s, network_id));
+  auto tunnel_ip = gateway_tunnel_ip(s, host);
+  return model::RouterGateway{network_id,      port_id,     rows[0].text(1), rows[0].text(2),
+                              rows[0].text(3), enable_snat, std::move(host), std::move(tunnel_ip)};
 }
 
 }  // namespace

@@ -659,6 +659,9 @@ TEST_F(JournalFollowerTest, TheGatewayHostFollowsConnectedAgentsOfThePhysnet) {
   report_agent(chosen, "192.0.2.20", "again", physnet1);
   expect_consistent("the first host reconnects");
   EXPECT_EQ(holders(), std::vector<std::string>{chosen});
+  // Other hosts tunnel the router's outbound traffic to the address it reconnected with.
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(applied_[chosen]["router:" + router]["gateway"]["host_tunnel_ip"], "192.0.2.20");
 }
 
 }  // namespace
