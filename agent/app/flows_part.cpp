@@ -3,6 +3,7 @@
 #include "agent/app/flow_diff.hpp"
 #include "common/log.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
+#include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::agent {
 namespace {
@@ -128,8 +129,16 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
 }
 
 void FlowsPart::flush_zones() {
+  using dataplane::pipeline::IntegrationTables;
   while (!zones_to_flush_.empty()) {
-    ovs_.flush_conntrack_zone(config_.integration_bridge, *zones_to_flush_.begin());
+    const auto lvid = *zones_to_flush_.begin();
+    ovs_.flush_conntrack_zone(config_.integration_bridge, lvid);
+    // So are the next-hop MACs learned on an external network that had the lvid (learned
+    // flows carry no cookie of ours, so the diff never removes them; they match the lvid's
+    // 16 bits of reg6, which a non-strict delete must not be more specific than).
+    ovs_.delete_flows(config_.integration_bridge,
+                      "table=" + std::to_string(IntegrationTables::kNeighbours) +
+                          ",reg6=" + std::to_string(lvid) + "/0xffff");
     zones_to_flush_.erase(zones_to_flush_.begin());
   }
 }
