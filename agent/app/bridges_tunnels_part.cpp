@@ -43,7 +43,8 @@ void BridgesTunnelsPart::reconcile(const DesiredState& desired, const StateChang
     ensure_bridges();
     read_patch_ports();
   }
-  if (changes.touches(model::ObjectKind::kRemotePort) || tunnels_incomplete_) {
+  if (changes.touches(model::ObjectKind::kRemotePort) ||
+      changes.touches(model::ObjectKind::kRouter) || tunnels_incomplete_) {
     ensure_tunnels(desired.model);
   }
   results.patch_tun = patch_tun_;
@@ -94,6 +95,14 @@ void BridgesTunnelsPart::ensure_tunnels(const model::HostModel& desired) {
     const std::string& ip = entry.second.tunnel_ip;
     if (!ip.empty() && ip != config_.tunnel_ip) {
       wanted.insert(ip);
+    }
+  }
+  // The gateway hosts of the routers held here, which our ports' packets for outside go to.
+  for (const auto& entry : desired.routers()) {
+    const auto& gateway = entry.second.gateway;
+    if (gateway && gateway->enable_snat && gateway->host != config_.host &&
+        !gateway->host_tunnel_ip.empty() && gateway->host_tunnel_ip != config_.tunnel_ip) {
+      wanted.insert(gateway->host_tunnel_ip);
     }
   }
   bool changed = false;

@@ -3,6 +3,7 @@
 #include "agent/app/flow_diff.hpp"
 #include "common/log.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
+#include "dataplane/pipeline/pipeline_tables.hpp"
 
 namespace neutrino::agent {
 namespace {
@@ -37,6 +38,21 @@ void add_routed_networks(const channel::HostState& desired, std::set<std::string
   }
 }
 
+// The routers whose source NAT this host does: each gets a conntrack zone from the lvid space,
+// kept like an lvid (so an agent restart keeps its connections) under "snat:<router id>".
+constexpr std::string_view kSnatZone = "snat:";
+void add_snat_zones(const channel::HostState& desired, const std::string& host,
+                    std::set<std::string>& keys) {
+  for (auto it = desired.lower_bound("router:");
+       it != desired.end() && it->first.starts_with("router:"); ++it) {
+    const auto gateway = it->second.find("gateway");
+    if (gateway != it->second.end() && gateway->is_object() && gateway->value("host", "") == host &&
+        gateway->value("enable_snat", false)) {
+      keys.insert(std::string(kSnatZone) + it->first.substr(7));
+    }
+  }
+}
+
 }  // namespace
 
 FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs)
@@ -55,6 +71,7 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
   inputs.patch_tun = results.patch_tun;
   inputs.patch_int = results.patch_int;
   inputs.physnets = results.physnets;
+  inputs.host = config_.host;
   std::set<std::string> networks;
   std::set<std::string> host_ports;
   for (const auto& [key, object] : desired) {
@@ -64,6 +81,7 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
     }
   }
   add_routed_networks(desired, networks);
+  add_snat_zones(desired, config_.host, networks);
   for (const auto& port : ovs_.list_ports(config_.integration_bridge)) {
     for (const auto& iface : port.interfaces) {
       const auto id = iface.external_ids.find("iface-id");
@@ -75,9 +93,13 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
   }
   const auto previous = lvids_.current();
   for (const auto& [network, lvid] : lvids_.update(networks)) {
-    inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
-    // The lvid is also the network's conntrack zone. One newly given out may have served a
-    // network that left: its connections must not pass as established on this one.
+    if (network.starts_with(kSnatZone)) {
+      inputs.snat_zones[network.substr(kSnatZone.size())] = static_cast<uint16_t>(lvid);
+    } else {
+      inputs.local_vlans[network] = static_cast<uint16_t>(lvid);
+    }
+    // The lvid is also the network's (or router's source NAT) conntrack zone. One newly given
+    // out may have served a network that left: its connections must not pass as established.
     // Kept until done: the new lvid is saved already, so a failed flush must be retried.
     if (const auto it = previous.find(network); it == previous.end() || it->second != lvid) {
       zones_to_flush_.insert(static_cast<uint16_t>(lvid));
@@ -107,8 +129,16 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
 }
 
 void FlowsPart::flush_zones() {
+  using dataplane::pipeline::IntegrationTables;
   while (!zones_to_flush_.empty()) {
-    ovs_.flush_conntrack_zone(config_.integration_bridge, *zones_to_flush_.begin());
+    const auto lvid = *zones_to_flush_.begin();
+    ovs_.flush_conntrack_zone(config_.integration_bridge, lvid);
+    // So are the next-hop MACs learned on an external network that had the lvid (learned
+    // flows carry no cookie of ours, so the diff never removes them; they match the lvid's
+    // 16 bits of reg6, which a non-strict delete must not be more specific than).
+    ovs_.delete_flows(config_.integration_bridge,
+                      "table=" + std::to_string(IntegrationTables::kNeighbours) +
+                          ",reg6=" + std::to_string(lvid) + "/0xffff");
     zones_to_flush_.erase(zones_to_flush_.begin());
   }
 }

@@ -43,6 +43,8 @@ class OvsBackend {
   // Atomically: all changes or none.
   virtual void apply_bundle(const std::string& bridge,
                             const std::vector<dataplane::openflow::FlowChange>& changes) = 0;
+  // Non-strict delete of the flows matching `match` ("table=49,reg6=5"), whatever their cookie.
+  virtual void delete_flows(const std::string& bridge, const std::string& match) = 0;
   virtual void flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) = 0;
   virtual void flush_conntrack(const std::string& bridge, std::uint16_t zone,
                                const std::string& orig_tuple) = 0;

@@ -84,6 +84,10 @@ void OvsdbOpenFlowBackend::apply_bundle(const std::string& bridge,
   openflow(bridge).apply_bundle(changes);
 }
 
+void OvsdbOpenFlowBackend::delete_flows(const std::string& bridge, const std::string& match) {
+  openflow(bridge).delete_flows(match);
+}
+
 void OvsdbOpenFlowBackend::flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) {
   openflow(bridge).flush_conntrack_zone(zone);
 }

@@ -31,6 +31,7 @@ class OvsdbOpenFlowBackend : public OvsBackend {
   std::vector<std::string> dump_flows(const std::string& bridge, std::uint64_t cookie) override;
   void apply_bundle(const std::string& bridge,
                     const std::vector<dataplane::openflow::FlowChange>& changes) override;
+  void delete_flows(const std::string& bridge, const std::string& match) override;
   void flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) override;
   void flush_conntrack(const std::string& bridge, std::uint16_t zone,
                        const std::string& orig_tuple) override;

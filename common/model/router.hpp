@@ -2,7 +2,8 @@
 // A router one of the host's networks is attached to ("router:<id>"): its interfaces (one per
 // subnet, with the port holding the subnet's gateway address), its external gateway (the
 // gateway port's address on the external network, and whether it source-NATs) and its static
-// routes. The pipeline routes between the interfaces' subnets on every host that holds it.
+// routes, and the host its gateway lives on. The pipeline routes between the interfaces' subnets on
+// every host that holds it.
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,10 +32,15 @@ struct RouterGateway {
   std::string cidr;        // its subnet
   std::string mac_address;
   bool enable_snat = true;
+  // The host the controller chose to answer for the gateway and source-NAT (fanout's
+  // gateway_host.hpp); "" while no connected agent reaches the external network.
+  std::string host;
+  std::string host_tunnel_ip;  // that host's VXLAN endpoint, where the others send to it
   bool operator==(const RouterGateway&) const = default;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RouterGateway, network_id, port_id, ip_address, cidr,
-                                   mac_address, enable_snat)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouterGateway, network_id, port_id, ip_address,
+                                                cidr, mac_address, enable_snat, host,
+                                                host_tunnel_ip)
 
 struct Router {
   std::string id;

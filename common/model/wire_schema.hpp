@@ -7,8 +7,10 @@
 // IPs' mac_address (older agents ignore it), and hosts holding a router also hold its
 // gateway's network; instances' reboot_type ("SOFT" or "HARD", the kind of their latest
 // reboot) and start_count (the starts asked for), without which an instance no longer decodes.
+// 6: a router gateway's host and its tunnel IP, which also holds the router (older agents ignore
+// the member; newer ones read "" when it is absent).
 namespace neutrino {
 
-inline constexpr int kWireSchemaVersion = 5;
+inline constexpr int kWireSchemaVersion = 6;
 
 }  // namespace neutrino

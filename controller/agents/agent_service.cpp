@@ -57,28 +57,33 @@ std::string report_row(store::SqlSession& s, const AgentReport& report, const Ag
   const int64_t now = clock::now_unix_seconds();
   const std::string config = row.configurations.dump();
   const store::SqlValue zone = store::null_if_empty(row.availability_zone);
-  const auto rows =
-      s.query("SELECT id, configurations FROM agents WHERE agent_type = ? AND host = ?",
-              {row.agent_type, report.host});
-  // Other hosts' state carries this host's tunnel IP: a new or changed configuration is a change
-  // to push, a heartbeat is not.
-  if (rows.empty() || rows[0].text(1) != config) {
+  const auto rows = s.query(
+      "SELECT id, configurations, channel_session FROM agents WHERE agent_type = ? AND "
+      "host = ?",
+      {row.agent_type, report.host});
+  const store::SqlValue session =
+      report.channel_session.empty() ? store::SqlValue{} : store::SqlValue{report.channel_session};
+  // Other hosts' state carries this host's tunnel IP, routers their gateway host: a new or
+  // changed configuration or connection is a change to push, a heartbeat is not.
+  if (rows.empty() || rows[0].text(1) != config ||
+      rows[0].optional_text(2).value_or("") != report.channel_session) {
     store::ChangeJournal::append(s, store::JournalKind::kAgent, report.host);
   }
   if (rows.empty()) {
     const std::string id = random::uuid4();
     s.execute(
         "INSERT INTO agents (id, agent_type, \"binary\", topic, host, availability_zone, "
-        "configurations, created_at, started_at, heartbeat_timestamp) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {id, row.agent_type, report.binary, row.topic, report.host, zone, config, now, now, now});
+        "configurations, created_at, started_at, heartbeat_timestamp, channel_session) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {id, row.agent_type, report.binary, row.topic, report.host, zone, config, now, now, now,
+         session});
     return id;
   }
   const std::string id = rows[0].text(0);
   s.execute(
       "UPDATE agents SET \"binary\" = ?, configurations = ?, availability_zone = ?, "
-      "heartbeat_timestamp = ? WHERE id = ?",
-      {report.binary, config, zone, now, id});
+      "heartbeat_timestamp = ?, channel_session = ? WHERE id = ?",
+      {report.binary, config, zone, now, session, id});
   if (started) {
     s.execute("UPDATE agents SET started_at = ? WHERE id = ?", {now, id});
   }
@@ -111,6 +116,22 @@ bool AgentService::heartbeat(store::SqlSession& s, const AgentReport& report) co
   const auto expected = static_cast<int64_t>(agent_rows(report).size());
   return s.execute("UPDATE agents SET heartbeat_timestamp = ? WHERE host = ?",
                    {clock::now_unix_seconds(), report.host}) == expected;
+}
+
+void AgentService::disconnected(store::SqlSession& s, const std::string& host,
+                                const std::string& channel_session) const {
+  if (s.execute("UPDATE agents SET channel_session = NULL WHERE host = ? AND channel_session = ?",
+                {host, channel_session}) > 0) {
+    store::ChangeJournal::append(s, store::JournalKind::kAgent, host);
+  }
+}
+
+void AgentService::forget_sessions(store::SqlSession& s) const {
+  for (const auto& r :
+       s.query("SELECT DISTINCT host FROM agents WHERE channel_session IS NOT NULL", {})) {
+    store::ChangeJournal::append(s, store::JournalKind::kAgent, r.text(0));
+  }
+  s.execute("UPDATE agents SET channel_session = NULL WHERE channel_session IS NOT NULL", {});
 }
 
 std::vector<Json> AgentService::load(store::SqlSession& s,

@@ -27,6 +27,9 @@ struct AgentReport {
   std::string availability_zone = "nova";
   bool serves_dhcp = true;
   bool serves_metadata = false;
+  // Set while the agent is connected to this controller's push channel, one per session: only
+  // connected agents are chosen as a router's gateway host.
+  std::string channel_session;
 };
 
 class AgentService {
@@ -39,6 +42,11 @@ class AgentService {
   // False when a row is gone (an admin deleted the agent): the caller reports again, as a
   // Neutron agent reappears at its next report.
   bool heartbeat(store::SqlSession& s, const AgentReport& report) const;
+  // The session ended: the host's agent is no longer connected, unless a newer session of it is.
+  void disconnected(store::SqlSession& s, const std::string& host,
+                    const std::string& channel_session) const;
+  // At controller start: no agent is connected yet, whatever the rows say.
+  void forget_sessions(store::SqlSession& s) const;
 
   // Admin-only resource: members see none (404 on show), as Neutron's default policy says.
   Json show(store::SqlSession& s, const identity::AuthContext& ctx, const std::string& id) const;

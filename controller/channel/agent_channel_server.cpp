@@ -74,6 +74,8 @@ class AgentChannelServer::Impl {
                                std::to_string(options_.port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
+    // Sessions of a previous run are gone: their agents are chosen again when they reconnect.
+    db_.write([&](store::SqlSession& s) { context_.agents.forget_sessions(s); });
     follower_.start();
     accept();
     thread_ = std::thread([this] {

@@ -206,6 +206,8 @@ void AgentSession::handle_hello(const Json& message) {
   report.availability_zone = message.value("availability_zone", "nova");
   report.serves_dhcp = message.value("serves_dhcp", true);
   report.serves_metadata = message.value("serves_metadata", false);
+  channel_session_ = random::hex(random::bytes(16));
+  report.channel_session = channel_session_;
   host_ = host;
   decoder_.set_max_frame_bytes(kMaxFrameBytes);  // authenticated: full snapshots and acks
   // Registration writes the store: on the store worker, then the state follows from there.
@@ -440,6 +442,16 @@ void AgentSession::close() {
   closed_ = true;
   if (!host_.empty()) {
     log::info("agent channel: ", host_, " disconnected");
+    // Routers whose gateway this host was choose another (a newer session of it keeps it).
+    context_.store.post([self = shared_from_this(), host = host_, session = channel_session_] {
+      self->store_thread_.assert_current();
+      try {
+        self->context_.db.write(
+            [&](store::SqlSession& s) { self->context_.agents.disconnected(s, host, session); });
+      } catch (const std::exception& e) {
+        log::warning("agent channel: cannot record that ", host, " disconnected: ", e.what());
+      }
+    });
   }
   heartbeat_timer_.cancel();
   liveness_timer_.cancel();

@@ -115,6 +115,8 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   std::string nonce_ GUARDED_BY(io_thread_);
   // Set once by the hello; tasks for the other threads get a copy.
   std::string host_ GUARDED_BY(io_thread_);
+  // This session's mark in the agents table, cleared when it closes.
+  std::string channel_session_ GUARDED_BY(io_thread_);
   std::string agent_id_ GUARDED_BY(store_thread_);
   // What the hello said, to register again if deleted.
   agents::AgentReport report_ GUARDED_BY(store_thread_);

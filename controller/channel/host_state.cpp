@@ -132,7 +132,7 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
   add_security_groups(s, groups, state);
   add_instances(s, host, state);
   std::set<std::string> held = networks;
-  const auto routed = routed_networks(s, networks);
+  const auto routed = routed_networks(s, host, networks);
   held.insert(routed.begin(), routed.end());
   for (const auto& network_id : held) {
     const auto n = s.query(
@@ -199,7 +199,7 @@ HostState build_host_state(store::SqlSession& s, const std::string& host) {
           {"allowed_address_pairs", remote_pairs.contains(id) ? remote_pairs[id] : Json::array()}};
     }
   }
-  add_routers(s, networks, state);
+  add_routers(s, host, networks, state);
   return state;
 }
 

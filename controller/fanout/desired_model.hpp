@@ -3,8 +3,8 @@
 // interest index that says which hosts an object matters to: network -> hosts with a port on
 // it, security group -> hosts with a member port, remote group -> hosts whose groups' rules name
 // it, address group -> hosts whose groups' rules name it as remote_address_group_id, router ->
-// hosts with a port on one of its interfaces' networks (router_networks(), where the L3 pipeline
-// adds its gateway host), floating IP -> the hosts of its router. A host holding a router also
+// hosts with a port on one of its interfaces' networks (router_networks()) and its gateway host
+// (gateway_host.hpp), floating IP -> the hosts of its router. A host holding a router also
 // holds every network the router has an interface on (network, subnets, remote ports), since it
 // routes to them; that does not make it hold those networks' other routers. A change costs what
 // it changes: a port update reaches its host and the hosts of its network; only a host that gains
@@ -69,7 +69,8 @@ class DesiredModel {
     std::map<std::string, int> address_groups;  // address group -> held groups naming it
     std::set<std::string> ports;
     std::set<std::string> instances;
-    bool empty() const { return ports.empty() && instances.empty(); }
+    std::set<std::string> gateway_routers;  // routers whose gateway host this is
+    bool empty() const { return ports.empty() && instances.empty() && gateway_routers.empty(); }
     bool holds_network(const std::string& id) const {
       return networks.contains(id) || routed.contains(id);
     }
@@ -100,8 +101,11 @@ class DesiredModel {
   void count_addresses(const PortRecord& record, int delta, std::set<std::string>& changed);
   void send_remote_port(const std::string& id, HostDeltas* out);
   void send_remote_group(const std::string& group, HostDeltas* out);
-  // Hosts that hold the router: those with a port on one of its networks.
+  // Hosts that hold the router: those with a port on one of its networks, and its gateway host.
   std::set<std::string> router_hosts(const std::string& router) const;
+  // The router's gateway host moved from `before` to `after` ("" for none).
+  void move_gateway_host(const std::string& router, const std::string& before,
+                         const std::string& after);
   // After `host` gained (or lost) interest in `network`: the routers on it it now holds (or no
   // longer holds), with their floating IPs.
   void routers_gained(const std::string& host, const std::string& network, HostDeltas* out);
@@ -120,6 +124,7 @@ class DesiredModel {
                               const std::set<std::string>& networks_after, HostDeltas* out);
   void drop_router(const std::string& host, const std::string& router, HostDeltas* out) const;
   void materialize_routers(const std::string& network, channel::HostState& state) const;
+  void materialize_router(const std::string& router, channel::HostState& state) const;
 
   SharedObject port_object(const PortRecord& record) const;
   SharedObject remote_port_object(const PortRecord& record) const;

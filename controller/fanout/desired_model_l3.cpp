@@ -1,7 +1,8 @@
 // Routers and floating IPs in the desired-state model. A host holds a router while it has a
-// port on one of the router's networks, and holds the router's associated floating IPs with
-// it. Nothing is counted: who holds a router follows from the network interest index, so a
-// change recomputes the hosts of the routers it touches and sends each what it gains or loses.
+// port on one of the router's networks or is its gateway host, and holds the router's associated
+// floating IPs with it. Nothing is counted: who holds a router follows from the network interest
+// index, so a change recomputes the hosts of the routers it touches and sends each what it gains or
+// loses.
 #include <memory>
 
 #include "controller/fanout/desired_model.hpp"
@@ -37,7 +38,23 @@ std::set<std::string> DesiredModel::router_hosts(const std::string& router) cons
       }
     }
   }
+  if (const std::string gateway = gateway_host_of(it->second); !gateway.empty()) {
+    out.insert(gateway);
+  }
   return out;
+}
+
+void DesiredModel::move_gateway_host(const std::string& router, const std::string& before,
+                                     const std::string& after) {
+  if (before == after) {
+    return;
+  }
+  if (const auto interest = hosts_.find(before); interest != hosts_.end()) {
+    interest->second.gateway_routers.erase(router);
+  }
+  if (!after.empty()) {
+    hosts_[after].gateway_routers.insert(router);
+  }
 }
 
 bool DesiredModel::holds_router_elsewhere(const std::string& host, const std::string& router,
@@ -46,6 +63,9 @@ bool DesiredModel::holds_router_elsewhere(const std::string& host, const std::st
   const auto it = routers_.find(router);
   if (interest == hosts_.end() || it == routers_.end()) {
     return false;
+  }
+  if (interest->second.gateway_routers.contains(router)) {
+    return true;
   }
   for (const auto& network : router_networks(it->second)) {
     if (network != except && interest->second.networks.contains(network)) {
@@ -124,9 +144,15 @@ void DesiredModel::routers_lost(const std::string& host, const std::string& netw
 
 void DesiredModel::router_changed(const std::string& id, std::optional<model::Router> now,
                                   HostDeltas* out) {
+  const auto existing = routers_.find(id);
+  if (existing != routers_.end() && now && existing->second == *now) {
+    return;  // reloaded after an agent change that did not move its gateway
+  }
   const std::set<std::string> before = router_hosts(id);
+  const std::string gateway_before =
+      existing == routers_.end() ? "" : gateway_host_of(existing->second);
   std::set<std::string> old_networks;
-  if (const auto old = routers_.find(id); old != routers_.end()) {
+  if (const auto old = existing; old != routers_.end()) {
     old_networks = routed_networks_of(old->second);
     for (const auto& network : router_networks(old->second)) {
       auto& routers = network_routers_[network];
@@ -145,9 +171,17 @@ void DesiredModel::router_changed(const std::string& id, std::optional<model::Ro
       network_routers_[network].insert(id);
     }
     routers_[id] = std::move(*now);
+  }
+  move_gateway_host(id, gateway_before, now ? gateway_host_of(routers_.at(id)) : "");
+  if (now) {
     after = router_hosts(id);
   }
   route_changed_networks(before, old_networks, after, new_networks, out);
+  // A host that was only this router's gateway host holds nothing now.
+  if (const auto idle = hosts_.find(gateway_before);
+      idle != hosts_.end() && idle->second.empty() && idle->second.routed.empty()) {
+    hosts_.erase(idle);
+  }
   if (!out) {
     return;
   }
@@ -226,11 +260,15 @@ void DesiredModel::materialize_routers(const std::string& network,
     return;
   }
   for (const auto& router : routers->second) {
-    state[router_key(router)] = routers_.at(router);
-    if (const auto fips = router_floating_ips_.find(router); fips != router_floating_ips_.end()) {
-      for (const auto& id : fips->second) {
-        state[floating_ip_key(id)] = floating_ips_.at(id);
-      }
+    materialize_router(router, state);
+  }
+}
+
+void DesiredModel::materialize_router(const std::string& router, channel::HostState& state) const {
+  state[router_key(router)] = routers_.at(router);
+  if (const auto fips = router_floating_ips_.find(router); fips != router_floating_ips_.end()) {
+    for (const auto& id : fips->second) {
+      state[floating_ip_key(id)] = floating_ips_.at(id);
     }
   }
 }

@@ -185,6 +185,9 @@ channel::HostState DesiredModel::materialize(const std::string& host) const {
   for (const auto& [network, count] : interest.networks) {
     materialize_routers(network, state);
   }
+  for (const auto& router : interest.gateway_routers) {
+    materialize_router(router, state);
+  }
   std::set<std::string> held;
   for (const auto& [network, count] : interest.networks) {
     held.insert(network);

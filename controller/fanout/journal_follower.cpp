@@ -219,6 +219,10 @@ void JournalFollower::apply(store::SqlSession& s, const store::JournalEntry& ent
       break;
     case store::JournalKind::kAgent:
       model_.agent_changed(id, load_tunnel_ip(s, id), &out);
+      // Its (dis)connection may move gateways: routers whose host stays the same are unchanged.
+      for (const auto& router : routers_with_gateway(s)) {
+        model_.router_changed(router, load_router(s, router), &out);
+      }
       break;
     case store::JournalKind::kInstance:
       model_.instance_changed(id, load_instance(s, id), &out);

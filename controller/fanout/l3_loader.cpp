@@ -1,12 +1,14 @@
 #include "controller/fanout/l3_loader.hpp"
 
+#include "controller/fanout/gateway_host.hpp"
+
 namespace neutrino::fanout {
 namespace {
 
 constexpr const char* kInterfaceOwner = "network:router_interface";
 
-std::optional<model::RouterGateway> load_gateway(store::SqlSession& s, const std::string& port_id,
-                                                 bool enable_snat) {
+std::optional<model::RouterGateway> load_gateway(store::SqlSession& s, const std::string& router_id,
+                                                 const std::string& port_id, bool enable_snat) {
   // IPv4 first: the address source NAT uses.
   const auto rows = s.query(
       "SELECT p.network_id, a.ip_address, sn.cidr, p.mac_address FROM ports p "
@@ -16,8 +18,11 @@ std::optional<model::RouterGateway> load_gateway(store::SqlSession& s, const std
   if (rows.empty()) {
     return std::nullopt;
   }
-  return model::RouterGateway{rows[0].text(0), port_id,         rows[0].text(1),
-                              rows[0].text(2), rows[0].text(3), enable_snat};
+  const std::string network_id = rows[0].text(0);
+  auto host = choose_gateway_host(router_id, gateway_candidates(s, network_id));
+  auto tunnel_ip = gateway_tunnel_ip(s, host);
+  return model::RouterGateway{network_id,      port_id,     rows[0].text(1), rows[0].text(2),
+                              rows[0].text(3), enable_snat, std::move(host), std::move(tunnel_ip)};
 }
 
 }  // namespace
@@ -38,7 +43,7 @@ std::optional<model::Router> load_router(store::SqlSession& s, const std::string
     router.interfaces.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5)});
   }
   if (!rows[0].is_null(1)) {
-    router.gateway = load_gateway(s, rows[0].text(1), rows[0].boolean(2));
+    router.gateway = load_gateway(s, id, rows[0].text(1), rows[0].boolean(2));
   }
   for (const auto& r : s.query("SELECT destination, nexthop FROM routerroutes WHERE router_id = "
                                "? ORDER BY destination, nexthop",
@@ -91,6 +96,18 @@ std::set<std::string> router_networks(const model::Router& router) {
     out.insert(i.network_id);
   }
   return out;
+}
+
+std::vector<std::string> routers_with_gateway(store::SqlSession& s) {
+  std::vector<std::string> out;
+  for (const auto& r : s.query("SELECT id FROM routers WHERE gw_port_id IS NOT NULL ORDER BY id")) {
+    out.push_back(r.text(0));
+  }
+  return out;
+}
+
+std::string gateway_host_of(const model::Router& router) {
+  return router.gateway ? router.gateway->host : "";
 }
 
 std::set<std::string> routed_networks_of(const model::Router& router) {

@@ -20,9 +20,13 @@ std::vector<std::string> routers_of_port(store::SqlSession& s, const std::string
 // Every router, then every associated floating IP.
 void load_all_l3(store::SqlSession& s, const std::function<void(const model::Router&)>& router,
                  const std::function<void(const model::FloatingIp&)>& floating_ip);
-// The networks whose hosts hold the router: those of its interfaces. The seam for the gateway:
-// the L3 pipeline adds the host it chooses for the router's gateway here and in DesiredModel.
+// The routers with an external gateway, whose gateway host follows the agents' connections.
+std::vector<std::string> routers_with_gateway(store::SqlSession& s);
+// The networks whose hosts hold the router: those of its interfaces. Its gateway host (below)
+// holds it too.
 std::set<std::string> router_networks(const model::Router& router);
+// The host chosen for the router's gateway, "" if none.
+std::string gateway_host_of(const model::Router& router);
 // The networks a host holding the router routes to: its interfaces' and its gateway's (the
 // host of a port with a floating IP NATs onto the external network itself).
 std::set<std::string> routed_networks_of(const model::Router& router);

@@ -389,6 +389,11 @@ ALTER TABLE instances ADD COLUMN reboot_type TEXT NOT NULL DEFAULT 'SOFT';
       R"sql(
 ALTER TABLE instances ADD COLUMN start_count INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // The push-channel session of a connected agent (NULL: not connected), which the
+      // controller chooses routers' gateway hosts among.
+      R"sql(
+ALTER TABLE agents ADD COLUMN channel_session TEXT;
+)sql",
   };
   return migrations;
 }

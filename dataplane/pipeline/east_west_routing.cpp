@@ -4,6 +4,7 @@
 
 #include "dataplane/pipeline/network_match.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
+#include "dataplane/pipeline/routed_delivery.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -48,13 +49,7 @@ void route_to_local(const RouterLeg& from, const RouterLeg& to, std::uint64_t co
         continue;
       }
       FlowText flow = hop(from, to, ip, port.mac, cookie);
-      if (port.firewall) {  // its ingress firewall, in the destination network's zone, outputs
-        flow.action("set_field:" + std::to_string(port.ofport) + "->" + Registers::kDestination)
-            .action("goto_table:" + std::to_string(T::kIngressConntrack));
-      } else {
-        flow.action("output:" + std::to_string(port.ofport));
-      }
-      flows.add(flow);
+      flows.add(deliver_to_local(flow, port));
     }
   }
 }
@@ -64,10 +59,8 @@ void route_to_remote(const RouterLeg& from, const RouterLeg& to, std::uint32_t u
   for (const auto& remote : to.network->remotes) {
     for (const auto& ip : remote.ipv4) {
       if (to.contains(ip)) {
-        flows.add(hop(from, to, ip, remote.mac, cookie)
-                      .action("push_vlan:0x8100")
-                      .action(vlan_vid(to.network->lvid))
-                      .action("output:" + std::to_string(uplink)));
+        FlowText flow = hop(from, to, ip, remote.mac, cookie);
+        flows.add(deliver_to_remote(flow, *to.network, uplink));
       }
     }
   }

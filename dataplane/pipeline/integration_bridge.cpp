@@ -10,6 +10,7 @@
 #include "dataplane/pipeline/port_security.hpp"
 #include "dataplane/pipeline/router_responder.hpp"
 #include "dataplane/pipeline/security_group_flows.hpp"
+#include "dataplane/pipeline/source_nat.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -81,6 +82,7 @@ FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
   add_router_responder_flows(routers, cookie, flows);
   add_east_west_routing_flows(routers, input, flows);
   add_floating_ip_flows(build_local_floating_ips(input, networks, routers), input, flows);
+  add_source_nat_flows(build_local_gateways(input, networks, routers), input, flows);
   return flows;
 }
 

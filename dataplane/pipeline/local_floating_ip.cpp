@@ -4,31 +4,13 @@
 
 #include "common/model/floating_ip.hpp"
 #include "common/model/router.hpp"
-#include "common/model/subnet.hpp"
 #include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/decoded_object.hpp"
+#include "dataplane/pipeline/local_gateway.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
-
-template <typename T>
-std::optional<T> decode(const channel::HostState& state, const std::string& key) {
-  const auto it = state.find(key);
-  if (it == state.end()) {
-    return std::nullopt;
-  }
-  try {
-    return it->second.get<T>();
-  } catch (const Json::exception&) {
-    return std::nullopt;  // malformed: only what needs it is left out
-  }
-}
-
-const LocalNetwork* network_of(const std::vector<LocalNetwork>& networks, const std::string& id) {
-  const auto it = std::find_if(networks.begin(), networks.end(),
-                               [&id](const LocalNetwork& network) { return network.id == id; });
-  return it == networks.end() ? nullptr : &*it;
-}
 
 // The plugged port with that id and fixed address, and its network.
 std::pair<const LocalNetwork*, const LocalPort*> local_port(
@@ -61,29 +43,11 @@ std::pair<const LocalRouter*, const RouterLeg*> leg_for(const std::vector<LocalR
   return {nullptr, nullptr};
 }
 
-std::optional<ExternalNextHop> next_hop(const channel::HostState& state,
-                                        const model::RouterGateway& gateway) {
-  const auto cidr = ipv4_prefix(gateway.cidr);
-  if (!cidr || gateway.cidr.find('/') == std::string::npos) {
-    return std::nullopt;
-  }
-  ExternalNextHop hop{.cidr = *cidr, .gateway_ip = std::nullopt};
-  for (auto it = state.lower_bound("subnet:");
-       it != state.end() && it->first.starts_with("subnet:"); ++it) {
-    const auto subnet = decode<model::Subnet>(state, it->first);
-    if (subnet && subnet->network_id == gateway.network_id && subnet->cidr == gateway.cidr &&
-        subnet->gateway_ip) {
-      hop.gateway_ip = ipv4_address(*subnet->gateway_ip);
-    }
-  }
-  return hop;
-}
-
 std::optional<LocalFloatingIp> build(const PipelineInput& input, const model::FloatingIp& fip,
                                      const std::vector<LocalNetwork>& networks,
                                      const std::vector<LocalRouter>& routers) {
   const auto& state = *input.state;
-  const auto router = decode<model::Router>(state, "router:" + fip.router_id);
+  const auto router = decoded_object<model::Router>(state, "router:" + fip.router_id);
   const auto ip = ipv4_address(fip.floating_ip_address);
   const auto fixed = ipv4_address(fip.fixed_ip_address);
   const auto mac = unicast_mac(fip.mac_address);
@@ -92,25 +56,25 @@ std::optional<LocalFloatingIp> build(const PipelineInput& input, const model::Fl
     return std::nullopt;
   }
   const auto [network, port] = local_port(networks, fip.port_id, *fixed);
-  const auto* external = network_of(networks, fip.floating_network_id);
+  const auto* external = find_network(networks, fip.floating_network_id);
   if (!port || !external) {
     return std::nullopt;
   }
   const auto [local_router, leg] = leg_for(routers, fip.router_id, network, *fixed);
   const auto uplink = integration_uplink(*external, input);
-  const auto hop = next_hop(state, *router->gateway);
+  const auto hop = external_next_hop(state, *router->gateway);
   if (!leg || !uplink || !hop) {
     return std::nullopt;
   }
-  return LocalFloatingIp{.ip = *ip,
-                         .mac = *mac,
+  return LocalFloatingIp{.floating = {.network = external,
+                                      .uplink = *uplink,
+                                      .ip = *ip,
+                                      .mac = *mac,
+                                      .next_hop = *hop},
                          .fixed_ip = *fixed,
                          .port = port,
                          .router = local_router,
-                         .leg = leg,
-                         .external = external,
-                         .uplink = *uplink,
-                         .next_hop = *hop};
+                         .leg = leg};
 }
 
 }  // namespace
@@ -125,7 +89,7 @@ std::vector<LocalFloatingIp> build_local_floating_ips(const PipelineInput& input
   const auto& state = *input.state;
   for (auto it = state.lower_bound("floatingip:");
        it != state.end() && it->first.starts_with("floatingip:"); ++it) {
-    const auto fip = decode<model::FloatingIp>(state, it->first);
+    const auto fip = decoded_object<model::FloatingIp>(state, it->first);
     if (!fip) {
       continue;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The typed, validated view of one network present on this host, which the flow generators
 // work from (the desired state is JSON; the generators should not re-validate it).
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,5 +59,13 @@ struct LocalNetwork {
   std::vector<LocalPort> ports;     // by id
   std::vector<RemotePort> remotes;  // by id
 };
+
+// The network with that id among `networks`, or null.
+inline const LocalNetwork* find_network(const std::vector<LocalNetwork>& networks,
+                                        const std::string& id) {
+  const auto it = std::find_if(networks.begin(), networks.end(),
+                               [&id](const LocalNetwork& network) { return network.id == id; });
+  return it == networks.end() ? nullptr : &*it;
+}
 
 }  // namespace neutrino::dataplane::pipeline

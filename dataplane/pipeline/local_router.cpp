@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <bit>
 #include <map>
 #include <optional>
 #include <utility>
@@ -61,6 +62,13 @@ std::optional<model::Router> router(const Json& object) {
 bool RouterLeg::contains(const std::string& ipv4) const {
   const auto address = parse_ipv4(ipv4);
   return address && (*address & subnet_mask) == subnet_address;
+}
+
+std::string RouterLeg::subnet() const {
+  in_addr raw{.s_addr = htonl(subnet_address)};
+  char text[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &raw, text, sizeof text);
+  return std::string(text) + "/" + std::to_string(std::popcount(subnet_mask));
 }
 
 std::vector<LocalRouter> build_local_routers(const channel::HostState& state,

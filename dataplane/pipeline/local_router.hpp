@@ -19,6 +19,7 @@ struct RouterLeg {
   std::uint32_t subnet_address = 0;       // the interface subnet, host order
   std::uint32_t subnet_mask = 0;
   bool contains(const std::string& ipv4) const;
+  std::string subnet() const;  // "10.0.1.0/24", as a flow field value
 };
 
 struct LocalRouter {

@@ -46,6 +46,12 @@ struct PipelineInput {
 
   // Physical network name -> its bridge and patch ports.
   std::map<std::string, PhysnetWiring> physnets;
+
+  // This hypervisor's name, as routers' gateway.host names their gateway host.
+  std::string host;
+  // Router id -> the conntrack zone of its source NAT, for the routers whose gateway host this
+  // is (the agent gives them ids from the lvid space, so no zone is shared with a network).
+  std::map<std::string, std::uint16_t> snat_zones;
 };
 
 }  // namespace neutrino::dataplane::pipeline

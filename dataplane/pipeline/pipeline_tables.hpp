@@ -15,6 +15,11 @@ struct IntegrationTables {
   static constexpr std::uint8_t kEgressConntrack = 30;
   static constexpr std::uint8_t kEgressRules = 31;
   static constexpr std::uint8_t kForwarding = 40;
+  // Source NAT on a router's gateway host (docs/pipeline.md): after conntrack in the router's
+  // zone, replies from outside into the router's networks, and packets out to the external
+  // network. Reached by ct(table=...) recirculation, which may go back.
+  static constexpr std::uint8_t kSourceNatIn = 43;
+  static constexpr std::uint8_t kSourceNatOut = 44;
   // East-west routing (docs/pipeline.md): forwarding hands it what a local port sends to a
   // router interface's MAC; it outputs to the destination port itself, since goto_table cannot
   // go back to kForwarding.

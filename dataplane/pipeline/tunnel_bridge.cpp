@@ -6,6 +6,7 @@
 #include "dataplane/pipeline/address.hpp"
 #include "dataplane/pipeline/pair_macs.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
+#include "dataplane/pipeline/source_nat.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
@@ -86,6 +87,10 @@ FlowSet compile_tunnel_bridge(const std::vector<LocalNetwork>& networks,
                     .action(vlan_vid(network.lvid))
                     .action("output:" + std::to_string(*input.patch_int)));
     }
+  }
+  if (input.patch_int && input.state) {
+    const auto routers = build_local_routers(*input.state, networks);
+    add_gateway_tunnel_flows(build_local_gateways(input, networks, routers), input, flows);
   }
   for (const auto table : {T::kClassify, T::kToTunnels, T::kFromTunnels}) {
     flows.add(FlowText(cookie, table, 0));

@@ -82,15 +82,21 @@ TEST(ObjectCodecTest, AddressGroupAndARuleNamingItRoundTrip) {
 }
 
 TEST(ObjectCodecTest, RouterAndFloatingIpRoundTrip) {
-  Router router{
-      "r1",
-      true,
-      {{"s1", "n1", "10.0.0.0/24", "p1", "10.0.0.1", "fa:16:3e:00:00:02"}},
-      RouterGateway{"ext", "gp", "203.0.113.2", "203.0.113.0/24", "fa:16:3e:00:00:03", true},
-      {{"192.168.0.0/24", "10.0.0.9"}}};
+  Router router{"r1",
+                true,
+                {{"s1", "n1", "10.0.0.0/24", "p1", "10.0.0.1", "fa:16:3e:00:00:02"}},
+                RouterGateway{"ext", "gp", "203.0.113.2", "203.0.113.0/24", "fa:16:3e:00:00:03",
+                              true, "host-a", "192.0.2.1"},
+                {{"192.168.0.0/24", "10.0.0.9"}}};
   const Json encoded = router;
   EXPECT_EQ(canonical_object("router:r1", encoded), encoded);
   EXPECT_EQ(encoded.get<Router>(), router);
+  // From a controller before wire schema 6: no gateway host.
+  Json older = encoded;
+  older["gateway"].erase("host");
+  older["gateway"].erase("host_tunnel_ip");
+  EXPECT_EQ(older.get<Router>().gateway->host, "");
+  EXPECT_EQ(older.get<Router>().gateway->host_tunnel_ip, "");
   router.gateway.reset();
   EXPECT_TRUE(Json(router)["gateway"].is_null());
   const FloatingIp fip{"f1", "203.0.113.9", "ext", "10.0.0.5", "p2", "r1", "fa:16:3e:00:00:04"};

@@ -20,6 +20,7 @@ class NoOvsBackend : public OvsBackend {
                     const std::vector<dataplane::openflow::FlowChange>&) override {
     fail();
   }
+  void delete_flows(const std::string&, const std::string&) override { fail(); }
   void flush_conntrack_zone(const std::string&, std::uint16_t) override { fail(); }
   void flush_conntrack(const std::string&, std::uint16_t, const std::string&) override { fail(); }
 

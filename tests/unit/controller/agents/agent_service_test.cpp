@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../neutron/service_fixture.hpp"
+#include "controller/store/change_journal.hpp"
 
 namespace neutrino::agents {
 namespace {
@@ -109,6 +110,50 @@ TEST_F(AgentServiceTest, AdminCanDisableDescribeAndDelete) {
       db().read([&](store::SqlSession& s) { return agents_.alive_on_host(s, "compute2"); }));
   db().write([&](store::SqlSession& s) { agents_.remove(s, admin_, id); });
   EXPECT_EQ(db().read([&](store::SqlSession& s) { return agents_.list(s, admin_); }).size(), 1u);
+}
+
+}  // namespace
+}  // namespace neutrino::agents
+
+namespace neutrino::agents {
+namespace {
+
+// Gateway hosts are chosen among connected agents: a session's start and end are journaled
+// changes, a heartbeat is not, and the end of a session the agent has replaced changes nothing.
+TEST_F(AgentServiceTest, ChannelSessionsAreJournaledChanges) {
+  const auto head = [&] {
+    return db().read([](store::SqlSession& s) { return store::ChangeJournal::head(s); });
+  };
+  const auto session_of = [&](const std::string& host) {
+    return db().read([&](store::SqlSession& s) {
+      return s
+          .query("SELECT channel_session FROM agents WHERE host = ? AND agent_type = ?",
+                 {host, std::string(kOvsAgentType)})
+          .at(0)
+          .optional_text(0)
+          .value_or("");
+    });
+  };
+  AgentReport r;
+  r.host = "compute1";
+  r.channel_session = "s1";
+  db().write([&](store::SqlSession& s) { agents_.report(s, r, true); });
+  EXPECT_EQ(session_of("compute1"), "s1");
+  const int64_t connected = head();
+  db().write([&](store::SqlSession& s) { agents_.heartbeat(s, r); });
+  db().write([&](store::SqlSession& s) { agents_.disconnected(s, "compute1", "s0"); });
+  EXPECT_EQ(head(), connected);
+  EXPECT_EQ(session_of("compute1"), "s1");
+  db().write([&](store::SqlSession& s) { agents_.disconnected(s, "compute1", "s1"); });
+  EXPECT_GT(head(), connected);
+  EXPECT_EQ(session_of("compute1"), "");
+  r.channel_session = "s2";
+  db().write([&](store::SqlSession& s) { agents_.report(s, r, true); });
+  const int64_t reconnected = head();
+  EXPECT_GT(reconnected, connected);
+  db().write([&](store::SqlSession& s) { agents_.forget_sessions(s); });
+  EXPECT_GT(head(), reconnected);
+  EXPECT_EQ(session_of("compute1"), "");
 }
 
 }  // namespace

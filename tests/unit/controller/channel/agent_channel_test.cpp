@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -172,6 +174,52 @@ TEST_F(AgentChannelTest, SilentAgentTurnsDeadAndHeartbeatsKeepItAlive) {
     EXPECT_EQ(agents()[0]["alive"], true);
   }
   EXPECT_EQ(agents().size(), 1u);  // a disconnected agent stays listed
+}
+
+// A router's gateway lives on a connected agent's host, which holds the router with no port of
+// its own; when that agent disconnects, another connected one takes the gateway over.
+TEST_F(AgentChannelTest, TheGatewayMovesToAnotherAgentWhenItsHostDisconnects) {
+  std::map<std::string, std::unique_ptr<TestAgent>> agents;
+  agents["host-a"] =
+      std::make_unique<TestAgent>(agent_port_, "host-a", "agent-secret", "192.0.2.1");
+  ASSERT_TRUE(agents["host-a"]->wait_for([](const auto&) { return true; }));
+  const std::string ext =
+      api("POST", "/v2.0/networks",
+          {{"network", {{"name", "ext"}, {"router:external", true}}}})["network"]["id"];
+  api("POST", "/v2.0/subnets",
+      {{"subnet", {{"network_id", ext}, {"ip_version", 4}, {"cidr", "203.0.113.0/24"}}}});
+  const std::string router =
+      api("POST", "/v2.0/routers",
+          {{"router",
+            {{"name", "r"}, {"external_gateway_info", {{"network_id", ext}}}}}})["router"]["id"];
+  const auto gateway_here = [&](const std::string& host) {
+    return agents.at(host)->wait_for([&](const auto& s) {
+      const auto it = s.find("router:" + router);
+      return it != s.end() && it->second["gateway"]["host"] == host && s.contains("network:" + ext);
+    });
+  };
+  ASSERT_TRUE(gateway_here("host-a"));
+  agents["host-b"] =
+      std::make_unique<TestAgent>(agent_port_, "host-b", "agent-secret", "192.0.2.2");
+  ASSERT_TRUE(agents["host-b"]->wait_for([](const auto&) { return true; }));
+  // One of the two holds it, whichever the router's hash prefers.
+  std::string chosen;
+  for (int i = 0; i < 100 && chosen.empty(); ++i) {
+    for (const auto& host : {"host-a", "host-b"}) {
+      if (agents.at(host)->wait_for(
+              [&](const auto& s) {
+                const auto it = s.find("router:" + router);
+                return it != s.end() && it->second["gateway"]["host"] == host;
+              },
+              50ms)) {
+        chosen = host;
+      }
+    }
+  }
+  ASSERT_FALSE(chosen.empty());
+  const std::string other = chosen == "host-a" ? "host-b" : "host-a";
+  agents.erase(chosen);
+  ASSERT_TRUE(gateway_here(other));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "controller/channel/host_state.hpp"
+#include "controller/fanout/gateway_host.hpp"
 #include "controller/neutron/address_group_service.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
 #include "controller/neutron/router_interfaces.hpp"
@@ -61,11 +62,17 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
       }
     }
   }
-  void report_agent(const std::string& host, const std::string& ip) {
+  // A connected agent has a push-channel session (only those are chosen as gateway hosts).
+  void report_agent(const std::string& host, const std::string& ip, const std::string& session = "",
+                    Json mappings = Json::object()) {
     agents::AgentReport report;
     report.host = host;
-    report.configurations = {{"tunneling_ip", ip}};
+    report.configurations = {{"tunneling_ip", ip}, {"bridge_mappings", std::move(mappings)}};
+    report.channel_session = session;
     db().write([&](store::SqlSession& s) { agents_.report(s, report, true); });
+  }
+  void disconnect_agent(const std::string& host, const std::string& session) {
+    db().write([&](store::SqlSession& s) { agents_.disconnected(s, host, session); });
   }
 
   std::string create_address_group(Json addresses) {
@@ -338,8 +345,11 @@ TEST_F(JournalFollowerTest, RoutersAndFloatingIpsMatchAFullRecompute) {
   const neutron::FloatingIpService fips(l3);
   std::mt19937 rng(20261204);
   auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
-  report_agent(kHosts[0], "192.0.2.10");
-  report_agent(kHosts[1], "192.0.2.11");
+  std::map<std::string, std::string> sessions;  // connected hosts
+  for (size_t i = 0; i < kHosts.size(); ++i) {
+    sessions[kHosts[i]] = "session-" + std::to_string(i);
+    report_agent(kHosts[i], "192.0.2.1" + std::to_string(i), sessions[kHosts[i]]);
+  }
   start_follower();
   const std::string external = create_network(admin_, {{"router:external", true}})["id"];
   create_subnet(admin_, {{"network_id", external}, {"ip_version", 4}, {"cidr", "203.0.113.0/24"}});
@@ -358,8 +368,22 @@ TEST_F(JournalFollowerTest, RoutersAndFloatingIpsMatchAFullRecompute) {
   expect_consistent("setup");
   int done = 0;
   for (int step = 0; step < 200; ++step) {
-    const size_t action = pick(9);
+    const size_t action = pick(10);
     std::string what;
+    if (action == 9) {  // the gateway hosts follow agents' connections
+      const std::string host = kHosts[pick(kHosts.size())];
+      if (const auto it = sessions.find(host); it != sessions.end()) {
+        disconnect_agent(host, it->second);
+        sessions.erase(it);
+        what = "disconnect " + host;
+      } else {
+        sessions[host] = "session-" + std::to_string(step);
+        report_agent(host, "192.0.2.99", sessions[host]);
+        what = "connect " + host;
+      }
+      expect_consistent("step " + std::to_string(step) + ": " + what);
+      continue;
+    }
     try {
       db().write([&](store::SqlSession& s) {
         if (action <= 1 || ports.empty()) {
@@ -572,6 +596,72 @@ TEST_F(JournalFollowerTest, AnInstancesRebootsAndStartsMatchAFullRecompute) {
   change_instance(id, "desired_power = 'running', start_count = start_count + 1");
   expect_consistent("stop, start");
   EXPECT_EQ(applied_instance(kHosts[0], id)["start_count"], 1);
+}
+
+}  // namespace
+}  // namespace neutrino::fanout
+
+namespace neutrino::fanout {
+namespace {
+
+// The gateway host: among connected agents that reach the external network's physnet, it holds
+// the router (and what it routes to) with no port of its own, and it moves when it disconnects
+// and comes back when it reconnects; a stale session's end changes nothing.
+TEST_F(JournalFollowerTest, TheGatewayHostFollowsConnectedAgentsOfThePhysnet) {
+  using neutron::Operation;
+  const neutron::L3Ports l3(ports_);
+  const neutron::RouterService routers(l3);
+  const Json physnet1 = {{"physnet1", "br-ex"}};
+  report_agent(kHosts[0], "192.0.2.10", "a1", physnet1);
+  report_agent(kHosts[1], "192.0.2.11", "b1", physnet1);
+  report_agent(kHosts[2], "192.0.2.12", "c1");  // no bridge to physnet1
+  start_follower();
+  const std::string external = create_network(admin_, {{"router:external", true},
+                                                       {"provider:network_type", "vlan"},
+                                                       {"provider:physical_network", "physnet1"},
+                                                       {"provider:segmentation_id", 120}})["id"];
+  create_subnet(admin_, {{"network_id", external}, {"ip_version", 4}, {"cidr", "203.0.113.0/24"}});
+  const std::string router = db().write([&](store::SqlSession& s) {
+    const Json gateway = {{"external_gateway_info", {{"network_id", external}}}};
+    return routers
+        .create(s, alice_, neutron::router_schema().validate(gateway, Operation::kCreate))["id"]
+        .get<std::string>();
+  });
+  expect_consistent("router with a gateway");
+  const auto holders = [&] {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& host : kHosts) {
+      const auto it = applied_[host].find("router:" + router);
+      if (it != applied_[host].end()) {
+        EXPECT_EQ(it->second.at("gateway").at("host"), host);
+        EXPECT_TRUE(applied_[host].contains("network:" + external));
+        out.push_back(host);
+      }
+    }
+    return out;
+  };
+  const auto first = holders();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0], choose_gateway_host(router, {kHosts[0], kHosts[1]}));
+  const std::string chosen = first[0];
+  const std::string other = chosen == kHosts[0] ? kHosts[1] : kHosts[0];
+  const std::string chosen_session = chosen == kHosts[0] ? "a1" : "b1";
+  disconnect_agent(chosen, "stale");  // an older session ending: still connected
+  expect_consistent("a stale session ends");
+  EXPECT_EQ(holders(), std::vector<std::string>{chosen});
+  disconnect_agent(chosen, chosen_session);
+  expect_consistent("the gateway host disconnects");
+  EXPECT_EQ(holders(), std::vector<std::string>{other});
+  disconnect_agent(other, other == kHosts[0] ? "a1" : "b1");
+  expect_consistent("no agent reaches physnet1");
+  EXPECT_EQ(holders(), std::vector<std::string>{});  // never host-c
+  report_agent(chosen, "192.0.2.20", "again", physnet1);
+  expect_consistent("the first host reconnects");
+  EXPECT_EQ(holders(), std::vector<std::string>{chosen});
+  // Other hosts tunnel the router's outbound traffic to the address it reconnected with.
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(applied_[chosen]["router:" + router]["gateway"]["host_tunnel_ip"], "192.0.2.20");
 }
 
 }  // namespace

@@ -1,0 +1,83 @@
+#include "dataplane/pipeline/local_gateway.hpp"
+
+#include "common/model/subnet.hpp"
+#include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/decoded_object.hpp"
+#include "dataplane/pipeline/uplink.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
+                                            const model::RouterGateway& gateway,
+                                            const std::vector<LocalNetwork>& networks,
+                                            LocalGateway local) {
+  const auto* external = find_network(networks, gateway.network_id);
+  const auto zone = input.snat_zones.find(local.router->id);
+  const auto ip = ipv4_address(gateway.ip_address);
+  const auto mac = unicast_mac(gateway.mac_address);
+  if (!external || zone == input.snat_zones.end() || !ip || !mac) {
+    return std::nullopt;
+  }
+  const auto uplink = integration_uplink(*external, input);
+  const auto hop = external_next_hop(*input.state, gateway);
+  if (!uplink || !hop) {
+    return std::nullopt;
+  }
+  local.address = {
+      .network = external, .uplink = *uplink, .ip = *ip, .mac = *mac, .next_hop = *hop};
+  local.zone = zone->second;
+  return local;
+}
+
+}  // namespace
+
+std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
+                                                 const model::RouterGateway& gateway) {
+  const auto cidr = ipv4_prefix(gateway.cidr);
+  if (!cidr || gateway.cidr.find('/') == std::string::npos) {
+    return std::nullopt;
+  }
+  ExternalNextHop hop{.cidr = *cidr, .gateway_ip = std::nullopt};
+  for (auto it = state.lower_bound("subnet:");
+       it != state.end() && it->first.starts_with("subnet:"); ++it) {
+    const auto subnet = decoded_object<model::Subnet>(state, it->first);
+    if (subnet && subnet->network_id == gateway.network_id && subnet->cidr == gateway.cidr &&
+        subnet->gateway_ip) {
+      hop.gateway_ip = ipv4_address(*subnet->gateway_ip);
+    }
+  }
+  return hop;
+}
+
+std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
+                                               const std::vector<LocalNetwork>& networks,
+                                               const std::vector<LocalRouter>& routers) {
+  std::vector<LocalGateway> out;
+  if (!input.state) {
+    return out;
+  }
+  for (const auto& router : routers) {
+    const auto object = decoded_object<model::Router>(*input.state, "router:" + router.id);
+    if (!object || !object->gateway || !object->gateway->enable_snat ||
+        object->gateway->host.empty()) {
+      continue;
+    }
+    const auto& gateway = *object->gateway;
+    LocalGateway local{.router = &router, .here = gateway.host == input.host};
+    if (local.here) {
+      if (auto served = on_gateway_host(input, gateway, networks, std::move(local))) {
+        out.push_back(std::move(*served));
+      }
+      continue;
+    }
+    if (const auto port = input.tunnel_ports.find(gateway.host_tunnel_ip);
+        port != input.tunnel_ports.end()) {
+      local.tunnel_port = port->second;
+    }
+    out.push_back(std::move(local));
+  }
+  return out;
+}
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,41 @@
+#pragma once
+// The typed view of the source NAT of the routers this host holds: the router's gateway
+// (`gateway` of a "router:<id>" object) with enable_snat, on the host the controller chose for
+// it (gateway.host). That host NATs what the router's ports send outside through the gateway
+// address, in a conntrack zone of the router's own; every other host holding the router sends
+// such packets to it over the VXLAN network they came from (docs/pipeline.md, "Source NAT").
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/channel/host_state.hpp"
+#include "common/model/router.hpp"
+#include "dataplane/pipeline/external_link.hpp"
+#include "dataplane/pipeline/local_router.hpp"
+#include "dataplane/pipeline/pipeline_input.hpp"
+
+namespace neutrino::dataplane::pipeline {
+
+struct LocalGateway {
+  const LocalRouter* router = nullptr;
+  bool here = false;  // this host is the gateway host
+  // On the gateway host: the gateway address on the external network and the router's zone.
+  ExternalAddress address;
+  std::uint16_t zone = 0;
+  // On the others: the VXLAN port to the gateway host.
+  std::optional<std::uint32_t> tunnel_port;
+};
+
+// Routers with source NAT that this host serves or steers to, by router id. Left out: routers
+// without a gateway host, with malformed gateways, and on the gateway host those whose
+// external network is not compiled here with an uplink or that have no zone yet.
+std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
+                                               const std::vector<LocalNetwork>& networks,
+                                               const std::vector<LocalRouter>& routers);
+
+// The next hop on the gateway's external subnet (its gateway_ip from the "subnet:" objects).
+std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
+                                                 const model::RouterGateway& gateway);
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,179 @@
+#include "dataplane/pipeline/source_nat.hpp"
+
+#include <string>
+
+#include "dataplane/pipeline/address.hpp"
+#include "dataplane/pipeline/external_link.hpp"
+#include "dataplane/pipeline/network_match.hpp"
+#include "dataplane/pipeline/pipeline_tables.hpp"
+#include "dataplane/pipeline/routed_delivery.hpp"
+#include "dataplane/pipeline/uplink.hpp"
+
+namespace neutrino::dataplane::pipeline {
+namespace {
+
+using T = IntegrationTables;
+// In kForwarding, as the east-west dispatch: other hosts' packets for outside.
+constexpr std::uint16_t kToRouter = 110;
+// In kRouting, below floating IPs: what no route and no floating IP claims.
+constexpr std::uint16_t kSourceNat = 40;
+constexpr std::uint16_t kNat = 100;
+constexpr std::uint16_t kKnownMac = 100;  // as br-tun's remote MACs
+
+std::string set_register(const char* reg, unsigned value) {
+  return "set_field:" + std::to_string(value) + "->" + reg;
+}
+std::string zone(const LocalGateway& gateway) {
+  return "zone=" + std::to_string(gateway.zone);
+}
+FlowText to_outside(const RouterLeg& leg, std::uint64_t cookie) {
+  FlowText flow(cookie, T::kRouting, kSourceNat);
+  flow.match(network_match(*leg.network)).match("dl_dst=" + leg.mac).match("ip");
+  return flow;
+}
+
+// What the leg's network sends outside, from here or from other hosts, is NATed to the gateway
+// address (only from the leg's subnet: after NAT the source is the gateway's, which also stops
+// the recirculated packet from being NATed again).
+void out_of_leg(const LocalGateway& gateway, const RouterLeg& leg, std::uint64_t cookie,
+                FlowSet& flows) {
+  const auto network = network_match(*leg.network);
+  flows.add(FlowText(cookie, T::kForwarding, kToRouter)
+                .match(network)
+                .match(std::string(Registers::kFromRemote) + "=1")
+                .match("dl_dst=" + leg.mac)
+                .match("ip")
+                .action("goto_table:" + std::to_string(T::kRouting)));
+  add_own_subnet_drops(*gateway.router, *leg.network, cookie, flows);
+  flows.add(
+      to_outside(leg, cookie)
+          .action("ct(" + zone(gateway) + ",nat,table=" + std::to_string(T::kSourceNatOut) + ")"));
+  flows.add(FlowText(cookie, T::kSourceNatOut, kNat)
+                .match(network)
+                .match("dl_dst=" + leg.mac)
+                .match("ct_state=+new+trk")
+                .match("ip")
+                .match("nw_src=" + leg.subnet())
+                .action("ct(commit," + zone(gateway) + ",nat(src=" + gateway.address.ip +
+                        "),table=" + std::to_string(T::kSourceNatOut) + ")"));
+  FlowText out(cookie, T::kSourceNatOut, kNat);
+  out.match(network)
+      .match("dl_dst=" + leg.mac)
+      .match("ct_state=-inv+trk")
+      .match("ip")
+      .match("nw_src=" + gateway.address.ip);
+  flows.add(send_out_from(out, gateway.address));
+}
+
+// A reply, its destination restored by conntrack, goes to the port holding that address.
+FlowText reply_to(const LocalGateway& gateway, const RouterLeg& leg, const std::string& ip,
+                  const std::string& mac, std::uint64_t cookie) {
+  FlowText flow(cookie, T::kSourceNatIn, kNat);
+  flow.match(network_match(*gateway.address.network))
+      .match("ct_zone=" + std::to_string(gateway.zone))
+      .match("ct_state=-new-inv+trk")
+      .match("ip")
+      .match("nw_dst=" + ip)
+      .action("dec_ttl")
+      .action("set_field:" + leg.mac + "->eth_src")
+      .action("set_field:" + mac + "->eth_dst")
+      .action(set_register(Registers::kNetwork, leg.network->lvid));
+  return flow;
+}
+
+void into_leg(const LocalGateway& gateway, const RouterLeg& leg, const PipelineInput& input,
+              FlowSet& flows) {
+  for (const auto& port : leg.network->ports) {
+    for (const auto& ip : port.ipv4) {
+      if (leg.contains(ip)) {
+        FlowText flow = reply_to(gateway, leg, ip, port.mac, input.cookie);
+        flows.add(deliver_to_local(flow, port));
+      }
+    }
+  }
+  const auto uplink = integration_uplink(*leg.network, input);
+  if (!uplink) {
+    return;
+  }
+  for (const auto& remote : leg.network->remotes) {
+    for (const auto& ip : remote.ipv4) {
+      if (leg.contains(ip)) {
+        FlowText flow = reply_to(gateway, leg, ip, remote.mac, input.cookie);
+        flows.add(deliver_to_remote(flow, *leg.network, *uplink));
+      }
+    }
+  }
+}
+
+void on_gateway_host(const LocalGateway& gateway, const PipelineInput& input, FlowSet& flows) {
+  const auto cookie = input.cookie;
+  add_external_arp_flows(gateway.address, cookie, flows);
+  // Replies only: what is new from outside keeps the gateway address and matches no port.
+  add_external_inbound_flows(
+      gateway.address,
+      {set_register(Registers::kNetwork, gateway.address.network->lvid),
+       set_register(Registers::kFromRemote, 1),
+       "ct(" + zone(gateway) + ",nat,table=" + std::to_string(T::kSourceNatIn) + ")"},
+      cookie, flows);
+  add_next_hop_flows(gateway.address, cookie, flows);
+  for (const auto& leg : gateway.router->legs) {
+    if (leg.network == gateway.address.network) {
+      continue;  // an interface on the external network itself: switched there, not NATed
+    }
+    out_of_leg(gateway, leg, cookie, flows);
+    into_leg(gateway, leg, input, flows);
+  }
+  add_nat_table_defaults(T::kSourceNatIn, T::kSourceNatOut, cookie, flows);
+}
+
+// Another host holds the gateway: its own ports' packets for outside go to it unchanged, over
+// the VXLAN network they came from (a VLAN or flat network's switches would learn the router
+// MAC wherever east-west routing sends from it, so those reach it only from the gateway host).
+void towards_gateway_host(const LocalGateway& gateway, const PipelineInput& input, FlowSet& flows) {
+  for (const auto& leg : gateway.router->legs) {
+    const auto uplink = integration_uplink(*leg.network, input);
+    if (leg.network->ports.empty() || leg.network->type != NetworkType::kVxlan || !uplink) {
+      continue;
+    }
+    add_own_subnet_drops(*gateway.router, *leg.network, input.cookie, flows);
+    FlowText flow = to_outside(leg, input.cookie);
+    flows.add(deliver_to_remote(flow, *leg.network, *uplink));
+  }
+}
+
+}  // namespace
+
+void add_source_nat_flows(const std::vector<LocalGateway>& gateways, const PipelineInput& input,
+                          FlowSet& flows) {
+  for (const auto& gateway : gateways) {
+    if (gateway.here) {
+      on_gateway_host(gateway, input, flows);
+    } else if (gateway.tunnel_port) {
+      towards_gateway_host(gateway, input, flows);
+    }
+  }
+}
+
+void add_gateway_tunnel_flows(const std::vector<LocalGateway>& gateways, const PipelineInput& input,
+                              FlowSet& flows) {
+  for (const auto& gateway : gateways) {
+    if (gateway.here || !gateway.tunnel_port) {
+      continue;
+    }
+    for (const auto& leg : gateway.router->legs) {
+      const auto& network = *leg.network;
+      if (network.ports.empty() || network.type != NetworkType::kVxlan ||
+          !network.segmentation_id) {
+        continue;
+      }
+      flows.add(FlowText(input.cookie, TunnelTables::kToTunnels, kKnownMac)
+                    .match("dl_vlan=" + std::to_string(network.lvid))
+                    .match("dl_dst=" + leg.mac)
+                    .action("pop_vlan")
+                    .action("set_field:" + hex(*network.segmentation_id) + "->tun_id")
+                    .action("output:" + std::to_string(*gateway.tunnel_port)));
+    }
+  }
+}
+
+}  // namespace neutrino::dataplane::pipeline

@@ -1,0 +1,143 @@
+"""Source NAT through a router's gateway (issue 11): guests without a floating IP on two
+simulated hosts reach outside with the router's gateway address as their source, whichever
+host the controller chose as the router's gateway host (the other one sends to it over VXLAN);
+nothing from outside reaches them; two tenants with the same CIDR behind their own routers
+each go out from their own gateway address and never reach each other; a TCP stream through
+the gateway survives the gateway host's agent restarting; and when the gateway host's agent
+is gone, the other host takes the gateway over (the note gives how long traffic stops).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from l3_cloud import L3Cloud, OUTSIDE_IP
+
+STREAM_PORT = 5615
+TCP_STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcp_stream.py")
+
+
+class SourceNatTest(L3Cloud):
+
+    def gateway_address(self, router):
+        info = self.api("GET", "/v2.0/routers/" + router["id"]).json()["router"][
+            "external_gateway_info"]
+        return info["external_fixed_ips"][0]["ip_address"]
+
+    def gateway_host(self):
+        """The host whose br-int source-NATs (the controller's choice is not in the API)."""
+        holders = [h for h in self.mh.hosts
+                   if "nat(src=" in h.ofctl("dump-flows", "br-int", "table=44")]
+        return holders[0] if len(holders) == 1 else None
+
+    def tenant(self, cidr, router_name, external, group, guests):
+        """A tenant network behind its own router with SNAT, and guests [(host, name, ip)]."""
+        net = self.network(cidr)
+        router = self.router(router_name, external, net)
+        for host, name, ip in guests:
+            self.routed_guest(host, name, net, ip, group)
+        return router
+
+    def test_guests_on_both_hosts_go_out_from_the_gateway_address(self):
+        h1, h2 = self.mh.hosts
+        external = self.external_network()
+        group = self.open_group()
+        self.admit(group, "tcp")
+        router = self.tenant("10.66.1.0/24", "snat-router", external, group,
+                             [(h1, "snata", "10.66.1.10"), (h2, "snatb", "10.66.1.20")])
+        address = self.gateway_address(router)
+        self.serve_outside_who()
+        self.serve_who(h1, "snata")
+        for host, guest in ((h1, "snata"), (h2, "snatb")):
+            self.wait_for(lambda: host.ping(guest, OUTSIDE_IP, wait=0.5).ok,
+                          guest + " pinging outside")
+            self.assertEqual(self.guest_who(host, guest, OUTSIDE_IP), "outside " + address)
+        self.assertIsNotNone(self.gateway_host())
+        # Nothing new comes in: not through the gateway address, not to a fixed address.
+        self.assertIsNone(self.outside_who(address))
+        self.assertFalse(self.outside_ping("10.66.1.10", wait=0.5))
+        self.assert_stream_survives_gateway_agent_restart("snata", h1)
+
+    def test_two_tenants_with_one_cidr_go_out_from_their_own_gateway(self):
+        h1, h2 = self.mh.hosts
+        external = self.external_network()
+        group = self.open_group()
+        self.admit(group, "tcp")
+        self.admit(group, "icmp")
+        red = self.tenant("10.67.1.0/24", "red-router", external, group,
+                          [(h1, "reda", "10.67.1.10"), (h2, "redb", "10.67.1.30")])
+        blue = self.tenant("10.67.1.0/24", "blue-router", external, group,
+                           [(h2, "bluea", "10.67.1.10")])
+        self.serve_outside_who()
+        for host, guest, router in ((h1, "reda", red), (h2, "bluea", blue)):
+            # A ping first: its answer teaches the gateway host the next hop's MAC, which TCP
+            # needs (docs/pipeline.md, "The external next hop's MAC").
+            self.wait_for(lambda: host.ping(guest, OUTSIDE_IP, wait=0.5).ok,
+                          guest + " pinging outside")
+            self.assertEqual(self.guest_who(host, guest, OUTSIDE_IP),
+                             "outside " + self.gateway_address(router))
+        # Same addresses, different networks: blue never reaches red's other guest.
+        self.assert_ping(h1, "reda", "10.67.1.30")
+        self.assert_no_ping(h2, "bluea", "10.67.1.30")
+
+    def test_the_other_host_takes_the_gateway_over_when_its_agent_is_gone(self):
+        external = self.external_network()
+        group = self.open_group()
+        guests = [(h, "snatt%d" % i, "10.68.1.%d" % (10 + i)) for i, h in enumerate(self.mh.hosts)]
+        self.tenant("10.68.1.0/24", "takeover-router", external, group, guests)
+        for host, guest, _ in guests:
+            self.wait_for(lambda: host.ping(guest, OUTSIDE_IP, wait=0.5).ok, guest + " out")
+        gateway = self.gateway_host()
+        self.assertIsNotNone(gateway)
+        other, guest = [(h, g) for h, g, _ in guests if h is not gateway][0]
+        agent = gateway.daemons["neutrino-agent"]
+        self.addCleanup(self.restart_agent, agent)
+        t0 = time.monotonic()
+        agent.kill9()
+        # The old host's switch keeps NATing what it already has; the other host's guest goes
+        # out again once that host holds the gateway.
+        self.wait_for(lambda: self.gateway_host_is(other), "the other host to take over",
+                      timeout=30)
+        self.wait_for(lambda: other.ping(guest, OUTSIDE_IP, wait=0.2).ok,
+                      guest + " out through the new gateway host", timeout=30)
+        print("\ngateway host's agent killed -> other host's guest out again: %.3f s"
+              % (time.monotonic() - t0))
+
+    def gateway_host_is(self, host):
+        return "nat(src=" in host.ofctl("dump-flows", "br-int", "table=44")
+
+    def restart_agent(self, agent):
+        offset = agent.log_size()
+        agent.start()
+        agent.wait_for_log("connected to the controller", after=offset, timeout=10)
+        self.wait_for(lambda: len(self.alive_agents()) == self.HOSTS, "every agent alive", 30)
+
+    def assert_stream_survives_gateway_agent_restart(self, guest, host):
+        """A guest's TCP stream to outside through the gateway loses nothing while the gateway
+        host restarts its agent."""
+        serve = self.mh.underlay.popen(["python3", TCP_STREAM, "serve", str(STREAM_PORT)],
+                                       stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: serve.poll() is None and serve.kill())
+        self.assertEqual(serve.stdout.readline().strip(), "listening")
+        stream = host.guest_popen(guest, ["python3", TCP_STREAM, "stream", OUTSIDE_IP,
+                                          str(STREAM_PORT)], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: stream.poll() is None and stream.kill())
+        self.assertEqual(stream.stdout.readline().strip(), "connected")
+        agent = self.gateway_host().daemons["neutrino-agent"]
+        offset = agent.log_size()
+        agent.restart()
+        agent.wait_for_log("connected to the controller", after=offset, timeout=10)
+        time.sleep(1)
+        stream.send_signal(signal.SIGTERM)
+        figures = json.loads(stream.communicate(timeout=15)[0].strip().splitlines()[-1])
+        print("TCP stream through source NAT across the gateway agent's restart: %s" % figures)
+        self.assertIsNone(figures["error"], figures)
+        self.assertGreater(figures["echoed"], 10, figures)
+        self.assertNotIn("flow changes applied", agent.log_text()[offset:])
+
+
+if __name__ == "__main__":
+    unittest.main()
