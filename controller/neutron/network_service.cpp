@@ -125,7 +125,8 @@ void NetworkService::update_sharing(store::SqlSession& s, const NetworkInfo& net
       bound.insert(r.text(0));
     }
     try {
-      RbacAccess::check_removable(s, "network", network.id, network.project_id, kAnyProject, bound);
+      RbacAccess::check_removable(s, "network", network.id, network.project_id, kAccessAsShared,
+                                  kAnyProject, bound);
     } catch (const api::ApiError&) {
       throw api::conflict("InvalidSharedSetting",
                           "Unable to reconfigure sharing settings for network " + network.id +
