@@ -71,6 +71,29 @@ TEST_F(RouterServiceTest, GatewayMustBeAnExternalNetwork) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM routers"), 0);
 }
 
+TEST_F(RouterServiceTest, GatewayOnAnExternalNetworkWithoutSubnetsHasNoAddress) {
+  const std::string bare = create_network(admin_, {{"router:external", true}})["id"];
+  const Json r = create_router(alice_, {{"external_gateway_info", {{"network_id", bare}}}});
+  EXPECT_EQ(r["external_gateway_info"]["network_id"], bare);
+  EXPECT_EQ(r["external_gateway_info"]["external_fixed_ips"], Json::array());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports WHERE device_owner = 'network:router_gateway' "
+                  "AND network_id = '" +
+                  bare + "'"),
+            1);
+}
+
+TEST_F(RouterServiceTest, GatewayOnANetworkNotExternalToTheCallerIsNotFound) {
+  const std::string net = network_external_to(admin_.project_id);
+  EXPECT_EQ(refusal([&] {
+              create_router(alice_, {{"external_gateway_info", {{"network_id", net}}}});
+            }),
+            Refusal(404, "NetworkNotFound"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM routers"), 0);
+  EXPECT_EQ(create_router(admin_, {{"external_gateway_info",
+                                    {{"network_id", net}}}})["external_gateway_info"]["network_id"],
+            net);
+}
+
 TEST_F(RouterServiceTest, InterfacesBySubnetTakeTheGatewayAddress) {
   const Json r = create_router(alice_);
   const Json sub = tenant_subnet(alice_, "10.1.0.0/24");
