@@ -7,6 +7,7 @@
 #include "common/text_prefix.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/router_port_status.hpp"
 #include "controller/neutron/router_routes.hpp"
 #include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -252,6 +253,7 @@ Json RouterService::update(store::SqlSession& s, const AuthContext& ctx, const s
   if (attributes.contains("admin_state_up")) {
     s.execute("UPDATE routers SET admin_state_up = ? WHERE id = ?",
               {int64_t{attributes["admin_state_up"].get<bool>()}, id});
+    RouterPortStatus::sync(s, id);
   }
   touch(s, id);
   return show(s, ctx, id);
