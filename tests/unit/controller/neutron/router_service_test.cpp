@@ -94,6 +94,19 @@ TEST_F(RouterServiceTest, GatewayOnANetworkNotExternalToTheCallerIsNotFound) {
             net);
 }
 
+TEST_F(RouterServiceTest, AnExternalNetworkWithGatewaysStaysExternal) {
+  const Json r = create_router(alice_, {{"external_gateway_info", {{"network_id", public_}}}});
+  const auto make_internal = [&] {
+    const Json a = network_schema().validate({{"router:external", false}}, Operation::kUpdate);
+    return db().write(
+        [&](store::SqlSession& s) { return networks_.update(s, admin_, public_, a); });
+  };
+  EXPECT_EQ(refusal([&] { make_internal(); }), Refusal(409, "ExternalNetworkInUse"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM networks WHERE router_external = 1"), 1);
+  update_router(alice_, r["id"], {{"external_gateway_info", nullptr}});
+  EXPECT_EQ(make_internal()["router:external"], false);
+}
+
 TEST_F(RouterServiceTest, InterfacesBySubnetTakeTheGatewayAddress) {
   const Json r = create_router(alice_);
   const Json sub = tenant_subnet(alice_, "10.1.0.0/24");
