@@ -82,6 +82,14 @@ class RouterCliTest(harness.ControllerTestCase):
         self.assertEqual(len(gw_ports), 1)
         self.assertEqual(gw_ports[0]["Fixed IP Addresses"][0]["ip_address"],
                          gateway["external_fixed_ips"][0]["ip_address"])
+        # The gateway keeps its network external (Neutron's ExternalNetworkInUse).
+        self.assertCommandFails("network", "set", "--internal", "rt-public",
+                                expect="cannot be updated to be made non-external")
+        self.refused("PUT", "/v2.0/networks/" + self.public["id"],
+                     {"network": {"router:external": False}}, 409, "ExternalNetworkInUse",
+                     token=self.controller.token())
+        shown_public = self.api("GET", "/v2.0/networks/" + self.public["id"]).json()["network"]
+        self.assertTrue(shown_public["router:external"])
 
         self.alice("router", "add", "subnet", "rt-r1", "rt-net1-sub")
         self.alice("router", "add", "subnet", "rt-r1", "rt-net2-sub")
