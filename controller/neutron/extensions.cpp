@@ -2,11 +2,14 @@
 
 namespace neutrino::neutron {
 namespace {
-Json extension(const char* alias, const char* name, const char* description) {
+// `updated` is Neutron's date for the aliases whose clients may read it (the L3 ones); the
+// others keep the date this server has always shown.
+Json extension(const char* alias, const char* name, const char* description,
+               const char* updated = "2013-01-01T10:00:00-00:00") {
   return {{"alias", alias},
           {"name", name},
           {"description", description},
-          {"updated", "2013-01-01T10:00:00-00:00"},
+          {"updated", updated},
           {"links", Json::array()}};
 }
 }  // namespace
@@ -106,7 +109,18 @@ const Json& supported_extensions() {
                 "API for retrieving service providers for Neutron advanced services"),
       extension("flavors", "Neutron Service Flavors",
                 "Flavor specification for Neutron advanced services."),
-      // router, ext-gw-mode, extraroute, fip-port-details: served, advertised with the L3 pipeline.
+      extension("router", "Neutron L3 Router",
+                "Router abstraction for basic L3 forwarding between L2 Neutron networks and "
+                "access to external networks via a NAT gateway.",
+                "2012-07-20T10:00:00-00:00"),
+      extension("ext-gw-mode", "Neutron L3 Configurable external gateway mode",
+                "Extension of the router abstraction for specifying whether SNAT should occur "
+                "on the external gateway",
+                "2013-03-28T10:00:00-00:00"),
+      extension("extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router",
+                "2013-02-01T10:00:00-00:00"),
+      extension("fip-port-details", "Floating IP Port Details Extension",
+                "Add port_details attribute to Floating IP resource", "2018-04-09T10:00:00-00:00"),
       extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
       extension("extra_dhcp_opt", "Neutron Extra DHCP options",
                 "Extra options configuration for DHCP. For example PXE boot options to DHCP "

@@ -146,11 +146,9 @@ Json FloatingIpService::create(store::SqlSession& s, const AuthContext& ctx,
                                const Json& attributes) const {
   const std::string project = owning_project(ctx, attributes);
   const std::string network_id = attributes["floating_network_id"].get<std::string>();
-  const auto network = NetworkService::find(s, network_id);
-  if (!network) {
-    throw api::not_found("Network " + network_id + " could not be found.", "NetworkNotFound");
-  }
-  if (!network->external) {
+  // Another project's network is not found unless it is external to the caller's project.
+  const NetworkInfo network = NetworkService::visible(s, ctx, network_id);
+  if (!network.external) {
     throw bad_fip("Network " + network_id + " is not a valid external network.");
   }
   const auto address = optional_text(attributes, "floating_ip_address");

@@ -11,6 +11,7 @@
 #include "controller/neutron/availability_zone_hints.hpp"
 #include "controller/neutron/dhcp_hosting.hpp"
 #include "controller/neutron/floating_ip_service.hpp"
+#include "controller/neutron/l3_ports.hpp"
 #include "controller/neutron/rbac_access.hpp"
 #include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/security_group_service.hpp"
@@ -125,7 +126,8 @@ void NetworkService::update_sharing(store::SqlSession& s, const NetworkInfo& net
       bound.insert(r.text(0));
     }
     try {
-      RbacAccess::check_removable(s, "network", network.id, network.project_id, kAnyProject, bound);
+      RbacAccess::check_removable(s, "network", network.id, network.project_id, kAccessAsShared,
+                                  kAnyProject, bound);
     } catch (const api::ApiError&) {
       throw api::conflict("InvalidSharedSetting",
                           "Unable to reconfigure sharing settings for network " + network.id +
@@ -309,6 +311,15 @@ Json NetworkService::update(store::SqlSession& s, const AuthContext& ctx, const 
   }
   if (attributes.contains("router:external")) {
     const bool external = attributes["router:external"].get<bool>();
+    if (!external && network.external &&
+        !s.query("SELECT 1 FROM ports WHERE network_id = ? AND device_owner = ? LIMIT 1",
+                 {id, std::string(kRouterGatewayOwner)})
+             .empty()) {
+      throw api::conflict("ExternalNetworkInUse",
+                          "External network " + id +
+                              " cannot be updated to be made non-external, since it has "
+                              "existing gateway ports.");
+    }
     RbacAccess::set_wildcard(s, "network", id, kAccessAsExternal, network.project_id, external);
     if (!external) {
       s.execute(

@@ -59,15 +59,15 @@ void RbacAccess::remove_all(store::SqlSession& s, const std::string& object_type
 
 void RbacAccess::check_removable(store::SqlSession& s, const std::string& object_type,
                                  const std::string& object_id, const std::string& owner,
-                                 const std::string& target, const std::set<std::string>& bound) {
+                                 const std::string& action, const std::string& target,
+                                 const std::set<std::string>& bound) {
   if (target == owner) {
     return;  // the owner's access never depended on a policy
   }
   std::set<std::string> remaining;
   for (const auto& r : s.query("SELECT target_project FROM rbac_policies WHERE object_type = ? "
-                               "AND object_id = ? AND action = 'access_as_shared' AND "
-                               "target_project <> ?",
-                               {object_type, object_id, target})) {
+                               "AND object_id = ? AND action = ? AND target_project <> ?",
+                               {object_type, object_id, action, target})) {
     remaining.insert(r.text(0));
   }
   if (target != kAnyProject && (remaining.contains(kAnyProject) || !bound.contains(target))) {

@@ -36,12 +36,14 @@ class RbacAccess {
   static void remove_all(store::SqlSession& s, const std::string& object_type,
                          const std::string& object_id);
 
-  // Neutron's RbacPolicyInUse check for taking away `target`'s access_as_shared grant on an
+  // Neutron's RbacPolicyInUse check for taking away `target`'s grant of `action` on an
   // object owned by `owner`: throws 409 unless every project in `bound` (those whose
-  // resources depend on the object) keeps access through another policy or owns it.
+  // resources depend on that grant) keeps access through another policy of `action` or owns
+  // the object.
   static void check_removable(store::SqlSession& s, const std::string& object_type,
                               const std::string& object_id, const std::string& owner,
-                              const std::string& target, const std::set<std::string>& bound);
+                              const std::string& action, const std::string& target,
+                              const std::set<std::string>& bound);
 };
 
 }  // namespace neutrino::neutron

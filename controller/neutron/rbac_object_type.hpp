@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "controller/api/api_error.hpp"
+#include "controller/neutron/rbac_access.hpp"
 #include "controller/store/sql_session.hpp"
 
 namespace neutrino::neutron {
@@ -31,6 +32,16 @@ struct RbacObjectType {
   // that need others to be shared first (a subnet pool's address scope).
   std::function<void(store::SqlSession&, const std::string& id, const std::string& target)>
       check_grant;
+  // Optional: the projects other than the owner whose routers have their gateway on the
+  // object (an external network): the access_as_external grant they depend on stays.
+  std::function<std::set<std::string>(store::SqlSession&, const std::string& id)> gateway_projects;
+
+  // The projects depending on a grant of `action` on the object.
+  std::set<std::string> bound(store::SqlSession& s, const std::string& id,
+                              const std::string& action) const {
+    const auto& of = action == kAccessAsExternal ? gateway_projects : bound_projects;
+    return of ? of(s, id) : std::set<std::string>{};
+  }
 };
 
 class RbacObjectTypes {

@@ -60,7 +60,9 @@ RbacObjectType network_type() {
       [](const std::string& id) {
         return api::not_found("Network " + id + " could not be found.", "NetworkNotFound");
       },
-      nullptr};
+      nullptr,
+      projects_from("SELECT DISTINCT r.project_id FROM routers r JOIN ports p ON p.id = "
+                    "r.gw_port_id WHERE p.network_id = ?")};
 }
 
 RbacObjectType security_group_type() {
@@ -71,6 +73,7 @@ RbacObjectType security_group_type() {
                         "p ON p.id = b.port_id WHERE b.security_group_id = ?"),
           &SecurityGroupService::touch,
           &security_group_not_found,
+          nullptr,
           nullptr};
 }
 
@@ -98,7 +101,8 @@ RbacObjectType subnet_pool_type() {
                   target + " without access to its address scope " + rows[0].text(0) + ".",
               "InvalidInput");
         }
-      }};
+      },
+      nullptr};
 }
 
 RbacObjectType address_scope_type() {
@@ -113,6 +117,7 @@ RbacObjectType address_scope_type() {
             return api::not_found("Address scope " + id + " could not be found.",
                                   "AddressScopeNotFound");
           },
+          nullptr,
           nullptr};
 }
 
@@ -126,6 +131,7 @@ RbacObjectType address_group_type() {
                         "remote_address_group_id = ?"),
           &AddressGroupService::touch,
           &address_group_not_found,
+          nullptr,
           nullptr};
 }
 

@@ -196,12 +196,11 @@ Json RbacPolicyService::update(store::SqlSession& s, const AuthContext& ctx, con
   const std::string previous = p.target;
   p.target = *target;
   const std::string owner = check_target(s, ctx, type, p, "update_rbac_policy");
-  if (p.action == kAccessAsShared && p.target != kAnyProject) {
-    // Moving a grant away from a project is removing it from that project.
-    RbacAccess::check_removable(s, type.name, p.object_id, owner, previous,
-                                type.bound_projects(s, p.object_id));
-  }
   s.execute("UPDATE rbac_policies SET target_project = ? WHERE id = ?", {p.target, id});
+  // Moving a grant away from a project is removing it from that project, checked once the
+  // new target holds it (a refusal rolls the update back with the transaction).
+  RbacAccess::check_removable(s, type.name, p.object_id, owner, p.action, previous,
+                              type.bound(s, p.object_id, p.action));
   type.changed(s, p.object_id);
   return render(p);
 }
@@ -210,12 +209,10 @@ void RbacPolicyService::remove(store::SqlSession& s, const AuthContext& ctx,
                                const std::string& id) const {
   const Policy p = visible(s, ctx, id);
   const RbacObjectType& type = object_type(p.object_type);
-  if (p.action == kAccessAsShared) {
-    const auto owner = type.owner(s, p.object_id);
-    if (owner) {
-      RbacAccess::check_removable(s, type.name, p.object_id, *owner, p.target,
-                                  type.bound_projects(s, p.object_id));
-    }
+  const auto owner = type.owner(s, p.object_id);
+  if (owner) {
+    RbacAccess::check_removable(s, type.name, p.object_id, *owner, p.action, p.target,
+                                type.bound(s, p.object_id, p.action));
   }
   s.execute("DELETE FROM rbac_policies WHERE id = ?", {id});
   type.changed(s, p.object_id);

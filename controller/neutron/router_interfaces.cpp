@@ -7,6 +7,7 @@
 #include "controller/ipam/cidr.hpp"
 #include "controller/neutron/port_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/router_port_status.hpp"
 #include "controller/neutron/router_routes.hpp"
 #include "controller/neutron/router_service.hpp"
 #include "controller/store/change_journal.hpp"
@@ -163,6 +164,7 @@ Json RouterInterfaces::add(store::SqlSession& s, const AuthContext& ctx,
   }
   s.execute("INSERT INTO routerports (router_id, port_id, port_type) VALUES (?, ?, ?)",
             {router_id, port_id, std::string(kRouterInterfaceOwner)});
+  RouterPortStatus::sync(s, router_id);
   RouterService::touch(s, router_id);
   return interface_info(s, router, port_id, subnets_of_port(s, port_id));
 }

@@ -7,6 +7,7 @@
 #include "common/text_prefix.hpp"
 #include "controller/neutron/network_service.hpp"
 #include "controller/neutron/resource_schema.hpp"
+#include "controller/neutron/router_port_status.hpp"
 #include "controller/neutron/router_routes.hpp"
 #include "controller/neutron/scoped_select.hpp"
 #include "controller/neutron/tag_store.hpp"
@@ -140,12 +141,9 @@ void RouterService::set_gateway(store::SqlSession& s, const AuthContext& ctx,
   if (gateway.external_fixed_ips) {
     require_admin_for(ctx, action, "external_gateway_info:external_fixed_ips");
   }
-  const auto network = NetworkService::find(s, gateway.network_id);
-  if (!network) {
-    throw api::not_found("Network " + gateway.network_id + " could not be found.",
-                         "NetworkNotFound");
-  }
-  if (!network->external) {
+  // A network the caller may not see is not found (Neutron looks it up in the caller's scope).
+  const NetworkInfo network = NetworkService::visible(s, ctx, gateway.network_id);
+  if (!network.external) {
     throw api::bad_request(
         "Bad router request: Network " + gateway.network_id + " is not an external network.",
         "BadRequest");
@@ -167,11 +165,8 @@ void RouterService::set_gateway(store::SqlSession& s, const AuthContext& ctx,
       ports_.remove(s, *router.gw_port_id);
     }
   }
-  if (s.query("SELECT 1 FROM subnets WHERE network_id = ?", {gateway.network_id}).empty()) {
-    throw api::bad_request(
-        "Bad router request: No subnets defined on network " + gateway.network_id + ".",
-        "BadRequest");
-  }
+  // An external network without subnets still takes a gateway, as Neutron's: its port has no
+  // address, and the router no gateway in the desired state.
   const std::string port_id = ports_.create(s, gateway.network_id, "", kRouterGatewayOwner,
                                             router.id, gateway.external_fixed_ips);
   s.execute("INSERT INTO routerports (router_id, port_id, port_type) VALUES (?, ?, ?)",
@@ -258,6 +253,7 @@ Json RouterService::update(store::SqlSession& s, const AuthContext& ctx, const s
   if (attributes.contains("admin_state_up")) {
     s.execute("UPDATE routers SET admin_state_up = ? WHERE id = ?",
               {int64_t{attributes["admin_state_up"].get<bool>()}, id});
+    RouterPortStatus::sync(s, id);
   }
   touch(s, id);
   return show(s, ctx, id);

@@ -4,8 +4,8 @@ interfaces, static routes, and a floating IP created, associated, moved, disasso
 deleted. Raw HTTP checks the status codes and NeutronError bodies of every refusal, and the
 store (sqlite3) is checked unchanged after each one.
 
-The controller does not advertise the router extensions yet (no data plane): the API is served
-all the same, which is what this test drives.
+The controller advertises the router, ext-gw-mode, extraroute and fip-port-details extensions,
+so the CLI takes its L3 code paths as against Neutron.
 """
 
 import unittest
@@ -63,6 +63,8 @@ class RouterCliTest(harness.ControllerTestCase):
         _, no_gw = self.network_with_subnet("rt-net3", "10.80.3.0/24", "--gateway", "none")
         _, overlap = self.network_with_subnet("rt-net4", "10.80.1.0/25")
 
+        for alias in ("router", "ext-gw-mode", "extraroute", "fip-port-details"):
+            self.assertEqual(self.api("GET", "/v2.0/extensions/" + alias).status, 200, alias)
         router = self.alice("router", "create", "rt-r1", "-f", "json")
         self.assertEqual(router["status"], "ACTIVE")
         self.assertTrue(router["admin_state_up"])
@@ -80,6 +82,14 @@ class RouterCliTest(harness.ControllerTestCase):
         self.assertEqual(len(gw_ports), 1)
         self.assertEqual(gw_ports[0]["Fixed IP Addresses"][0]["ip_address"],
                          gateway["external_fixed_ips"][0]["ip_address"])
+        # The gateway keeps its network external (Neutron's ExternalNetworkInUse).
+        self.assertCommandFails("network", "set", "--internal", "rt-public",
+                                expect="cannot be updated to be made non-external")
+        self.refused("PUT", "/v2.0/networks/" + self.public["id"],
+                     {"network": {"router:external": False}}, 409, "ExternalNetworkInUse",
+                     token=self.controller.token())
+        shown_public = self.api("GET", "/v2.0/networks/" + self.public["id"]).json()["network"]
+        self.assertTrue(shown_public["router:external"])
 
         self.alice("router", "add", "subnet", "rt-r1", "rt-net1-sub")
         self.alice("router", "add", "subnet", "rt-r1", "rt-net2-sub")
@@ -87,6 +97,8 @@ class RouterCliTest(harness.ControllerTestCase):
         interfaces = {p["Fixed IP Addresses"][0]["ip_address"]: p for p in ports
                       if p["Device Owner"] == "network:router_interface"}
         self.assertEqual(set(interfaces), {"10.80.1.1", "10.80.2.1"})
+        # A distributed router's interfaces are up as soon as they are part of it.
+        self.assertEqual({p["Status"] for p in interfaces.values()}, {"ACTIVE"})
 
         # Refusals, each leaving the store as it was.
         path = "/v2.0/routers/%s/add_router_interface" % rid

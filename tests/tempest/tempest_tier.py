@@ -32,10 +32,6 @@ import multihost  # noqa: E402  (simulated hypervisors for the agents)
 TESTS = r"^(tempest\.api\.network|neutron_tempest_plugin\.api)\."
 SKIP_LIST = os.path.join(HERE, "skip_list.txt")
 PYTHON = "/usr/bin/python3"
-# NEUTRINO_ADVERTISE_L3=1 (never the default, never set by ./test.sh): measure the router and
-# floating IP API before the controller advertises it. tempest.conf then names these aliases
-# too, and the skip list's router/floating IP lines are dropped for that run.
-L3_ALIASES = ["router", "ext-gw-mode", "extraroute", "fip-port-details"]
 # Network ranges the provider-network tests may ask for.
 VLAN_RANGES = "physnet1:1000:1999"
 
@@ -50,23 +46,6 @@ def check_skip_list():
                 if not reason.strip():
                     raise ValueError("%s:%d excludes %s without a reason"
                                      % (SKIP_LIST, number, regex.strip()))
-
-
-def measuring_l3():
-    return os.environ.get("NEUTRINO_ADVERTISE_L3") == "1"
-
-
-def effective_skip_list(workspace):
-    """skip_list.txt, minus its router and floating IP lines when measuring L3."""
-    if not measuring_l3():
-        return SKIP_LIST
-    path = os.path.join(workspace, "skip_list_l3.txt")
-    with open(SKIP_LIST) as src, open(path, "w") as out:
-        for line in src:
-            reason = line.partition("#")[2].lower()
-            if not re.search(r"router|floating ip", reason):
-                out.write(line)
-    return path
 
 
 def leftover_identities(controller):
@@ -247,7 +226,7 @@ def module_of(test_id):
 
 def selected_tests(workspace, env, tempest_args):
     listing = subprocess.run(["/usr/bin/tempest", "run", "--list-tests", "--regex", TESTS,
-                              "--exclude-list", effective_skip_list(workspace)] + tempest_args,
+                              "--exclude-list", SKIP_LIST] + tempest_args,
                              cwd=workspace, env=env, capture_output=True, text=True)
     return [line.strip() for line in listing.stdout.splitlines()
             if line.startswith(("tempest.", "neutron_tempest_plugin."))]
@@ -343,10 +322,6 @@ def main():
         extensions = advertised_extensions(controller)
         print("controller %s advertises %d extensions: %s"
               % (controller.url, len(extensions), " ".join(extensions)), flush=True)
-        if measuring_l3():
-            print("NEUTRINO_ADVERTISE_L3=1: tempest.conf also names " + " ".join(L3_ALIASES),
-                  flush=True)
-            extensions = sorted(set(extensions) | set(L3_ALIASES))
         conf = tempest_conf(controller, extensions, os.path.join(workspace, "logs"),
                             create_public_network(controller))
         etc = write_workspace(workspace, conf)
@@ -354,7 +329,7 @@ def main():
         subprocess.run([PYTHON, "-m", "stestr", "init"], cwd=workspace, env=env, check=True,
                        stdout=subprocess.DEVNULL)
         command = ["/usr/bin/tempest", "run", "--regex", TESTS, "--exclude-list",
-                   effective_skip_list(workspace), "--concurrency", "2"] + args.tempest_args
+                   SKIP_LIST, "--concurrency", "2"] + args.tempest_args
         print("running:", " ".join(command), flush=True)
         code = subprocess.run(command, cwd=workspace, env=env).returncode
         counts = summarise(workspace, env, selected_tests(workspace, env, args.tempest_args))

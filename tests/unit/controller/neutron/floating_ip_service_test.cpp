@@ -66,6 +66,18 @@ TEST_F(FloatingIpServiceTest, NoRouterToTheExternalNetworkIsNotFound) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM ports WHERE device_owner = 'network:floatingip'"), 0);
 }
 
+TEST_F(FloatingIpServiceTest, ANetworkNotExternalToTheCallerIsNotFound) {
+  const std::string net = network_external_to(admin_.project_id);
+  const int64_t ports = count("SELECT COUNT(*) FROM ports");
+  EXPECT_EQ(refusal([&] {
+              create_fip(alice_, {{"floating_network_id", net}});
+            }),
+            Refusal(404, "NetworkNotFound"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM floatingips"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports"), ports);
+  EXPECT_EQ(create_fip(admin_, {{"floating_network_id", net}})["floating_network_id"], net);
+}
+
 TEST_F(FloatingIpServiceTest, RefusalsFollowNeutron) {
   EXPECT_EQ(refusal([&] {
               create_fip(alice_, {{"floating_network_id", subnet_["network_id"]}});

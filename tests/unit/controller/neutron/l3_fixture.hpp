@@ -57,6 +57,20 @@ class L3Fixture : public ServiceFixture {
   void delete_port(const AuthContext& ctx, const std::string& id) {
     db().write([&](store::SqlSession& s) { ports_.remove(s, ctx, id); });
   }
+  // An admin network with a subnet, external to `project` only (an access_as_external policy
+  // naming it, as the RBAC service records one): other projects do not see it.
+  std::string network_external_to(const std::string& project) {
+    const std::string net = create_network(admin_)["id"];
+    create_subnet(admin_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "203.0.113.0/28"}});
+    db().write([&](store::SqlSession& s) {
+      s.execute(
+          "INSERT INTO rbac_policies (id, project_id, object_type, object_id, action, "
+          "target_project) VALUES (?, ?, 'network', ?, 'access_as_external', ?)",
+          {"external-" + net, admin_.project_id, net, project});
+      s.execute("UPDATE networks SET router_external = 1 WHERE id = ?", {net});
+    });
+    return net;
+  }
   // The journal entries of `kind` so far.
   int64_t journaled(const std::string& kind) {
     return count("SELECT COUNT(*) FROM change_journal WHERE kind = '" + kind + "'");

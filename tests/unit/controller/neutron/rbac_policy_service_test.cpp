@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "l3_fixture.hpp"
 #include "service_fixture.hpp"
 
 namespace neutrino::neutron {
@@ -175,6 +176,64 @@ TEST_F(RbacPolicyServiceTest, SecurityGroupSharedWithAProject) {
   delete_port(bob_, port["id"]);
   unshare(admin_, policy["id"]);
   EXPECT_EQ(refusal([&] { show_group(bob_, group); }), Refusal(404, "SecurityGroupNotFound"));
+}
+
+// access_as_external grants that other projects' router gateways depend on.
+class RbacExternalGatewayTest : public testing::L3Fixture {
+ protected:
+  Json grant(const std::string& network, const std::string& target) {
+    const Json a = rbac_policy_schema().validate({{"object_type", "network"},
+                                                  {"object_id", network},
+                                                  {"action", "access_as_external"},
+                                                  {"target_tenant", target}},
+                                                 Operation::kCreate);
+    return db().write([&](store::SqlSession& s) { return policies_.create(s, admin_, a); });
+  }
+  Refusal retarget(const Json& policy, const std::string& target) {
+    const Json a = rbac_policy_schema().validate({{"target_tenant", target}}, Operation::kUpdate);
+    return refusal([&] {
+      db().write([&](store::SqlSession& s) { policies_.update(s, admin_, policy["id"], a); });
+    });
+  }
+  Refusal revoke(const Json& policy) {
+    return refusal([&] {
+      db().write([&](store::SqlSession& s) { policies_.remove(s, admin_, policy["id"]); });
+    });
+  }
+  int64_t targets(const std::string& network, const std::string& target) {
+    return count("SELECT COUNT(*) FROM rbac_policies WHERE object_id = '" + network +
+                 "' AND target_project = '" + target + "'");
+  }
+
+  RbacObjectTypes types_ = builtin_rbac_object_types();
+  RbacPolicyService policies_{types_};
+};
+
+TEST_F(RbacExternalGatewayTest, AGatewayKeepsTheGrantItsProjectNeeds) {
+  const std::string net = create_network(admin_)["id"];
+  create_subnet(admin_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "203.0.113.0/28"}});
+  const Json wildcard = grant(net, "*");
+  const Json router = create_router(bob_, {{"external_gateway_info", {{"network_id", net}}}});
+  EXPECT_EQ(revoke(wildcard), Refusal(409, "RbacPolicyInUse"));
+  EXPECT_EQ(targets(net, "*"), 1);
+  const Json own = grant(net, bob_.project_id);
+  EXPECT_EQ(revoke(wildcard), Refusal(0, ""));
+  EXPECT_EQ(revoke(own), Refusal(409, "RbacPolicyInUse"));
+  EXPECT_EQ(retarget(own, alice_.project_id), Refusal(409, "RbacPolicyInUse"));
+  EXPECT_EQ(targets(net, bob_.project_id), 1);
+  update_router(bob_, router["id"], {{"external_gateway_info", nullptr}});
+  EXPECT_EQ(revoke(own), Refusal(0, ""));
+}
+
+TEST_F(RbacExternalGatewayTest, AWildcardMayNarrowToTheOnlyProjectUsingIt) {
+  const std::string net = create_network(admin_)["id"];
+  create_subnet(admin_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "203.0.113.0/28"}});
+  const Json wildcard = grant(net, "*");
+  create_router(bob_, {{"external_gateway_info", {{"network_id", net}}}});
+  EXPECT_EQ(retarget(wildcard, alice_.project_id), Refusal(409, "RbacPolicyInUse"));
+  EXPECT_EQ(targets(net, "*"), 1);
+  EXPECT_EQ(retarget(wildcard, bob_.project_id), Refusal(0, ""));
+  EXPECT_EQ(targets(net, bob_.project_id), 1);
 }
 
 }  // namespace

@@ -71,6 +71,42 @@ TEST_F(RouterServiceTest, GatewayMustBeAnExternalNetwork) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM routers"), 0);
 }
 
+TEST_F(RouterServiceTest, GatewayOnAnExternalNetworkWithoutSubnetsHasNoAddress) {
+  const std::string bare = create_network(admin_, {{"router:external", true}})["id"];
+  const Json r = create_router(alice_, {{"external_gateway_info", {{"network_id", bare}}}});
+  EXPECT_EQ(r["external_gateway_info"]["network_id"], bare);
+  EXPECT_EQ(r["external_gateway_info"]["external_fixed_ips"], Json::array());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ports WHERE device_owner = 'network:router_gateway' "
+                  "AND network_id = '" +
+                  bare + "'"),
+            1);
+}
+
+TEST_F(RouterServiceTest, GatewayOnANetworkNotExternalToTheCallerIsNotFound) {
+  const std::string net = network_external_to(admin_.project_id);
+  EXPECT_EQ(refusal([&] {
+              create_router(alice_, {{"external_gateway_info", {{"network_id", net}}}});
+            }),
+            Refusal(404, "NetworkNotFound"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM routers"), 0);
+  EXPECT_EQ(create_router(admin_, {{"external_gateway_info",
+                                    {{"network_id", net}}}})["external_gateway_info"]["network_id"],
+            net);
+}
+
+TEST_F(RouterServiceTest, AnExternalNetworkWithGatewaysStaysExternal) {
+  const Json r = create_router(alice_, {{"external_gateway_info", {{"network_id", public_}}}});
+  const auto make_internal = [&] {
+    const Json a = network_schema().validate({{"router:external", false}}, Operation::kUpdate);
+    return db().write(
+        [&](store::SqlSession& s) { return networks_.update(s, admin_, public_, a); });
+  };
+  EXPECT_EQ(refusal([&] { make_internal(); }), Refusal(409, "ExternalNetworkInUse"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM networks WHERE router_external = 1"), 1);
+  update_router(alice_, r["id"], {{"external_gateway_info", nullptr}});
+  EXPECT_EQ(make_internal()["router:external"], false);
+}
+
 TEST_F(RouterServiceTest, InterfacesBySubnetTakeTheGatewayAddress) {
   const Json r = create_router(alice_);
   const Json sub = tenant_subnet(alice_, "10.1.0.0/24");
@@ -84,6 +120,36 @@ TEST_F(RouterServiceTest, InterfacesBySubnetTakeTheGatewayAddress) {
   EXPECT_EQ(port["device_owner"], "network:router_interface");
   EXPECT_EQ(port["device_id"], r["id"]);
   EXPECT_EQ(port["fixed_ips"][0]["ip_address"], "10.1.0.1");
+}
+
+TEST_F(RouterServiceTest, InterfacePortsAreActiveWhileTheRouterIsUp) {
+  const Json r = create_router(alice_);
+  const Json sub = tenant_subnet(alice_, "10.1.0.0/24");
+  const std::string by_subnet =
+      add_interface(alice_, r["id"], {{"subnet_id", sub["id"]}})["port_id"];
+  const Json other = tenant_subnet(alice_, "10.2.0.0/24");
+  const std::string by_port = create_port(alice_, {{"network_id", other["network_id"]}})["id"];
+  add_interface(alice_, r["id"], {{"port_id", by_port}});
+  const auto port = [&](const std::string& id) {
+    return db().read([&](store::SqlSession& s) { return ports_.show(s, alice_, id); });
+  };
+  EXPECT_EQ(port(by_subnet)["status"], "ACTIVE");
+  EXPECT_EQ(port(by_port)["status"], "ACTIVE");
+  const int64_t revision = port(by_subnet)["revision_number"];
+  const int64_t journaled_ports = journaled("port");
+  update_router(alice_, r["id"], {{"admin_state_up", false}});
+  EXPECT_EQ(port(by_subnet)["status"], "DOWN");
+  EXPECT_EQ(port(by_port)["status"], "DOWN");
+  EXPECT_GT(port(by_subnet)["revision_number"].get<int64_t>(), revision);
+  EXPECT_EQ(journaled("port"), journaled_ports + 2);
+  // An interface added to a router that is down stays down until the router is up.
+  const Json third = tenant_subnet(alice_, "10.3.0.0/24");
+  const std::string added_down =
+      add_interface(alice_, r["id"], {{"subnet_id", third["id"]}})["port_id"];
+  EXPECT_EQ(port(added_down)["status"], "DOWN");
+  update_router(alice_, r["id"], {{"admin_state_up", true}});
+  EXPECT_EQ(port(added_down)["status"], "ACTIVE");
+  EXPECT_EQ(port(by_port)["status"], "ACTIVE");
 }
 
 TEST_F(RouterServiceTest, InterfaceRefusalsChangeNothing) {
