@@ -1,5 +1,6 @@
 #include "dataplane/pipeline/east_west_routing.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "dataplane/pipeline/network_match.hpp"
@@ -15,6 +16,9 @@ using T = IntegrationTables;
 constexpr std::uint16_t kToRouter = 110;
 constexpr std::uint16_t kExpired = 200;
 constexpr std::uint16_t kRoute = 100;
+// Static routes: above the router's own subnets (60) and what goes outside (50 and below),
+// below the routes to ports; a longer prefix wins.
+constexpr std::uint16_t kExtraRouteBase = 61;
 
 // What is routed from `from`: the frames its local ports send to its interface MAC.
 void dispatch(const RouterLeg& from, std::uint64_t cookie, FlowSet& flows) {
@@ -27,13 +31,13 @@ void dispatch(const RouterLeg& from, std::uint64_t cookie, FlowSet& flows) {
 }
 
 // The route flow's match and the hop itself, up to the delivery actions.
-FlowText hop(const RouterLeg& from, const RouterLeg& to, const std::string& ip,
-             const std::string& mac, std::uint64_t cookie) {
-  FlowText flow(cookie, T::kRouting, kRoute);
+FlowText hop(const RouterLeg& from, const RouterLeg& to, const std::string& destination,
+             const std::string& mac, std::uint64_t cookie, std::uint16_t priority = kRoute) {
+  FlowText flow(cookie, T::kRouting, priority);
   flow.match(network_match(*from.network))
       .match("dl_dst=" + from.mac)
       .match("ip")
-      .match("nw_dst=" + ip)
+      .match("nw_dst=" + destination)
       .action("dec_ttl")
       .action("set_field:" + to.mac + "->eth_src")
       .action("set_field:" + mac + "->eth_dst")
@@ -66,6 +70,33 @@ void route_to_remote(const RouterLeg& from, const RouterLeg& to, std::uint32_t u
   }
 }
 
+// A static route: to its next hop, a port on one of the router's subnets, wherever it is.
+void extra_route(const LocalRouter& router, const RouterLeg& from, const ExtraRoute& route,
+                 const PipelineInput& input, FlowSet& flows) {
+  const auto priority = static_cast<std::uint16_t>(kExtraRouteBase + route.prefix_length);
+  for (const auto& to : router.legs) {
+    if (!to.contains(route.nexthop)) {
+      continue;
+    }
+    for (const auto& port : to.network->ports) {
+      if (std::find(port.ipv4.begin(), port.ipv4.end(), route.nexthop) != port.ipv4.end()) {
+        FlowText flow = hop(from, to, route.destination, port.mac, input.cookie, priority);
+        flows.add(deliver_to_local(flow, port));
+        return;
+      }
+    }
+    const auto uplink = integration_uplink(*to.network, input);
+    for (const auto& remote : to.network->remotes) {
+      if (uplink &&
+          std::find(remote.ipv4.begin(), remote.ipv4.end(), route.nexthop) != remote.ipv4.end()) {
+        FlowText flow = hop(from, to, route.destination, remote.mac, input.cookie, priority);
+        flows.add(deliver_to_remote(flow, *to.network, *uplink));
+        return;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void add_east_west_routing_flows(const std::vector<LocalRouter>& routers,
@@ -88,6 +119,9 @@ void add_east_west_routing_flows(const std::vector<LocalRouter>& routers,
         if (const auto uplink = integration_uplink(*to.network, input)) {
           route_to_remote(from, to, *uplink, cookie, flows);
         }
+      }
+      for (const auto& route : router.routes) {
+        extra_route(router, from, route, input, flows);
       }
     }
   }

@@ -49,6 +49,18 @@ std::optional<RouterLeg> leg(const model::RouterInterface& interface,
                    .subnet_mask = block->second};
 }
 
+std::optional<ExtraRoute> extra_route(const model::HostRoute& route) {
+  const auto destination = ipv4_prefix(route.destination);
+  const auto nexthop = ipv4_address(route.nexthop);
+  const auto slash = route.destination.find('/');
+  if (!destination || !nexthop || slash == std::string::npos) {
+    return std::nullopt;
+  }
+  return ExtraRoute{.destination = *destination,
+                    .prefix_length = std::stoi(route.destination.substr(slash + 1)),
+                    .nexthop = *nexthop};
+}
+
 std::optional<model::Router> router(const Json& object) {
   try {
     return object.get<model::Router>();
@@ -84,10 +96,15 @@ std::vector<LocalRouter> build_local_routers(const channel::HostState& state,
     if (!parsed || !parsed->admin_state_up) {
       continue;
     }
-    LocalRouter local{.id = parsed->id, .legs = {}};
+    LocalRouter local{.id = parsed->id, .legs = {}, .routes = {}};
     for (const auto& interface : parsed->interfaces) {
       if (auto built = leg(interface, by_id)) {
         local.legs.push_back(std::move(*built));
+      }
+    }
+    for (const auto& route : parsed->routes) {
+      if (auto built = extra_route(route)) {
+        local.routes.push_back(std::move(*built));
       }
     }
     if (!local.legs.empty()) {

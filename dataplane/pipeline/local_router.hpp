@@ -22,9 +22,17 @@ struct RouterLeg {
   std::string subnet() const;  // "10.0.1.0/24", as a flow field value
 };
 
+// A static route of the router (`routes`, the extraroute extension), IPv4.
+struct ExtraRoute {
+  std::string destination;  // as a flow field value ("192.168.7.0/24")
+  int prefix_length = 0;
+  std::string nexthop;  // an address on one of the router's subnets
+};
+
 struct LocalRouter {
   std::string id;
-  std::vector<RouterLeg> legs;  // in the router's interface order (by subnet id)
+  std::vector<RouterLeg> legs;     // in the router's interface order (by subnet id)
+  std::vector<ExtraRoute> routes;  // by destination, then next hop
 };
 
 // Routers that are up and have at least one usable interface, by id. Malformed objects and

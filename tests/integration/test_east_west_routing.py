@@ -113,6 +113,31 @@ class EastWestRoutingTest(multihost_cloud.MultiHostCloud):
         self.assert_no_ping(h2, "ewc", "10.61.2.1")
         self.assert_ping(h1, "ewa", "10.61.1.1")
 
+    def test_static_routes_go_through_their_next_hop(self):
+        """extraroute: `openstack router set --route` sends a destination behind a guest (a
+        "virtual appliance" holding 192.168.77.1, allowed by an address pair) to that guest on
+        the other host, and its removal stops it."""
+        h1, h2 = self.mh.hosts
+        left = self.network("10.63.1.0/24")
+        right = self.network("10.63.2.0/24")
+        router = self.router("route-router", left, right)
+        self.routed_guest(h1, "rta", left, "10.63.1.10")
+        self.guest(h2, "rtc", right, ip="10.63.2.20",
+                   allowed_address_pairs=[{"ip_address": "192.168.77.0/24"}])
+        h2.guest_run("rtc", "ip route add default via 10.63.2.1; ip addr add 192.168.77.1/32 dev lo")
+        self.assert_ping(h1, "rta", "10.63.2.20")
+        self.assert_no_ping(h1, "rta", "192.168.77.1")
+        self.ctl.openstack("router", "set", "--route",
+                           "destination=192.168.77.0/24,gateway=10.63.2.20", router["id"])
+        self.wait_for(lambda: h1.ping("rta", "192.168.77.1", wait=0.5).ok,
+                      "the route to 192.168.77.0/24 via rtc")
+        # The answer crossed the router once (routed on h2, the appliance's host).
+        self.assertEqual(self.ping_ttl(h1, "rta", "192.168.77.1", 64), 63)
+        self.ctl.openstack("router", "unset", "--route",
+                           "destination=192.168.77.0/24,gateway=10.63.2.20", router["id"])
+        self.wait_for(lambda: not h1.ping("rta", "192.168.77.1", wait=0.5).ok,
+                      "the route to go")
+
     def test_security_groups_apply_to_routed_traffic(self):
         h1, h2 = self.mh.hosts
         left = self.network("10.62.1.0/24")

@@ -147,6 +147,32 @@ TEST_F(RouterFlowsTest, ARouteToARemotePortLeavesTaggedWithItsNetworkForItsHost)
   EXPECT_THAT(unicast.outputs(), ElementsAre(kTunnelH2));
 }
 
+// extraroute: a destination behind a port of one of the router's subnets goes to that port,
+// local or remote, below the routes to ports and a longer prefix first; a route whose next
+// hop no known port holds gets no flow.
+TEST_F(RouterFlowsTest, StaticRoutesGoToTheirNextHopPort) {
+  router_["routes"] = Json::array({{{"destination", "192.168.0.0/16"}, {"nexthop", "10.0.2.6"}},
+                                   {{"destination", "192.168.7.0/24"}, {"nexthop", "10.0.2.5"}},
+                                   {{"destination", "172.16.0.0/12"}, {"nexthop", "10.0.2.99"}},
+                                   {{"destination", "not-a-cidr"}, {"nexthop", "10.0.2.5"}}});
+  const auto flows = compile();
+  const auto wide = one(flows, I::kRouting, {{"reg6", "1"}, {"nw_dst", "192.168.0.0/16"}});
+  EXPECT_THAT(wide.actions,
+              ElementsAre("dec_ttl", "set_field:" + std::string(kRouterMacB) + "->eth_src",
+                          "set_field:" + std::string(kMacB2) + "->eth_dst", "set_field:2->reg6",
+                          "push_vlan:0x8100", "set_field:4098->vlan_vid", "output:100"));
+  const auto narrow = one(flows, I::kRouting, {{"reg6", "1"}, {"nw_dst", "192.168.7.0/24"}});
+  EXPECT_TRUE(narrow.has_action("output:2"));  // b1, here, without a firewall
+  EXPECT_GT(narrow.priority, wide.priority);
+  const auto to_port =
+      one(flows, I::kRouting, {{"reg6", "1"}, {"dl_dst", kRouterMacA}, {"nw_dst", "10.0.2.6"}});
+  EXPECT_LT(narrow.priority, to_port.priority);
+  EXPECT_GT(wide.priority, 60);  // above the router's own subnets and anything going outside
+  EXPECT_THAT(select(flows, I::kRouting, {{"nw_dst", "172.16.0.0/12"}}), IsEmpty());
+  // Routed from every interface network with local ports, B's own included.
+  EXPECT_EQ(select(flows, I::kRouting, {{"nw_dst", "192.168.0.0/16"}}).size(), 2u);
+}
+
 TEST_F(RouterFlowsTest, ExpiringAndUnknownDestinationsAreDropped) {
   const auto flows = compile();
   for (const char* ttl : {"0", "1"}) {
