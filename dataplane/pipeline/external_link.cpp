@@ -22,9 +22,6 @@ constexpr std::uint16_t kLearned = 100;
 // Learned next-hop MACs outlive an idle external network by this much (seconds).
 constexpr int kNeighbourIdle = 300;
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
 std::string from_uplink(const ExternalAddress& address) {
   return "in_port=" + std::to_string(address.uplink) +
          ",dl_vlan=" + std::to_string(address.network->lvid);

@@ -20,9 +20,6 @@ constexpr std::uint16_t kSourceNat = 40;
 constexpr std::uint16_t kNat = 100;
 constexpr std::uint16_t kKnownMac = 100;  // as br-tun's remote MACs
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
 std::string zone(const LocalGateway& gateway) {
   return "zone=" + std::to_string(gateway.zone);
 }
