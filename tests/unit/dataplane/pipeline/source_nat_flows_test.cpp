@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "dataplane/pipeline/external_announcements.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "tests/unit/dataplane/pipeline/flow_selection.hpp"
@@ -178,6 +179,22 @@ TEST_F(SourceNatFlowsTest, NothingIsNatedWithoutAGatewayHostOrWithSnatOff) {
   in.physnets.clear();
   EXPECT_THAT(snat_tables(ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"))),
               IsEmpty());
+}
+
+// The gateway host tells the external network where the gateway address is (gratuitous ARP)
+// and asks for the next hop's MAC at once, tagged with the external lvid, out of the uplink.
+TEST_F(SourceNatFlowsTest, TheGatewayHostAnnouncesItsAddressAndAsksForTheNextHop) {
+  const auto packets = external_announcements(input());
+  ASSERT_EQ(packets.size(), 2u);
+  const std::string head =
+      "in_port=controller,packet=fffffffffffffa163ebb0001810000050806000108000604"
+      "0001fa163ebb0001cb00710a000000000000";
+  // 203.0.113.1 (the subnet's gateway), then 203.0.113.10 (itself: gratuitous)
+  EXPECT_EQ(packets[0], head + "cb007101,actions=output:101");
+  EXPECT_EQ(packets[1], head + "cb00710a,actions=output:101");
+  EXPECT_THAT(external_announcements(input("host-b")), IsEmpty());
+  router_["gateway"]["enable_snat"] = false;
+  EXPECT_THAT(external_announcements(input()), IsEmpty());
 }
 
 TEST_F(SourceNatFlowsTest, AFloatingIpWinsOverSourceNatForItsPort) {
