@@ -5,6 +5,7 @@ nothing from outside reaches them; two tenants with the same CIDR behind their o
 each go out from their own gateway address and never reach each other; a TCP stream through
 the gateway survives the gateway host's agent restarting; and when the gateway host's agent
 is gone, the other host takes the gateway over (the note gives how long traffic stops).
+Without source NAT the gateway routes the guests' own addresses both ways.
 """
 
 import time
@@ -81,6 +82,31 @@ class SourceNatTest(L3Cloud):
         # Same addresses, different networks: blue never reaches red's other guest.
         self.assert_ping(h1, "reda", "10.67.1.30")
         self.assert_no_ping(h2, "bluea", "10.67.1.30")
+
+    def test_without_snat_the_gateway_routes_fixed_addresses(self):
+        """enable_snat false, as in Neutron: guests go out with their own addresses through
+        the gateway host, and outside, routing the tenant subnet to the gateway address,
+        reaches them (as their security group allows)."""
+        h1, h2 = self.mh.hosts
+        external = self.external_network()
+        group = self.open_group()
+        self.admit(group, "tcp")
+        net = self.network("10.69.1.0/24")
+        router = self.router("routed-router", external, net, snat=False)
+        guests = [(h1, "rta", "10.69.1.10"), (h2, "rtb", "10.69.1.20")]
+        for host, name, ip in guests:
+            self.routed_guest(host, name, net, ip, group)
+        ul = self.mh.underlay
+        ul.run(["ip", "route", "add", "10.69.1.0/24", "via", self.gateway_address(router)])
+        self.addCleanup(ul.run, ["ip", "route", "del", "10.69.1.0/24"], check=False)
+        self.serve_outside_who()
+        for host, guest, ip in guests:
+            self.wait_for(lambda: self.guest_who(host, guest, OUTSIDE_IP) is not None,
+                          guest + " reaching outside over TCP")
+            self.assertEqual(self.guest_who(host, guest, OUTSIDE_IP), "outside " + ip)
+            self.serve_who(host, guest)
+            self.assertEqual(self.outside_who(ip), "%s %s" % (guest, OUTSIDE_IP))
+        self.assertIsNone(self.gateway_host())  # nothing is NATed
 
     def test_the_other_host_takes_the_gateway_over_when_its_agent_is_gone(self):
         external = self.external_network()
