@@ -2,6 +2,7 @@
 
 #include "agent/app/flow_diff.hpp"
 #include "common/log.hpp"
+#include "dataplane/pipeline/external_announcements.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 
@@ -55,8 +56,11 @@ void add_snat_zones(const channel::HostState& desired, const std::string& host,
 
 }  // namespace
 
-FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs)
-    : config_(config), ovs_(ovs), lvids_(config.state_dir + "/local-vlans.json") {}
+FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs, const MonotonicClock& clock)
+    : config_(config),
+      ovs_(ovs),
+      lvids_(config.state_dir + "/local-vlans.json"),
+      announcements_(clock) {}
 
 void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*changes*/,
                       PassResults& results) {
@@ -120,12 +124,30 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
     last_flow_changes_ += sync_flows(bridge, flows, compile_time);
   }
   flush_connections(departed);
+  // The flows that learn the next hop from the answers are in by now.
+  send(announcements_.update(dataplane::pipeline::external_announcements(inputs)));
 
   std::pair<std::vector<std::string>, std::vector<std::string>> up_down;
   for (const auto& id : host_ports) {
     (inputs.local_ports.contains(id) ? up_down.first : up_down.second).push_back(id);
   }
   results.ports_up_down = std::move(up_down);
+}
+
+void FlowsPart::wake() {
+  send(announcements_.take_due());
+}
+
+void FlowsPart::send(const std::vector<std::string>& packets) {
+  for (const auto& packet : packets) {
+    try {
+      ovs_.packet_out(config_.integration_bridge, packet);
+      log::debug("announced on an external network: ", packet);
+    } catch (const std::exception& e) {
+      // Only the neighbours' learning waits: the flows are in, and the packet is repeated.
+      log::warning("external address announcement not sent: ", e.what());
+    }
+  }
 }
 
 void FlowsPart::flush_zones() {

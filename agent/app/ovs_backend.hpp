@@ -46,6 +46,8 @@ class OvsBackend {
   // Non-strict delete of the flows matching `match` ("table=49,reg6=5"), whatever their cookie.
   virtual void delete_flows(const std::string& bridge, const std::string& match) = 0;
   virtual void flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) = 0;
+  // Sends one packet (ovs-ofctl's packet-out syntax) from the bridge.
+  virtual void packet_out(const std::string& bridge, const std::string& text) = 0;
   virtual void flush_conntrack(const std::string& bridge, std::uint16_t zone,
                                const std::string& orig_tuple) = 0;
 };

@@ -88,6 +88,10 @@ void OvsdbOpenFlowBackend::delete_flows(const std::string& bridge, const std::st
   openflow(bridge).delete_flows(match);
 }
 
+void OvsdbOpenFlowBackend::packet_out(const std::string& bridge, const std::string& text) {
+  openflow(bridge).packet_out(text);
+}
+
 void OvsdbOpenFlowBackend::flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) {
   openflow(bridge).flush_conntrack_zone(zone);
 }

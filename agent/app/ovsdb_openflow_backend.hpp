@@ -33,6 +33,7 @@ class OvsdbOpenFlowBackend : public OvsBackend {
                     const std::vector<dataplane::openflow::FlowChange>& changes) override;
   void delete_flows(const std::string& bridge, const std::string& match) override;
   void flush_conntrack_zone(const std::string& bridge, std::uint16_t zone) override;
+  void packet_out(const std::string& bridge, const std::string& text) override;
   void flush_conntrack(const std::string& bridge, std::uint16_t zone,
                        const std::string& orig_tuple) override;
 

@@ -106,9 +106,14 @@ void Reconciler::run() {
 }
 
 bool Reconciler::wait_for_work(Pending& pending) {
+  const auto wake_at = next_wake();  // the parts are this thread's
   MutexLock lock(mutex_);
   while (!pending_.any() && !stopping_) {
-    wake_.wait(mutex_);
+    if (!wake_at) {
+      wake_.wait(mutex_);
+    } else if (!wake_.wait_until(mutex_, *wake_at)) {
+      pending_.wake = true;
+    }
   }
   pending = pending_;
   pending_ = {};
@@ -116,6 +121,33 @@ bool Reconciler::wait_for_work(Pending& pending) {
 }
 
 void Reconciler::reconcile(const Pending& pending) {
+  if (pending.pass()) {
+    run_pass(pending);
+  }
+  wake_parts();
+}
+
+std::optional<std::chrono::steady_clock::time_point> Reconciler::next_wake() const {
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (const auto& part : parts_) {
+    const auto at = part->wake_at();
+    if (at && (!next || *at < *next)) {
+      next = at;
+    }
+  }
+  return next;
+}
+
+void Reconciler::wake_parts() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& part : parts_) {
+    if (const auto at = part->wake_at(); at && *at <= now) {
+      part->wake();
+    }
+  }
+}
+
+void Reconciler::run_pass(const Pending& pending) {
   std::map<std::string, std::optional<Json>> incoming;
   int64_t revision;
   {

@@ -4,9 +4,11 @@
 // bridges and tunnels, DHCP, metadata, flows), each changing only the difference between
 // what is and what should be. A pass runs when something happened — a state push, a guest
 // interface plugged or unplugged (OVSDB monitor), a lost ovsdb-server or OpenFlow session —
-// and after a failure (with backoff, up to 1 s); there is no periodic pass. Nothing is
+// and after a failure (with backoff, up to 1 s); there is no periodic pass (a part may ask to be
+// woken at a time for its own repeats, ReconcilerPart::wake_at). Nothing is
 // removed before the first snapshot arrives, so a restarted agent leaves established traffic
 // alone.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -60,13 +62,19 @@ class Reconciler {
     bool state = false;       // a new state arrived, or poke()
     bool interfaces = false;  // guest interfaces moved
     bool full = false;        // check everything
-    bool any() const { return state || interfaces || full; }
+    bool wake = false;        // a part's wake_at() came, nothing else
+    bool pass() const { return state || interfaces || full; }
+    bool any() const { return pass() || wake; }
   };
 
   void run() EXCLUDES(mutex_);
   // Waits for work (true, with what is pending) or stop() (false).
   bool wait_for_work(Pending& pending) EXCLUDES(mutex_);
   void reconcile(const Pending& pending) EXCLUDES(mutex_);
+  void run_pass(const Pending& pending) EXCLUDES(mutex_);
+  // The earliest of the parts' wake_at(), and calling wake() on those whose time came.
+  std::optional<std::chrono::steady_clock::time_point> next_wake() const;
+  void wake_parts();
   // Connects to OVS unless connected; true when it connected now.
   bool connect();
   // Takes the objects arrived since the previous pass into objects_ and model_, and what they

@@ -3,6 +3,8 @@
 // compute), behind one interface so the Reconciler runs them in order and each is tested on
 // its own. A part owns what it configures and changes only the difference between what is
 // and what the desired state asks for.
+#include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
@@ -38,6 +40,14 @@ class ReconcilerPart {
   void resync(const DesiredState& desired, PassResults& results) {
     reconcile(desired, StateChanges::everything(), results);
   }
+  // A part that must act again after a while whatever happens (the flows part repeats its ARP
+  // announcements) says when; the reconciler then calls wake() at that time, on its thread,
+  // unless a pass runs first. Not a periodic pass: nothing else runs.
+  virtual std::optional<std::chrono::steady_clock::time_point> wake_at() const {
+    return std::nullopt;
+  }
+  // Throws on failure, as reconcile() does.
+  virtual void wake() {}
   // The agent stops: release what must not outlive it (sockets); leave OVS as it is.
   virtual void stop() {}
 };

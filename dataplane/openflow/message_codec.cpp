@@ -16,6 +16,7 @@
 #include <openvswitch/ofp-bundle.h>
 #include <openvswitch/ofp-ct.h>
 #include <openvswitch/ofp-msgs.h>
+#include <openvswitch/ofp-packet.h>
 #include <openvswitch/ofp-print.h>
 #include <openvswitch/ofp-util.h>
 #include <openvswitch/ofpbuf.h>
@@ -187,6 +188,21 @@ Message MessageCodec::ct_flush(std::uint16_t zone, const std::string& orig_tuple
   }
   ds_destroy(&error);
   return detail::take(ofp_ct_match_encode(&match, &zone, OFP13_VERSION), xid);
+}
+
+Message MessageCodec::packet_out(const std::string& text, std::uint32_t xid) {
+  ofputil_packet_out packet_out{};
+  ofputil_protocol usable{};  // set by the parser
+  if (char* error =
+          parse_ofp_packet_out_str(&packet_out, text.c_str(), nullptr, nullptr, &usable)) {
+    const std::string reason = error;
+    free(error);
+    throw std::invalid_argument("packet-out \"" + text + "\": " + reason);
+  }
+  ofpbuf* message = ofputil_encode_packet_out(&packet_out, OFPUTIL_P_OF13_OXM);
+  free(const_cast<void*>(packet_out.packet));
+  free(packet_out.ofpacts);
+  return detail::take(message, xid);
 }
 
 Message MessageCodec::bundle_control(std::uint32_t bundle_id, BundleOperation operation,

@@ -65,6 +65,10 @@ class MessageCodec {
   // out match anything. Throws std::invalid_argument when the tuple does not parse.
   static Message ct_flush(std::uint16_t zone, const std::string& orig_tuple, std::uint32_t xid);
 
+  // OFPT_PACKET_OUT in ovs-ofctl's packet-out syntax ("in_port=controller,packet=<hex>,
+  // actions=output:3"). Throws std::invalid_argument when it does not parse.
+  static Message packet_out(const std::string& text, std::uint32_t xid);
+
   // ONF extension 230 (OpenFlow 1.4 bundles in 1.3), as `ovs-ofctl --bundle` sends it.
   static Message bundle_control(std::uint32_t bundle_id, BundleOperation operation,
                                 std::uint16_t flags, std::uint32_t xid);

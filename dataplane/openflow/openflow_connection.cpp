@@ -249,6 +249,14 @@ void OpenFlowConnection::flush_conntrack(std::uint16_t zone, const std::string& 
   exchange.throw_first_error();
 }
 
+void OpenFlowConnection::packet_out(const std::string& text) {
+  Exchange exchange(*session_);
+  const std::uint32_t xid = exchange.track("packet-out");
+  exchange.queue(MessageCodec::packet_out(text, xid));
+  barrier_and_wait(exchange);
+  exchange.throw_first_error();
+}
+
 std::chrono::microseconds OpenFlowConnection::echo() {
   Exchange exchange(*session_);
   const auto start = std::chrono::steady_clock::now();

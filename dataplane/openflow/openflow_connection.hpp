@@ -82,6 +82,9 @@ class OpenFlowConnection {
   // Forgets the connections of `zone` whose original direction matches `orig_tuple`
   // ("ct_nw_src=10.0.0.5", see MessageCodec::ct_flush); returns once done.
   void flush_conntrack(std::uint16_t zone, const std::string& orig_tuple);
+  // Sends a packet ("in_port=controller,packet=<hex>,actions=output:3", ovs-ofctl's
+  // packet-out syntax); returns once the switch has processed it.
+  void packet_out(const std::string& text);
   // Sends an echo request and returns the round trip time.
   std::chrono::microseconds echo();
   // How many echo requests of the switch the session answered (its liveness probes).

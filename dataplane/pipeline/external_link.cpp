@@ -22,9 +22,6 @@ constexpr std::uint16_t kLearned = 100;
 // Learned next-hop MACs outlive an idle external network by this much (seconds).
 constexpr int kNeighbourIdle = 300;
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
 std::string from_uplink(const ExternalAddress& address) {
   return "in_port=" + std::to_string(address.uplink) +
          ",dl_vlan=" + std::to_string(address.network->lvid);
@@ -76,13 +73,13 @@ void add_external_arp_flows(const ExternalAddress& address, std::uint64_t cookie
 
 void add_external_inbound_flows(const ExternalAddress& address,
                                 const std::vector<std::string>& actions, std::uint64_t cookie,
-                                FlowSet& flows) {
+                                FlowSet& flows, const std::optional<std::string>& destination) {
   const auto inbound = [&](std::uint16_t priority) {
     FlowText flow(cookie, T::kClassify, priority);
     flow.match(from_uplink(address))
         .match("dl_dst=" + address.mac)
         .match("ip")
-        .match("nw_dst=" + address.ip);
+        .match("nw_dst=" + destination.value_or(address.ip));
     return flow;
   };
   const auto onward = [&actions](FlowText flow) {

@@ -34,11 +34,13 @@ struct ExternalAddress {
 // and switched as the external network's.
 void add_external_arp_flows(const ExternalAddress& address, std::uint64_t cookie, FlowSet& flows);
 
-// Table 0: IPv4 from the link to the address, with the sender's MAC learned when it is on the
-// external subnet; `actions` (after pop_vlan) take it on. Two flows.
+// Table 0: IPv4 from the link to the address (or, given `destination`, to any address in that
+// prefix, routed through the address), with the sender's MAC learned when it is on the external
+// subnet; `actions` (after pop_vlan) take it on. Two flows.
 void add_external_inbound_flows(const ExternalAddress& address,
                                 const std::vector<std::string>& actions, std::uint64_t cookie,
-                                FlowSet& flows);
+                                FlowSet& flows,
+                                const std::optional<std::string>& destination = std::nullopt);
 
 // Appends to `flow` what sends a routed packet out on the link from the address: TTL, source
 // MAC, the next hop's MAC, the external network's tag, the uplink.

@@ -15,9 +15,6 @@ constexpr std::uint16_t kNat = 100;
 // In kRouting, below the east-west routes and the router's own subnets, above source NAT.
 constexpr std::uint16_t kOutside = 50;
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
 std::string zone(const LocalFloatingIp& fip) {
   return "zone=" + std::to_string(fip.floating.network->lvid);
 }

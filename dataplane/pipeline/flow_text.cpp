@@ -37,6 +37,10 @@ std::string FlowText::str() const {
   return out;
 }
 
+std::string set_register(const char* reg, unsigned value) {
+  return "set_field:" + std::to_string(value) + "->" + reg;
+}
+
 std::string vlan_vid(std::uint32_t vid) {
   return "set_field:" + std::to_string(0x1000 | vid) + "->vlan_vid";
 }

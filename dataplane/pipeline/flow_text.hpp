@@ -30,5 +30,7 @@ class FlowText {
 
 // The 802.1Q VID as OpenFlow 1.3's vlan_vid field holds it (OFPVID_PRESENT | vid).
 std::string vlan_vid(std::uint32_t vid);
+// The action loading `value` into register `reg` ("set_field:5->reg6").
+std::string set_register(const char* reg, unsigned value);
 
 }  // namespace neutrino::dataplane::pipeline

@@ -23,10 +23,6 @@ constexpr std::uint16_t kClassified = 100;
 // the physical network.
 constexpr const char* kUntagged = "vlan_tci=0x0000/0x1fff";
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
-
 void classify(const LocalNetwork& network, std::optional<std::uint32_t> uplink,
               std::uint64_t cookie, FlowSet& flows) {
   for (const auto& port : network.ports) {

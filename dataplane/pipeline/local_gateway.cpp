@@ -16,7 +16,7 @@ std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
   const auto zone = input.snat_zones.find(local.router->id);
   const auto ip = ipv4_address(gateway.ip_address);
   const auto mac = unicast_mac(gateway.mac_address);
-  if (!external || zone == input.snat_zones.end() || !ip || !mac) {
+  if (!external || (local.snat && zone == input.snat_zones.end()) || !ip || !mac) {
     return std::nullopt;
   }
   const auto uplink = integration_uplink(*external, input);
@@ -26,7 +26,9 @@ std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
   }
   local.address = {
       .network = external, .uplink = *uplink, .ip = *ip, .mac = *mac, .next_hop = *hop};
-  local.zone = zone->second;
+  if (local.snat) {
+    local.zone = zone->second;
+  }
   return local;
 }
 
@@ -59,12 +61,12 @@ std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
   }
   for (const auto& router : routers) {
     const auto object = decoded_object<model::Router>(*input.state, "router:" + router.id);
-    if (!object || !object->gateway || !object->gateway->enable_snat ||
-        object->gateway->host.empty()) {
+    if (!object || !object->gateway || object->gateway->host.empty()) {
       continue;
     }
     const auto& gateway = *object->gateway;
-    LocalGateway local{.router = &router, .here = gateway.host == input.host};
+    LocalGateway local{
+        .router = &router, .here = gateway.host == input.host, .snat = gateway.enable_snat};
     if (local.here) {
       if (auto served = on_gateway_host(input, gateway, networks, std::move(local))) {
         out.push_back(std::move(*served));

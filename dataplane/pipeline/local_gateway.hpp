@@ -1,9 +1,10 @@
 #pragma once
-// The typed view of the source NAT of the routers this host holds: the router's gateway
-// (`gateway` of a "router:<id>" object) with enable_snat, on the host the controller chose for
-// it (gateway.host). That host NATs what the router's ports send outside through the gateway
-// address, in a conntrack zone of the router's own; every other host holding the router sends
-// such packets to it over the VXLAN network they came from (docs/pipeline.md, "Source NAT").
+// The typed view of the gateways of the routers this host holds (`gateway` of a
+// "router:<id>" object), on the host the controller chose for it (gateway.host). With
+// enable_snat that host NATs what the router's ports send outside through the gateway address,
+// in a conntrack zone of the router's own; without, it routes their packets out unchanged and
+// the answers back. Every other host holding the router sends such packets to it over the
+// VXLAN network they came from (docs/pipeline.md, "Source NAT").
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,16 +21,19 @@ namespace neutrino::dataplane::pipeline {
 struct LocalGateway {
   const LocalRouter* router = nullptr;
   bool here = false;  // this host is the gateway host
-  // On the gateway host: the gateway address on the external network and the router's zone.
+  bool snat = true;   // enable_snat; without, the router's addresses are routed unchanged
+  // On the gateway host: the gateway address on the external network and, with source NAT, the
+  // router's zone.
   ExternalAddress address;
   std::uint16_t zone = 0;
   // On the others: the VXLAN port to the gateway host.
   std::optional<std::uint32_t> tunnel_port;
 };
 
-// Routers with source NAT that this host serves or steers to, by router id. Left out: routers
+// Routers with a gateway that this host serves or steers to, by router id. Left out: routers
 // without a gateway host, with malformed gateways, and on the gateway host those whose
-// external network is not compiled here with an uplink or that have no zone yet.
+// external network is not compiled here with an uplink or that (with source NAT) have no zone
+// yet.
 std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
                                                const std::vector<LocalNetwork>& networks,
                                                const std::vector<LocalRouter>& routers);

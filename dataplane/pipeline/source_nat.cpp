@@ -20,9 +20,6 @@ constexpr std::uint16_t kSourceNat = 40;
 constexpr std::uint16_t kNat = 100;
 constexpr std::uint16_t kKnownMac = 100;  // as br-tun's remote MACs
 
-std::string set_register(const char* reg, unsigned value) {
-  return "set_field:" + std::to_string(value) + "->" + reg;
-}
 std::string zone(const LocalGateway& gateway) {
   return "zone=" + std::to_string(gateway.zone);
 }
@@ -32,19 +29,26 @@ FlowText to_outside(const RouterLeg& leg, std::uint64_t cookie) {
   return flow;
 }
 
+// Other hosts' packets for outside are routed here as the local ports' are; the router's own
+// subnets never take the way out.
+void towards_outside(const LocalGateway& gateway, const RouterLeg& leg, std::uint64_t cookie,
+                     FlowSet& flows) {
+  flows.add(FlowText(cookie, T::kForwarding, kToRouter)
+                .match(network_match(*leg.network))
+                .match(std::string(Registers::kFromRemote) + "=1")
+                .match("dl_dst=" + leg.mac)
+                .match("ip")
+                .action("goto_table:" + std::to_string(T::kRouting)));
+  add_own_subnet_drops(*gateway.router, *leg.network, cookie, flows);
+}
+
 // What the leg's network sends outside, from here or from other hosts, is NATed to the gateway
 // address (only from the leg's subnet: after NAT the source is the gateway's, which also stops
 // the recirculated packet from being NATed again).
 void out_of_leg(const LocalGateway& gateway, const RouterLeg& leg, std::uint64_t cookie,
                 FlowSet& flows) {
   const auto network = network_match(*leg.network);
-  flows.add(FlowText(cookie, T::kForwarding, kToRouter)
-                .match(network)
-                .match(std::string(Registers::kFromRemote) + "=1")
-                .match("dl_dst=" + leg.mac)
-                .match("ip")
-                .action("goto_table:" + std::to_string(T::kRouting)));
-  add_own_subnet_drops(*gateway.router, *leg.network, cookie, flows);
+  towards_outside(gateway, leg, cookie, flows);
   flows.add(
       to_outside(leg, cookie)
           .action("ct(" + zone(gateway) + ",nat,table=" + std::to_string(T::kSourceNatOut) + ")"));
@@ -65,14 +69,18 @@ void out_of_leg(const LocalGateway& gateway, const RouterLeg& leg, std::uint64_t
   flows.add(send_out_from(out, gateway.address));
 }
 
-// A reply, its destination restored by conntrack, goes to the port holding that address.
+// A reply, its destination restored by conntrack, goes to the port holding that address; so
+// does, without source NAT, whatever the link sent to it through the gateway.
 FlowText reply_to(const LocalGateway& gateway, const RouterLeg& leg, const std::string& ip,
                   const std::string& mac, std::uint64_t cookie) {
   FlowText flow(cookie, T::kSourceNatIn, kNat);
-  flow.match(network_match(*gateway.address.network))
-      .match("ct_zone=" + std::to_string(gateway.zone))
-      .match("ct_state=-new-inv+trk")
-      .match("ip")
+  flow.match(network_match(*gateway.address.network));
+  if (gateway.snat) {
+    flow.match("ct_zone=" + std::to_string(gateway.zone)).match("ct_state=-new-inv+trk");
+  } else {
+    flow.match("dl_dst=" + gateway.address.mac);
+  }
+  flow.match("ip")
       .match("nw_dst=" + ip)
       .action("dec_ttl")
       .action("set_field:" + leg.mac + "->eth_src")
@@ -126,6 +134,32 @@ void on_gateway_host(const LocalGateway& gateway, const PipelineInput& input, Fl
   add_nat_table_defaults(T::kSourceNatIn, T::kSourceNatOut, cookie, flows);
 }
 
+// Without source NAT (enable_snat false) the gateway host routes: the leg's addresses leave
+// as they are, from the gateway's MAC, and what the link sends to them through the gateway
+// address comes in, stateless here as a router is (the ports' firewalls keep their state).
+void routed_on_gateway_host(const LocalGateway& gateway, const PipelineInput& input,
+                            FlowSet& flows) {
+  const auto cookie = input.cookie;
+  add_external_arp_flows(gateway.address, cookie, flows);
+  add_next_hop_flows(gateway.address, cookie, flows);
+  for (const auto& leg : gateway.router->legs) {
+    if (leg.network == gateway.address.network) {
+      continue;
+    }
+    towards_outside(gateway, leg, cookie, flows);
+    FlowText out = to_outside(leg, cookie);
+    out.match("nw_src=" + leg.subnet());
+    flows.add(send_out_from(out, gateway.address));
+    add_external_inbound_flows(
+        gateway.address,
+        {set_register(Registers::kNetwork, gateway.address.network->lvid),
+         set_register(Registers::kFromRemote, 1), "goto_table:" + std::to_string(T::kSourceNatIn)},
+        cookie, flows, leg.subnet());
+    into_leg(gateway, leg, input, flows);
+  }
+  add_nat_table_defaults(T::kSourceNatIn, T::kSourceNatOut, cookie, flows);
+}
+
 // Another host holds the gateway: its own ports' packets for outside go to it unchanged, over
 // the VXLAN network they came from (a VLAN or flat network's switches would learn the router
 // MAC wherever east-west routing sends from it, so those reach it only from the gateway host).
@@ -146,8 +180,10 @@ void towards_gateway_host(const LocalGateway& gateway, const PipelineInput& inpu
 void add_source_nat_flows(const std::vector<LocalGateway>& gateways, const PipelineInput& input,
                           FlowSet& flows) {
   for (const auto& gateway : gateways) {
-    if (gateway.here) {
+    if (gateway.here && gateway.snat) {
       on_gateway_host(gateway, input, flows);
+    } else if (gateway.here) {
+      routed_on_gateway_host(gateway, input, flows);
     } else if (gateway.tunnel_port) {
       towards_gateway_host(gateway, input, flows);
     }

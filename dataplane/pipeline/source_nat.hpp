@@ -4,7 +4,8 @@
 // gateway address, NATs what the router's networks send outside (from its own ports, and from
 // other hosts' over VXLAN) in the router's conntrack zone, and routes the replies back to the
 // ports wherever they are. Every other host holding the router sends its ports' outbound
-// packets, still addressed to the router interface's MAC, over the VXLAN network to it.
+// packets, still addressed to the router interface's MAC, over the VXLAN network to it. Without
+// source NAT (enable_snat false) the gateway host routes the ports' own addresses both ways.
 #include <vector>
 
 #include "dataplane/pipeline/flow_set.hpp"

@@ -3,13 +3,18 @@ flat network on physnet1 (admin, through the API) whose subnet's gateway address
 "outside" interface on the physnet underlay, routers made with the real `openstack` CLI, and
 small TCP services that tell who answered and from which address they were reached."""
 
+import json
+import os
+import signal
 import subprocess
+import time
 
 import multihost_cloud
 
 EXTERNAL_CIDR = "198.51.100.0/24"
 OUTSIDE_IP = "198.51.100.1"  # the external subnet's gateway_ip: the next hop outside
 WHO_PORT = 5613
+TCP_STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcp_stream.py")
 
 # Answers every TCP connection with its owner's name and the peer address it saw.
 WHO_SERVER = """
@@ -108,3 +113,26 @@ class L3Cloud(multihost_cloud.MultiHostCloud):
                            timeout=10)
         return r.stdout.strip() if r.returncode == 0 else None
 
+    def assert_stream_survives_agent_restart(self, serve_popen, stream_popen, target, port,
+                                             agent, what):
+        """A TCP stream (tcp_stream.py) served by `serve_popen(argv, ...)` and sent to
+        `target`:`port` by `stream_popen(argv, ...)` loses nothing while `agent` restarts, which
+        finds nothing to change (the learned and conntrack flows read back as compiled)."""
+        serve = serve_popen(["python3", TCP_STREAM, "serve", str(port)],
+                            stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: serve.poll() is None and serve.kill())
+        self.assertEqual(serve.stdout.readline().strip(), "listening")
+        stream = stream_popen(["python3", TCP_STREAM, "stream", target, str(port)],
+                              stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: stream.poll() is None and stream.kill())
+        self.assertEqual(stream.stdout.readline().strip(), "connected")
+        offset = agent.log_size()
+        agent.restart()
+        agent.wait_for_log("connected to the controller", after=offset, timeout=10)
+        time.sleep(1)
+        stream.send_signal(signal.SIGTERM)
+        figures = json.loads(stream.communicate(timeout=15)[0].strip().splitlines()[-1])
+        print("TCP stream %s across an agent restart: %s" % (what, figures))
+        self.assertIsNone(figures["error"], figures)
+        self.assertGreater(figures["echoed"], 10, figures)
+        self.assertNotIn("flow changes applied", agent.log_text()[offset:])

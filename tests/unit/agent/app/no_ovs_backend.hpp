@@ -22,6 +22,7 @@ class NoOvsBackend : public OvsBackend {
   }
   void delete_flows(const std::string&, const std::string&) override { fail(); }
   void flush_conntrack_zone(const std::string&, std::uint16_t) override { fail(); }
+  void packet_out(const std::string&, const std::string&) override { fail(); }
   void flush_conntrack(const std::string&, std::uint16_t, const std::string&) override { fail(); }
 
  private:

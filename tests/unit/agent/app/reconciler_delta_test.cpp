@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "agent/app/reconciler.hpp"
 #include "tests/unit/agent/app/no_ovs_backend.hpp"
@@ -49,6 +50,29 @@ class RecordingPart : public ReconcilerPart {
     passes_.push_back(std::move(seen));
     changed_.notify_all();
   }
+  // Asks to be woken `after` from now, once.
+  void wake_in(std::chrono::milliseconds after) {
+    std::lock_guard lock(mutex_);
+    wake_at_ = std::chrono::steady_clock::now() + after;
+  }
+  std::optional<std::chrono::steady_clock::time_point> wake_at() const override {
+    std::lock_guard lock(mutex_);
+    return wake_at_;
+  }
+  void wake() override {
+    std::lock_guard lock(mutex_);
+    wake_at_.reset();
+    ++wakes_;
+    changed_.notify_all();
+  }
+  bool wait_for_wake() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, [&] { return wakes_ > 0; });
+  }
+  size_t passes() {
+    std::lock_guard lock(mutex_);
+    return passes_.size();
+  }
   Seen wait_for_pass(size_t n) {
     std::unique_lock lock(mutex_);
     EXPECT_TRUE(changed_.wait_for(lock, 10s, [&] { return passes_.size() >= n; }));
@@ -56,9 +80,11 @@ class RecordingPart : public ReconcilerPart {
   }
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Seen> passes_;
+  std::optional<std::chrono::steady_clock::time_point> wake_at_;
+  int wakes_ = 0;
 };
 
 class ReconcilerDeltaTest : public ::testing::Test {
@@ -114,6 +140,20 @@ TEST_F(ReconcilerDeltaTest, PartsSeeWhatEachDeltaChanged) {
   EXPECT_EQ(third.changed, (model::ChangedObjects{{ObjectKind::kPort, {"p1"}}}));
   EXPECT_THAT(third.port_ips, IsEmpty());
   EXPECT_EQ(third.ports, 0u);
+}
+
+// A part's own timer (the flows part repeating its ARP announcements) wakes it alone: no pass
+// runs for it.
+TEST_F(ReconcilerDeltaTest, APartIsWokenWhenItAskedWithoutAPass) {
+  part_->wake_in(200ms);
+  dataplane::pipeline::HostStateBuilder b;
+  b.network("n1", "vxlan", 100);
+  reconciler_->apply_delta(snapshot_delta(b.state()), 1);
+  part_->wait_for_pass(1);
+  const auto passes = reconciler_->passes();  // with one before the snapshot, or not
+  EXPECT_TRUE(part_->wait_for_wake());
+  EXPECT_EQ(reconciler_->passes(), passes);
+  EXPECT_EQ(part_->passes(), 1u);
 }
 
 }  // namespace

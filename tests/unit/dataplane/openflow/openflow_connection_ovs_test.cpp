@@ -206,6 +206,17 @@ TEST_F(ConntrackOvsTest, FlushesTheConnectionsOfOneAddressInOneZone) {
   EXPECT_THROW(connection_->flush_conntrack(9, "ct_nw_src=not-an-address"), std::invalid_argument);
 }
 
+// Our own packet-out (the agent's announcements of external addresses) reaches the datapath:
+// its action commits the packet to conntrack as ovs-ofctl's does.
+TEST_F(ConntrackOvsTest, PacketOutRunsItsActionsOnThePacket) {
+  connection_->packet_out(
+      "in_port=controller,packet=fa163e000002fa163e00000108004500001e00010000401166cc0a0000010a000"
+      "00203e807d0000a77b66869,actions=ct(commit,zone=11)");
+  EXPECT_THAT(entries(11), ElementsAre("10.0.0.1->10.0.0.2"));
+  EXPECT_THROW(connection_->packet_out("in_port=controller,packet=zz,actions=drop"),
+               std::invalid_argument);
+}
+
 TEST_F(OpenFlowOvsTest, DeleteByCookieLeavesOtherCookiesFlows) {
   const std::vector<std::string> keep = {"cookie=0x2,priority=5,in_port=2,actions=drop",
                                          "cookie=0x3,table=9,priority=5,in_port=3,actions=drop"};

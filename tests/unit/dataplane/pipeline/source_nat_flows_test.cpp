@@ -1,12 +1,14 @@
 // Source NAT in the pipeline: the router's gateway host NATs what the router's networks send
 // outside to the gateway address in the router's own zone and routes replies back to the
 // ports, local or remote; the other hosts holding the router send such packets to it over
-// VXLAN; nothing is NATed without a gateway host or with enable_snat off.
+// VXLAN; nothing is NATed without a gateway host, and with enable_snat off the gateway host
+// routes the router's addresses unchanged.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "dataplane/pipeline/external_announcements.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 #include "dataplane/pipeline/pipeline_tables.hpp"
 #include "tests/unit/dataplane/pipeline/flow_selection.hpp"
@@ -160,11 +162,7 @@ TEST_F(SourceNatFlowsTest, OtherHostsSendPacketsForOutsideToTheGatewayHostOverVx
   EXPECT_THAT(tunnel.actions, ElementsAre("pop_vlan", "set_field:0x64->tun_id", "output:201"));
 }
 
-TEST_F(SourceNatFlowsTest, NothingIsNatedWithoutAGatewayHostOrWithSnatOff) {
-  router_["gateway"]["enable_snat"] = false;
-  EXPECT_THAT(snat_tables(compile()), IsEmpty());
-  EXPECT_THAT(to_outside(compile("host-b")), IsEmpty());
-  router_["gateway"]["enable_snat"] = true;
+TEST_F(SourceNatFlowsTest, NothingIsNatedWithoutAGatewayHost) {
   router_["gateway"]["host"] = "";
   EXPECT_THAT(snat_tables(compile()), IsEmpty());
   EXPECT_THAT(to_outside(compile("host-b")), IsEmpty());
@@ -178,6 +176,55 @@ TEST_F(SourceNatFlowsTest, NothingIsNatedWithoutAGatewayHostOrWithSnatOff) {
   in.physnets.clear();
   EXPECT_THAT(snat_tables(ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"))),
               IsEmpty());
+}
+
+// Without source NAT the gateway host routes the router's addresses out and in unchanged, as
+// Neutron does with enable_snat false: no zone, no conntrack; the other hosts steer as before.
+TEST_F(SourceNatFlowsTest, WithSnatOffTheGatewayHostRoutesTheAddressesUnchanged) {
+  router_["gateway"]["enable_snat"] = false;
+  auto in = input();
+  in.snat_zones.clear();  // none is given without source NAT
+  const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"));
+  const auto outside = to_outside(flows);
+  ASSERT_EQ(outside.size(), 1u);
+  EXPECT_TRUE(outside[0].matches("nw_src", "10.0.1.0/24"));
+  EXPECT_THAT(outside[0].actions,
+              ElementsAre("dec_ttl", "set_field:" + std::string(kGatewayMac) + "->eth_src",
+                          "set_field:5->reg6", "resubmit(,48)", "resubmit(,49)", "push_vlan:0x8100",
+                          "set_field:4101->vlan_vid", "output:101"));
+  EXPECT_THAT(select_flows(flows, I::kSourceNatOut, {{"dl_dst", kRouterMac}}), IsEmpty());
+  const auto in_flows = select_flows(flows, I::kClassify, {{"dl_dst", kGatewayMac}});
+  ASSERT_EQ(in_flows.size(), 2u);
+  for (const auto& flow : in_flows) {
+    EXPECT_TRUE(flow.matches("nw_dst", "10.0.1.0/24"));
+    EXPECT_EQ(flow.actions.back(), "goto_table:43");
+  }
+  const auto local = one_flow(flows, I::kSourceNatIn, {{"nw_dst", "10.0.1.5"}});
+  EXPECT_TRUE(local.matches("dl_dst", kGatewayMac));
+  EXPECT_FALSE(local.matches("ct_zone", "7"));
+  EXPECT_THAT(local.actions,
+              ElementsAre("dec_ttl", "set_field:" + std::string(kRouterMac) + "->eth_src",
+                          "set_field:" + std::string(kMacT1) + "->eth_dst", "set_field:1->reg6",
+                          "set_field:1->reg5", "goto_table:50"));
+  EXPECT_EQ(one_flow(flows, I::kClassify, {{"arp_tpa", kGateway}}).table, I::kClassify);
+  EXPECT_THAT(to_outside(compile("host-b"))[0].actions,
+              ElementsAre("push_vlan:0x8100", "set_field:4097->vlan_vid", "output:100"));
+}
+
+// The gateway host tells the external network where the gateway address is (gratuitous ARP)
+// and asks for the next hop's MAC at once, tagged with the external lvid, out of the uplink.
+TEST_F(SourceNatFlowsTest, TheGatewayHostAnnouncesItsAddressAndAsksForTheNextHop) {
+  const auto packets = external_announcements(input());
+  ASSERT_EQ(packets.size(), 2u);
+  const std::string head =
+      "in_port=controller,packet=fffffffffffffa163ebb0001810000050806000108000604"
+      "0001fa163ebb0001cb00710a000000000000";
+  // 203.0.113.1 (the subnet's gateway), then 203.0.113.10 (itself: gratuitous)
+  EXPECT_EQ(packets[0], head + "cb007101,actions=output:101");
+  EXPECT_EQ(packets[1], head + "cb00710a,actions=output:101");
+  EXPECT_THAT(external_announcements(input("host-b")), IsEmpty());
+  router_["gateway"]["enable_snat"] = false;  // it still routes through the address
+  EXPECT_EQ(external_announcements(input()), packets);
 }
 
 TEST_F(SourceNatFlowsTest, AFloatingIpWinsOverSourceNatForItsPort) {
