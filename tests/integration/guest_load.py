@@ -16,6 +16,7 @@
 SIGTERM ends a command early; it still prints its figures.
 """
 
+import errno
 import http.client
 import json
 import os
@@ -36,13 +37,17 @@ def _on_term(signum, frame):
     stop.set()
 
 
-def _connect(timeout=2.0):
+def _connect(timeout=2.0, errors=None):
+    """A connected non-blocking socket, or None; `errors` counts why not, by errno name."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
     try:
         s.connect(METADATA)
-    except OSError:
+    except OSError as e:
         s.close()
+        if errors is not None:
+            name = errno.errorcode.get(e.errno, type(e).__name__)
+            errors[name] = errors.get(name, 0) + 1
         return None
     s.setblocking(False)
     return s
@@ -53,13 +58,16 @@ def hold(n, seconds, reopen):
     closed_by_server = 0
     first_close = []
     socks = []
+    errors = {}
+    started = time.monotonic()
     for _ in range(n):
         # Generous: on a loaded machine a SYN through the userspace datapath can take seconds.
-        s = _connect(timeout=10.0)
+        s = _connect(timeout=10.0, errors=errors)
         if s:
             socks.append(s)
             opened += 1
-    print(json.dumps({"connected": opened}), flush=True)
+    print(json.dumps({"connected": opened, "connect_errors": errors,
+                      "connect_seconds": round(time.monotonic() - started, 3)}), flush=True)
     t0 = time.monotonic()
     end = t0 + seconds
     while not stop.is_set() and time.monotonic() < end:

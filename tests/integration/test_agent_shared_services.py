@@ -157,7 +157,12 @@ class SharedServicesTest(multihost_cloud.MultiHostCloud):
         self.assertEqual(self.timed_metadata(h1, "idlehog")[:2],
                          (200, hog["instance"]["ec2_id"]))
         holder = self.guest_load(h1, "idlehog", "hold", 8, 6)
-        self.assertEqual(self.first_line(holder)["connected"], 8)
+        first = self.first_line(holder)
+        # Past its limit the proxy resets a guest's connections at once, which the guest may
+        # see while still connecting (ECONNRESET): all 8 must have reached the proxy.
+        resets = first["connect_errors"].get("ECONNRESET", 0)
+        self.assertEqual(first["connected"] + resets, 8, first)
+        self.assertEqual(set(first["connect_errors"]) - {"ECONNRESET"}, set(), first)
         time.sleep(0.5)
         code, body, seconds = self.timed_metadata(h1, "idlevic")
         print("\nwhile another guest holds 8 idle connections: %d in %.3f s" % (code, seconds))
