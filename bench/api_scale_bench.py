@@ -193,6 +193,9 @@ def main():
         crud_net = cloud.network("crud", "10.10.0.0/16")
         ops = {"sequential": crud(cloud, crud_net, args.ops, 1),
                "8 clients": crud(cloud, crud_net, args.ops, CLIENTS)}
+        # The scale phase holds far more ports than the default quota (Neutron's 500) allows.
+        cloud.api("PUT", "/v2.0/quotas/" + crud_net["project_id"], {"quota": {"port": -1}},
+                  expect=200)
         fleet = Fleet(cloud, args.per_network)
         scale = []
         deadline = time.monotonic() + args.max_setup
