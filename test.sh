@@ -52,6 +52,10 @@ done
 printf '=== wall time\n'
 printf '%s\n' "${timings[@]}"
 if ((${#failed[@]})); then
+  for run in "${failed[@]}"; do
+    read -r -a what <<<"$run"
+    scripts/failed-tests.sh "${what[0]}"
+  done
   echo "FAILED: ctest in ${failed[*]}"
   exit 1
 fi
