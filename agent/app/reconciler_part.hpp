@@ -41,8 +41,8 @@ class ReconcilerPart {
     reconcile(desired, StateChanges::everything(), results);
   }
   // A part that must act again after a while whatever happens (the flows part repeats its ARP
-  // announcements) says when; the reconciler then calls wake() at that time, on its thread,
-  // unless a pass runs first. Not a periodic pass: nothing else runs.
+  // announcements) says when; once that time has come the reconciler calls wake() on its
+  // thread, after the pass if one is running. Not a periodic pass: nothing else runs.
   virtual std::optional<std::chrono::steady_clock::time_point> wake_at() const {
     return std::nullopt;
   }
