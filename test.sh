@@ -41,16 +41,31 @@ case "${NEUTRINO_CHECKS:-full}" in
     ;;
 esac
 
+# A test that fails is run once more, alone; if it passes then, the run goes on but the end
+# of the output names it as flaky with what its first failure said (CI keeps only the tail).
 failed=()
+flaky=()
 for run in "${runs[@]}"; do
   read -r -a what <<<"$run"
   echo "=== ctest in $run"
-  timed "ctest $run" ctest --test-dir "${what[@]}" --output-on-failure --timeout 900 -j 2 "$@" ||
-    failed+=("$run")
+  if ! timed "ctest $run" ctest --test-dir "${what[@]}" --output-on-failure --timeout 900 -j 2 "$@"
+  then
+    first_failure=$(scripts/failed-tests.sh "${what[0]}")
+    echo "=== ctest in $run: the failed tests once more"
+    if ctest --test-dir "${what[@]}" --rerun-failed --output-on-failure --timeout 900 "$@"; then
+      flaky+=("$first_failure")
+    else
+      failed+=("$run")
+    fi
+  fi
 done
 
 printf '=== wall time\n'
 printf '%s\n' "${timings[@]}"
+if ((${#flaky[@]})); then
+  echo "=== FLAKY: failed, then passed when run again"
+  printf '%s\n' "${flaky[@]}"
+fi
 if ((${#failed[@]})); then
   for run in "${failed[@]}"; do
     read -r -a what <<<"$run"

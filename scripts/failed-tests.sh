@@ -20,4 +20,4 @@ while IFS= read -r entry; do
     grep -E 'Failure|FAILED|SUMMARY: |WARNING: |Error|error:|Timeout|Expected|Which is|Value of|Actual' |
     head -n "$lines" || true
 done <"$failed"
-echo "FAILED tests in $dir: $(cut -d: -f2- "$failed" | tr '\n' ' ')"
+echo "failed in $dir: $(cut -d: -f2- "$failed" | tr '\n' ' ')"
