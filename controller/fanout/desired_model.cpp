@@ -41,6 +41,7 @@ void DesiredModel::port_changed(const std::string& id, std::optional<PortRecord>
   if (old == now) {
     return;  // e.g. a status change: nothing an agent holds
   }
+  remote_objects_.erase(id);
   std::set<std::string> changed_groups;
   const bool same_host = old && now && old->host == now->host && !old->host.empty();
   if (old) {
@@ -353,10 +354,15 @@ SharedObject DesiredModel::port_object(const PortRecord& record) const {
 }
 
 SharedObject DesiredModel::remote_port_object(const PortRecord& record) const {
-  const auto ip = tunnel_ips_.find(record.host);
-  return shared(model::RemotePort{record.port.id, record.port.network_id, record.port.mac_address,
-                                  record.host, ip == tunnel_ips_.end() ? "" : ip->second,
-                                  record.port.fixed_ips, record.port.allowed_address_pairs});
+  auto& object = remote_objects_[record.port.id];
+  if (!object) {
+    const auto ip = tunnel_ips_.find(record.host);
+    object =
+        shared(model::RemotePort{record.port.id, record.port.network_id, record.port.mac_address,
+                                 record.host, ip == tunnel_ips_.end() ? "" : ip->second,
+                                 record.port.fixed_ips, record.port.allowed_address_pairs});
+  }
+  return object;
 }
 
 SharedObject DesiredModel::network_object(const std::string& id) const {

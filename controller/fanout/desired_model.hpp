@@ -146,6 +146,10 @@ class DesiredModel {
   std::unordered_map<std::string, std::map<std::string, int>> group_addresses_;
   std::unordered_map<std::string, model::AddressGroup> address_groups_;
   std::unordered_map<std::string, std::string> tunnel_ips_;
+  // Each port's remote object, built once and shared by every host that holds it: a network
+  // on 1,000 hosts would otherwise keep 1,000 copies of each in the hosts' resync history.
+  // Dropped when the port or its host's tunnel IP changes.
+  mutable std::unordered_map<std::string, SharedObject> remote_objects_;
   std::unordered_map<std::string, InstanceRecord> instances_;
   std::unordered_map<std::string, HostInterest> hosts_;
   std::unordered_map<std::string, model::Router> routers_;

@@ -115,6 +115,7 @@ void DesiredModel::agent_changed(const std::string& host, const std::string& tun
   }
   if (const auto interest = hosts_.find(host); interest != hosts_.end()) {
     for (const auto& port : interest->second.ports) {
+      remote_objects_.erase(port);  // it carries the tunnel IP
       send_remote_port(port, out);
     }
   }

@@ -43,6 +43,9 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
           std::lock_guard lock(mutex_);
           for (const auto& [host, changes] : deltas.by_host()) {
             channel::apply_host_delta(applied_[host], HostDeltas::to_delta(changes));
+            for (const auto& [key, object] : changes) {
+              sent_[host][key] = object;
+            }
           }
         });
     follower_->start();
@@ -124,6 +127,7 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
   std::unique_ptr<JournalFollower> follower_;
   std::mutex mutex_;
   std::map<std::string, channel::HostState> applied_;
+  std::map<std::string, std::map<std::string, SharedObject>> sent_;  // last sent, per host
   int64_t instances_ = 0;
 };
 
@@ -256,6 +260,33 @@ TEST_F(JournalFollowerTest, ResyncSendsOnlyWhatChangedSinceTheAgentsRevision) {
     EXPECT_TRUE(key == "remote:" + later || key.starts_with("remote_group:")) << key;
   }
   EXPECT_TRUE(delta.state["remove"].empty());
+}
+
+// Hosts that join a network get its ports' remote objects; one object per port, shared by
+// all of them (the resync history of 1,000 hosts must not hold 1,000 copies), and a new one
+// when the port's host reports another tunnel IP.
+TEST_F(JournalFollowerTest, HostsJoiningANetworkShareEachRemotePortObject) {
+  report_agent("host-a", "192.0.2.1");
+  start_follower();
+  const std::string net = create_network(alice_)["id"];
+  const std::string port =
+      create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-a"}})["id"];
+  create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-b"}});
+  create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-c"}});
+  expect_consistent("after the ports");
+  auto remote = [&](const std::string& host) {
+    std::lock_guard lock(mutex_);
+    return sent_[host]["remote:" + port];
+  };
+  ASSERT_NE(remote("host-b"), nullptr);
+  EXPECT_EQ(remote("host-b"), remote("host-c"));
+  EXPECT_EQ((*remote("host-b"))["tunnel_ip"], "192.0.2.1");
+  const SharedObject before = remote("host-b");
+  report_agent("host-a", "192.0.2.9");
+  expect_consistent("after the tunnel IP");
+  EXPECT_NE(remote("host-b"), before);
+  EXPECT_EQ(remote("host-b"), remote("host-c"));
+  EXPECT_EQ((*remote("host-c"))["tunnel_ip"], "192.0.2.9");
 }
 
 TEST_F(JournalFollowerTest, AnAddressChangeReachesOnlyTheHostsWhoseRulesNameTheGroup) {
