@@ -6,8 +6,9 @@
 // reports the time until each interested agent applied the delta (p50, p99), the agents
 // touched, bytes sent, controller CPU per change and controller RSS; with --mode both, also
 // for the controller recomputing every host's whole state after each change (the design the
-// journal replaced), and the ratios. Then agent resync: one agent reconnects with the revision
-// it applied, then with none (snapshot). Not a test: it prints figures (docs/benchmarks.md).
+// journal replaced), and the ratios. Then agent resync: agent 0, which also holds
+// --resync-ports ports in networks of its own, reconnects with the revision it applied, then
+// with none (a snapshot). Not a test: it prints figures (docs/benchmarks.md).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct Settings {
   int ports = 2000;
   int per_network = 20;
   int changes = 20;
+  int resync_ports = 0;  // on agent 0, in networks of its own
   std::string mode = "both";
   std::string binary;
 };
@@ -98,7 +100,7 @@ class Cloud {
                      kSecret, "--fanout-mode", mode, "--agent-heartbeat", "30"}),
         http_("127.0.0.1", controller_.port()),
         token_(admin_token(http_)),
-        agents_(agent_port_, kSecret, "bench-host-", s.agents) {
+        agents_(agent_port_, kSecret, "bench-host-", s.agents, s.agents > 100 ? 50 : 1) {
     for (int i = 0; i < 600 && !agents_.all_connected(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -124,10 +126,17 @@ class Cloud {
  private:
   void populate();
   void settle();
+  void set_wide_dns(const std::string& dns);
   Figures run(const std::function<std::vector<int>(int)>& which_of,
               const SimulatedAgents::Done& done, const std::function<std::string(int)>& action);
   std::vector<int> everyone() const;
-  int host_of(int network, int j) const { return (network * 7 + j) % settings_.agents; }
+  // The first networks hold agent 0's --resync-ports; the others spread over the agents.
+  int host_of(int network, int j) const {
+    return network < resync_networks() ? 0 : (network * 7 + j) % settings_.agents;
+  }
+  int resync_networks() const {
+    return (settings_.resync_ports + settings_.per_network - 1) / settings_.per_network;
+  }
 
   Settings settings_;
   uint16_t agent_port_;
@@ -141,8 +150,17 @@ class Cloud {
 };
 
 void Cloud::populate() {
-  group_ = post_json(http_, token_, "/v2.0/security-groups",
-                     {{"security_group", {{"name", "bench"}}}})["security_group"]["id"];
+  const Json group = post_json(http_, token_, "/v2.0/security-groups",
+                               {{"security_group", {{"name", "bench"}}}})["security_group"];
+  group_ = group["id"];
+  // Far more than Neutron's default quotas (500 ports, 100 networks).
+  const auto lifted =
+      http_.request("PUT", "/v2.0/quotas/" + group["project_id"].get<std::string>(),
+                    Json{{"quota", {{"port", -1}, {"network", -1}, {"subnet", -1}}}}.dump(),
+                    {{"X-Auth-Token", token_}});
+  if (lifted.status != 200) {
+    throw std::runtime_error("quota update -> " + std::to_string(lifted.status));
+  }
   auto network = [&](const std::string& cidr, std::string* subnet) {
     const std::string id = post_json(http_, token_, "/v2.0/networks",
                                      {{"network", {{"name", "bench"}}}})["network"]["id"];
@@ -189,22 +207,31 @@ void Cloud::populate() {
 }
 
 void Cloud::settle() {
-  // Until no agent has received anything for a second.
-  auto total = [&] {
-    int64_t n = 0;
-    for (const auto& c : agents_.counters()) {
-      n += c.deltas;
-    }
-    return n;
-  };
-  int64_t before = -1;
-  for (int i = 0; i < 600; ++i) {
-    const int64_t now = total();
-    if (now == before) {
-      return;
-    }
-    before = now;
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+  // A barrier: a change every agent gets, after everything the setup wrote. An agent applies
+  // deltas in order, so once every agent holds it the setup's backlog has drained (a quiet
+  // second proves nothing: the controller may still be building a large batch).
+  const auto times = agents_.measure(
+      everyone(),
+      [this](const channel::HostState& state, const std::string& dns) {
+        const auto it = state.find("subnet:" + wide_subnet_);
+        return it != state.end() && it->second["dns_nameservers"] == Json::array({dns});
+      },
+      [&] {
+        set_wide_dns("192.0.2.254");
+        return std::string("192.0.2.254");
+      },
+      std::chrono::seconds(900));
+  if (std::any_of(times.begin(), times.end(), [](double t) { return t < 0; })) {
+    throw std::runtime_error("the agents did not all receive the setup within 900 s");
+  }
+}
+
+void Cloud::set_wide_dns(const std::string& dns) {
+  const auto r = http_.request("PUT", "/v2.0/subnets/" + wide_subnet_,
+                               Json{{"subnet", {{"dns_nameservers", {dns}}}}}.dump(),
+                               {{"X-Auth-Token", token_}});
+  if (r.status != 200) {
+    throw std::runtime_error("subnet update -> " + std::to_string(r.status));
   }
 }
 
@@ -259,11 +286,14 @@ std::vector<int> Cloud::everyone() const {
 Figures Cloud::port_creates() {
   // One port on a small network, on one of that network's agents: that network's agents
   // (and no other) must get it.
+  // Not in agent 0's own networks (--resync-ports), which only it holds.
   const int networks = std::max<int>(1, static_cast<int>(networks_.size()));
+  const int first = resync_networks() < networks ? resync_networks() : 0;
+  auto network_of = [&](int k) { return first + k % (networks - first); };
   auto which = [&](int k) {
     std::vector<int> out;
     for (int j = 0; j < settings_.per_network; ++j) {
-      out.push_back(host_of(k % networks, j));
+      out.push_back(host_of(network_of(k), j));
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -277,8 +307,8 @@ Figures Cloud::port_creates() {
       [&](int k) -> std::string {
         return post_json(http_, token_, "/v2.0/ports",
                          {{"port",
-                           {{"network_id", networks_.empty() ? "" : networks_[k % networks]},
-                            {"binding:host_id", agents_.host(host_of(k % networks, 0))},
+                           {{"network_id", networks_.empty() ? "" : networks_[network_of(k)]},
+                            {"binding:host_id", agents_.host(host_of(network_of(k), 0))},
                             {"security_groups", {group_}}}}})["port"]["id"];
       });
 }
@@ -318,30 +348,21 @@ Figures Cloud::subnet_changes() {
              },
              [&](int k) -> std::string {
                const std::string dns = "192.0.2." + std::to_string(1 + k % 250);
-               const auto r = http_.request("PUT", "/v2.0/subnets/" + wide_subnet_,
-                                            Json{{"subnet", {{"dns_nameservers", {dns}}}}}.dump(),
-                                            {{"X-Auth-Token", token_}});
-               if (r.status != 200) {
-                 throw std::runtime_error("subnet update -> " + std::to_string(r.status));
-               }
+               set_wide_dns(dns);
                return dns;
              });
 }
 
 void Cloud::resync(double& delta_ms, double& delta_bytes, double& snapshot_ms,
                    double& snapshot_bytes) {
+  // Agent 0 reconnects, first claiming the revision it applied (nothing changed since: the
+  // controller must send an empty delta), then claiming none (a whole snapshot).
   for (bool keep : {true, false}) {
     const auto before = agents_.counters();
-    const auto times = agents_.measure(
-        {0}, [](const channel::HostState&, const std::string&) { return true; },
-        [&] {
-          agents_.reconnect(0, keep);
-          return std::string("any");
-        },
-        std::chrono::seconds(60));
+    const double seconds = agents_.reconnect(0, keep, std::chrono::seconds(60));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double bytes = static_cast<double>(agents_.counters()[0].bytes - before[0].bytes);
-    (keep ? delta_ms : snapshot_ms) = times[0] * 1000;
+    (keep ? delta_ms : snapshot_ms) = seconds * 1000;
     (keep ? delta_bytes : snapshot_bytes) = bytes;
   }
 }
@@ -363,8 +384,10 @@ struct Run {
 Run measure_mode(const Settings& s, const std::string& mode) {
   const auto started = std::chrono::steady_clock::now();
   Cloud cloud(s, mode);
-  std::printf("%s: %d agents, %d ports, set up in %.1f s\n", mode.c_str(), s.agents, s.ports,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  std::printf("%s: %d agents, %d ports, set up in %.1f s, controller RSS then %.1f MiB\n",
+              mode.c_str(), s.agents, s.ports,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+              cloud.rss());
   Run r;
   r.port = cloud.port_creates();
   print("port create", r.port);
@@ -374,8 +397,10 @@ Run measure_mode(const Settings& s, const std::string& mode) {
   print("network-wide (subnet)", r.subnet);
   cloud.resync(r.resync_ms, r.resync_bytes, r.snapshot_ms, r.snapshot_bytes);
   r.rss = cloud.rss();
-  std::printf("  agent resync: by revision %.1f ms / %.0f bytes, snapshot %.1f ms / %.0f bytes\n",
-              r.resync_ms, r.resync_bytes, r.snapshot_ms, r.snapshot_bytes);
+  std::printf(
+      "  agent 0 resync (%d ports): by revision %.1f ms / %.0f bytes, snapshot %.1f ms / %.0f "
+      "bytes\n",
+      s.resync_ports, r.resync_ms, r.resync_bytes, r.snapshot_ms, r.snapshot_bytes);
   std::printf("  controller RSS %.1f MiB\n", r.rss);
   r.malformed = cloud.malformed();
   if (r.malformed) {
@@ -409,6 +434,8 @@ int main(int argc, char** argv) {
       s.per_network = std::stoi(value());
     } else if (arg == "--changes") {
       s.changes = std::stoi(value());
+    } else if (arg == "--resync-ports") {
+      s.resync_ports = std::stoi(value());
     } else if (arg == "--mode") {
       s.mode = value();
     } else if (arg == "--controller") {
@@ -418,10 +445,11 @@ int main(int argc, char** argv) {
       s.ports = 100;
       s.per_network = 5;
       s.changes = 3;
+      s.resync_ports = 10;
     } else {
       std::fprintf(stderr,
                    "usage: fanout_bench [--agents N] [--ports M] [--ports-per-network P] "
-                   "[--changes K] [--mode incremental|full|both] [--smoke]\n");
+                   "[--changes K] [--resync-ports R] [--mode incremental|full|both] [--smoke]\n");
       return 2;
     }
   }
@@ -435,7 +463,8 @@ int main(int argc, char** argv) {
     }
     bool failed = false;
     for (const auto* r : {incremental ? &*incremental : nullptr, full ? &*full : nullptr}) {
-      if (r && (r->port.timeouts || r->rule.timeouts || r->subnet.timeouts || r->malformed)) {
+      if (r && (r->port.timeouts || r->rule.timeouts || r->subnet.timeouts || r->malformed ||
+                r->resync_ms < 0 || r->snapshot_ms < 0)) {
         failed = true;
       }
     }

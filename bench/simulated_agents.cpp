@@ -2,8 +2,10 @@
 
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <deque>
+#include <optional>
 
 #include "common/channel/frame_codec.hpp"
 #include "common/channel/hmac_signer.hpp"
@@ -33,10 +35,14 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
       : owner_(owner), index_(index), socket_(owner.io_->context), heartbeat_(owner.io_->context) {}
 
   void connect(bool keep_state) {
-    if (!keep_state) {
+    {
       std::lock_guard lock(owner_.mutex_);
-      state_.clear();
-      counters_.revision = 0;
+      if (!keep_state) {
+        state_.clear();
+        counters_.revision = 0;
+      }
+      connected_at_ = Clock::now();
+      resynced_after_.reset();
     }
     decoder_ = FrameDecoder();
     outbox_.clear();
@@ -57,6 +63,10 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
 
   channel::HostState state_;  // under owner_.mutex_
   AgentCounters counters_;    // under owner_.mutex_
+  // Under owner_.mutex_: when connect() began, and the seconds from then until the first
+  // snapshot or delta on that connection (the controller sends the resync as one frame).
+  Clock::time_point connected_at_;
+  std::optional<double> resynced_after_;
   bool established_ = false;
 
  private:
@@ -67,15 +77,19 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
           if (ec) {
             return;
           }
+          {
+            std::lock_guard lock(self->owner_.mutex_);
+            self->counters_.bytes += static_cast<int64_t>(n);
+          }
           self->decoder_.feed(std::string_view(self->buffer_.data(), n));
           while (auto message = self->decoder_.next()) {
-            self->handle(*message, n);
+            self->handle(*message);
           }
           self->read();
         });
   }
 
-  void handle(const Json& message, size_t bytes) {
+  void handle(const Json& message) {
     const std::string type = message.value("type", "");
     if (type == "challenge") {
       const std::string host = owner_.host(index_);
@@ -98,6 +112,9 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
     const Json& objects = type == "snapshot" ? message.at("state") : message.at("set");
     int64_t malformed = 0;
     for (const auto& [key, object] : objects.items()) {
+      if (index_ % owner_.check_every_ != 0) {
+        break;
+      }
       try {
         malformed += model::canonical_object(key, object) == object ? 0 : 1;
       } catch (const std::invalid_argument&) {
@@ -116,8 +133,11 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
       }
       counters_.deltas += 1;
       counters_.malformed += malformed;
-      counters_.bytes += static_cast<int64_t>(bytes);
       counters_.revision = revision;
+      if (!resynced_after_) {
+        resynced_after_ = std::chrono::duration<double>(Clock::now() - connected_at_).count();
+        owner_.changed_.notify_all();
+      }
       auto& io = *owner_.io_;
       if (io.done && !io.token.empty() && io.held[index_] < 0 && io.done(state_, io.token)) {
         io.held[index_] = std::chrono::duration<double>(Clock::now() - io.since).count();
@@ -175,10 +195,12 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
   std::deque<std::string> outbox_;
 };
 
-SimulatedAgents::SimulatedAgents(uint16_t port, std::string secret, std::string prefix, int count)
+SimulatedAgents::SimulatedAgents(uint16_t port, std::string secret, std::string prefix, int count,
+                                 int check_every)
     : port_(port),
       secret_(std::move(secret)),
       prefix_(std::move(prefix)),
+      check_every_(std::max(1, check_every)),
       io_(std::make_unique<Io>()) {
   for (int i = 0; i < count; ++i) {
     agents_.push_back(std::make_shared<Agent>(*this, i));
@@ -260,12 +282,18 @@ std::vector<AgentCounters> SimulatedAgents::counters() {
   return out;
 }
 
-void SimulatedAgents::reconnect(int i, bool keep_state) {
+double SimulatedAgents::reconnect(int i, bool keep_state, std::chrono::seconds timeout) {
   auto agent = agents_.at(i);
+  std::unique_lock lock(mutex_);
+  const auto previous = agent->connected_at_;
   asio::post(io_->context, [agent, keep_state] {
     agent->drop();
     agent->connect(keep_state);
   });
+  const bool held = changed_.wait_for(lock, timeout, [&] {
+    return agent->connected_at_ != previous && agent->resynced_after_.has_value();
+  });
+  return held ? *agent->resynced_after_ : -1;
 }
 
 }  // namespace neutrino::bench
