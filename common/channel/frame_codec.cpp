@@ -5,7 +5,10 @@
 namespace neutrino::channel {
 
 std::string encode_frame(const Json& message) {
-  const std::string body = message.dump();
+  return encode_frame_text(message.dump());
+}
+
+std::string encode_frame_text(std::string_view body) {
   if (body.size() > kMaxFrameBytes) {
     throw FrameError("message of " + std::to_string(body.size()) +
                      " bytes exceeds the frame limit");

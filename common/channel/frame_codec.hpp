@@ -23,6 +23,8 @@ class FrameError : public std::runtime_error {
 };
 
 std::string encode_frame(const Json& message);
+// The same for a message already serialized (`body` must be one JSON object).
+std::string encode_frame_text(std::string_view body);
 
 // Accumulates bytes as they arrive and yields complete messages.
 class FrameDecoder {

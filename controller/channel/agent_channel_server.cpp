@@ -13,6 +13,7 @@
 #include "common/thread_role.hpp"
 #include "controller/channel/agent_session.hpp"
 #include "controller/channel/host_state.hpp"
+#include "controller/fanout/delta_encoder.hpp"
 #include "controller/fanout/journal_follower.hpp"
 #include "controller/store/journal_wakeup.hpp"
 
@@ -149,20 +150,25 @@ class AgentChannelServer::Impl {
     return out;
   }
 
-  // On the follower's thread: encode each host's delta there, then hand the frames to the
-  // I/O thread, which only queues them on the hosts' sessions.
+  // On the follower's thread: encode each host's delta there (each object once for all
+  // hosts), then hand the frames to the I/O thread, which only queues them on the sessions.
   void fan_out(int64_t revision, const fanout::HostDeltas& deltas) {
     struct Out {
       std::string frame;
-      Json objects;  // the "set" part, for the reboot counters it carries
+      Json objects;  // the instances it sets, for the reboot counters they carry
     };
     auto frames = std::make_shared<std::unordered_map<std::string, Out>>();
+    fanout::DeltaEncoder encoder;
     for (const auto& [host, changes] : deltas.by_host()) {
-      Json message = fanout::HostDeltas::to_delta(changes);
-      message["type"] = "delta";
-      message["revision"] = revision;
-      message["schema"] = kWireSchemaVersion;
-      (*frames)[host] = {encode_frame(message), std::move(message["set"])};
+      Json instances = Json::object();
+      for (auto it = changes.lower_bound("instance:");
+           it != changes.end() && it->first.starts_with("instance:"); ++it) {
+        if (it->second) {
+          instances[it->first] = *it->second;
+        }
+      }
+      (*frames)[host] = {encoder.frame(changes, revision, kWireSchemaVersion),
+                         std::move(instances)};
     }
     asio::post(io_, [this, revision, frames] {
       io_thread_.assert_current();
