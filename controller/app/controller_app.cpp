@@ -292,6 +292,7 @@ void ControllerApp::start_agent_channel() {
   options.port = config_.agent_listen_port;
   options.secret = config_.agent_secret;
   options.heartbeat_seconds = config_.agent_heartbeat;
+  options.max_backlog_bytes = static_cast<size_t>(config_.agent_max_backlog);
   options.full_recompute = config_.fanout_full_recompute;
   options.on_dhcp_ports = [this](const std::string& host,
                                  const std::vector<std::string>& networks) {

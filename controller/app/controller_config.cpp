@@ -116,6 +116,11 @@ const Option kOptions[] = {
      [](ControllerConfig& c, const std::string& v) {
        c.agent_heartbeat = static_cast<int>(to_integer("agent heartbeat", v, 1, 3600));
      }},
+    {"--agent-max-backlog", "DEFAULT.agent_max_backlog",
+     "bytes an agent may leave unread before the controller drops its connection (256 MiB)",
+     [](ControllerConfig& c, const std::string& v) {
+       c.agent_max_backlog = to_integer("agent max backlog", v, 64 * 1024, 1LL << 40);
+     }},
     {"--data-dir", "DEFAULT.data_dir", "DIR for the store and controller.url (required)",
      [](ControllerConfig& c, const std::string& v) { c.data_dir = v; }},
     {"--admin-password", "DEFAULT.admin_password",

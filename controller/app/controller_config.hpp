@@ -45,6 +45,8 @@ struct ControllerConfig {
   uint16_t agent_listen_port = 9697;
   std::string agent_secret;
   int agent_heartbeat = 10;  // seconds between heartbeats on the channel
+  // Bytes an agent may leave unread before its session is closed (it resyncs on reconnect).
+  int64_t agent_max_backlog = 256LL * 1024 * 1024;
   // Recompute every host's whole state from SQL after each change (the old design), for
   // bench/fanout_bench's comparison; false: the incremental fan-out.
   bool fanout_full_recompute = false;

@@ -31,6 +31,7 @@ class AgentChannelServer::Impl {
                  agents,
                  options_.secret,
                  options_.heartbeat_seconds,
+                 options_.max_backlog_bytes,
                  [this](const std::string& host, int64_t last_revision,
                         std::function<void(fanout::HostSync)> done) {
                    follower_.sync(host, last_revision, std::move(done));

@@ -25,6 +25,9 @@ struct ChannelServerOptions {
   uint16_t port = 9697;  // 0 picks a free port
   std::string secret;    // shared agent secret; empty refuses every agent
   int heartbeat_seconds = 10;
+  // What an agent may leave unread: past it, its session is closed rather than the controller
+  // holding every delta for an agent that stopped reading (it resyncs when it reconnects).
+  size_t max_backlog_bytes = 256 * 1024 * 1024;
   // cert_file + key_file: TLS only, plain clients fail the handshake. ca_file as well: agents
   // must present a certificate issued by it (mutual TLS).
   TlsFiles tls;

@@ -277,10 +277,7 @@ void AgentSession::queue_first_state(int64_t revision, std::string frame, const 
   }
   synced_revision_ = revision;
   track_reboots(revision, objects);
-  outbox_.push_back(std::move(frame));
-  if (outbox_.size() == 1) {
-    write_next();
-  }
+  queue(std::move(frame));
 }
 
 void AgentSession::schedule_heartbeat() {
@@ -407,14 +404,29 @@ void AgentSession::deliver(int64_t revision, const std::string& frame, const Jso
   }
   synced_revision_ = revision;
   track_reboots(revision, objects);
-  outbox_.push_back(frame);
-  if (outbox_.size() == 1) {
-    write_next();
-  }
+  queue(frame);
 }
 
 void AgentSession::send(const Json& message) {
-  outbox_.push_back(encode_frame(message));
+  queue(encode_frame(message));
+}
+
+void AgentSession::queue(std::string frame) {
+  if (closed_) {
+    return;
+  }
+  // A frame alone is always queued: one is bounded by the frame limit, and a snapshot larger
+  // than the backlog limit must still reach its agent.
+  if (!outbox_.empty() && outbox_bytes_ + frame.size() > context_.max_backlog_bytes) {
+    // An agent that stops reading (hung, or hostile with heartbeats still coming) would make
+    // the controller keep every delta for it. It reconnects and resyncs from its revision.
+    log::warning("agent channel: ", host_, " left ", outbox_bytes_,
+                 " bytes unread, over the limit (--agent-max-backlog); disconnecting it");
+    close();
+    return;
+  }
+  outbox_bytes_ += frame.size();
+  outbox_.push_back(std::move(frame));
   if (outbox_.size() == 1) {
     write_next();
   }
@@ -428,6 +440,7 @@ void AgentSession::write_next() {
                            self->close();
                            return;
                          }
+                         self->outbox_bytes_ -= self->outbox_.front().size();
                          self->outbox_.pop_front();
                          if (!self->outbox_.empty()) {
                            self->write_next();

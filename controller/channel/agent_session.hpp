@@ -49,6 +49,7 @@ struct SessionContext {
   const agents::AgentService& agents;
   std::string secret;
   int heartbeat_seconds;
+  size_t max_backlog_bytes;  // queued for the agent and not written yet
   // Answers a verified hello with the host's state (journal follower thread).
   std::function<void(const std::string& host, int64_t last_revision,
                      std::function<void(fanout::HostSync)>)>
@@ -100,6 +101,8 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   // when the agent acknowledges that revision.
   void track_reboots(int64_t revision, const Json& objects) REQUIRES(io_thread_);
   void send(const Json& message) REQUIRES(io_thread_);
+  // Queues a frame; closes the session instead when the agent leaves too much unread.
+  void queue(std::string frame) REQUIRES(io_thread_);
   void write_next() REQUIRES(io_thread_);
   void arm_timers() REQUIRES(io_thread_);
   void schedule_heartbeat() REQUIRES(io_thread_);
@@ -131,6 +134,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   FrameDecoder decoder_ GUARDED_BY(io_thread_){kMaxUnauthenticatedFrameBytes};
   std::array<char, 16384> read_buffer_ GUARDED_BY(io_thread_){};
   std::deque<std::string> outbox_ GUARDED_BY(io_thread_);
+  size_t outbox_bytes_ GUARDED_BY(io_thread_) = 0;
   boost::asio::steady_timer heartbeat_timer_ GUARDED_BY(io_thread_);
   boost::asio::steady_timer liveness_timer_ GUARDED_BY(io_thread_);
   bool handshaken_ GUARDED_BY(io_thread_) = false;
