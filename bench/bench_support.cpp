@@ -101,13 +101,28 @@ std::string admin_token(HttpClient& client) {
   return r.headers.at("x-subject-token");
 }
 
-Json post_json(HttpClient& client, const std::string& token, const std::string& path,
-               const Json& body) {
-  auto r = client.request("POST", path, body.dump(), {{"X-Auth-Token", token}});
-  if (r.status != 201) {
-    throw std::runtime_error("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
+namespace {
+
+Json checked(HttpClient& client, const std::string& method, int expected, const std::string& token,
+             const std::string& path, const Json& body) {
+  auto r = client.request(method, path, body.dump(), {{"X-Auth-Token", token}});
+  if (r.status != expected) {
+    throw std::runtime_error(method + " " + path + " -> " + std::to_string(r.status) + " " +
+                             r.body);
   }
   return Json::parse(r.body);
+}
+
+}  // namespace
+
+Json post_json(HttpClient& client, const std::string& token, const std::string& path,
+               const Json& body) {
+  return checked(client, "POST", 201, token, path, body);
+}
+
+Json put_json(HttpClient& client, const std::string& token, const std::string& path,
+              const Json& body) {
+  return checked(client, "PUT", 200, token, path, body);
 }
 
 }  // namespace neutrino::bench

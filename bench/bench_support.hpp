@@ -1,6 +1,6 @@
 #pragma once
-// What the API benchmarks share: an admin token from the bench controller, a checked POST, and
-// throughput with latency percentiles from a run's per-request latencies.
+// What the API benchmarks share: an admin token from the bench controller, checked POST and
+// PUT, and throughput with latency percentiles from a run's per-request latencies.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,5 +38,8 @@ std::string admin_token(HttpClient& client);
 // POST with the token; throws unless the answer is 201. Returns the parsed body.
 Json post_json(HttpClient& client, const std::string& token, const std::string& path,
                const Json& body);
+// PUT with the token; throws unless the answer is 200. Returns the parsed body.
+Json put_json(HttpClient& client, const std::string& token, const std::string& path,
+              const Json& body);
 
 }  // namespace neutrino::bench

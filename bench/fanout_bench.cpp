@@ -154,13 +154,8 @@ void Cloud::populate() {
                                {{"security_group", {{"name", "bench"}}}})["security_group"];
   group_ = group["id"];
   // Far more than Neutron's default quotas (500 ports, 100 networks).
-  const auto lifted =
-      http_.request("PUT", "/v2.0/quotas/" + group["project_id"].get<std::string>(),
-                    Json{{"quota", {{"port", -1}, {"network", -1}, {"subnet", -1}}}}.dump(),
-                    {{"X-Auth-Token", token_}});
-  if (lifted.status != 200) {
-    throw std::runtime_error("quota update -> " + std::to_string(lifted.status));
-  }
+  put_json(http_, token_, "/v2.0/quotas/" + group["project_id"].get<std::string>(),
+           {{"quota", {{"port", -1}, {"network", -1}, {"subnet", -1}}}});
   auto network = [&](const std::string& cidr, std::string* subnet) {
     const std::string id = post_json(http_, token_, "/v2.0/networks",
                                      {{"network", {{"name", "bench"}}}})["network"]["id"];
@@ -227,12 +222,8 @@ void Cloud::settle() {
 }
 
 void Cloud::set_wide_dns(const std::string& dns) {
-  const auto r = http_.request("PUT", "/v2.0/subnets/" + wide_subnet_,
-                               Json{{"subnet", {{"dns_nameservers", {dns}}}}}.dump(),
-                               {{"X-Auth-Token", token_}});
-  if (r.status != 200) {
-    throw std::runtime_error("subnet update -> " + std::to_string(r.status));
-  }
+  put_json(http_, token_, "/v2.0/subnets/" + wide_subnet_,
+           {{"subnet", {{"dns_nameservers", {dns}}}}});
 }
 
 Figures Cloud::run(const std::function<std::vector<int>(int)>& which_of,

@@ -111,14 +111,13 @@ class SimulatedAgents::Agent : public std::enable_shared_from_this<Agent> {
     // Every object must be exactly what its type's codec makes of it.
     const Json& objects = type == "snapshot" ? message.at("state") : message.at("set");
     int64_t malformed = 0;
-    for (const auto& [key, object] : objects.items()) {
-      if (index_ % owner_.check_every_ != 0) {
-        break;
-      }
-      try {
-        malformed += model::canonical_object(key, object) == object ? 0 : 1;
-      } catch (const std::invalid_argument&) {
-        ++malformed;
+    if (index_ % owner_.check_every_ == 0) {
+      for (const auto& [key, object] : objects.items()) {
+        try {
+          malformed += model::canonical_object(key, object) == object ? 0 : 1;
+        } catch (const std::invalid_argument&) {
+          ++malformed;
+        }
       }
     }
     {

@@ -114,12 +114,12 @@ void JournalFollower::run() {
     } catch (const std::exception& e) {
       log::error("fan-out: cannot follow the change journal: ", e.what());
     }
-    if (revision_ == before && untrimmed_batches_ > 0) {
+    if (revision_ == before && trim_due_) {
       // Quiet again after fanning out: hand the frames' and batches' freed memory back to
       // the system, which glibc keeps otherwise (ovsdb-server trims after compaction alike).
       // At 1,000 hosts and 100,000 ports that is a third of the controller's RSS.
       malloc_trim(0);
-      untrimmed_batches_ = 0;
+      trim_due_ = false;
     }
     std::vector<std::function<void()>> tasks;
     {
@@ -159,7 +159,7 @@ void JournalFollower::follow() {
     remember(reached, deltas);
     if (!deltas.empty() && sink_) {
       sink_(reached, deltas);
-      ++untrimmed_batches_;
+      trim_due_ = true;
     }
     if (++batches_ % 64 == 0) {
       compact();

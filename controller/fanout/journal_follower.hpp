@@ -117,8 +117,8 @@ class JournalFollower {
   int64_t loaded_at_ GUARDED_BY(thread_role_) = 0;
   std::optional<GapWatch> gap_ GUARDED_BY(thread_role_);
   int64_t batches_ GUARDED_BY(thread_role_) = 0;
-  // Batches fanned out since the heap was last trimmed (see run()).
-  int64_t untrimmed_batches_ GUARDED_BY(thread_role_) = 0;
+  // A batch was fanned out since the heap was last trimmed (see run()).
+  bool trim_due_ GUARDED_BY(thread_role_) = false;
   std::atomic<int64_t> revision_{0};  // written on the follower's thread only
   Mutex tasks_mutex_;
   std::vector<std::function<void()>> tasks_ GUARDED_BY(tasks_mutex_);
