@@ -10,6 +10,7 @@
 #include "dataplane/pipeline/local_gateway.hpp"
 #include "dataplane/pipeline/local_router.hpp"
 #include "dataplane/pipeline/network_builder.hpp"
+#include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
@@ -56,7 +57,34 @@ std::string arp_request(const ExternalAddress& address, const std::string& targe
          ",actions=output:" + std::to_string(address.uplink);
 }
 
+// A broadcast RARP request from `mac` (as QEMU announces a migrated guest), tagged with `lvid`:
+// it teaches the switches where the MAC is and, unlike a gratuitous ARP, claims no address.
+std::string rarp_request(const std::string& mac, unsigned lvid, std::uint32_t uplink) {
+  std::vector<unsigned> frame(6, 0xff);
+  put_mac(frame, mac);
+  frame.insert(frame.end(), {0x81, 0x00, (lvid >> 8) & 0x0fu, lvid & 0xffu, 0x80, 0x35});
+  frame.insert(frame.end(), {0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x03});
+  put_mac(frame, mac);
+  frame.insert(frame.end(), 4, 0x00);
+  put_mac(frame, mac);
+  frame.insert(frame.end(), 4, 0x00);
+  return "in_port=controller,packet=" + hex_bytes(frame) +
+         ",actions=output:" + std::to_string(uplink);
+}
+
 }  // namespace
+
+std::vector<std::string> announce_gateway_mac(const LocalGateway& gateway,
+                                              const PipelineInput& input) {
+  std::vector<std::string> out;
+  for (const auto& leg : gateway.router->legs) {
+    const auto uplink = integration_uplink(*leg.network, input);
+    if (uplink && steered_by_gateway_mac(gateway, *leg.network)) {
+      out.push_back(rarp_request(gateway.transit_mac, leg.network->lvid, *uplink));
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> announce(const ExternalAddress& address) {
   std::vector<std::string> out{arp_request(address, address.ip)};  // gratuitous
@@ -81,6 +109,9 @@ std::vector<std::string> external_announcements(const PipelineInput& input) {
   for (const auto& gateway : build_local_gateways(input, networks, routers)) {
     if (gateway.here) {
       for (auto& packet : announce(gateway.address)) {
+        out.insert(std::move(packet));
+      }
+      for (auto& packet : announce_gateway_mac(gateway, input)) {
         out.insert(std::move(packet));
       }
     }

@@ -108,6 +108,7 @@ FlowText& send_out_from(FlowText& flow, const ExternalAddress& address) {
       .action("resubmit(," + std::to_string(T::kNeighbours) + ")")
       .action("push_vlan:0x8100")
       .action(vlan_vid(lvid))
+      .action(kAnyInPort)
       .action("output:" + std::to_string(address.uplink));
 }
 

@@ -42,6 +42,11 @@ void add_external_inbound_flows(const ExternalAddress& address,
                                 FlowSet& flows,
                                 const std::optional<std::string>& destination = std::nullopt);
 
+// Clears in_port before an output to an uplink. A packet another host sent on a VLAN or flat
+// network leaves by the port it came in by when that network shares the external network's
+// physnet, and OpenFlow drops an output to the in_port.
+inline constexpr const char* kAnyInPort = "set_field:0->in_port";
+
 // Appends to `flow` what sends a routed packet out on the link from the address: TTL, source
 // MAC, the next hop's MAC, the external network's tag, the uplink.
 FlowText& send_out_from(FlowText& flow, const ExternalAddress& address);

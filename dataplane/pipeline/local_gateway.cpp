@@ -34,6 +34,11 @@ std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
 
 }  // namespace
 
+bool steered_by_gateway_mac(const LocalGateway& gateway, const LocalNetwork& network) {
+  return (network.type == NetworkType::kVlan || network.type == NetworkType::kFlat) &&
+         !gateway.transit_mac.empty() && network.id != gateway.external_network_id;
+}
+
 std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
                                                  const model::RouterGateway& gateway) {
   const auto cidr = ipv4_prefix(gateway.cidr);
@@ -65,8 +70,11 @@ std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
       continue;
     }
     const auto& gateway = *object->gateway;
-    LocalGateway local{
-        .router = &router, .here = gateway.host == input.host, .snat = gateway.enable_snat};
+    LocalGateway local{.router = &router,
+                       .here = gateway.host == input.host,
+                       .snat = gateway.enable_snat,
+                       .external_network_id = gateway.network_id,
+                       .transit_mac = unicast_mac(gateway.mac_address).value_or("")};
     if (local.here) {
       if (auto served = on_gateway_host(input, gateway, networks, std::move(local))) {
         out.push_back(std::move(*served));

@@ -22,13 +22,23 @@ struct LocalGateway {
   const LocalRouter* router = nullptr;
   bool here = false;  // this host is the gateway host
   bool snat = true;   // enable_snat; without, the router's addresses are routed unchanged
+  std::string external_network_id;
   // On the gateway host: the gateway address on the external network and, with source NAT, the
   // router's zone.
   ExternalAddress address;
   std::uint16_t zone = 0;
   // On the others: the VXLAN port to the gateway host.
   std::optional<std::uint32_t> tunnel_port;
+  // The gateway port's MAC, lower case, or "" if malformed: on a VLAN or flat network the
+  // others send packets for outside to it, since the physical network can take a frame to one
+  // host only by a MAC that only that host sends from.
+  std::string transit_mac;
 };
+
+// Whether the other hosts reach the gateway host from `network` (a leg of the router) through
+// the physical network's switches, addressed to the gateway port's MAC: a VLAN or flat network
+// other than the external one.
+bool steered_by_gateway_mac(const LocalGateway& gateway, const LocalNetwork& network);
 
 // Routers with a gateway that this host serves or steers to, by router id. Left out: routers
 // without a gateway host, with malformed gateways, and on the gateway host those whose

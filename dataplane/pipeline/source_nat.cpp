@@ -15,6 +15,7 @@ namespace {
 using T = IntegrationTables;
 // In kForwarding, as the east-west dispatch: other hosts' packets for outside.
 constexpr std::uint16_t kToRouter = 110;
+constexpr std::uint16_t kTransitDrop = 100;  // below kToRouter, as a local port's MAC
 // In kRouting, below floating IPs: what no route and no floating IP claims.
 constexpr std::uint16_t kSourceNat = 40;
 constexpr std::uint16_t kNat = 100;
@@ -29,17 +30,40 @@ FlowText to_outside(const RouterLeg& leg, std::uint64_t cookie) {
   return flow;
 }
 
-// Other hosts' packets for outside are routed here as the local ports' are; the router's own
-// subnets never take the way out.
+FlowText from_other_hosts(const LocalNetwork& network, const std::string& mac,
+                          std::uint16_t priority, std::uint64_t cookie) {
+  FlowText flow(cookie, T::kForwarding, priority);
+  flow.match(network_match(network))
+      .match(std::string(Registers::kFromRemote) + "=1")
+      .match("dl_dst=" + mac);
+  return flow;
+}
+
+// Whatever else reaches a host for the gateway port's MAC on a tenant network (not IP, or on a
+// host that is not the gateway host) stops here rather than being flooded to its ports.
+void drop_transit(const LocalGateway& gateway, const LocalNetwork& network, std::uint64_t cookie,
+                  FlowSet& flows) {
+  if (steered_by_gateway_mac(gateway, network)) {
+    flows.add(from_other_hosts(network, gateway.transit_mac, kTransitDrop, cookie).action("drop"));
+  }
+}
+
+// Other hosts' packets for outside are routed here as the local ports' are (those of a VLAN or
+// flat network given back the interface's MAC); the router's own subnets never take the way out.
 void towards_outside(const LocalGateway& gateway, const RouterLeg& leg, std::uint64_t cookie,
                      FlowSet& flows) {
-  flows.add(FlowText(cookie, T::kForwarding, kToRouter)
-                .match(network_match(*leg.network))
-                .match(std::string(Registers::kFromRemote) + "=1")
-                .match("dl_dst=" + leg.mac)
-                .match("ip")
-                .action("goto_table:" + std::to_string(T::kRouting)));
-  add_own_subnet_drops(*gateway.router, *leg.network, cookie, flows);
+  const auto& network = *leg.network;
+  const auto to_routing = "goto_table:" + std::to_string(T::kRouting);
+  flows.add(from_other_hosts(network, leg.mac, kToRouter, cookie).match("ip").action(to_routing));
+  if (steered_by_gateway_mac(gateway, network)) {
+    flows.add(from_other_hosts(network, gateway.transit_mac, kToRouter, cookie)
+                  .match("ip")
+                  .match("nw_src=" + leg.subnet())  // the leg, if the network has several
+                  .action("set_field:" + leg.mac + "->eth_dst")
+                  .action(to_routing));
+    drop_transit(gateway, network, cookie, flows);
+  }
+  add_own_subnet_drops(*gateway.router, network, cookie, flows);
 }
 
 // What the leg's network sends outside, from here or from other hosts, is NATed to the gateway
@@ -106,7 +130,7 @@ void into_leg(const LocalGateway& gateway, const RouterLeg& leg, const PipelineI
   for (const auto& remote : leg.network->remotes) {
     for (const auto& ip : remote.ipv4) {
       if (leg.contains(ip)) {
-        FlowText flow = reply_to(gateway, leg, ip, remote.mac, input.cookie);
+        FlowText flow = reply_to(gateway, leg, ip, remote.mac, input.cookie).action(kAnyInPort);
         flows.add(deliver_to_remote(flow, *leg.network, *uplink));
       }
     }
@@ -160,18 +184,28 @@ void routed_on_gateway_host(const LocalGateway& gateway, const PipelineInput& in
   add_nat_table_defaults(T::kSourceNatIn, T::kSourceNatOut, cookie, flows);
 }
 
-// Another host holds the gateway: its own ports' packets for outside go to it unchanged, over
-// the VXLAN network they came from (a VLAN or flat network's switches would learn the router
-// MAC wherever east-west routing sends from it, so those reach it only from the gateway host).
+// Another host holds the gateway: its own ports' packets for outside go to it over the network
+// they came from: unchanged over VXLAN, readdressed to the gateway port's MAC on a VLAN or flat
+// network (whose switches learn the router interface's MAC wherever east-west routing sends
+// from it, so that MAC cannot lead to one host).
 void towards_gateway_host(const LocalGateway& gateway, const PipelineInput& input, FlowSet& flows) {
   for (const auto& leg : gateway.router->legs) {
-    const auto uplink = integration_uplink(*leg.network, input);
-    if (leg.network->ports.empty() || leg.network->type != NetworkType::kVxlan || !uplink) {
+    const auto& network = *leg.network;
+    const auto uplink = integration_uplink(network, input);
+    if (!uplink) {
       continue;
     }
-    add_own_subnet_drops(*gateway.router, *leg.network, input.cookie, flows);
+    drop_transit(gateway, network, input.cookie, flows);
+    const bool tunnel = network.type == NetworkType::kVxlan && gateway.tunnel_port;
+    if (network.ports.empty() || (!tunnel && !steered_by_gateway_mac(gateway, network))) {
+      continue;
+    }
+    add_own_subnet_drops(*gateway.router, network, input.cookie, flows);
     FlowText flow = to_outside(leg, input.cookie);
-    flows.add(deliver_to_remote(flow, *leg.network, *uplink));
+    if (!tunnel) {
+      flow.action("set_field:" + gateway.transit_mac + "->eth_dst");
+    }
+    flows.add(deliver_to_remote(flow, network, *uplink));
   }
 }
 
@@ -184,7 +218,7 @@ void add_source_nat_flows(const std::vector<LocalGateway>& gateways, const Pipel
       on_gateway_host(gateway, input, flows);
     } else if (gateway.here) {
       routed_on_gateway_host(gateway, input, flows);
-    } else if (gateway.tunnel_port) {
+    } else {
       towards_gateway_host(gateway, input, flows);
     }
   }

@@ -1,6 +1,7 @@
 """Source NAT through a router's gateway (issue 11): guests without a floating IP on two
 simulated hosts reach outside with the router's gateway address as their source, whichever
-host the controller chose as the router's gateway host (the other one sends to it over VXLAN);
+host the controller chose as the router's gateway host (the other one sends to it over VXLAN,
+or across the physical network to the gateway port's MAC from a VLAN network);
 nothing from outside reaches them; two tenants with the same CIDR behind their own routers
 each go out from their own gateway address and never reach each other; a TCP stream through
 the gateway survives the gateway host's agent restarting; and when the gateway host's agent
@@ -60,6 +61,49 @@ class SourceNatTest(L3Cloud):
             self.mh.underlay.popen, lambda argv, **kw: h1.guest_popen("snata", argv, **kw),
             OUTSIDE_IP, STREAM_PORT, self.gateway_host().daemons["neutrino-agent"],
             "through source NAT")
+
+    def test_guests_on_a_vlan_network_go_out_from_both_hosts(self):
+        """A VLAN tenant network: the host that is not the gateway host sends its guest's
+        packets for outside across the physical network to the gateway port's MAC."""
+        h1, h2 = self.mh.hosts
+        external = self.external_network()
+        group = self.open_group()
+        self.admit(group, "tcp")
+        net = self.network("10.70.1.0/24", **{"provider:network_type": "vlan",
+                                              "provider:physical_network": "physnet1"})
+        # Whichever host is the gateway host, h2's port of the physical network carries the
+        # frames for the gateway port's MAC and the RARPs that show the switches where it is.
+        cap = self.mh.capture(h2, "physnet")
+        router = self.router("vlan-snat-router", external, net)
+        for host, name, ip in ((h1, "vsna", "10.70.1.10"), (h2, "vsnb", "10.70.1.20")):
+            self.routed_guest(host, name, net, ip, group)
+        address = self.gateway_address(router)
+        self.serve_outside_who()
+        for host, guest in ((h1, "vsna"), (h2, "vsnb")):
+            self.wait_for(lambda: self.guest_who(host, guest, OUTSIDE_IP) is not None,
+                          guest + " reaching outside over TCP")
+            self.assertEqual(self.guest_who(host, guest, OUTSIDE_IP), "outside " + address)
+        self.assertIsNotNone(self.gateway_host())
+        self.assertIsNone(self.outside_who(address))
+        gateway_mac = self.api("GET", "/v2.0/ports?device_owner=network:router_gateway"
+                               "&device_id=" + router["id"]).json()["ports"][0]["mac_address"]
+        lines = cap.stop()
+        vlan = "vlan %d," % net["provider:segmentation_id"]
+        self.assertTrue([l for l in lines if "> %s," % gateway_mac in l and vlan in l
+                         and "ethertype IPv4" in l], "\n".join(lines))
+        self.assertTrue([l for l in lines if l.split(" ")[1] == gateway_mac and vlan in l
+                         and "Reverse Request" in l], "\n".join(lines))
+        # Without source NAT the same way carries the guests' own addresses, both ways.
+        self.ctl.openstack("router", "set", "--external-gateway", external["id"],
+                           "--disable-snat", router["id"])
+        ul = self.mh.underlay
+        ul.run(["ip", "route", "add", "10.70.1.0/24", "via", address])
+        self.addCleanup(ul.run, ["ip", "route", "del", "10.70.1.0/24"], check=False)
+        for host, guest, ip in ((h1, "vsna", "10.70.1.10"), (h2, "vsnb", "10.70.1.20")):
+            self.wait_for(lambda: self.guest_who(host, guest, OUTSIDE_IP) == "outside " + ip,
+                          guest + " reaching outside with its own address")
+            self.serve_who(host, guest)
+            self.assertEqual(self.outside_who(ip), "%s %s" % (guest, OUTSIDE_IP))
 
     def test_two_tenants_with_one_cidr_go_out_from_their_own_gateway(self):
         h1, h2 = self.mh.hosts

@@ -174,7 +174,7 @@ TEST_F(FloatingIpFlowsTest, OutboundIsSnatedToTheFloatingAddressAndLeavesOnTheUp
   EXPECT_THAT(leave.actions,
               ElementsAre("dec_ttl", "set_field:" + std::string(kFloatingMac) + "->eth_src",
                           "set_field:5->reg6", "resubmit(,48)", "resubmit(,49)", "push_vlan:0x8100",
-                          "set_field:4101->vlan_vid", "output:101"));
+                          "set_field:4101->vlan_vid", "set_field:0->in_port", "output:101"));
 }
 
 TEST_F(FloatingIpFlowsTest, TheNextHopIsTheDestinationOnLinkElseTheSubnetsGateway) {

@@ -1,8 +1,8 @@
 // Source NAT in the pipeline: the router's gateway host NATs what the router's networks send
 // outside to the gateway address in the router's own zone and routes replies back to the
 // ports, local or remote; the other hosts holding the router send such packets to it over
-// VXLAN; nothing is NATed without a gateway host, and with enable_snat off the gateway host
-// routes the router's addresses unchanged.
+// VXLAN, or on a VLAN network to the gateway port's MAC; nothing is NATed without a gateway host,
+// and with enable_snat off the gateway host routes the router's addresses unchanged.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -118,7 +118,7 @@ TEST_F(SourceNatFlowsTest, TheGatewayHostNatsOutboundToTheGatewayAddressInTheRou
   EXPECT_THAT(leave.actions,
               ElementsAre("dec_ttl", "set_field:" + std::string(kGatewayMac) + "->eth_src",
                           "set_field:5->reg6", "resubmit(,48)", "resubmit(,49)", "push_vlan:0x8100",
-                          "set_field:4101->vlan_vid", "output:101"));
+                          "set_field:4101->vlan_vid", "set_field:0->in_port", "output:101"));
   // Other hosts' packets for outside (from VXLAN, reg7=1) are handed to routing too.
   const auto remote = one_flow(flows, I::kForwarding, {{"reg7", "1"}, {"dl_dst", kRouterMac}});
   EXPECT_THAT(remote.actions, ElementsAre("goto_table:45"));
@@ -143,7 +143,8 @@ TEST_F(SourceNatFlowsTest, RepliesReachTheirPortLocalOrRemoteAndNothingNewComesI
   EXPECT_THAT(remote.actions,
               ElementsAre("dec_ttl", "set_field:" + std::string(kRouterMac) + "->eth_src",
                           "set_field:" + std::string(kMacRemote) + "->eth_dst", "set_field:1->reg6",
-                          "push_vlan:0x8100", "set_field:4097->vlan_vid", "output:100"));
+                          "set_field:0->in_port", "push_vlan:0x8100", "set_field:4097->vlan_vid",
+                          "output:100"));
   // The gateway address answers ARP from the external network.
   const auto arp = one_flow(flows, I::kClassify, {{"arp_tpa", kGateway}});
   EXPECT_TRUE(arp.has_action("set_field:" + std::string(kGatewayMac) + "->arp_sha"));
@@ -160,6 +161,55 @@ TEST_F(SourceNatFlowsTest, OtherHostsSendPacketsForOutsideToTheGatewayHostOverVx
   const auto tunnel = one_flow(compile("host-b", "br-tun"), 10, {{"dl_dst", kRouterMac}});
   EXPECT_TRUE(tunnel.matches("dl_vlan", "1"));
   EXPECT_THAT(tunnel.actions, ElementsAre("pop_vlan", "set_field:0x64->tun_id", "output:201"));
+}
+
+// On a VLAN or flat network the physical switches learn the router interface's MAC wherever
+// east-west routing sends from it, so the other hosts address packets for outside to the
+// gateway port's MAC, which only the gateway host takes back for routing; a host that is not
+// the gateway host drops frames for that MAC rather than flooding them to its ports.
+TEST_F(SourceNatFlowsTest, OnAVlanNetworkOtherHostsSendToTheGatewayPortsMac) {
+  b_.network("T", "vlan", 150, "physnet1");
+  const std::string gateway_mac(kGatewayMac);
+  const auto b = compile("host-b");
+  const auto outside = to_outside(b);
+  ASSERT_EQ(outside.size(), 1u);
+  EXPECT_THAT(outside[0].actions,
+              ElementsAre("set_field:" + gateway_mac + "->eth_dst", "push_vlan:0x8100",
+                          "set_field:4097->vlan_vid", "output:101"));
+  EXPECT_THAT(select_flows(compile("host-b", "br-tun"), 10, {{"dl_dst", kRouterMac}}), IsEmpty());
+  const auto dropped = one_flow(b, I::kForwarding, {{"reg7", "1"}, {"dl_dst", kGatewayMac}});
+  EXPECT_TRUE(dropped.matches("reg6", "1"));
+  EXPECT_THAT(dropped.actions, ElementsAre("drop"));
+
+  const auto a = compile();
+  const auto from_b = select_flows(a, I::kForwarding, {{"reg7", "1"}, {"dl_dst", kGatewayMac}});
+  ASSERT_EQ(from_b.size(), 2u);  // IP from the router's subnet, above everything else dropped
+  const auto& routed = from_b[0].priority > from_b[1].priority ? from_b[0] : from_b[1];
+  EXPECT_TRUE(routed.matches("nw_src", "10.0.1.0/24"));
+  EXPECT_THAT(routed.actions,
+              ElementsAre("set_field:" + std::string(kRouterMac) + "->eth_dst", "goto_table:45"));
+  EXPECT_THAT((from_b[0].priority > from_b[1].priority ? from_b[1] : from_b[0]).actions,
+              ElementsAre("drop"));
+  // From there on as the gateway host's own ports: NATed, and replies to b1 go back up the
+  // physnet uplink they came in by (the external network's too), which takes clearing in_port.
+  EXPECT_THAT(to_outside(a)[0].actions, ElementsAre("ct(zone=7,nat,table=44)"));
+  const auto reply = one_flow(a, I::kSourceNatIn, {{"nw_dst", "10.0.1.7"}});
+  EXPECT_THAT(reply.actions, ::testing::IsSupersetOf({"set_field:0->in_port", "output:101"}));
+  // The gateway host shows the VLAN's switches where the gateway port's MAC is, by a RARP
+  // (tagged with the network's lvid, out of its uplink) that claims no address.
+  const std::string rarp =
+      "in_port=controller,packet=fffffffffffffa163ebb0001810000018035000108000604"
+      "0003fa163ebb000100000000fa163ebb000100000000,actions=output:101";
+  EXPECT_THAT(external_announcements(input()), ::testing::Contains(rarp));
+  EXPECT_THAT(external_announcements(input("host-b")), IsEmpty());
+}
+
+// Over VXLAN the interface's MAC leads to the gateway host by the tunnel, and the gateway
+// port's MAC means nothing on the tenant network.
+TEST_F(SourceNatFlowsTest, OverVxlanTheGatewayPortsMacIsNotUsed) {
+  for (const auto* host : {"host-a", "host-b"}) {
+    EXPECT_THAT(select_flows(compile(host), I::kForwarding, {{"dl_dst", kGatewayMac}}), IsEmpty());
+  }
 }
 
 TEST_F(SourceNatFlowsTest, NothingIsNatedWithoutAGatewayHost) {
@@ -191,7 +241,7 @@ TEST_F(SourceNatFlowsTest, WithSnatOffTheGatewayHostRoutesTheAddressesUnchanged)
   EXPECT_THAT(outside[0].actions,
               ElementsAre("dec_ttl", "set_field:" + std::string(kGatewayMac) + "->eth_src",
                           "set_field:5->reg6", "resubmit(,48)", "resubmit(,49)", "push_vlan:0x8100",
-                          "set_field:4101->vlan_vid", "output:101"));
+                          "set_field:4101->vlan_vid", "set_field:0->in_port", "output:101"));
   EXPECT_THAT(select_flows(flows, I::kSourceNatOut, {{"dl_dst", kRouterMac}}), IsEmpty());
   const auto in_flows = select_flows(flows, I::kClassify, {{"dl_dst", kGatewayMac}});
   ASSERT_EQ(in_flows.size(), 2u);
