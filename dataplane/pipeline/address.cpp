@@ -100,6 +100,31 @@ std::optional<std::string> ipv6_prefix(std::string_view text) {
   return inet_prefix<AF_INET6, 16>(text);
 }
 
+std::optional<std::uint32_t> ipv4_host_order(const std::string& text) {
+  in_addr address{};
+  if (inet_pton(AF_INET, text.c_str(), &address) != 1) {
+    return std::nullopt;
+  }
+  return ntohl(address.s_addr);
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> ipv4_block(const std::string& cidr) {
+  const auto slash = cidr.find('/');
+  if (slash == std::string::npos || !ipv4_prefix(cidr)) {
+    return std::nullopt;
+  }
+  const auto address = ipv4_host_order(cidr.substr(0, slash));
+  const int length = std::stoi(cidr.substr(slash + 1));
+  const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+  return std::make_pair(*address & mask, mask);
+}
+
+bool ipv4_in_block(const std::string& ip, const std::string& cidr) {
+  const auto address = ipv4_host_order(ip);
+  const auto block = ipv4_block(cidr);
+  return address && block && (*address & block->second) == block->first;
+}
+
 std::string ipv6_link_local(std::string_view mac) {
   std::array<unsigned, 6> b{};
   for (std::size_t i = 0; i < b.size(); ++i) {

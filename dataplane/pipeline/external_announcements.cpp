@@ -88,8 +88,16 @@ std::vector<std::string> announce_gateway_mac(const LocalGateway& gateway,
 
 std::vector<std::string> announce(const ExternalAddress& address) {
   std::vector<std::string> out{arp_request(address, address.ip)};  // gratuitous
-  if (address.next_hop.gateway_ip && *address.next_hop.gateway_ip != address.ip) {
-    out.push_back(arp_request(address, *address.next_hop.gateway_ip));
+  std::set<std::string> next_hops;
+  if (address.next_hop.gateway_ip) {
+    next_hops.insert(*address.next_hop.gateway_ip);
+  }
+  for (const auto& route : address.next_hop.routes) {
+    next_hops.insert(route.nexthop);
+  }
+  next_hops.erase(address.ip);
+  for (const auto& next_hop : next_hops) {
+    out.push_back(arp_request(address, next_hop));
   }
   return out;
 }

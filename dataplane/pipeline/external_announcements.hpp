@@ -16,11 +16,13 @@
 
 namespace neutrino::dataplane::pipeline {
 
-// Packet-outs for the integration bridge (ovs-ofctl syntax), two per address, and on a gateway
-// host one per VLAN or flat network the others reach it from (announce_gateway_mac), sorted.
+// Packet-outs for the integration bridge (ovs-ofctl syntax), two or more per address, and on a
+// gateway host one per VLAN or flat network the others reach it from (announce_gateway_mac),
+// sorted.
 std::vector<std::string> external_announcements(const PipelineInput& input);
 
-// The two packet-outs for one address (exposed for the tests).
+// The packet-outs for one address (exposed for the tests): the gratuitous ARP, then a request
+// for each next hop (the subnet's gateway, the router's routes').
 std::vector<std::string> announce(const ExternalAddress& address);
 
 // On the gateway host: a frame from the gateway port's MAC on each VLAN or flat network of the

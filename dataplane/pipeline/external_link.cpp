@@ -18,6 +18,9 @@ constexpr std::uint16_t kExpired = 200;
 constexpr std::uint16_t kOwnSubnet = 60;
 constexpr std::uint16_t kOnLink = 100;
 constexpr std::uint16_t kViaGateway = 50;
+// A router's routes (a longer prefix wins), between the default and the subnet itself: an
+// on-link destination is reached directly.
+constexpr std::uint16_t kViaRoute = kViaGateway + 1;
 constexpr std::uint16_t kLearned = 100;
 // Learned next-hop MACs outlive an idle external network by this much (seconds).
 constexpr int kNeighbourIdle = 300;
@@ -133,8 +136,20 @@ void add_own_subnet_drops(const LocalRouter& router, const LocalNetwork& from, s
   }
 }
 
-void add_next_hop_flows(const ExternalAddress& address, std::uint64_t cookie, FlowSet& flows) {
+void add_next_hop_flows(const ExternalAddress& address, std::uint64_t cookie, FlowSet& flows,
+                        const std::vector<std::string>& sources) {
   const auto external = network_match(*address.network);
+  for (const auto& route : address.next_hop.routes) {
+    for (const auto& source : sources.empty() ? std::vector{address.ip} : sources) {
+      flows.add(
+          FlowText(cookie, T::kNextHop, static_cast<std::uint16_t>(kViaRoute + route.prefix_length))
+              .match(external)
+              .match("ip")
+              .match("nw_src=" + source)
+              .match("nw_dst=" + route.destination)
+              .action("load:" + as_integer(route.nexthop) + "->" + Registers::kNextHopField));
+    }
+  }
   flows.add(FlowText(cookie, T::kNextHop, kOnLink)
                 .match(external)
                 .match("ip")

@@ -15,10 +15,12 @@
 namespace neutrino::dataplane::pipeline {
 
 // Where a packet leaving on the external network goes: straight to its destination inside the
-// gateway's subnet, else to the subnet's gateway address (when it has one).
+// gateway's subnet, else by the router's static routes whose next hop is on that subnet, else
+// to the subnet's gateway address (when it has one).
 struct ExternalNextHop {
   std::string cidr;                       // the gateway's subnet, as a flow field value
   std::optional<std::string> gateway_ip;  // the subnet's gateway_ip
+  std::vector<ExtraRoute> routes;         // by destination, then next hop
 };
 
 // One address of ours on the external network (a floating IP, a router gateway).
@@ -62,7 +64,11 @@ void add_nat_table_defaults(std::uint8_t in, std::uint8_t out, std::uint64_t coo
                             FlowSet& flows);
 
 // Tables kNextHop and kNeighbours for the address's network with their defaults: added for
-// every address that uses them, since the flow set keeps one copy of each flow.
-void add_next_hop_flows(const ExternalAddress& address, std::uint64_t cookie, FlowSet& flows);
+// every address that uses them, since the flow set keeps one copy of each flow. The network's
+// flows are shared by all the routers on it; a router's own routes apply to what it sends, i.e.
+// to packets from `sources` (the address itself by default; a router without source NAT sends
+// from its subnets).
+void add_next_hop_flows(const ExternalAddress& address, std::uint64_t cookie, FlowSet& flows,
+                        const std::vector<std::string>& sources = {});
 
 }  // namespace neutrino::dataplane::pipeline

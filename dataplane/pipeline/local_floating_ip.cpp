@@ -62,8 +62,11 @@ std::optional<LocalFloatingIp> build(const PipelineInput& input, const model::Fl
   }
   const auto [local_router, leg] = leg_for(routers, fip.router_id, network, *fixed);
   const auto uplink = integration_uplink(*external, input);
-  const auto hop = external_next_hop(state, *router->gateway);
-  if (!leg || !uplink || !hop) {
+  if (!leg || !uplink) {
+    return std::nullopt;
+  }
+  const auto hop = external_next_hop(state, *router->gateway, *local_router);
+  if (!hop) {
     return std::nullopt;
   }
   return LocalFloatingIp{.floating = {.network = external,

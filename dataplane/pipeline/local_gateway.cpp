@@ -20,7 +20,7 @@ std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
     return std::nullopt;
   }
   const auto uplink = integration_uplink(*external, input);
-  const auto hop = external_next_hop(*input.state, gateway);
+  const auto hop = external_next_hop(*input.state, gateway, *local.router);
   if (!uplink || !hop) {
     return std::nullopt;
   }
@@ -40,7 +40,8 @@ bool steered_by_gateway_mac(const LocalGateway& gateway, const LocalNetwork& net
 }
 
 std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
-                                                 const model::RouterGateway& gateway) {
+                                                 const model::RouterGateway& gateway,
+                                                 const LocalRouter& router) {
   const auto cidr = ipv4_prefix(gateway.cidr);
   if (!cidr || gateway.cidr.find('/') == std::string::npos) {
     return std::nullopt;
@@ -52,6 +53,11 @@ std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state
     if (subnet && subnet->network_id == gateway.network_id && subnet->cidr == gateway.cidr &&
         subnet->gateway_ip) {
       hop.gateway_ip = ipv4_address(*subnet->gateway_ip);
+    }
+  }
+  for (const auto& route : router.routes) {
+    if (ipv4_in_block(route.nexthop, gateway.cidr)) {
+      hop.routes.push_back(route);
     }
   }
   return hop;

@@ -48,8 +48,10 @@ std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
                                                const std::vector<LocalNetwork>& networks,
                                                const std::vector<LocalRouter>& routers);
 
-// The next hop on the gateway's external subnet (its gateway_ip from the "subnet:" objects).
+// The next hops on the gateway's external subnet: its gateway_ip (from the "subnet:" objects)
+// and those of the router's routes.
 std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
-                                                 const model::RouterGateway& gateway);
+                                                 const model::RouterGateway& gateway,
+                                                 const LocalRouter& router);
 
 }  // namespace neutrino::dataplane::pipeline

@@ -13,32 +13,12 @@
 namespace neutrino::dataplane::pipeline {
 namespace {
 
-std::optional<std::uint32_t> parse_ipv4(const std::string& text) {
-  in_addr address{};
-  if (inet_pton(AF_INET, text.c_str(), &address) != 1) {
-    return std::nullopt;
-  }
-  return ntohl(address.s_addr);
-}
-
-// "10.0.1.0/24" -> (address, mask); nullopt unless an IPv4 block.
-std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_block(const std::string& cidr) {
-  const auto slash = cidr.find('/');
-  if (slash == std::string::npos || !ipv4_prefix(cidr)) {
-    return std::nullopt;
-  }
-  const auto address = parse_ipv4(cidr.substr(0, slash));
-  const int length = std::stoi(cidr.substr(slash + 1));
-  const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-  return std::make_pair(*address & mask, mask);
-}
-
 std::optional<RouterLeg> leg(const model::RouterInterface& interface,
                              const std::map<std::string, const LocalNetwork*>& networks) {
   const auto network = networks.find(interface.network_id);
   const auto ip = ipv4_address(interface.ip_address);
   const auto mac = unicast_mac(interface.mac_address);
-  const auto block = parse_block(interface.cidr);
+  const auto block = ipv4_block(interface.cidr);
   if (network == networks.end() || !ip || !mac || !block) {
     return std::nullopt;
   }
@@ -72,7 +52,7 @@ std::optional<model::Router> router(const Json& object) {
 }  // namespace
 
 bool RouterLeg::contains(const std::string& ipv4) const {
-  const auto address = parse_ipv4(ipv4);
+  const auto address = ipv4_host_order(ipv4);
   return address && (*address & subnet_mask) == subnet_address;
 }
 

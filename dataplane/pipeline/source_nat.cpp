@@ -165,7 +165,11 @@ void routed_on_gateway_host(const LocalGateway& gateway, const PipelineInput& in
                             FlowSet& flows) {
   const auto cookie = input.cookie;
   add_external_arp_flows(gateway.address, cookie, flows);
-  add_next_hop_flows(gateway.address, cookie, flows);
+  std::vector<std::string> subnets;
+  for (const auto& leg : gateway.router->legs) {
+    subnets.push_back(leg.subnet());
+  }
+  add_next_hop_flows(gateway.address, cookie, flows, subnets);
   for (const auto& leg : gateway.router->legs) {
     if (leg.network == gateway.address.network) {
       continue;

@@ -6,13 +6,15 @@ nothing from outside reaches them; two tenants with the same CIDR behind their o
 each go out from their own gateway address and never reach each other; a TCP stream through
 the gateway survives the gateway host's agent restarting; and when the gateway host's agent
 is gone, the other host takes the gateway over (the note gives how long traffic stops).
-Without source NAT the gateway routes the guests' own addresses both ways.
+Without source NAT the gateway routes the guests' own addresses both ways. A static route via
+another router on the external subnet takes its destination there.
 """
 
+import subprocess
 import time
 import unittest
 
-from l3_cloud import L3Cloud, OUTSIDE_IP
+from l3_cloud import L3Cloud, OUTSIDE_IP, WHO_PORT, WHO_SERVER
 
 STREAM_PORT = 5615
 
@@ -104,6 +106,54 @@ class SourceNatTest(L3Cloud):
                           guest + " reaching outside with its own address")
             self.serve_who(host, guest)
             self.assertEqual(self.outside_who(ip), "%s %s" % (guest, OUTSIDE_IP))
+
+    def far_router(self, address, served):
+        """Another router on the external subnet, at `address`, in a namespace of its own; it
+        holds `served` and answers there who reached it. Only it reaches `served`."""
+        ns = self.mh.prefix + "far"
+        link = self.mh.prefix + "fx"
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        self.addCleanup(subprocess.run, ["ip", "netns", "del", ns], check=False)
+        self.mh.underlay.run(["sh", "-c", "set -e; ip link add %s type veth peer name eth0 netns"
+                              " %s; ip link set %s master %s up"
+                              % (link, ns, link, self.mh.underlay.physnet_bridge)])
+        self.addCleanup(self.mh.underlay.run, ["ip", "link", "del", link], check=False)
+        subprocess.run(["ip", "netns", "exec", ns, "sh", "-c",
+                        "set -e; ip link set lo up; ip addr add %s/32 dev lo;"
+                        " ip addr add %s/24 dev eth0; ip link set eth0 up;"
+                        " ethtool -K eth0 tx off >/dev/null" % (served, address)], check=True)
+        proc = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", WHO_SERVER, "far",
+                                 str(WHO_PORT)], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(proc.stdout.close)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        self.assertEqual(proc.stdout.readline().strip(), "listening")
+
+    def test_a_route_via_another_router_outside(self):
+        """extraroute with a next hop on the external subnet: what the router's guests send to
+        that destination goes to that next hop (asked for its MAC by the gateway host), not to
+        the subnet's gateway, which cannot reach it."""
+        h1, h2 = self.mh.hosts
+        external = self.external_network()
+        group = self.open_group()
+        self.admit(group, "tcp")
+        net = self.network("10.71.1.0/24")
+        router = self.router("far-router", external, net)
+        guests = ((h1, "fara", "10.71.1.10"), (h2, "farb", "10.71.1.20"))
+        for host, name, ip in guests:
+            self.routed_guest(host, name, net, ip, group)
+        self.far_router("198.51.100.2", "100.64.7.1")
+        address = self.gateway_address(router)
+        self.serve_outside_who()
+        self.wait_for(lambda: self.guest_who(h1, "fara", OUTSIDE_IP) is not None, "fara out")
+        self.assertIsNone(self.guest_who(h1, "fara", "100.64.7.1"))  # no route yet
+        self.ctl.openstack("router", "set", "--route",
+                           "destination=100.64.7.0/24,gateway=198.51.100.2", router["id"])
+        for host, guest, _ in guests:
+            self.wait_for(lambda: self.guest_who(host, guest, "100.64.7.1") is not None,
+                          guest + " reaching the far router's destination")
+            self.assertEqual(self.guest_who(host, guest, "100.64.7.1"), "far " + address)
+        # The subnet's gateway is still the way to everything else.
+        self.assertEqual(self.guest_who(h2, "farb", OUTSIDE_IP), "outside " + address)
 
     def test_two_tenants_with_one_cidr_go_out_from_their_own_gateway(self):
         h1, h2 = self.mh.hosts

@@ -293,6 +293,43 @@ TEST_F(SourceNatFlowsTest, AFloatingIpWinsOverSourceNatForItsPort) {
   EXPECT_GT(fip.priority, snat[0].priority);
 }
 
+// A static route whose next hop is on the external subnet chooses that next hop for what the
+// router sends there (from its gateway address, its floating IPs, or without source NAT its
+// subnets), above the default gateway and below the subnet itself; the next hop is asked for
+// its MAC as the subnet's gateway is. A route via an interface's subnet is east-west's.
+TEST_F(SourceNatFlowsTest, ARouteViaANextHopOutsideChoosesThatHop) {
+  router_["routes"] = Json::array({{{"destination", "100.64.7.0/24"}, {"nexthop", "203.0.113.2"}},
+                                   {{"destination", "10.9.0.0/16"}, {"nexthop", "10.0.1.7"}}});
+  auto in = input();
+  state_["floatingip:f1"] = {{"id", "f1"},
+                             {"floating_ip_address", "203.0.113.50"},
+                             {"floating_network_id", "X"},
+                             {"fixed_ip_address", "10.0.1.5"},
+                             {"port_id", "t1"},
+                             {"router_id", "r1"},
+                             {"mac_address", "fa:16:3e:cc:00:01"}};
+  const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"));
+  const auto routed = select_flows(flows, I::kNextHop, {{"nw_dst", "100.64.7.0/24"}});
+  ASSERT_EQ(routed.size(), 2u);
+  for (const auto& hop : routed) {
+    EXPECT_TRUE(hop.matches("nw_src", kGateway) || hop.matches("nw_src", "203.0.113.50"));
+    EXPECT_EQ(hop.priority, 51 + 24);
+    EXPECT_THAT(hop.actions, ElementsAre("load:0xcb007102->NXM_NX_REG3[]"));
+  }
+  EXPECT_GT(one_flow(flows, I::kNextHop, {{"nw_dst", "203.0.113.0/24"}}).priority,
+            routed[0].priority);
+  EXPECT_THAT(select_flows(flows, I::kNextHop, {{"nw_dst", "10.9.0.0/16"}}), IsEmpty());
+  EXPECT_THAT(external_announcements(in),
+              ::testing::Contains(::testing::HasSubstr("cb007102,actions=output:101")));
+
+  router_["gateway"]["enable_snat"] = false;
+  in = input();
+  in.snat_zones.clear();
+  const auto unnated = one_flow(ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int")),
+                                I::kNextHop, {{"nw_dst", "100.64.7.0/24"}});
+  EXPECT_TRUE(unnated.matches("nw_src", "10.0.1.0/24"));
+}
+
 TEST_F(SourceNatFlowsTest, MovingTheGatewayChangesOnlySourceNatFlows) {
   const auto on_a = PipelineCompiler::compile(input()).at("br-int");
   router_["gateway"]["host"] = "host-c";
