@@ -147,7 +147,14 @@ std::vector<Message> Session::wait(std::uint32_t xid) {
   check_caller();
   std::unique_lock lock(mutex_);
   Pending& pending = pending_.at(xid);
-  changed_.wait_for(lock, timeout_, [&] { return pending.done || closed_; });
+  // The deadline is for the switch's silence, not the whole answer: each part of a long
+  // multipart reply (a dump of 100,000 flows from a busy switch) starts it again.
+  std::size_t parts = 0;
+  do {
+    parts = pending.parts.size();
+    changed_.wait_for(lock, timeout_,
+                      [&] { return pending.done || closed_ || pending.parts.size() != parts; });
+  } while (!pending.done && !closed_ && pending.parts.size() != parts);
   if (pending.done) {
     return std::move(pending.parts);
   }

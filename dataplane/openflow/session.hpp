@@ -54,7 +54,8 @@ class Session {
   // Queues `messages` for sending, in order, as one run.
   void send(std::vector<Message> messages);
   // Waits until `xid` (tracked) is answered: its reply parts, or none when the switch answered
-  // with an error (see errors()). Throws ConnectionError on close or timeout.
+  // with an error (see errors()). Throws ConnectionError on close, or when the switch sends no
+  // part of the answer for the timeout.
   std::vector<Message> wait(std::uint32_t xid);
   // The errors received so far for `xids`, in xid order.
   std::vector<OpenFlowError> errors(std::span<const std::uint32_t> xids) const;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "dataplane/openflow/connection_error.hpp"
 #include "dataplane/openflow/openflow_connection.hpp"
@@ -160,6 +161,26 @@ TEST(OpenFlowConnectionFakeTest, MultipartRepliesAreReassembled) {
   EXPECT_EQ(call.wait_for(100ms), std::future_status::timeout);
   fake.send(wire::message(kOpenFlow13, wire::kMultipartReply, xid, {0, 1, 0, 0, 0, 0, 0, 0}));
   EXPECT_TRUE(call.get().empty());
+}
+
+// The deadline is for the switch's silence: a long dump whose parts keep coming completes
+// however long it takes in all, and one that stops coming fails after the timeout.
+TEST(OpenFlowConnectionFakeTest, EachPartOfALongReplyStartsTheDeadlineAgain) {
+  FakeSwitch fake;
+  auto connection = connect(fake, wire::hello(kOpenFlow13));
+  auto call = std::async(std::launch::async, [&] { return connection->dump_flows(); });
+  const std::uint32_t xid = wire::get32(*fake.receive(), 4);
+  for (int part = 0; part < 4; ++part) {  // 4 x 300 ms: more than the 500 ms timeout in all
+    std::this_thread::sleep_for(300ms);
+    fake.send(wire::message(kOpenFlow13, wire::kMultipartReply, xid, {0, 1, 0, 1, 0, 0, 0, 0}));
+  }
+  fake.send(wire::message(kOpenFlow13, wire::kMultipartReply, xid, {0, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_TRUE(call.get().empty());
+
+  auto stalled = std::async(std::launch::async, [&] { return connection->dump_flows(); });
+  const std::uint32_t next = wire::get32(*fake.receive(), 4);
+  fake.send(wire::message(kOpenFlow13, wire::kMultipartReply, next, {0, 1, 0, 1, 0, 0, 0, 0}));
+  EXPECT_THROW(stalled.get(), ConnectionError);
 }
 
 TEST(OpenFlowConnectionFakeTest, UnsolicitedMessagesGoToTheHandler) {
