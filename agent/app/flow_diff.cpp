@@ -48,14 +48,20 @@ std::vector<openflow::FlowChange> flow_diff(const std::vector<std::string>& inst
   const std::set<std::string> have(installed.begin(), installed.end());
   const std::set<std::string> want(desired.begin(), desired.end());
   std::vector<openflow::FlowChange> changes;
-  for (const auto& flow : have) {
-    if (!want.contains(flow)) {
-      changes.push_back(openflow::FlowChange::remove_strict(strict_delete_of(flow, cookie)));
-    }
-  }
+  std::set<std::string> added;  // strict identities of the adds
   for (const auto& flow : want) {
     if (!have.contains(flow)) {
       changes.push_back(openflow::FlowChange::add(flow));
+      added.insert(strict_delete_of(flow, cookie));
+    }
+  }
+  for (const auto& flow : have) {
+    if (!want.contains(flow)) {
+      // A flow whose table, priority and match an add names is replaced by that add (an
+      // OpenFlow add overwrites it); deleting it as well would delete the new one.
+      if (auto identity = strict_delete_of(flow, cookie); !added.contains(identity)) {
+        changes.push_back(openflow::FlowChange::remove_strict(std::move(identity)));
+      }
     }
   }
   return changes;

@@ -1,7 +1,10 @@
 #pragma once
 // The flow changes that turn the flows installed under our cookie into the desired ones:
-// adds for the missing, strict deletes for the unwanted, nothing for flows already right (so
-// a restarted agent keeps established traffic's flows, counters and all).
+// adds for the missing (replacing a flow of the same table, priority and match), then strict
+// deletes for the unwanted others, nothing for flows already right (so a restarted agent keeps
+// established traffic's flows, counters and all). Adds before deletes, and no delete of what an
+// add replaces, so the changes may be applied in several bundles, in order, without a packet
+// meeting neither the old flow nor the new one.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -181,8 +181,15 @@ std::size_t FlowsPart::sync_flows(const std::string& bridge,
   if (changes.empty()) {
     return 0;
   }
-  // One bundle: the switch goes from the old flow set to the new one atomically.
-  ovs_.apply_bundle(bridge, changes);
+  // Each bundle is atomic; a diff too large for one goes in several, adds first (flow_diff), so
+  // a busy switch answers each within the deadline, and a pass that fails part-way keeps what
+  // it applied: the next one diffs from a dump. Only a host's first sync or a large change of
+  // its state is that large.
+  for (std::size_t start = 0; start < changes.size(); start += kMaxBundle) {
+    const auto end = std::min(changes.size(), start + kMaxBundle);
+    ovs_.apply_bundle(bridge, {changes.begin() + static_cast<std::ptrdiff_t>(start),
+                               changes.begin() + static_cast<std::ptrdiff_t>(end)});
+  }
   log::info(bridge, ": ", changes.size(), " flow changes applied (", desired.size(),
             " flows; compiling all bridges took ", milliseconds(compile_time),
             " ms, diff and bundle ", milliseconds(std::chrono::steady_clock::now() - started),

@@ -41,6 +41,10 @@ class FlowsPart : public ReconcilerPart {
   // Flow adds and deletes sent by the last pass, over all bridges (0: nothing to change).
   std::size_t last_flow_changes() const { return last_flow_changes_; }
 
+  // The most flow changes one bundle carries: ovs-vswitchd of a host with thousands of
+  // userspace-datapath ports took over 10 s (the switch deadline) for a first sync of 20,000.
+  static constexpr std::size_t kMaxBundle = 2000;
+
  private:
   void flush_zones();
   // Flushes the connections from and to each (zone, address) in the integration bridge.

@@ -96,6 +96,31 @@ TEST_F(FlowsPartTest, SecurityGroupRuleChangeReplacesOnlyItsFlows) {
   EXPECT_LT(flows_part_->last_flow_changes(), total / 2);
 }
 
+// A change larger than one bundle goes in several (FlowsPart::kMaxBundle each, so a busy
+// switch answers each in time); all of it lands, and replacing all of it again leaves only the
+// new flows.
+TEST_F(FlowsPartTest, AChangeLargerThanOneBundleLandsWhole) {
+  plug(sandbox_.name("tap1"), "p1");
+  const auto many_rules = [this](int first) {
+    auto b = guest_state(22);
+    std::vector<Json> rules;
+    for (int port = first; port < first + static_cast<int>(FlowsPart::kMaxBundle) + 500; ++port) {
+      rules.push_back(tcp_rule(port));
+    }
+    return b.security_group("sg1", rules).state();
+  };
+  pass(many_rules(1000), StateChanges::everything());
+  EXPECT_GT(flows_part_->last_flow_changes(), FlowsPart::kMaxBundle);
+  EXPECT_TRUE(has_flow_with(config_.integration_bridge, "tp_dst=1000"));
+  EXPECT_TRUE(has_flow_with(config_.integration_bridge, "tp_dst=3499"));
+  const auto total = flows(config_.integration_bridge).size();
+
+  pass(many_rules(10000), testing::changed({{model::ObjectKind::kSecurityGroup, {"sg1"}}}));
+  EXPECT_TRUE(has_flow_with(config_.integration_bridge, "tp_dst=12499"));
+  EXPECT_FALSE(has_flow_with(config_.integration_bridge, "tp_dst=3499"));
+  EXPECT_EQ(flows(config_.integration_bridge).size(), total);
+}
+
 TEST_F(FlowsPartTest, TunnelPeerChangeSendsTheNetworksTrafficToTheNewTunnel) {
   plug(sandbox_.name("tap1"), "p1");
   auto b = guest_state(22);
