@@ -1,5 +1,6 @@
 #include "agent/app/agent.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 #include "agent/app/bridges_tunnels_part.hpp"
@@ -30,6 +31,7 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
       [this](OvsBackend& ovs) { return make_parts(ovs); },
       [this](int64_t revision, std::vector<std::string> up, std::vector<std::string> down) {
         const std::vector<std::string> wired = up;
+        log_first_ack(revision, up.size(), down.size());
         channel_->acknowledge(revision, std::move(up), std::move(down));
         if (compute_) {
           compute_->set_ports_up(wired);  // acked first: a spawning guest may now resume
@@ -63,6 +65,7 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
             reconciler_->apply_delta(delta, revision);
           },
           [this](const ControllerAddress& controller) {
+            connected_at_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
             dhcp_->controller_reconnected();
             reconciler_->poke();
             if (compute_) {
@@ -77,6 +80,18 @@ Agent::Agent(AgentConfig config) : config_(std::move(config)) {
               compute_->handle_message(message);
             }
           }});
+}
+
+// How long a (re)connected agent took to bring the host in step with the controller's state:
+// what an operator restarting or upgrading an agent waits for (bench/agent_resync_bench.py).
+void Agent::log_first_ack(std::int64_t revision, std::size_t up, std::size_t down) {
+  const auto since = connected_at_ns_.exchange(0);
+  if (since == 0) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  log::info("in step with the controller at revision ", revision, ": ", up, " ports wired, ", down,
+            " not, ", (now - since) / 1'000'000, " ms after connecting");
 }
 
 std::vector<std::unique_ptr<ReconcilerPart>> Agent::make_parts(OvsBackend& ovs) {

@@ -1,7 +1,9 @@
 #pragma once
 // The agent daemon wired together: the push channel to the controller, the reconciler (and its
 // parts) that programs Open vSwitch, DHCP, metadata and guests, and the I/O thread both use.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <cstdint>
 #include <memory>
 #include <thread>
 
@@ -26,6 +28,7 @@ class Agent {
   int run();
 
  private:
+  void log_first_ack(std::int64_t revision, std::size_t up, std::size_t down);
   // The reconciler's parts, in the order a pass runs them.
   std::vector<std::unique_ptr<ReconcilerPart>> make_parts(OvsBackend& ovs);
 
@@ -35,6 +38,9 @@ class Agent {
   std::unique_ptr<Reconciler> reconciler_;
   DhcpPart* dhcp_ = nullptr;  // one of reconciler_'s parts
   std::unique_ptr<ChannelClient> channel_;
+  // Since when (steady clock, ns) the agent is connected and has not acknowledged yet; 0 when
+  // it has. Set on the channel's thread, taken on the reconciler's.
+  std::atomic<std::int64_t> connected_at_ns_{0};
   std::thread io_thread_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
 };
