@@ -277,10 +277,13 @@ HostDeltas JournalFollower::recompute_all(store::SqlSession& s) {
 void JournalFollower::remember(int64_t revision, const HostDeltas& deltas) {
   for (const auto& [host, changes] : deltas.by_host()) {
     auto& history = history_[host];
-    history.push_back({revision, changes});
-    while (history.size() > options_.history_per_host) {
-      history_floor_[host] = history.front().revision;
-      history.pop_front();
+    history.batches.push_back({revision, changes});
+    history.keys += changes.size();
+    while (history.batches.size() > options_.history_per_host ||
+           history.keys > options_.history_keys_per_host) {
+      history_floor_[host] = history.batches.front().revision;
+      history.keys -= history.batches.front().changes.size();
+      history.batches.pop_front();
     }
   }
 }
@@ -293,7 +296,7 @@ HostSync JournalFollower::answer(const std::string& host, int64_t last_revision)
   if (last_revision > 0 && last_revision >= oldest && last_revision <= revision_) {
     HostDeltas::Changes merged;
     if (const auto it = history_.find(host); it != history_.end()) {
-      for (const auto& batch : it->second) {
+      for (const auto& batch : it->second.batches) {
         if (batch.revision > last_revision) {
           for (const auto& [key, object] : batch.changes) {
             merged[key] = object;

@@ -35,8 +35,12 @@ namespace neutrino::fanout {
 
 struct FollowerOptions {
   std::chrono::milliseconds poll{1000};
-  int64_t batch_limit = 5000;         // entries read per transaction
-  size_t history_per_host = 128;      // deltas kept per host for resync
+  int64_t batch_limit = 5000;     // entries read per transaction
+  size_t history_per_host = 128;  // deltas kept per host for resync
+  // ... holding at most this many keys in all: a resync delta that large is hardly cheaper
+  // than a snapshot, and keeping every host's setup-sized batches (which hold the objects they
+  // name alive) was most of the controller's memory at 1,000 hosts and 100,000 ports.
+  size_t history_keys_per_host = 1024;
   int64_t journal_retained = 100000;  // entries kept after compaction
   // The design this replaced, kept for comparison (bench/fanout_bench): after every batch,
   // every host's whole state is recomputed from SQL and diffed with what it was sent.
@@ -79,6 +83,10 @@ class JournalFollower {
     int64_t revision;
     HostDeltas::Changes changes;
   };
+  struct HostHistory {
+    std::deque<Batch> batches;
+    size_t keys = 0;  // over all batches
+  };
   // A gap met in the journal: the writers in flight when it was first seen, and the highest
   // seq seen then (every missing seq below it belonged to one of them).
   struct GapWatch {
@@ -109,7 +117,7 @@ class JournalFollower {
   // that goes with it; other threads post() tasks to it and read revision_.
   ThreadRole thread_role_;
   DesiredModel model_ GUARDED_BY(thread_role_);
-  std::unordered_map<std::string, std::deque<Batch>> history_ GUARDED_BY(thread_role_);
+  std::unordered_map<std::string, HostHistory> history_ GUARDED_BY(thread_role_);
   // Per host: older revisions are forgotten.
   std::unordered_map<std::string, int64_t> history_floor_ GUARDED_BY(thread_role_);
   // full_recompute only.

@@ -37,9 +37,10 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
     }
     ServiceFixture::TearDown();
   }
-  void start_follower() {
-    follower_ =
-        std::make_unique<JournalFollower>(db(), wakeup_, [this](int64_t, const HostDeltas& deltas) {
+  void start_follower(FollowerOptions options = {}) {
+    follower_ = std::make_unique<JournalFollower>(
+        db(), wakeup_,
+        [this](int64_t, const HostDeltas& deltas) {
           std::lock_guard lock(mutex_);
           for (const auto& [host, changes] : deltas.by_host()) {
             channel::apply_host_delta(applied_[host], HostDeltas::to_delta(changes));
@@ -47,7 +48,8 @@ class JournalFollowerTest : public neutron::testing::ServiceFixture {
               sent_[host][key] = object;
             }
           }
-        });
+        },
+        std::move(options));
     follower_->start();
   }
   static channel::HostState recompute(store::SqlSession& s, const std::string& host) {
@@ -260,6 +262,26 @@ TEST_F(JournalFollowerTest, ResyncSendsOnlyWhatChangedSinceTheAgentsRevision) {
     EXPECT_TRUE(key == "remote:" + later || key.starts_with("remote_group:")) << key;
   }
   EXPECT_TRUE(delta.state["remove"].empty());
+}
+
+// A host's resync history holds a bounded number of keys: an agent that missed more than that
+// gets a snapshot, one that missed little still a delta.
+TEST_F(JournalFollowerTest, AnAgentThatMissedMoreThanTheHistoryHoldsGetsASnapshot) {
+  start_follower({.history_keys_per_host = 4});
+  const std::string net = create_network(alice_)["id"];
+  create_subnet(alice_, {{"network_id", net}, {"ip_version", 4}, {"cidr", "10.1.0.0/24"}});
+  create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-a"}});
+  const HostSync before = sync("host-a", 0);
+  for (int i = 0; i < 6; ++i) {  // six remote ports for host-a, at least
+    create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-b"}});
+  }
+  const HostSync missed_much = sync("host-a", before.revision);
+  EXPECT_TRUE(missed_much.snapshot);
+  const std::string last =
+      create_port(admin_, {{"network_id", net}, {"binding:host_id", "host-b"}})["id"];
+  const HostSync missed_one = sync("host-a", missed_much.revision);
+  EXPECT_FALSE(missed_one.snapshot);
+  EXPECT_TRUE(missed_one.state["set"].contains("remote:" + last)) << missed_one.state.dump();
 }
 
 // Hosts that join a network get its ports' remote objects; one object per port, shared by
