@@ -89,6 +89,16 @@ class SourceNatFlowsTest : public ::testing::Test {
     std::erase_if(out, [](const ParsedFlow& f) { return f.priority != 40; });
     return out;
   }
+  // Floating IP 203.0.113.50 of t1, in the state input() last built.
+  void add_floating_ip() {
+    state_["floatingip:f1"] = {{"id", "f1"},
+                               {"floating_ip_address", "203.0.113.50"},
+                               {"floating_network_id", "X"},
+                               {"fixed_ip_address", "10.0.1.5"},
+                               {"port_id", "t1"},
+                               {"router_id", "r1"},
+                               {"mac_address", "fa:16:3e:cc:00:01"}};
+  }
   static std::vector<ParsedFlow> snat_tables(const std::vector<ParsedFlow>& flows) {
     std::vector<ParsedFlow> out;
     std::copy_if(flows.begin(), flows.end(), std::back_inserter(out), [](const ParsedFlow& f) {
@@ -279,13 +289,7 @@ TEST_F(SourceNatFlowsTest, TheGatewayHostAnnouncesItsAddressAndAsksForTheNextHop
 
 TEST_F(SourceNatFlowsTest, AFloatingIpWinsOverSourceNatForItsPort) {
   auto in = input();
-  state_["floatingip:f1"] = {{"id", "f1"},
-                             {"floating_ip_address", "203.0.113.50"},
-                             {"floating_network_id", "X"},
-                             {"fixed_ip_address", "10.0.1.5"},
-                             {"port_id", "t1"},
-                             {"router_id", "r1"},
-                             {"mac_address", "fa:16:3e:cc:00:01"}};
+  add_floating_ip();
   const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"));
   const auto fip = one_flow(flows, I::kRouting, {{"nw_src", "10.0.1.5"}});
   const auto snat = to_outside(flows);
@@ -301,13 +305,7 @@ TEST_F(SourceNatFlowsTest, ARouteViaANextHopOutsideChoosesThatHop) {
   router_["routes"] = Json::array({{{"destination", "100.64.7.0/24"}, {"nexthop", "203.0.113.2"}},
                                    {{"destination", "10.9.0.0/16"}, {"nexthop", "10.0.1.7"}}});
   auto in = input();
-  state_["floatingip:f1"] = {{"id", "f1"},
-                             {"floating_ip_address", "203.0.113.50"},
-                             {"floating_network_id", "X"},
-                             {"fixed_ip_address", "10.0.1.5"},
-                             {"port_id", "t1"},
-                             {"router_id", "r1"},
-                             {"mac_address", "fa:16:3e:cc:00:01"}};
+  add_floating_ip();
   const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(in).at("br-int"));
   const auto routed = select_flows(flows, I::kNextHop, {{"nw_dst", "100.64.7.0/24"}});
   ASSERT_EQ(routed.size(), 2u);
