@@ -2,7 +2,8 @@
 builds its cloud (real controller, agents, OVS userspace datapath, dnsmasq), measures tiny
 sizes for a second or so, prints its table and one JSON line, and removes everything. Figures
 are printed, never asserted: this tier only proves the benchmarks still work (every client got
-its lease, every guest its documents, every port converged, every list its ports)."""
+its lease, every guest its documents, every port converged, every list its ports, a
+restarted agent back in step without losing a ping)."""
 
 import json
 import os
@@ -48,6 +49,13 @@ class ServiceBenchTest(unittest.TestCase):
         r = run_bench(self, "convergence_bench.py")
         self.assertEqual(r["missing"], {"active": 0, "ping": 0})
         self.assertEqual(r["phases"]["ping"]["n"], 3)
+
+    def test_agent_resync_smoke(self):
+        r = run_bench(self, "agent_resync_bench.py")
+        [run] = r["runs"]
+        self.assertEqual(run["ports_wired"], 51)  # 50 plugged ports and the pinging guest
+        self.assertEqual((run["flows_changed"], run["ping_lost"]), (0, 0))
+        self.assertGreater(run["ping_sent"], 0)
 
     def test_dhcp_smoke(self):
         r = run_bench(self, "dhcp_compare_bench.py")
