@@ -44,15 +44,13 @@ IN_STEP = re.compile(r"in step with the controller at revision (\d+): (\d+) port
 def build_host(cloud, host, ports):
     """`ports` ports bound to `host`, plugged there; returns the networks (the first one has
     room for the guests)."""
-    project = cloud.api("POST", "/v2.0/networks", {"network": {"name": "probe"}},
-                        201)["network"]
-    cloud.api("DELETE", "/v2.0/networks/" + project["id"])
-    cloud.api("PUT", "/v2.0/quotas/" + project["project_id"],
-              {"quota": {"port": -1, "network": -1, "subnet": -1}})
     networks, plugged = [], 0
     while plugged < ports:
         net = cloud.network("resync%d" % len(networks), "10.%d.%d.0/24"
                             % (80 + len(networks) // 256, len(networks) % 256))
+        if not networks:  # far more ports than Neutron's default quota (500)
+            cloud.api("PUT", "/v2.0/quotas/" + net["project_id"],
+                      {"quota": {"port": -1, "network": -1, "subnet": -1}})
         networks.append(net)
         count = min(PORTS_PER_NETWORK, ports - plugged)
         created = cloud.bulk_ports(net, count, **{"binding:host_id": host.name})
@@ -76,12 +74,8 @@ def active_ports(cloud, host):
 
 def flows(host):
     """Every flow of br-int and br-tun, without counters."""
-    out = set()
-    for bridge in ("br-int", "br-tun"):
-        text = host.ofctl("--no-stats", "dump-flows", bridge)
-        out |= {bridge + " " + line.strip() for line in text.splitlines()
-                if line.strip() and not line.startswith("OFPST")}
-    return out
+    return {bridge + " " + flow for bridge in ("br-int", "br-tun")
+            for flow in host.dump_flows(bridge, "--no-stats")}
 
 
 def restart(agent, kill):

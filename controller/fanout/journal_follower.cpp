@@ -277,6 +277,13 @@ HostDeltas JournalFollower::recompute_all(store::SqlSession& s) {
 void JournalFollower::remember(int64_t revision, const HostDeltas& deltas) {
   for (const auto& [host, changes] : deltas.by_host()) {
     auto& history = history_[host];
+    if (changes.size() > options_.history_keys_per_host) {
+      // More than the history may hold: it would only be copied in to be dropped with all
+      // before it.
+      history = {};
+      history_floor_[host] = revision;
+      continue;
+    }
     history.batches.push_back({revision, changes});
     history.keys += changes.size();
     while (history.batches.size() > options_.history_per_host ||

@@ -61,8 +61,8 @@ void towards_outside(const LocalGateway& gateway, const RouterLeg& leg, std::uin
                   .match("nw_src=" + leg.subnet())  // the leg, if the network has several
                   .action("set_field:" + leg.mac + "->eth_dst")
                   .action(to_routing));
-    drop_transit(gateway, network, cookie, flows);
   }
+  drop_transit(gateway, network, cookie, flows);
   add_own_subnet_drops(*gateway.router, network, cookie, flows);
 }
 
