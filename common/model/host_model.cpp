@@ -155,6 +155,10 @@ void HostModel::unindex(ObjectKind kind, const std::string& id) {
     if (const Subnet* s = subnet(id)) {
       drop(subnets_by_network_, s->network_id);
     }
+  } else if (kind == ObjectKind::kRemotePort) {
+    if (const RemotePort* r = find(remote_ports_, id)) {
+      drop(remote_ports_by_network_, r->network_id);
+    }
   }
 }
 
@@ -166,6 +170,10 @@ void HostModel::index(ObjectKind kind, const std::string& id) {
   } else if (kind == ObjectKind::kSubnet) {
     if (const Subnet* s = subnet(id)) {
       subnets_by_network_[s->network_id].insert(id);
+    }
+  } else if (kind == ObjectKind::kRemotePort) {
+    if (const RemotePort* r = find(remote_ports_, id)) {
+      remote_ports_by_network_[r->network_id].insert(id);
     }
   }
 }
@@ -182,12 +190,33 @@ const Subnet* HostModel::subnet(const std::string& id) const {
   return find(subnets_, id);
 }
 
+const SecurityGroup* HostModel::security_group(const std::string& id) const {
+  return find(security_groups_, id);
+}
+
+const RemoteGroup* HostModel::remote_group(const std::string& id) const {
+  return find(remote_groups_, id);
+}
+
+const AddressGroup* HostModel::address_group(const std::string& id) const {
+  return find(address_groups_, id);
+}
+
+const Router* HostModel::router(const std::string& id) const {
+  return find(routers_, id);
+}
+
 std::vector<const Port*> HostModel::ports_of_network(const std::string& network_id) const {
   return members(ports_, ports_by_network_, network_id);
 }
 
 std::vector<const Subnet*> HostModel::subnets_of_network(const std::string& network_id) const {
   return members(subnets_, subnets_by_network_, network_id);
+}
+
+std::vector<const RemotePort*> HostModel::remote_ports_of_network(
+    const std::string& network_id) const {
+  return members(remote_ports_, remote_ports_by_network_, network_id);
 }
 
 }  // namespace neutrino::model

@@ -3,8 +3,8 @@
 // channel's snapshots and deltas: only the keys a delta names are decoded, so applying one
 // costs what it changes, not what the host holds. An object that does not decode as its key's
 // type is dropped (and logged, rate-limited), as canonical_object's contract implies: the
-// rest of the state still applies. Also the lookups the agent's parts need (the ports or
-// subnets of a network), maintained with the objects.
+// rest of the state still applies. Also the lookups the agent's parts need (the ports, remote
+// ports or subnets of a network), maintained with the objects.
 #include <map>
 #include <set>
 #include <string>
@@ -54,9 +54,14 @@ class HostModel {
   const Port* port(const std::string& id) const;
   const Network* network(const std::string& id) const;
   const Subnet* subnet(const std::string& id) const;
+  const SecurityGroup* security_group(const std::string& id) const;
+  const RemoteGroup* remote_group(const std::string& id) const;
+  const AddressGroup* address_group(const std::string& id) const;
+  const Router* router(const std::string& id) const;
   // In id order.
   std::vector<const Port*> ports_of_network(const std::string& network_id) const;
   std::vector<const Subnet*> subnets_of_network(const std::string& network_id) const;
+  std::vector<const RemotePort*> remote_ports_of_network(const std::string& network_id) const;
 
   bool operator==(const HostModel&) const = default;
 
@@ -81,6 +86,7 @@ class HostModel {
   Table<AddressGroup> address_groups_;
   std::map<std::string, std::set<std::string>> ports_by_network_;
   std::map<std::string, std::set<std::string>> subnets_by_network_;
+  std::map<std::string, std::set<std::string>> remote_ports_by_network_;
 };
 
 }  // namespace neutrino::model

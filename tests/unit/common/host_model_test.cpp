@@ -82,6 +82,26 @@ TEST(HostModelTest, LookupsFollowAPortMovingAndGoing) {
   EXPECT_THAT(model.ports_of_network("n1"), IsEmpty());
 }
 
+TEST(HostModelTest, RemotePortsOfANetworkFollowTheirMoves) {
+  HostModel model;
+  const auto remote = [](const std::string& id, const std::string& network) -> Json {
+    return RemotePort{.id = id,
+                      .network_id = network,
+                      .mac_address = "fa:16:3e:00:00:09",
+                      .host = "h2",
+                      .tunnel_ip = "192.0.2.2"};
+  };
+  model.apply_delta(delta({{"remote:r2", remote("r2", "n1")}, {"remote:r1", remote("r1", "n1")}}));
+  std::vector<std::string> in_n1;
+  for (const RemotePort* r : model.remote_ports_of_network("n1")) {
+    in_n1.push_back(r->id);
+  }
+  EXPECT_THAT(in_n1, ElementsAre("r1", "r2"));  // by id
+  model.apply_delta(delta({{"remote:r1", remote("r1", "n2")}}, {"remote:r2"}));
+  EXPECT_THAT(model.remote_ports_of_network("n1"), IsEmpty());
+  ASSERT_THAT(model.remote_ports_of_network("n2"), ::testing::SizeIs(1));
+}
+
 // Random deltas over a few keys: the incrementally kept model equals one decoded from the
 // final state at once.
 TEST(HostModelTest, DeltasEndWhereDecodingTheFinalStateDoes) {
