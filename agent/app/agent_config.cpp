@@ -39,6 +39,13 @@ void set_datapath(AgentConfig& c, const std::string& v) {
   c.datapath_type = v;
 }
 
+void set_firewall_driver(AgentConfig& c, const std::string& v) {
+  if (v != "openvswitch" && v != "noop") {
+    throw AgentConfigError("--firewall-driver must be openvswitch or noop, not '" + v + "'");
+  }
+  c.firewall_driver = v;
+}
+
 void set_mappings(AgentConfig& c, const std::string& v) {
   c.bridge_mappings.clear();
   std::stringstream in(v);
@@ -150,6 +157,9 @@ const std::vector<Option>& network_options() {
       {"--datapath-type", "ovs.datapath_type", "system (kernel) or netdev (userspace)",
        set_datapath},
       {"--bridge-mappings", "ovs.bridge_mappings", "physnet1:br-phys1[,...]", set_mappings},
+      {"--firewall-driver", "securitygroup.firewall_driver",
+       "openvswitch (security groups, the default) or noop (anti-spoofing only)",
+       set_firewall_driver},
       {"--state-dir", "DEFAULT.state_path", "where the agent keeps its local state",
        [](AgentConfig& c, const std::string& v) { c.state_dir = v; }},
       {"--metadata-service", "DEFAULT.nova_metadata_host",
@@ -242,8 +252,9 @@ std::string agent_usage() {
   for (const auto& o : options()) {
     out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
   }
-  out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs], [compute], "
-         "[libvirt], [glance], [metadata_rate_limiting], [dhcp])\n";
+  out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs], "
+         "[securitygroup], "
+         "[compute], [libvirt], [glance], [metadata_rate_limiting], [dhcp])\n";
   return out.str();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The agent's settings, from flags or an INI file given with --config (flags win), with the
 // names Neutron's Open vSwitch agent uses in the file ([ovs] integration_bridge,
-// bridge_mappings, local_ip, datapath_type; [DEFAULT] host).
+// bridge_mappings, local_ip, datapath_type; [securitygroup] firewall_driver; [DEFAULT] host).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -45,6 +45,9 @@ struct AgentConfig {
   std::string tls_key_file;
   std::string integration_bridge = "br-int";
   std::string tunnel_bridge = "br-tun";
+  // Neutron's [securitygroup] firewall_driver: "openvswitch" enforces security groups with
+  // conntrack; "noop" does not (anti-spoofing stays), for clouds that filter elsewhere.
+  std::string firewall_driver = "openvswitch";
   std::string log_level = "info";
   // What each guest may ask of the shared services (docs/metadata.md, "Limits"): metadata
   // requests per (network, address), DHCP requests per port. Raised only to measure the

@@ -69,6 +69,7 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
   dataplane::pipeline::PipelineInput inputs;
   inputs.state = &desired;
   inputs.cookie = kCookie;
+  inputs.security_groups = config_.firewall_driver != "noop";
   inputs.integration_bridge = config_.integration_bridge;
   inputs.tunnel_bridge = config_.tunnel_bridge;
   inputs.tunnel_ports = results.tunnel_ports;

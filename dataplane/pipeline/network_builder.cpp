@@ -129,7 +129,7 @@ void add_local_port(const PipelineInput& input, const Json& port, LocalNetwork& 
   out.secured = flag(port, "port_security_enabled", true) && !trusted;
   fixed_ips(port, out.ipv4, &out.ipv6);
   out.pairs = address_pairs(port, out.mac);
-  if (out.secured) {
+  if (out.secured && input.security_groups) {
     out.firewall = port_firewall_rules(*input.state, port);
     out.stateless = port_is_stateless(*input.state, port);
   }

@@ -35,6 +35,10 @@ struct PipelineInput {
   // compiled: the agent allocates an lvid before the network's first port is plugged.
   std::map<std::string, std::uint16_t> local_vlans;
 
+  // False: Neutron's noop firewall driver. Ports keep anti-spoofing but get no security group
+  // flows (and nothing goes through conntrack for them).
+  bool security_groups = true;
+
   std::string integration_bridge = "br-int";
   std::optional<std::uint32_t> patch_tun;  // ofport of "patch-tun" on the integration bridge
 

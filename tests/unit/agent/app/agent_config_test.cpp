@@ -33,7 +33,7 @@ TEST(AgentConfigTest, FileUsesNeutronNamesAndFlagsWin) {
   const auto path = std::filesystem::temp_directory_path() / ("agent-" + random::uuid4() + ".ini");
   std::ofstream(path) << "[DEFAULT]\nhost = from-file\ncontroller = 10.0.0.1:9697\n"
                          "[ovs]\nlocal_ip = 192.0.2.7\nbridge_mappings = physnet1:br-eth1\n"
-                         "datapath_type = netdev\n";
+                         "datapath_type = netdev\n[securitygroup]\nfirewall_driver = noop\n";
   const auto c = parse_agent_config({"--config", path.string(), "--host", "from-flag"},
                                     [](const std::string& name) -> std::optional<std::string> {
                                       if (name == "NEUTRINO_AGENT_SECRET")
@@ -45,6 +45,7 @@ TEST(AgentConfigTest, FileUsesNeutronNamesAndFlagsWin) {
   EXPECT_EQ(c.controllers[0].host, "10.0.0.1");
   EXPECT_EQ(c.tunnel_ip, "192.0.2.7");
   EXPECT_EQ(c.bridge_mappings.at("physnet1"), "br-eth1");
+  EXPECT_EQ(c.firewall_driver, "noop");
   EXPECT_EQ(c.agent_secret, "env-secret");
 }
 
@@ -149,6 +150,7 @@ TEST(AgentConfigTest, RefusesBadInput) {
   };
   EXPECT_THROW(with({"--tunnel-ip", "not-an-ip"}), AgentConfigError);
   EXPECT_THROW(with({"--datapath-type", "dpdk"}), AgentConfigError);
+  EXPECT_THROW(with({"--firewall-driver", "iptables_hybrid"}), AgentConfigError);
   EXPECT_THROW(with({"--bridge-mappings", "physnet1"}), AgentConfigError);
   EXPECT_THROW(with({"--controller", "nohost"}), AgentConfigError);
   EXPECT_THROW(with({"--frobnicate", "1"}), AgentConfigError);

@@ -18,6 +18,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using I = IntegrationTables;
 
@@ -50,6 +51,7 @@ class SecurityGroupFlowsTest : public ::testing::Test {
     PipelineInput input;
     input.state = &b_.state();
     input.cookie = 1;
+    input.security_groups = security_groups_;
     input.local_ports = ofports_;
     input.local_vlans = {{"N", 1}};
     input.tunnel_bridge.clear();
@@ -74,6 +76,7 @@ class SecurityGroupFlowsTest : public ::testing::Test {
 
   HostStateBuilder b_;
   std::map<std::string, std::uint32_t> ofports_;
+  bool security_groups_ = true;  // false: the noop firewall driver
 };
 
 std::vector<std::string> minus(const std::vector<std::string>& a,
@@ -118,6 +121,15 @@ TEST_F(SecurityGroupFlowsTest, PortsWithoutGroupsOrPortSecurityAreNotFirewalled)
       EXPECT_THAT(flow.outputs(), SizeIs(1)) << flow.text;
     }
   }
+}
+
+TEST_F(SecurityGroupFlowsTest, TheNoopDriverKeepsAntiSpoofingButNoFirewall) {
+  b_.security_group("sg", {kEgressAny4});
+  port(1, {"sg"});
+  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "1"), Not(IsEmpty()));
+  security_groups_ = false;
+  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "1"), IsEmpty());
+  EXPECT_THAT(with(flows(I::kPortSecurity), "in_port", "1"), Not(IsEmpty()));
 }
 
 TEST_F(SecurityGroupFlowsTest, DhcpAndNeighbourDiscoveryBypassTheRulesButGuestsServeNoDhcp) {
