@@ -10,74 +10,75 @@
 #include <iterator>
 #include <string>
 
+#include "common/model/host_model.hpp"
 #include "dataplane/pipeline/pipeline_compiler.hpp"
 
 namespace {
 
 using neutrino::Json;
-using neutrino::channel::HostState;
 using neutrino::dataplane::pipeline::PipelineCompiler;
 using neutrino::dataplane::pipeline::PipelineInput;
 
-Json rule(const std::string& id, const std::string& direction, const std::string& ethertype) {
-  return {{"id", id},
-          {"direction", direction},
-          {"ethertype", ethertype},
-          {"protocol", nullptr},
-          {"port_range_min", nullptr},
-          {"port_range_max", nullptr},
-          {"remote_ip_prefix", nullptr},
-          {"remote_group_id", nullptr}};
+namespace model = neutrino::model;
+
+model::SecurityGroupRule rule(const std::string& id, const std::string& direction,
+                              const std::string& ethertype) {
+  return {.id = id, .direction = direction, .ethertype = ethertype};
 }
 
+// The host's state and the compiler's input pointing at it: not copyable.
 struct Host {
-  HostState state;
+  model::HostModel model;
   PipelineInput input;
+  Host() { input.model = &model; }
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  // As the agent takes objects in: through the wire codec.
+  void set(model::ObjectKind kind, const std::string& id, const Json& object) {
+    model.apply(model::object_key(kind, id), &object);
+  }
 };
 
-Host host_with_group(int ports, bool with_ssh_rule) {
-  Host host;
-  host.state["network:n"] = {{"id", "n"},
-                             {"mtu", 1450},
-                             {"admin_state_up", true},
-                             {"network_type", "vxlan"},
-                             {"physical_network", nullptr},
-                             {"segmentation_id", 100}};
-  Json rules = {rule("r1", "egress", "IPv4"), rule("r2", "egress", "IPv6"),
-                rule("r3", "ingress", "IPv4"), rule("r4", "ingress", "IPv6")};
-  rules[2]["remote_group_id"] = "g";
-  rules[3]["remote_group_id"] = "g";
+void fill_host(Host& host, int ports, bool with_ssh_rule) {
+  host.set(model::ObjectKind::kNetwork, "n",
+           model::Network{.id = "n", .mtu = 1450, .network_type = "vxlan", .segmentation_id = 100});
+  std::vector<model::SecurityGroupRule> rules = {
+      rule("r1", "egress", "IPv4"), rule("r2", "egress", "IPv6"), rule("r3", "ingress", "IPv4"),
+      rule("r4", "ingress", "IPv6")};
+  rules[2].remote_group_id = "g";
+  rules[3].remote_group_id = "g";
   if (with_ssh_rule) {
-    Json ssh = rule("r5", "ingress", "IPv4");
-    ssh["protocol"] = 6;
-    ssh["port_range_min"] = 22;
-    ssh["port_range_max"] = 22;
-    ssh["remote_ip_prefix"] = "192.0.2.0/24";
+    auto ssh = rule("r5", "ingress", "IPv4");
+    ssh.protocol = 6;
+    ssh.port_range_min = 22;
+    ssh.port_range_max = 22;
+    ssh.remote_ip_prefix = "192.0.2.0/24";
     rules.push_back(ssh);
   }
-  host.state["security_group:g"] = {{"id", "g"}, {"stateful", true}, {"rules", rules}};
-  Json addresses = Json::array();
+  host.set(model::ObjectKind::kSecurityGroup, "g",
+           model::SecurityGroup{.id = "g", .stateful = true, .rules = rules});
+  model::RemoteGroup group{.id = "g", .addresses = {}};
   for (int i = 0; i < ports; ++i) {
     char mac[32];
     std::snprintf(mac, sizeof mac, "fa:16:3e:00:%02x:%02x", (i / 256) % 256, i % 256);
     const std::string ip = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 2);
     const std::string id = "p" + std::to_string(i);
-    host.state["port:" + id] = {{"id", id},
-                                {"network_id", "n"},
-                                {"mac_address", mac},
-                                {"admin_state_up", true},
-                                {"port_security_enabled", true},
-                                {"device_owner", "compute:nova"},
-                                {"security_groups", {"g"}},
-                                {"fixed_ips", {{{"subnet_id", "s"}, {"ip_address", ip}}}}};
+    host.set(model::ObjectKind::kPort, id,
+             model::Port{.id = id,
+                         .network_id = "n",
+                         .mac_address = mac,
+                         .device_owner = "compute:nova",
+                         .fixed_ips = {{"s", ip}},
+                         .security_groups = {"g"}});
     host.input.local_ports[id] = static_cast<std::uint32_t>(i + 1);
-    addresses.push_back(ip);
+    group.addresses.push_back(ip);
   }
-  host.state["remote_group:g"] = {{"id", "g"}, {"addresses", addresses}};
+  std::sort(group.addresses.begin(), group.addresses.end());
+  host.set(model::ObjectKind::kRemoteGroup, "g", group);
   host.input.cookie = 1;
   host.input.local_vlans = {{"n", 1}};
   host.input.tunnel_bridge.clear();
-  return host;
 }
 
 std::size_t firewall_flows(const std::vector<std::string>& flows) {
@@ -89,8 +90,8 @@ std::size_t firewall_flows(const std::vector<std::string>& flows) {
 
 void BM_CompileHost(benchmark::State& state) {
   const int ports = static_cast<int>(state.range(0));
-  Host host = host_with_group(ports, true);
-  host.input.state = &host.state;
+  Host host;
+  fill_host(host, ports, true);
   std::vector<std::string> flows;
   for (auto _ : state) {
     flows = PipelineCompiler::compile_canonical(host.input).at("br-int");
@@ -106,10 +107,10 @@ BENCHMARK(BM_CompileHost)->Arg(10)->Arg(100)->Arg(500)->Unit(benchmark::kMillise
 
 void BM_RuleChange(benchmark::State& state) {
   const int ports = static_cast<int>(state.range(0));
-  Host before = host_with_group(ports, false);
-  Host after = host_with_group(ports, true);
-  before.input.state = &before.state;
-  after.input.state = &after.state;
+  Host before;
+  Host after;
+  fill_host(before, ports, false);
+  fill_host(after, ports, true);
   std::size_t changes = 0;
   for (auto _ : state) {
     // What the agent does per change: compile the new state and diff it with what is installed.

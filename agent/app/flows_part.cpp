@@ -13,28 +13,21 @@ double milliseconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000.0;
 }
 
-void add_network_of(const Json& object, const channel::HostState& desired,
-                    std::set<std::string>& networks) {
-  const auto network = object.is_object() ? object.value("network_id", "") : "";
-  if (!network.empty() && desired.contains("network:" + network)) {
-    networks.insert(network);
-  }
-}
-
 // The networks the held routers have interfaces or their gateway on (and whose object the host
 // holds): a packet routed or NATed here leaves on that network's uplink even when no local port
 // is on it, so it needs an lvid as well.
-void add_routed_networks(const channel::HostState& desired, std::set<std::string>& networks) {
-  for (auto it = desired.lower_bound("router:");
-       it != desired.end() && it->first.starts_with("router:"); ++it) {
-    const auto interfaces = it->second.find("interfaces");
-    if (interfaces != it->second.end() && interfaces->is_array()) {
-      for (const auto& interface : *interfaces) {
-        add_network_of(interface, desired, networks);
-      }
+void add_routed_networks(const model::HostModel& desired, std::set<std::string>& networks) {
+  const auto add = [&](const std::string& network) {
+    if (desired.network(network) != nullptr) {
+      networks.insert(network);
     }
-    if (const auto gateway = it->second.find("gateway"); gateway != it->second.end()) {
-      add_network_of(*gateway, desired, networks);
+  };
+  for (const auto& [id, router] : desired.routers()) {
+    for (const auto& interface : router.interfaces) {
+      add(interface.network_id);
+    }
+    if (router.gateway) {
+      add(router.gateway->network_id);
     }
   }
 }
@@ -42,14 +35,11 @@ void add_routed_networks(const channel::HostState& desired, std::set<std::string
 // The routers whose source NAT this host does: each gets a conntrack zone from the lvid space,
 // kept like an lvid (so an agent restart keeps its connections) under "snat:<router id>".
 constexpr std::string_view kSnatZone = "snat:";
-void add_snat_zones(const channel::HostState& desired, const std::string& host,
+void add_snat_zones(const model::HostModel& desired, const std::string& host,
                     std::set<std::string>& keys) {
-  for (auto it = desired.lower_bound("router:");
-       it != desired.end() && it->first.starts_with("router:"); ++it) {
-    const auto gateway = it->second.find("gateway");
-    if (gateway != it->second.end() && gateway->is_object() && gateway->value("host", "") == host &&
-        gateway->value("enable_snat", false)) {
-      keys.insert(std::string(kSnatZone) + it->first.substr(7));
+  for (const auto& [id, router] : desired.routers()) {
+    if (router.gateway && router.gateway->host == host && router.gateway->enable_snat) {
+      keys.insert(std::string(kSnatZone) + id);
     }
   }
 }
@@ -62,12 +52,13 @@ FlowsPart::FlowsPart(const AgentConfig& config, OvsBackend& ovs, const Monotonic
       lvids_(config.state_dir + "/local-vlans.json"),
       announcements_(clock) {}
 
-void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*changes*/,
-                      PassResults& results) {
+void FlowsPart::reconcile(const DesiredState& desired_state, const StateChanges& /*changes*/,
+                          PassResults& results) {
+  const model::HostModel& desired = desired_state.model;
   // Every input of the compiler may have moved (state, plugged ports, ofports): the pipeline
   // is compiled whole, and only the difference reaches the switch.
   dataplane::pipeline::PipelineInput inputs;
-  inputs.state = &desired;
+  inputs.model = &desired;
   inputs.cookie = kCookie;
   inputs.security_groups = config_.firewall_driver != "noop";
   inputs.integration_bridge = config_.integration_bridge;
@@ -79,11 +70,9 @@ void FlowsPart::apply(const channel::HostState& desired, const StateChanges& /*c
   inputs.host = config_.host;
   std::set<std::string> networks;
   std::set<std::string> host_ports;
-  for (const auto& [key, object] : desired) {
-    if (key.starts_with("port:")) {
-      networks.insert(object["network_id"].get<std::string>());
-      host_ports.insert(object["id"].get<std::string>());
-    }
+  for (const auto& [id, port] : desired.ports()) {
+    networks.insert(port.network_id);
+    host_ports.insert(id);
   }
   add_routed_networks(desired, networks);
   add_snat_zones(desired, config_.host, networks);

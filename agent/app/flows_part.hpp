@@ -29,8 +29,8 @@ class FlowsPart : public ReconcilerPart {
             const MonotonicClock& clock = MonotonicClock::system());
 
   std::string_view name() const override { return "flows"; }
-  void apply(const channel::HostState& desired, const StateChanges& changes,
-             PassResults& results) override;
+  void reconcile(const DesiredState& desired, const StateChanges& changes,
+                 PassResults& results) override;
 
   // Repeats the announcements of external addresses (AnnouncementSchedule).
   std::optional<std::chrono::steady_clock::time_point> wake_at() const override {

@@ -5,7 +5,6 @@
 // and what the desired state asks for.
 #include <chrono>
 #include <optional>
-#include <stdexcept>
 #include <string_view>
 
 #include "agent/app/desired_state.hpp"
@@ -25,17 +24,9 @@ class ReconcilerPart {
   // desired state (bridges). Must remove nothing.
   virtual void prepare() {}
   // Brings what the part owns in line with `desired`. Throws on failure; the reconciler
-  // then retries with a full resync. Parts read desired.model; one that still reads the
-  // objects as JSON (the flows part, until the pipeline compiler takes the model) overrides
-  // apply() instead.
+  // then retries with a full resync.
   virtual void reconcile(const DesiredState& desired, const StateChanges& changes,
-                         PassResults& results) {
-    apply(desired.objects, changes, results);
-  }
-  virtual void apply(const channel::HostState& /*desired*/, const StateChanges& /*changes*/,
-                     PassResults& /*results*/) {
-    throw std::logic_error(std::string(name()) + " part reconciles nothing");
-  }
+                         PassResults& results) = 0;
   // Checks everything against `desired`, whatever changed (a restarted agent or OVS).
   void resync(const DesiredState& desired, PassResults& results) {
     reconcile(desired, StateChanges::everything(), results);

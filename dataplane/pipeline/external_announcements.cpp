@@ -103,11 +103,11 @@ std::vector<std::string> announce(const ExternalAddress& address) {
 }
 
 std::vector<std::string> external_announcements(const PipelineInput& input) {
-  if (!input.state) {
+  if (!input.model) {
     return {};
   }
   const auto networks = build_local_networks(input);
-  const auto routers = build_local_routers(*input.state, networks);
+  const auto routers = build_local_routers(*input.model, networks);
   std::set<std::string> out;
   for (const auto& fip : build_local_floating_ips(input, networks, routers)) {
     for (auto& packet : announce(fip.floating)) {

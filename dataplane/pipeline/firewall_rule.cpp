@@ -8,22 +8,6 @@
 namespace neutrino::dataplane::pipeline {
 namespace {
 
-std::optional<long long> integer(const Json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) {
-    return std::nullopt;
-  }
-  return it->get<long long>();
-}
-
-std::optional<std::string> text(const Json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) {
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
-
 // "10.0.0.7/24" -> "10.0.0.0/24" for the rule's family; "" for a /0 (matches everything);
 // nullopt when it is not a prefix of that family.
 std::optional<std::string> normalised_prefix(const std::string& prefix, Ethertype ethertype) {
@@ -56,43 +40,35 @@ std::optional<std::string> normalised_prefix(const std::string& prefix, Ethertyp
 
 }  // namespace
 
-std::optional<FirewallRule> parse_firewall_rule(const Json& rule) {
-  if (!rule.is_object()) {
-    return std::nullopt;
-  }
+std::optional<FirewallRule> parse_firewall_rule(const model::SecurityGroupRule& rule) {
   FirewallRule out;
-  const auto direction = text(rule, "direction");
-  const auto ethertype = text(rule, "ethertype");
-  if (direction != "ingress" && direction != "egress") {
+  if (rule.direction != "ingress" && rule.direction != "egress") {
     return std::nullopt;
   }
-  if (ethertype != "IPv4" && ethertype != "IPv6") {
+  if (rule.ethertype != "IPv4" && rule.ethertype != "IPv6") {
     return std::nullopt;
   }
-  out.direction = direction == "ingress" ? Direction::kIngress : Direction::kEgress;
-  out.ethertype = ethertype == "IPv4" ? Ethertype::kIPv4 : Ethertype::kIPv6;
-  if (rule.contains("protocol") && !rule["protocol"].is_null()) {
-    const auto protocol = integer(rule, "protocol");
-    if (!protocol || *protocol < 0 || *protocol > 255) {
+  out.direction = rule.direction == "ingress" ? Direction::kIngress : Direction::kEgress;
+  out.ethertype = rule.ethertype == "IPv4" ? Ethertype::kIPv4 : Ethertype::kIPv6;
+  if (rule.protocol) {
+    if (*rule.protocol < 0 || *rule.protocol > 255) {
       return std::nullopt;
     }
-    out.protocol = static_cast<std::uint8_t>(*protocol);
+    out.protocol = static_cast<std::uint8_t>(*rule.protocol);
   }
-  const auto port_min = integer(rule, "port_range_min");
-  const auto port_max = integer(rule, "port_range_max");
-  for (const auto& bound : {port_min, port_max}) {
+  for (const auto& bound : {rule.port_range_min, rule.port_range_max}) {
     if (bound && (*bound < 0 || *bound > 65535)) {
       return std::nullopt;
     }
   }
-  if (port_min) {
-    out.port_min = static_cast<std::uint16_t>(*port_min);
+  if (rule.port_range_min) {
+    out.port_min = static_cast<std::uint16_t>(*rule.port_range_min);
   }
-  if (port_max) {
-    out.port_max = static_cast<std::uint16_t>(*port_max);
+  if (rule.port_range_max) {
+    out.port_max = static_cast<std::uint16_t>(*rule.port_range_max);
   }
-  if (const auto prefix = text(rule, "remote_ip_prefix")) {
-    const auto normalised = normalised_prefix(*prefix, out.ethertype);
+  if (rule.remote_ip_prefix) {
+    const auto normalised = normalised_prefix(*rule.remote_ip_prefix, out.ethertype);
     if (!normalised) {
       return std::nullopt;
     }
@@ -100,8 +76,8 @@ std::optional<FirewallRule> parse_firewall_rule(const Json& rule) {
       out.remote_prefix = *normalised;
     }
   }
-  out.remote_group = text(rule, "remote_group_id");
-  out.remote_address_group = text(rule, "remote_address_group_id");
+  out.remote_group = rule.remote_group_id;
+  out.remote_address_group = rule.remote_address_group_id;
   if (int{out.remote_group.has_value()} + int{out.remote_prefix.has_value()} +
           int{out.remote_address_group.has_value()} >
       1) {
@@ -110,26 +86,15 @@ std::optional<FirewallRule> parse_firewall_rule(const Json& rule) {
   return out;
 }
 
-std::optional<std::vector<FirewallRule>> port_firewall_rules(const channel::HostState& state,
-                                                             const Json& port) {
-  const auto groups = port.find("security_groups");
-  if (groups == port.end() || !groups->is_array()) {
-    return std::nullopt;
-  }
+std::vector<FirewallRule> port_firewall_rules(const model::HostModel& model,
+                                              const model::Port& port) {
   std::vector<FirewallRule> rules;
-  for (const auto& group_id : *groups) {
-    if (!group_id.is_string()) {
-      continue;
-    }
-    const auto group = state.find("security_group:" + group_id.get<std::string>());
-    if (group == state.end() || !group->second.is_object()) {
+  for (const auto& group_id : port.security_groups) {
+    const model::SecurityGroup* group = model.security_group(group_id);
+    if (group == nullptr) {
       continue;  // not pushed (yet): its rules allow nothing
     }
-    const auto list = group->second.find("rules");
-    if (list == group->second.end() || !list->is_array()) {
-      continue;
-    }
-    for (const auto& rule : *list) {
+    for (const auto& rule : group->rules) {
       if (auto parsed = parse_firewall_rule(rule)) {
         rules.push_back(std::move(*parsed));
       }

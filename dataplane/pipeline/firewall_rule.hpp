@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::dataplane::pipeline {
 
@@ -28,14 +28,12 @@ struct FirewallRule {
   friend auto operator<=>(const FirewallRule&, const FirewallRule&) = default;
 };
 
-// The rules of a "port:" object's groups (the "security_group:<id>" objects of `state`),
-// sorted and without duplicates; rules that do not parse are left out (they allow nothing).
-// nullopt when the port object carries no "security_groups" member at all: the state then
-// comes from before security groups, and the port gets anti-spoofing only.
-std::optional<std::vector<FirewallRule>> port_firewall_rules(const channel::HostState& state,
-                                                             const Json& port);
+// The rules of a port's groups, sorted and without duplicates; rules that do not parse are
+// left out (they allow nothing), as are groups the state does not hold (yet).
+std::vector<FirewallRule> port_firewall_rules(const model::HostModel& model,
+                                              const model::Port& port);
 
-// One rule object as controller/channel/host_state.cpp spells it; nullopt when malformed.
-std::optional<FirewallRule> parse_firewall_rule(const Json& rule);
+// One rule of a pushed security group, validated; nullopt when it cannot be compiled.
+std::optional<FirewallRule> parse_firewall_rule(const model::SecurityGroupRule& rule);
 
 }  // namespace neutrino::dataplane::pipeline

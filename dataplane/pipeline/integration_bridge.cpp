@@ -70,11 +70,10 @@ FlowSet compile_integration_bridge(const std::vector<LocalNetwork>& networks,
   }
   flows.add(FlowText(cookie, T::kArpResponder, 0)
                 .action("goto_table:" + std::to_string(T::kEgressConntrack)));
-  static const channel::HostState kEmpty;
-  const auto& state = input.state ? *input.state : kEmpty;
-  add_security_group_flows(networks, state, cookie, flows);
+  const model::HostModel& model = desired_model(input);
+  add_security_group_flows(networks, model, cookie, flows);
   // After the networks' own flows, so a port's ARP answer wins over a router's for one address.
-  const auto routers = build_local_routers(state, networks);
+  const auto routers = build_local_routers(model, networks);
   add_router_responder_flows(routers, cookie, flows);
   add_east_west_routing_flows(routers, input, flows);
   add_floating_ip_flows(build_local_floating_ips(input, networks, routers), input, flows);

@@ -2,10 +2,7 @@
 
 #include <algorithm>
 
-#include "common/model/floating_ip.hpp"
-#include "common/model/router.hpp"
 #include "dataplane/pipeline/address.hpp"
-#include "dataplane/pipeline/decoded_object.hpp"
 #include "dataplane/pipeline/local_gateway.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
@@ -46,13 +43,12 @@ std::pair<const LocalRouter*, const RouterLeg*> leg_for(const std::vector<LocalR
 std::optional<LocalFloatingIp> build(const PipelineInput& input, const model::FloatingIp& fip,
                                      const std::vector<LocalNetwork>& networks,
                                      const std::vector<LocalRouter>& routers) {
-  const auto& state = *input.state;
-  const auto router = decoded_object<model::Router>(state, "router:" + fip.router_id);
+  const model::Router* router = input.model->router(fip.router_id);
   const auto ip = ipv4_address(fip.floating_ip_address);
   const auto fixed = ipv4_address(fip.fixed_ip_address);
   const auto mac = unicast_mac(fip.mac_address);
-  if (!router || !router->gateway || router->gateway->network_id != fip.floating_network_id ||
-      !ip || !fixed || !mac) {
+  if (router == nullptr || !router->gateway ||
+      router->gateway->network_id != fip.floating_network_id || !ip || !fixed || !mac) {
     return std::nullopt;
   }
   const auto [network, port] = local_port(networks, fip.port_id, *fixed);
@@ -65,7 +61,7 @@ std::optional<LocalFloatingIp> build(const PipelineInput& input, const model::Fl
   if (!leg || !uplink) {
     return std::nullopt;
   }
-  const auto hop = external_next_hop(state, *router->gateway, *local_router);
+  const auto hop = external_next_hop(*input.model, *router->gateway, *local_router);
   if (!hop) {
     return std::nullopt;
   }
@@ -86,17 +82,11 @@ std::vector<LocalFloatingIp> build_local_floating_ips(const PipelineInput& input
                                                       const std::vector<LocalNetwork>& networks,
                                                       const std::vector<LocalRouter>& routers) {
   std::vector<LocalFloatingIp> out;
-  if (!input.state) {
+  if (!input.model) {
     return out;
   }
-  const auto& state = *input.state;
-  for (auto it = state.lower_bound("floatingip:");
-       it != state.end() && it->first.starts_with("floatingip:"); ++it) {
-    const auto fip = decoded_object<model::FloatingIp>(state, it->first);
-    if (!fip) {
-      continue;
-    }
-    if (auto built = build(input, *fip, networks, routers)) {
+  for (const auto& [id, fip] : input.model->floating_ips()) {
+    if (auto built = build(input, fip, networks, routers)) {
       out.push_back(std::move(*built));
     }
   }

@@ -1,5 +1,5 @@
 #pragma once
-// The typed view of the floating IPs this host NATs ("floatingip:<id>" objects): those whose
+// The compiled view of the floating IPs this host NATs: those whose
 // port is plugged here, on a network compiled here, behind a router that is up, has an
 // interface on the port's subnet and its gateway on the floating IP's network, that network
 // being compiled here with an uplink (the host has its physnet). The floating IP's flows are
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "dataplane/pipeline/external_link.hpp"
 #include "dataplane/pipeline/local_network.hpp"
 #include "dataplane/pipeline/local_router.hpp"

@@ -1,8 +1,6 @@
 #include "dataplane/pipeline/local_gateway.hpp"
 
-#include "common/model/subnet.hpp"
 #include "dataplane/pipeline/address.hpp"
-#include "dataplane/pipeline/decoded_object.hpp"
 #include "dataplane/pipeline/uplink.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -20,7 +18,7 @@ std::optional<LocalGateway> on_gateway_host(const PipelineInput& input,
     return std::nullopt;
   }
   const auto uplink = integration_uplink(*external, input);
-  const auto hop = external_next_hop(*input.state, gateway, *local.router);
+  const auto hop = external_next_hop(*input.model, gateway, *local.router);
   if (!uplink || !hop) {
     return std::nullopt;
   }
@@ -39,7 +37,7 @@ bool steered_by_gateway_mac(const LocalGateway& gateway, const LocalNetwork& net
          !gateway.transit_mac.empty() && network.id != gateway.external_network_id;
 }
 
-std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
+std::optional<ExternalNextHop> external_next_hop(const model::HostModel& model,
                                                  const model::RouterGateway& gateway,
                                                  const LocalRouter& router) {
   const auto cidr = ipv4_prefix(gateway.cidr);
@@ -47,11 +45,8 @@ std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state
     return std::nullopt;
   }
   ExternalNextHop hop{.cidr = *cidr, .gateway_ip = std::nullopt};
-  for (auto it = state.lower_bound("subnet:");
-       it != state.end() && it->first.starts_with("subnet:"); ++it) {
-    const auto subnet = decoded_object<model::Subnet>(state, it->first);
-    if (subnet && subnet->network_id == gateway.network_id && subnet->cidr == gateway.cidr &&
-        subnet->gateway_ip) {
+  for (const model::Subnet* subnet : model.subnets_of_network(gateway.network_id)) {
+    if (subnet->cidr == gateway.cidr && subnet->gateway_ip) {
       hop.gateway_ip = ipv4_address(*subnet->gateway_ip);
     }
   }
@@ -67,12 +62,12 @@ std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
                                                const std::vector<LocalNetwork>& networks,
                                                const std::vector<LocalRouter>& routers) {
   std::vector<LocalGateway> out;
-  if (!input.state) {
+  if (!input.model) {
     return out;
   }
   for (const auto& router : routers) {
-    const auto object = decoded_object<model::Router>(*input.state, "router:" + router.id);
-    if (!object || !object->gateway || object->gateway->host.empty()) {
+    const model::Router* object = input.model->router(router.id);
+    if (object == nullptr || !object->gateway || object->gateway->host.empty()) {
       continue;
     }
     const auto& gateway = *object->gateway;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "common/model/router.hpp"
 #include "dataplane/pipeline/external_link.hpp"
 #include "dataplane/pipeline/local_router.hpp"
@@ -48,9 +48,9 @@ std::vector<LocalGateway> build_local_gateways(const PipelineInput& input,
                                                const std::vector<LocalNetwork>& networks,
                                                const std::vector<LocalRouter>& routers);
 
-// The next hops on the gateway's external subnet: its gateway_ip (from the "subnet:" objects)
+// The next hops on the gateway's external subnet: its gateway_ip (from the state's subnets)
 // and those of the router's routes.
-std::optional<ExternalNextHop> external_next_hop(const channel::HostState& state,
+std::optional<ExternalNextHop> external_next_hop(const model::HostModel& model,
                                                  const model::RouterGateway& gateway,
                                                  const LocalRouter& router);
 

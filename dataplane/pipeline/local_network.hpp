@@ -1,6 +1,7 @@
 #pragma once
 // The typed, validated view of one network present on this host, which the flow generators
-// work from (the desired state is JSON; the generators should not re-validate it).
+// work from (the desired state is as the controller sent it; the generators should not
+// re-validate it).
 #include <algorithm>
 #include <cstdint>
 #include <optional>

@@ -7,7 +7,6 @@
 #include <optional>
 #include <utility>
 
-#include "common/model/router.hpp"
 #include "dataplane/pipeline/address.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -41,14 +40,6 @@ std::optional<ExtraRoute> extra_route(const model::HostRoute& route) {
                     .nexthop = *nexthop};
 }
 
-std::optional<model::Router> router(const Json& object) {
-  try {
-    return object.get<model::Router>();
-  } catch (const Json::exception&) {
-    return std::nullopt;  // malformed: this router only is left out
-  }
-}
-
 }  // namespace
 
 bool RouterLeg::contains(const std::string& ipv4) const {
@@ -63,26 +54,24 @@ std::string RouterLeg::subnet() const {
   return std::string(text) + "/" + std::to_string(std::popcount(subnet_mask));
 }
 
-std::vector<LocalRouter> build_local_routers(const channel::HostState& state,
+std::vector<LocalRouter> build_local_routers(const model::HostModel& model,
                                              const std::vector<LocalNetwork>& networks) {
   std::map<std::string, const LocalNetwork*> by_id;
   for (const auto& network : networks) {
     by_id.emplace(network.id, &network);
   }
   std::vector<LocalRouter> out;
-  for (auto it = state.lower_bound("router:");
-       it != state.end() && it->first.starts_with("router:"); ++it) {
-    const auto parsed = router(it->second);
-    if (!parsed || !parsed->admin_state_up) {
+  for (const auto& [id, router] : model.routers()) {
+    if (!router.admin_state_up) {
       continue;
     }
-    LocalRouter local{.id = parsed->id, .legs = {}, .routes = {}};
-    for (const auto& interface : parsed->interfaces) {
+    LocalRouter local{.id = id, .legs = {}, .routes = {}};
+    for (const auto& interface : router.interfaces) {
       if (auto built = leg(interface, by_id)) {
         local.legs.push_back(std::move(*built));
       }
     }
-    for (const auto& route : parsed->routes) {
+    for (const auto& route : router.routes) {
       if (auto built = extra_route(route)) {
         local.routes.push_back(std::move(*built));
       }

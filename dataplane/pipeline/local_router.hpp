@@ -1,5 +1,5 @@
 #pragma once
-// The typed view of the routers this host holds ("router:<id>" objects), restricted to the
+// The compiled view of the routers this host holds, restricted to the
 // interfaces the pipeline can serve: those on a network compiled here (with an lvid), with a
 // valid IPv4 address, CIDR and unicast MAC. The flow generators of routers/east-west routing
 // work from this, as the L2 ones work from LocalNetwork.
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "dataplane/pipeline/local_network.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -35,9 +35,9 @@ struct LocalRouter {
   std::vector<ExtraRoute> routes;  // by destination, then next hop
 };
 
-// Routers that are up and have at least one usable interface, by id. Malformed objects and
-// interfaces are left out.
-std::vector<LocalRouter> build_local_routers(const channel::HostState& state,
+// Routers that are up and have at least one usable interface, by id. Interfaces and routes
+// that cannot be compiled are left out.
+std::vector<LocalRouter> build_local_routers(const model::HostModel& model,
                                              const std::vector<LocalNetwork>& networks);
 
 }  // namespace neutrino::dataplane::pipeline

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::dataplane::pipeline {
 
@@ -20,11 +20,11 @@ struct PhysnetWiring {
 };
 
 struct PipelineInput {
-  // "port:", "network:", "subnet:", "remote:", "security_group:" and "remote_group:" objects
-  // as controller/channel/host_state.cpp builds them. Borrowed, not copied (a host's state can be
-  // large and the agent compiles after every change): it must outlive the compile call. Null reads
-  // as an empty state.
-  const channel::HostState* state = nullptr;
+  // The host's desired state, typed (common/model): ports, networks, subnets, remote ports,
+  // security, remote and address groups, routers and floating IPs. Borrowed, not copied (a
+  // host's state can be large and the agent compiles after every change): it must outlive the
+  // compile call. Null reads as an empty state.
+  const model::HostModel* model = nullptr;
   // Carried by every flow, so the agent can dump and diff exactly its own flows.
   std::uint64_t cookie = 0;
 
@@ -45,7 +45,7 @@ struct PipelineInput {
   // Empty: no tunnel bridge on this host (no flows are compiled for it).
   std::string tunnel_bridge = "br-tun";
   std::optional<std::uint32_t> patch_int;  // ofport of "patch-int" on the tunnel bridge
-  // Peer tunnel IP (as the "remote:" objects spell it) -> ofport of its VXLAN port.
+  // Peer tunnel IP (as the remote ports spell it) -> ofport of its VXLAN port.
   std::map<std::string, std::uint32_t> tunnel_ports;
 
   // Physical network name -> its bridge and patch ports.
@@ -57,5 +57,11 @@ struct PipelineInput {
   // is (the agent gives them ids from the lvid space, so no zone is shared with a network).
   std::map<std::string, std::uint16_t> snat_zones;
 };
+
+// The input's desired state; an empty one when it has none.
+inline const model::HostModel& desired_model(const PipelineInput& input) {
+  static const model::HostModel kEmpty;
+  return input.model != nullptr ? *input.model : kEmpty;
+}
 
 }  // namespace neutrino::dataplane::pipeline

@@ -31,9 +31,15 @@ void sort_unique(std::vector<std::string>& list) {
 
 constexpr std::string_view kAddressGroup = "address_group:";
 
-// The pushed object holding a remote's addresses.
-std::string state_key(const std::string& remote) {
-  return remote.starts_with(kAddressGroup) ? remote : "remote_group:" + remote;
+// The addresses of a ConjunctionKey's remote; null when the state does not hold it.
+const std::vector<std::string>* remote_addresses(const model::HostModel& model,
+                                                 const std::string& remote) {
+  if (remote.starts_with(kAddressGroup)) {
+    const auto* group = model.address_group(remote.substr(kAddressGroup.size()));
+    return group != nullptr ? &group->addresses : nullptr;
+  }
+  const auto* group = model.remote_group(remote);
+  return group != nullptr ? &group->addresses : nullptr;
 }
 
 }  // namespace
@@ -45,7 +51,7 @@ std::optional<std::string> conjunction_remote(const FirewallRule& rule) {
   return rule.remote_group;
 }
 
-RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<ConjunctionKey>& used) {
+RemoteGroups::RemoteGroups(const model::HostModel& model, const std::set<ConjunctionKey>& used) {
   std::set<std::uint32_t> taken;
   for (const auto& key : used) {
     std::uint32_t id = preferred_id(key);
@@ -59,16 +65,11 @@ RemoteGroups::RemoteGroups(const channel::HostState& state, const std::set<Conju
       continue;
     }
     GroupAddresses& addresses = groups_[group];
-    const auto it = state.find(state_key(group));
-    if (it == state.end() || !it->second.is_object() || !it->second.contains("addresses") ||
-        !it->second["addresses"].is_array()) {
+    const auto* listed = remote_addresses(model, group);
+    if (listed == nullptr) {
       continue;
     }
-    for (const auto& entry : it->second["addresses"]) {
-      if (!entry.is_string()) {
-        continue;
-      }
-      const auto text = entry.get<std::string>();
+    for (const auto& text : *listed) {
       if (const auto v4 = ipv4_prefix(text)) {
         addresses.ipv4.push_back(*v4);
       } else if (const auto v6 = ipv6_prefix(text)) {

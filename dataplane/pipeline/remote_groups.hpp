@@ -1,9 +1,9 @@
 #pragma once
-// Rules with a remote set of addresses: a remote group (its members' addresses, pushed as
-// "remote_group:<id>") or an address group (its CIDRs, pushed as "address_group:<id>"), and one
-// conjunction id per (remote, direction, ethertype, statefulness). Ids come from a hash of
-// that key rather than a counter, so a group appearing or going away does not renumber
-// the others' flows; collisions (rare) move to the next free id in a fixed order.
+// Rules with a remote set of addresses: a remote group (its members' addresses) or an address
+// group (its CIDRs), and one conjunction id per (remote, direction, ethertype, statefulness).
+// Ids come from a hash of that key rather than a counter, so a group appearing or going away
+// does not renumber the others' flows; collisions (rare) move to the next free id in a fixed
+// order.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "dataplane/pipeline/firewall_rule.hpp"
 
 namespace neutrino::dataplane::pipeline {
@@ -36,7 +36,7 @@ std::optional<std::string> conjunction_remote(const FirewallRule& rule);
 class RemoteGroups {
  public:
   // `used`: the (group, direction, ethertype) triples the host's rules refer to.
-  RemoteGroups(const channel::HostState& state, const std::set<ConjunctionKey>& used);
+  RemoteGroups(const model::HostModel& model, const std::set<ConjunctionKey>& used);
 
   std::uint32_t conjunction_id(const ConjunctionKey& key) const { return ids_.at(key); }
   const std::map<ConjunctionKey, std::uint32_t>& conjunctions() const { return ids_; }

@@ -194,8 +194,7 @@ void remote_group_flows(const RemoteGroups& groups, std::uint64_t cookie, FlowSe
 }  // namespace
 
 void add_security_group_flows(const std::vector<LocalNetwork>& networks,
-                              const channel::HostState& state, std::uint64_t cookie,
-                              FlowSet& flows) {
+                              const model::HostModel& model, std::uint64_t cookie, FlowSet& flows) {
   std::set<ConjunctionKey> used;
   for (const auto& network : networks) {
     for (const auto& port : network.ports) {
@@ -206,7 +205,7 @@ void add_security_group_flows(const std::vector<LocalNetwork>& networks,
       }
     }
   }
-  const RemoteGroups groups(state, used);
+  const RemoteGroups groups(model, used);
   ConjunctionFlows clauses;
   for (const auto& network : networks) {
     for (const auto& port : network.ports) {

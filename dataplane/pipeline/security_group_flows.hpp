@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 #include "dataplane/pipeline/flow_set.hpp"
 #include "dataplane/pipeline/local_network.hpp"
 
@@ -15,7 +15,6 @@ namespace neutrino::dataplane::pipeline {
 
 // All networks at once: remote-group address clauses are shared by every port and network.
 void add_security_group_flows(const std::vector<LocalNetwork>& networks,
-                              const channel::HostState& state, std::uint64_t cookie,
-                              FlowSet& flows);
+                              const model::HostModel& model, std::uint64_t cookie, FlowSet& flows);
 
 }  // namespace neutrino::dataplane::pipeline

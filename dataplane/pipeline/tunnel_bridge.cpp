@@ -88,8 +88,8 @@ FlowSet compile_tunnel_bridge(const std::vector<LocalNetwork>& networks,
                     .action("output:" + std::to_string(*input.patch_int)));
     }
   }
-  if (input.patch_int && input.state) {
-    const auto routers = build_local_routers(*input.state, networks);
+  if (input.patch_int && input.model) {
+    const auto routers = build_local_routers(*input.model, networks);
     add_gateway_tunnel_flows(build_local_gateways(input, networks, routers), input, flows);
   }
   for (const auto table : {T::kClassify, T::kToTunnels, T::kFromTunnels}) {

@@ -119,6 +119,8 @@ class ComputeAgent(unittest.TestCase):
                                      "network_id": NET, "mtu": 1450}])
 
     def state(self, *instances):
+        """The host's state as the controller sends it: whole objects, since the agent drops
+        one that does not decode."""
         state = {
             "network:" + NET: {"id": NET, "mtu": 1450, "admin_state_up": True,
                                "network_type": "vxlan", "physical_network": None,
@@ -135,7 +137,7 @@ class ComputeAgent(unittest.TestCase):
                 "device_owner": "compute:nova", "device_id": instance["id"],
                 "project_id": "p1",
                 "fixed_ips": [{"subnet_id": SUBNET, "ip_address": "10.42.0.%d" % (10 + number)}],
-                "security_groups": []}
+                "security_groups": [], "allowed_address_pairs": [], "extra_dhcp_opts": []}
             state["instance:" + instance["id"]] = instance
         return state
 

@@ -39,7 +39,7 @@ class FlowsPartTest : public OvsPartsTest {
   PassResults pass(const channel::HostState& state, const StateChanges& changes) {
     PassResults results;
     bridges_part_->reconcile(testing::TestDesired(state), changes, results);
-    flows_part_->apply(state, changes, results);
+    flows_part_->reconcile(testing::TestDesired(state), changes, results);
     return results;
   }
 

@@ -3,7 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/model/port.hpp"
+#include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::agent {
 namespace {
@@ -23,10 +24,18 @@ class ZoneAddressesTest : public ::testing::Test {
         model::Port{id, network, "fa:16:3e:00:00:01", true, true, "compute:nova", "vm", "p", fixed};
     input_.local_ports[id] = static_cast<std::uint32_t>(input_.local_ports.size() + 1);
   }
-  std::vector<Entry> update() { return addresses_.update(input_); }
+  // Decodes state_ as the reconciler would, then updates.
+  std::vector<Entry> update() {
+    model_ = model::HostModel();
+    for (const auto& [key, object] : state_) {
+      model_.apply(key, &object);
+    }
+    return addresses_.update(input_);
+  }
 
   channel::HostState state_;
-  dataplane::pipeline::PipelineInput input_{.state = &state_,
+  model::HostModel model_;
+  dataplane::pipeline::PipelineInput input_{.model = &model_,
                                             .local_vlans = {{"n1", 1}, {"n2", 2}}};
   ZoneAddresses addresses_;
 };

@@ -30,7 +30,7 @@ class AddressPairFlowsTest : public ::testing::Test {
         .port("p2", "A", kMac2, {"10.0.0.12"});
   }
   std::vector<ParsedFlow> compile(const std::string& bridge = "br-int") const {
-    PipelineInput input{.state = &b_.state(), .cookie = 1};
+    PipelineInput input{.model = &b_.model(), .cookie = 1};
     input.local_ports = {{"p1", 1}, {"p2", 2}};
     input.local_vlans = {{"A", 1}};
     input.patch_tun = 100;
@@ -124,8 +124,7 @@ TEST_F(AddressPairFlowsTest, MalformedPairsAreSkippedAndWithoutPairsNothingChang
   b_.set("port:p1", "allowed_address_pairs",
          Json::array({{{"ip_address", "nope"}, {"mac_address", kMac1}},
                       {{"ip_address", "10.0.0.7"}, {"mac_address", "ff:ff:ff:ff:ff:ff"}},
-                      {{"ip_address", "10.0.0.7/40"}},
-                      42}));
+                      {{"ip_address", "10.0.0.7/40"}, {"mac_address", kMac1}}}));
   const auto after = compile();
   ASSERT_EQ(before.size(), after.size());
   for (size_t i = 0; i < before.size(); ++i) {

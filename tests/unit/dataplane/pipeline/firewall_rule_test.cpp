@@ -5,6 +5,7 @@
 
 #include "dataplane/pipeline/port_range_masks.hpp"
 #include "dataplane/pipeline/rule_matches.hpp"
+#include "tests/unit/dataplane/pipeline/host_state_builder.hpp"
 
 namespace neutrino::dataplane::pipeline {
 namespace {
@@ -13,10 +14,11 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-Json rule(Json fields) {
-  Json out = {{"direction", "ingress"}, {"ethertype", "IPv4"}};
-  out.update(fields);
-  return out;
+// An ingress IPv4 rule with `fields` as the controller spells it, decoded through the model's
+// codec as the agent decodes it.
+model::SecurityGroupRule rule(const Json& fields) {
+  const auto state = HostStateBuilder().security_group("g", {fields}).state();
+  return state.at("security_group:g").at("rules").at(0).get<model::SecurityGroupRule>();
 }
 
 TEST(PortRangeMasksTest, SinglePortsBlocksAndTheFullRange) {
@@ -83,10 +85,11 @@ TEST(FirewallRuleTest, MalformedRulesAreRefused) {
   EXPECT_FALSE(parse_firewall_rule(rule({{"remote_ip_prefix", "2001:db8::/64"}})));  // IPv4 rule
   EXPECT_FALSE(parse_firewall_rule(rule({{"remote_ip_prefix", "10.0.0.0/33"}})));
   EXPECT_FALSE(parse_firewall_rule(rule({{"protocol", 256}})));
-  EXPECT_FALSE(parse_firewall_rule(rule({{"protocol", "tcp"}})));  // the controller sends numbers
+  EXPECT_FALSE(parse_firewall_rule(rule({{"port_range_min", 65536}})));
   EXPECT_FALSE(
       parse_firewall_rule(rule({{"remote_ip_prefix", "10.0.0.0/8"}, {"remote_group_id", "sg"}})));
-  EXPECT_FALSE(parse_firewall_rule(Json::array()));
+  // The controller sends numbers: the codec refuses a name, and the model drops its group.
+  EXPECT_THROW(rule({{"protocol", "tcp"}}), Json::exception);
 }
 
 TEST(FirewallRuleTest, AnAddressGroupIsTheRulesOnlyRemote) {
@@ -127,17 +130,18 @@ TEST(FirewallRuleTest, PortsOfProtocolsWithoutPortFieldsAreIgnored) {
 }
 
 TEST(FirewallRuleTest, PortRulesAreTheUnionOfItsGroupsWithoutDuplicates) {
-  channel::HostState state;
-  const Json egress = {{"direction", "egress"}, {"ethertype", "IPv4"}};
-  state["security_group:a"] = {{"id", "a"}, {"rules", {egress, rule({{"protocol", 6}})}}};
-  state["security_group:b"] = {{"id", "b"}, {"rules", {egress, Json("garbage")}}};
-  const auto rules = port_firewall_rules(state, {{"security_groups", {"a", "b", "not-pushed"}}});
-  ASSERT_TRUE(rules);
-  EXPECT_THAT(*rules, SizeIs(2));
-  EXPECT_FALSE(port_firewall_rules(state, Json::object()));  // no firewall at all
-  const auto none = port_firewall_rules(state, {{"security_groups", Json::array()}});
-  ASSERT_TRUE(none);
-  EXPECT_THAT(*none, IsEmpty());  // a firewall that allows nothing
+  model::HostModel state;
+  const auto group = [&state](const std::string& id, std::vector<model::SecurityGroupRule> rules) {
+    const Json object = model::SecurityGroup{.id = id, .stateful = true, .rules = rules};
+    state.apply("security_group:" + id, &object);
+  };
+  const auto egress = rule({{"direction", "egress"}});
+  group("a", {egress, rule({{"protocol", 6}})});
+  group("b", {egress, rule({{"direction", "sideways"}})});
+  const auto rules =
+      port_firewall_rules(state, model::Port{.security_groups = {"a", "b", "not-pushed"}});
+  EXPECT_THAT(rules, SizeIs(2));
+  EXPECT_THAT(port_firewall_rules(state, model::Port{}), IsEmpty());  // a firewall allowing nothing
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ class FloatingIpFlowsTest : public ::testing::Test {
     if (!fip_.is_null()) {
       state_["floatingip:f1"] = fip_;
     }
-    PipelineInput in{.state = &state_, .cookie = 1};
+    PipelineInput in{.model = &(model_ = decoded_model(state_)), .cookie = 1};
     in.local_ports = {{"t1", kOfT1}, {"t2", kOfT2}};
     in.local_vlans = {{"T", kLvidT}, {"X", kLvidX}};
     in.patch_tun = kPatchTun;
@@ -111,6 +111,7 @@ class FloatingIpFlowsTest : public ::testing::Test {
   Json router_;
   Json fip_;
   channel::HostState state_;
+  model::HostModel model_;  // state_, decoded
 };
 
 TEST_F(FloatingIpFlowsTest, ArpForTheFloatingAddressFromOutsideIsAnsweredWithItsMac) {
@@ -252,6 +253,7 @@ TEST_F(FloatingIpFlowsTest, CostsEightFlowsPerFloatingIpBesidesSharedOnes) {
   second["fixed_ip_address"] = "10.0.1.6";
   auto in = input();
   state_["floatingip:f2"] = second;
+  model_ = decoded_model(state_);
   EXPECT_EQ(PipelineCompiler::compile(in).at("br-int").size() - before, 8u);
 }
 

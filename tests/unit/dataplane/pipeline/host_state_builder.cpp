@@ -84,7 +84,8 @@ HostStateBuilder& HostStateBuilder::security_group(const std::string& id,
                  {"port_range_min", nullptr},
                  {"port_range_max", nullptr},
                  {"remote_ip_prefix", nullptr},
-                 {"remote_group_id", nullptr}};
+                 {"remote_group_id", nullptr},
+                 {"remote_address_group_id", nullptr}};
     full.update(rule);
     list.push_back(full);
   }
@@ -108,6 +109,19 @@ HostStateBuilder& HostStateBuilder::set(const std::string& key, const std::strin
                                         Json value) {
   state_.at(key)[field] = std::move(value);
   return *this;
+}
+
+const model::HostModel& HostStateBuilder::model() const {
+  model_ = decoded_model(state_);
+  return model_;
+}
+
+model::HostModel decoded_model(const channel::HostState& state) {
+  model::HostModel out;
+  for (const auto& [key, object] : state) {
+    out.apply(key, &object);
+  }
+  return out;
 }
 
 }  // namespace neutrino::dataplane::pipeline

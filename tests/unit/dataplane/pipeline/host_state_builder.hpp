@@ -1,9 +1,11 @@
 #pragma once
-// Desired state for pipeline tests, spelled as controller/channel/host_state.cpp builds it.
+// Desired state for pipeline tests, spelled as controller/channel/host_state.cpp builds it,
+// and decoded as the agent decodes it.
 #include <string>
 #include <vector>
 
 #include "common/channel/host_state.hpp"
+#include "common/model/host_model.hpp"
 
 namespace neutrino::dataplane::pipeline {
 
@@ -32,9 +34,17 @@ class HostStateBuilder {
   HostStateBuilder& set(const std::string& key, const std::string& field, Json value);
 
   const channel::HostState& state() const { return state_; }
+  // The state decoded through the model's codecs, as the agent holds it. Decoded anew on each
+  // call (into the same object): call again after changing the builder.
+  const model::HostModel& model() const;
 
  private:
   channel::HostState state_;
+  mutable model::HostModel model_;
 };
+
+// `state` decoded through the model's codecs, as the agent's reconciler decodes what it is
+// sent; objects that do not decode are left out.
+model::HostModel decoded_model(const channel::HostState& state);
 
 }  // namespace neutrino::dataplane::pipeline

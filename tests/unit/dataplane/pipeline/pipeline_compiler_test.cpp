@@ -131,7 +131,7 @@ TEST_F(PipelineCompilerTest, PortSecurityOffAndTrustedPortsSkipTheTable) {
   b.network("A", "vxlan", 100)
       .port("a3", "A", T::kMacA3, {T::kIpA3}, false)
       .port("dhcp", "A", "fa:16:3e:00:00:99", {"10.0.0.2"}, true, "network:dhcp");
-  PipelineInput input{.state = &b.state(), .cookie = 1};
+  PipelineInput input{.model = &b.model(), .cookie = 1};
   input.local_ports = {{"a3", 6}, {"dhcp", 7}};
   input.local_vlans = {{"A", 1}};
   const auto flows = ParsedFlow::parse_all(PipelineCompiler::compile(input).at("br-int"));
@@ -339,7 +339,8 @@ TEST_F(PipelineCompilerTest, IncompleteObjectsAreLeftOut) {
   TestTopology topology = topology_;
   topology.state.at("port:b1")["admin_state_up"] = false;
   topology.state.at("port:v1")["mac_address"] = "not-a-mac";
-  input.state = &topology.state;
+  topology.model = decoded_model(topology.state);
+  input.model = &topology.model;
   const auto out = PipelineCompiler::compile(input);
   for (const auto& flow : out.at("br-int")) {
     for (const auto* gone : {"in_port=2,", "in_port=3,", "in_port=4,", "in_port=5,", "output:2",

@@ -55,7 +55,7 @@ class RouterFlowsTest : public ::testing::Test {
   PipelineInput input() {
     state_ = b_.state();
     state_["router:r1"] = router_;
-    PipelineInput in{.state = &state_, .cookie = 1};
+    PipelineInput in{.model = &(model_ = decoded_model(state_)), .cookie = 1};
     in.local_ports = {{"a1", kOfA1}, {"b1", kOfB1}};
     in.local_vlans = {{"A", kLvidA}, {"B", kLvidB}};
     in.patch_tun = kPatchTun;
@@ -77,6 +77,7 @@ class RouterFlowsTest : public ::testing::Test {
   HostStateBuilder b_;
   Json router_;
   channel::HostState state_;
+  model::HostModel model_;  // state_, decoded
 };
 
 TEST_F(RouterFlowsTest, EachInterfaceAnswersArpForItsAddressOnItsNetworkOnly) {
@@ -297,10 +298,12 @@ TEST_F(RouterFlowsTest, FlowCountOfARouterWithTenSubnetsAndAHundredPorts) {
                        {"interfaces", interfaces},
                        {"gateway", nullptr},
                        {"routes", Json::array()}};
-  in.state = &state;
+  auto model = decoded_model(state);
+  in.model = &model;
   in.patch_tun = kPatchTun;
   const auto with = PipelineCompiler::compile(in).at("br-int").size();
   state.erase("router:r");
+  model = decoded_model(state);
   const auto without = PipelineCompiler::compile(in).at("br-int").size();
   // 90 routes + 2 TTL + 1 miss, one dispatch, one ARP and 10 echo answers.
   EXPECT_EQ(with - without, 90u + 3u + 1u + 1u + 10u);
@@ -312,8 +315,8 @@ TEST_F(RouterFlowsTest, AHostWithoutRoutersKeepsItsFlows) {
   auto with = PipelineCompiler::compile(input());
   state_.erase("router:r1");
   PipelineInput in = input();
-  channel::HostState bare = b_.state();
-  in.state = &bare;
+  const auto bare = decoded_model(b_.state());
+  in.model = &bare;
   const auto without = PipelineCompiler::compile(in);
   EXPECT_THAT(select(ParsedFlow::parse_all(without.at("br-int")), I::kRouting, {}), IsEmpty());
   EXPECT_GT(with.at("br-int").size(), without.at("br-int").size());

@@ -41,15 +41,12 @@ class SecurityGroupFlowsTest : public ::testing::Test {
 
   void port(int n, const std::vector<std::string>& groups) {
     const std::string id = "p" + std::to_string(n);
-    b_.port(id, "N", mac(n), {ip(n)});
-    // "-": a port without a group list, as from before security groups.
-    b_.set("port:" + id, "security_groups",
-           groups.size() == 1 && groups[0] == "-" ? Json(nullptr) : Json(groups));
+    b_.port(id, "N", mac(n), {ip(n)}).set("port:" + id, "security_groups", groups);
     ofports_[id] = static_cast<std::uint32_t>(n);
   }
   std::vector<std::string> compile() const {
     PipelineInput input;
-    input.state = &b_.state();
+    input.model = &b_.model();
     input.cookie = 1;
     input.security_groups = security_groups_;
     input.local_ports = ofports_;
@@ -109,27 +106,24 @@ TEST_F(SecurityGroupFlowsTest, AFirewalledPortsIpTrafficGoesThroughConntrackInIt
   EXPECT_THAT(with(flows(I::kIngressRules), "reg5", "1"), IsEmpty());  // nothing comes in
 }
 
-TEST_F(SecurityGroupFlowsTest, PortsWithoutGroupsOrPortSecurityAreNotFirewalled) {
-  port(1, {"-"});  // a state from before security groups
+TEST_F(SecurityGroupFlowsTest, PortsWithoutPortSecurityOrUnderTheNoopDriverAreNotFirewalled) {
+  b_.security_group("sg", {kEgressAny4});
+  port(1, {"sg"});
   b_.port("p2", "N", mac(2), {ip(2)}, false).set("port:p2", "security_groups", Json::array());
   ofports_["p2"] = 2;
+  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "1"), Not(IsEmpty()));
+  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "2"), IsEmpty());
+  // Neutron's noop driver: anti-spoofing stays, the firewall goes.
+  security_groups_ = false;
   for (const auto* port : {"1", "2"}) {
     EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", port), IsEmpty());
   }
+  EXPECT_THAT(with(flows(I::kPortSecurity), "in_port", "1"), Not(IsEmpty()));
   for (const auto& flow : flows(I::kForwarding)) {
     if (flow.priority == 100) {
       EXPECT_THAT(flow.outputs(), SizeIs(1)) << flow.text;
     }
   }
-}
-
-TEST_F(SecurityGroupFlowsTest, TheNoopDriverKeepsAntiSpoofingButNoFirewall) {
-  b_.security_group("sg", {kEgressAny4});
-  port(1, {"sg"});
-  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "1"), Not(IsEmpty()));
-  security_groups_ = false;
-  EXPECT_THAT(with(flows(I::kEgressConntrack), "in_port", "1"), IsEmpty());
-  EXPECT_THAT(with(flows(I::kPortSecurity), "in_port", "1"), Not(IsEmpty()));
 }
 
 TEST_F(SecurityGroupFlowsTest, DhcpAndNeighbourDiscoveryBypassTheRulesButGuestsServeNoDhcp) {

@@ -65,7 +65,7 @@ class SourceNatFlowsTest : public ::testing::Test {
   PipelineInput input(const std::string& host = "host-a") {
     state_ = b_.state();
     state_["router:r1"] = router_;
-    PipelineInput in{.state = &state_, .cookie = 1};
+    PipelineInput in{.model = &(model_ = decoded_model(state_)), .cookie = 1};
     in.local_ports = {{"t1", kOfT1}};
     in.local_vlans = {{"T", kLvidT}, {"X", kLvidX}};
     in.patch_tun = kPatchTun;
@@ -89,7 +89,7 @@ class SourceNatFlowsTest : public ::testing::Test {
     std::erase_if(out, [](const ParsedFlow& f) { return f.priority != 40; });
     return out;
   }
-  // Floating IP 203.0.113.50 of t1, in the state input() last built.
+  // Floating IP 203.0.113.50 of t1, in the state input() last built (and its model).
   void add_floating_ip() {
     state_["floatingip:f1"] = {{"id", "f1"},
                                {"floating_ip_address", "203.0.113.50"},
@@ -98,6 +98,7 @@ class SourceNatFlowsTest : public ::testing::Test {
                                {"port_id", "t1"},
                                {"router_id", "r1"},
                                {"mac_address", "fa:16:3e:cc:00:01"}};
+    model_ = decoded_model(state_);
   }
   static std::vector<ParsedFlow> snat_tables(const std::vector<ParsedFlow>& flows) {
     std::vector<ParsedFlow> out;
@@ -111,6 +112,7 @@ class SourceNatFlowsTest : public ::testing::Test {
   HostStateBuilder b_;
   Json router_;
   channel::HostState state_;
+  model::HostModel model_;  // state_, decoded
 };
 
 TEST_F(SourceNatFlowsTest, TheGatewayHostNatsOutboundToTheGatewayAddressInTheRoutersZone) {

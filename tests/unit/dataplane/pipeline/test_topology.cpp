@@ -28,18 +28,17 @@ TestTopology::TestTopology(std::string integration, std::string tunnel, std::str
       .set("port:b1", "allowed_address_pairs",
            Json::array({{{"ip_address", kPairBlockB1}, {"mac_address", kMacB1}},
                         {{"ip_address", "2001:db8:7::/64"}, {"mac_address", kMacB1}}}));
-  // The topology tests switching and anti-spoofing: its ports carry no security group list,
-  // which the pipeline takes as no firewall (security_group_flows_test covers firewalls).
-  for (const char* port : {"a1", "a2", "a3", "b1", "v1", "f1"}) {
-    b.set(std::string("port:") + port, "security_groups", nullptr);
-  }
   state = b.state();
 }
 
 PipelineInput TestTopology::input() const {
+  model = decoded_model(state);
   PipelineInput in;
-  in.state = &state;
+  in.model = &model;
   in.cookie = kCookie;
+  // The topology tests switching and anti-spoofing: no firewall, as with Neutron's noop
+  // driver (security_group_flows_test covers firewalls).
+  in.security_groups = false;
   in.local_ports = {{"a1", kA1}, {"a2", kA2}, {"a3", kA3}, {"b1", kB1}, {"v1", kV1}, {"f1", kF1}};
   in.local_vlans = {{"A", kLvidA}, {"B", kLvidB}, {"V", kLvidV}, {"F", kLvidF}};
   in.integration_bridge = integration_bridge;

@@ -58,7 +58,10 @@ struct TestTopology {
                std::string physnet = "br-physnet1");
 
   channel::HostState state;
-  // Points at `state`: copy the topology, not the input alone.
+  // `state` decoded, as input() last decoded it.
+  mutable model::HostModel model;
+  // Decodes `state` into `model` and points at it: copy the topology, not the input alone, and
+  // call again after changing `state`.
   PipelineInput input() const;
 
   std::string integration_bridge, tunnel_bridge, physnet_bridge;
