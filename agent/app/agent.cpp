@@ -98,7 +98,7 @@ std::vector<std::unique_ptr<ReconcilerPart>> Agent::make_parts(OvsBackend& ovs) 
   std::vector<std::unique_ptr<ReconcilerPart>> parts;
   if (compute_) {
     parts.push_back(std::make_unique<ComputePart>(
-        [this](const channel::HostState& state) { compute_->set_state(state); }));
+        [this](const ComputePart::Instances& instances) { compute_->set_state(instances); }));
   }
   parts.push_back(std::make_unique<BridgesTunnelsPart>(config_, ovs));
   auto dhcp = std::make_unique<DhcpPart>(config_, io_, ovs, [this](std::vector<std::string> n) {

@@ -1,5 +1,5 @@
 #pragma once
-// Compute: hands the desired state (its "instance:" objects and their ports) to the compute
+// Compute: hands the desired state's instances (the host model's, typed) to the compute
 // service of an agent started with --compute, which boots and stops guests on its own
 // thread. Needs no Open vSwitch, so it runs even while OVS is unreachable.
 #include <functional>
@@ -10,8 +10,10 @@ namespace neutrino::agent {
 
 class ComputePart : public ReconcilerPart {
  public:
-  // `set_state` hands the state over without blocking (ComputeAgent::set_state).
-  explicit ComputePart(std::function<void(const channel::HostState&)> set_state)
+  using Instances = model::HostModel::Table<model::Instance>;
+
+  // `set_state` hands the instances over without blocking (ComputeAgent::set_state).
+  explicit ComputePart(std::function<void(const Instances&)> set_state)
       : set_state_(std::move(set_state)) {}
 
   std::string_view name() const override { return "compute"; }
@@ -20,14 +22,14 @@ class ComputePart : public ReconcilerPart {
                  PassResults& /*results*/) override {
     // A pass for a plugged interface alone changes nothing the compute service plans on.
     if (changes.any_object()) {
-      // The compute service parses its "instance:" objects itself, with its own checks and
-      // their faults (agent/compute/desired_instance.cpp).
-      set_state_(desired.objects);
+      // The compute service checks what it needs of each instance itself, with its own faults
+      // (agent/compute/desired_instance.cpp).
+      set_state_(desired.model.instances());
     }
   }
 
  private:
-  std::function<void(const channel::HostState&)> set_state_;
+  std::function<void(const Instances&)> set_state_;
 };
 
 }  // namespace neutrino::agent

@@ -3,6 +3,7 @@
 // the image service client, and the ComputeService reconciling instances. The Agent hands it
 // the desired state, the ports the network reconciler acked up and the controller's compute
 // messages, and adds hello_member() to its hello.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,7 +23,9 @@ class ComputeAgent {
 
   void start();
   void stop();
-  void set_state(const channel::HostState& state) { service_->set_state(state); }
+  void set_state(const std::map<std::string, model::Instance>& instances) {
+    service_->set_state(instances);
+  }
   void set_ports_up(const std::vector<std::string>& up) { service_->set_ports_up(up); }
   void connected() { service_->connected(); }
   void handle_message(const Json& message) { service_->handle_message(message); }

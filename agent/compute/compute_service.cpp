@@ -143,9 +143,9 @@ void ComputeService::record_finished_work() {
   }
 }
 
-void ComputeService::set_state(const channel::HostState& state) {
+void ComputeService::set_state(const std::map<std::string, model::Instance>& instances) {
   std::map<std::string, std::string> invalid;
-  auto desired = desired_instances(state, &invalid);
+  auto desired = desired_instances(instances, &invalid);
   {
     std::lock_guard lock(mutex_);
     inputs_->desired = std::move(desired);

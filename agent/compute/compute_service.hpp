@@ -26,7 +26,7 @@
 #include "agent/compute/instance_actions.hpp"
 #include "agent/compute/instance_record.hpp"
 #include "agent/compute/worker_pool.hpp"
-#include "common/channel/host_state.hpp"
+#include "common/model/instance.hpp"
 #include "compute/images/image_source.hpp"
 
 namespace neutrino::agent {
@@ -54,8 +54,9 @@ class ComputeService {
 
   void start();
   void stop();
-  // Any thread. The full desired state after a snapshot or delta.
-  void set_state(const channel::HostState& state);
+  // Any thread. Every instance of the desired state (the host model's table, by id) after a
+  // snapshot or delta.
+  void set_state(const std::map<std::string, model::Instance>& instances);
   // Any thread. The ports the network reconciler has wired and acked up.
   void set_ports_up(const std::vector<std::string>& up);
   // Any thread. The channel is (re)established: report every instance again.

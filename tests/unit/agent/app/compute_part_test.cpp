@@ -9,21 +9,26 @@
 namespace neutrino::agent {
 namespace {
 
-TEST(ComputePartTest, HandsOverTheStateWhenItChangedOrOnAFullPassOnly) {
-  std::vector<channel::HostState> handed;
-  ComputePart part([&](const channel::HostState& state) { handed.push_back(state); });
+TEST(ComputePartTest, HandsOverTheInstancesWhenTheStateChangedOrOnAFullPassOnly) {
+  std::vector<ComputePart::Instances> handed;
+  ComputePart part([&](const ComputePart::Instances& instances) { handed.push_back(instances); });
   EXPECT_FALSE(part.uses_ovs());  // runs while OVS is down
-  const channel::HostState state = {{"instance:i1", {{"id", "i1"}}}};
+  model::Instance instance;
+  instance.id = "i1";
+  instance.name = "instance-00000001";
+  instance.power = "running";
+  // The part hands over the model's instances: one that does not decode is not among them.
+  const testing::TestDesired desired(
+      {{"instance:i1", Json(instance)}, {"instance:undecodable", {{"id", "undecodable"}}}});
   PassResults results;
 
-  const testing::TestDesired desired(state);
   part.reconcile(desired, {.interfaces = true}, results);  // a tap plugged: nothing to plan
   EXPECT_TRUE(handed.empty());
 
   part.reconcile(desired, testing::changed({{model::ObjectKind::kInstance, {"i1"}}}), results);
   part.resync(desired, results);
   ASSERT_EQ(handed.size(), 2u);
-  EXPECT_EQ(handed[1], state);
+  EXPECT_EQ(handed[1], (ComputePart::Instances{{"i1", instance}}));
 }
 
 }  // namespace

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "agent/compute/compute_service.hpp"
+#include "common/model/instance.hpp"
 #include "compute/driver/fake_compute_driver.hpp"
 #include "tests/unit/compute/fake_image_source.hpp"
 #include "tests/unit/compute/temp_dir.hpp"
@@ -73,13 +75,15 @@ inline Json instance_json(int n, const std::string& image_id = "image-1",
           {"start_count", 0}};
 }
 
-inline channel::HostState state_of(const std::vector<Json>& instances) {
-  channel::HostState state;
+// The host model's instance table holding these objects, decoded through the codec as the
+// agent decodes the channel's objects, so the tests still go through the wire format.
+inline std::map<std::string, model::Instance> state_of(const std::vector<Json>& instances) {
+  std::map<std::string, model::Instance> table;
   for (const auto& instance : instances) {
-    state["instance:" + instance["id"].get<std::string>()] = instance;
+    auto typed = instance.get<model::Instance>();
+    table.emplace(typed.id, std::move(typed));
   }
-  state["network:net-1"] = {{"id", "net-1"}};
-  return state;
+  return table;
 }
 
 class ComputeFixture : public ::testing::Test {
