@@ -173,7 +173,10 @@ class AgentChannelServer::Impl {
     }
     asio::post(io_, [this, revision, frames] {
       io_thread_.assert_current();
-      for (auto& [raw, session] : sessions_) {
+      // A delivery can close its session (an agent that left too much unread), which erases
+      // it from sessions_ at once: walk a copy, as stop() does.
+      auto sessions = sessions_;
+      for (auto& [raw, session] : sessions) {
         session->io_thread().assert_current();
         if (const auto it = frames->find(session->host()); it != frames->end()) {
           session->deliver(revision, it->second.frame, it->second.objects);
