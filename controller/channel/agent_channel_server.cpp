@@ -13,6 +13,7 @@
 #include "common/thread_role.hpp"
 #include "controller/channel/agent_session.hpp"
 #include "controller/channel/host_state.hpp"
+#include "controller/channel/reboot_counts.hpp"
 #include "controller/fanout/delta_encoder.hpp"
 #include "controller/fanout/journal_follower.hpp"
 #include "controller/store/journal_wakeup.hpp"
@@ -156,20 +157,13 @@ class AgentChannelServer::Impl {
   void fan_out(int64_t revision, const fanout::HostDeltas& deltas) {
     struct Out {
       std::string frame;
-      Json objects;  // the instances it sets, for the reboot counters they carry
+      RebootCounts reboots;  // of the instances it sets
     };
     auto frames = std::make_shared<std::unordered_map<std::string, Out>>();
     fanout::DeltaEncoder encoder;
     for (const auto& [host, changes] : deltas.by_host()) {
-      Json instances = Json::object();
-      for (auto it = changes.lower_bound("instance:");
-           it != changes.end() && it->first.starts_with("instance:"); ++it) {
-        if (it->second) {
-          instances[it->first] = *it->second;
-        }
-      }
       (*frames)[host] = {encoder.frame(changes, revision, kWireSchemaVersion),
-                         std::move(instances)};
+                         reboot_counts(changes)};
     }
     asio::post(io_, [this, revision, frames] {
       io_thread_.assert_current();
@@ -179,7 +173,7 @@ class AgentChannelServer::Impl {
       for (auto& [raw, session] : sessions) {
         session->io_thread().assert_current();
         if (const auto it = frames->find(session->host()); it != frames->end()) {
-          session->deliver(revision, it->second.frame, it->second.objects);
+          session->deliver(revision, it->second.frame, it->second.reboots);
         }
       }
     });

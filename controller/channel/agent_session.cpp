@@ -248,35 +248,38 @@ void AgentSession::register_agent(const agents::AgentReport& report, const Json&
 void AgentSession::send_first_state(int64_t last_revision) {
   // The state comes from the journal follower's thread: only what changed since the agent's
   // last revision when it still knows that, else a snapshot.
-  context_.sync(
-      report_.host, last_revision,
-      [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
-        // Built and encoded there; the I/O thread only queues it. Nothing of the session but
-        // its context (set before any thread ran) is read here.
-        Json out = sync.snapshot ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
+  context_.sync(report_.host, last_revision,
+                [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
+                  // Built and encoded there; the I/O thread only queues it. Nothing of the session
+                  // but its context (set before any thread ran) is read here.
+                  Json out = sync.snapshot
+                                 ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
                                  : Json{{"type", "delta"},
                                         {"set", std::move(sync.state["set"])},
                                         {"remove", std::move(sync.state["remove"])}};
-        out["revision"] = sync.revision;
-        out["schema"] = kWireSchemaVersion;
-        // The first state of a session also carries what the agent needs to stay connected.
-        out["agent_id"] = agent_id;
-        out["heartbeat_seconds"] = self->context_.heartbeat_seconds;
-        auto frame = std::make_shared<std::string>(encode_frame(out));
-        auto objects = std::make_shared<Json>(std::move(sync.snapshot ? out["state"] : out["set"]));
-        self->context_.post([self, revision = sync.revision, frame, objects] {
-          self->io_thread_.assert_current();
-          self->queue_first_state(revision, std::move(*frame), *objects);
-        });
-      });
+                  out["revision"] = sync.revision;
+                  out["schema"] = kWireSchemaVersion;
+                  // The first state of a session also carries what the agent needs to stay
+                  // connected.
+                  out["agent_id"] = agent_id;
+                  out["heartbeat_seconds"] = self->context_.heartbeat_seconds;
+                  auto frame = std::make_shared<std::string>(encode_frame(out));
+                  // Decoded here too, so the I/O thread gets the few counters, not the objects.
+                  auto reboots = std::make_shared<RebootCounts>(
+                      reboot_counts(sync.snapshot ? out["state"] : out["set"]));
+                  self->context_.post([self, revision = sync.revision, frame, reboots] {
+                    self->io_thread_.assert_current();
+                    self->queue_first_state(revision, std::move(*frame), std::move(*reboots));
+                  });
+                });
 }
 
-void AgentSession::queue_first_state(int64_t revision, std::string frame, const Json& objects) {
+void AgentSession::queue_first_state(int64_t revision, std::string frame, RebootCounts reboots) {
   if (closed_) {
     return;
   }
   synced_revision_ = revision;
-  track_reboots(revision, objects);
+  track_reboots(revision, std::move(reboots));
   queue(std::move(frame));
 }
 
@@ -349,17 +352,11 @@ void AgentSession::handle_ack(const Json& message) {
   });
 }
 
-void AgentSession::track_reboots(int64_t revision, const Json& objects) {
-  std::vector<std::pair<std::string, int64_t>> counts;
-  for (const auto& [key, object] : objects.items()) {
-    if (key.rfind("instance:", 0) == 0 && object.is_object()) {
-      counts.emplace_back(object.value("id", ""), object.value("reboot_count", int64_t{0}));
-    }
-  }
-  if (counts.empty()) {
+void AgentSession::track_reboots(int64_t revision, RebootCounts reboots) {
+  if (reboots.empty()) {
     return;
   }
-  sent_reboots_.emplace_back(revision, std::move(counts));
+  sent_reboots_.emplace_back(revision, std::move(reboots));
   // An agent that never acknowledges must not make this grow without bound.
   while (sent_reboots_.size() > 256) {
     sent_reboots_.pop_front();
@@ -398,12 +395,13 @@ void AgentSession::handle_console_log(const Json& message) {
   context_.consoles.deliver(host_, id->get<std::string>(), std::move(reply));
 }
 
-void AgentSession::deliver(int64_t revision, const std::string& frame, const Json& objects) {
+void AgentSession::deliver(int64_t revision, const std::string& frame,
+                           const RebootCounts& reboots) {
   if (!established() || closed_ || synced_revision_ < 0 || revision <= synced_revision_) {
     return;
   }
   synced_revision_ = revision;
-  track_reboots(revision, objects);
+  track_reboots(revision, reboots);
   queue(frame);
 }
 

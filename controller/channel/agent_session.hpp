@@ -23,6 +23,7 @@
 #include "common/thread_role.hpp"
 #include "controller/agents/agent_service.hpp"
 #include "controller/channel/console_requests.hpp"
+#include "controller/channel/reboot_counts.hpp"
 #include "controller/channel/store_worker.hpp"
 #include "controller/fanout/journal_follower.hpp"
 #include "controller/store/database.hpp"
@@ -73,7 +74,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   void close() REQUIRES(io_thread_);
   // A delta of the journal follower for this host, encoded already; dropped until the
   // agent has its first state, and when that state is newer.
-  void deliver(int64_t revision, const std::string& frame, const Json& objects)
+  void deliver(int64_t revision, const std::string& frame, const RebootCounts& reboots)
       REQUIRES(io_thread_);
   bool established() const REQUIRES(io_thread_) { return !host_.empty(); }
   const std::string& host() const REQUIRES(io_thread_) { return host_; }
@@ -94,12 +95,12 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   void register_agent(const agents::AgentReport& report, const Json& hello) REQUIRES(store_thread_);
   void send_first_state(int64_t last_revision) REQUIRES(store_thread_);
   // The follower's answer, encoded, queued on the I/O thread.
-  void queue_first_state(int64_t revision, std::string frame, const Json& objects)
+  void queue_first_state(int64_t revision, std::string frame, RebootCounts reboots)
       REQUIRES(io_thread_);
   void handle_console_log(const Json& message) REQUIRES(io_thread_);
   // Remembers the reboot counters a state sent at `revision` carries, to report them applied
   // when the agent acknowledges that revision.
-  void track_reboots(int64_t revision, const Json& objects) REQUIRES(io_thread_);
+  void track_reboots(int64_t revision, RebootCounts reboots) REQUIRES(io_thread_);
   void send(const Json& message) REQUIRES(io_thread_);
   // Queues a frame; closes the session instead when the agent leaves too much unread.
   void queue(std::string frame) REQUIRES(io_thread_);
@@ -125,8 +126,7 @@ class AgentSession : public std::enable_shared_from_this<AgentSession> {
   agents::AgentReport report_ GUARDED_BY(store_thread_);
   // Revision of the state the agent has; -1 before the first.
   int64_t synced_revision_ GUARDED_BY(io_thread_) = -1;
-  std::deque<std::pair<int64_t, std::vector<std::pair<std::string, int64_t>>>> sent_reboots_
-      GUARDED_BY(io_thread_);
+  std::deque<std::pair<int64_t, RebootCounts>> sent_reboots_ GUARDED_BY(io_thread_);
   // Open console requests this session carried.
   std::set<std::string> console_requests_ GUARDED_BY(io_thread_);
   // Until the hello is verified only a hello can come: a few hundred bytes, never megabytes.
