@@ -176,7 +176,7 @@ void Reconciler::run_pass(const Pending& pending) {
         changes.full = changes.interfaces = true;
       }
     }
-    part->reconcile(DesiredState{model_, objects_}, changes, results);
+    part->reconcile(DesiredState{model_}, changes, results);
   }
   resync_due_ = false;
   unapplied_.clear();
@@ -185,13 +185,7 @@ void Reconciler::run_pass(const Pending& pending) {
 
 void Reconciler::take_incoming(std::map<std::string, std::optional<Json>> incoming) {
   for (auto& [key, object] : incoming) {
-    const bool changed = model_.apply(key, object ? &*object : nullptr);
-    if (object) {
-      objects_[key] = std::move(*object);
-    } else {
-      objects_.erase(key);
-    }
-    if (changed) {
+    if (model_.apply(key, object ? &*object : nullptr)) {
       const auto parsed = model::parse_object_key(key);
       unapplied_[parsed.kind].insert(parsed.id);
     }

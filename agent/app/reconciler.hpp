@@ -20,7 +20,6 @@
 
 #include "agent/app/ovs_backend.hpp"
 #include "agent/app/reconciler_part.hpp"
-#include "common/channel/host_state.hpp"
 #include "common/cond_var.hpp"
 #include "common/mutex.hpp"
 
@@ -77,7 +76,7 @@ class Reconciler {
   void wake_parts();
   // Connects to OVS unless connected; true when it connected now.
   bool connect();
-  // Takes the objects arrived since the previous pass into objects_ and model_, and what they
+  // Takes the objects arrived since the previous pass into model_, and what they
   // changed into unapplied_.
   void take_incoming(std::map<std::string, std::optional<Json>> incoming);
   void ack(const PassResults& results, int64_t revision);
@@ -98,8 +97,7 @@ class Reconciler {
   // Below: the reconciler's own thread only (and stop(), once that thread has ended).
   std::unique_ptr<OvsBackend> backend_;
   std::vector<std::unique_ptr<ReconcilerPart>> parts_;
-  channel::HostState objects_;  // the desired state, as the channel carried it
-  model::HostModel model_;      // the same, decoded
+  model::HostModel model_;  // the desired state, decoded as it arrives
   // What changed since the last successful pass (a failed one leaves it for the next).
   model::ChangedObjects unapplied_;
   bool resync_due_ = true;  // no pass has checked everything since (re)connecting

@@ -26,7 +26,7 @@ struct Seen {
   model::ChangedObjects changed;
   bool full = false;
   std::vector<std::string> port_ips;  // of p1 in the model, or empty
-  bool json_has_p2 = false;
+  bool has_p2 = false;
   size_t ports = 0;
 };
 
@@ -39,7 +39,7 @@ class RecordingPart : public ReconcilerPart {
     Seen seen{changes.objects,
               changes.full,
               {},
-              desired.objects.contains("port:p2"),
+              desired.model.port("p2") != nullptr,
               desired.model.ports().size()};
     if (const model::Port* p1 = desired.model.port("p1")) {
       for (const auto& ip : p1->fixed_ips) {
@@ -123,14 +123,14 @@ TEST_F(ReconcilerDeltaTest, PartsSeeWhatEachDeltaChanged) {
   EXPECT_EQ(first.ports, 2u);
   EXPECT_THAT(first.port_ips, ElementsAre("10.0.0.5"));
 
-  // p1 re-addressed, p2 gone: only they are named, and both forms of the state follow.
+  // p1 re-addressed, p2 gone: only they are named, and the model follows.
   b.set("port:p1", "fixed_ips", {{{"subnet_id", "sub-v4"}, {"ip_address", "10.0.0.9"}}});
   reconciler_->apply_delta(delta({{"port:p1", b.state().at("port:p1")}}, {"port:p2"}), 2);
   const Seen second = part_->wait_for_pass(2);
   EXPECT_FALSE(second.full);
   EXPECT_EQ(second.changed, (model::ChangedObjects{{ObjectKind::kPort, {"p1", "p2"}}}));
   EXPECT_THAT(second.port_ips, ElementsAre("10.0.0.9"));
-  EXPECT_FALSE(second.json_has_p2);
+  EXPECT_FALSE(second.has_p2);
   EXPECT_EQ(second.ports, 1u);
 
   // An object that does not decode is dropped; the rest of its delta applies.

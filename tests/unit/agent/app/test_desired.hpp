@@ -1,25 +1,23 @@
 #pragma once
-// A desired state as the reconciler hands it to its parts: the objects as the channel carried
-// them, and the model decoded from them through the codecs.
-#include <utility>
-
+// A desired state as the reconciler hands it to its parts: the objects as the channel carries
+// them, decoded through the model's codecs.
 #include "agent/app/desired_state.hpp"
 #include "agent/app/state_changes.hpp"
+#include "common/channel/host_state.hpp"
 
 namespace neutrino::agent::testing {
 
 class TestDesired {
  public:
-  explicit TestDesired(channel::HostState objects = {}) : objects_(std::move(objects)) {
-    for (const auto& entry : objects_) {
+  explicit TestDesired(const channel::HostState& objects = {}) {
+    for (const auto& entry : objects) {
       model_.apply(entry.first, &entry.second);
     }
   }
-  operator DesiredState() const { return {model_, objects_}; }  // NOLINT: the point of it
+  operator DesiredState() const { return {model_}; }  // NOLINT: the point of it
   const model::HostModel& model() const { return model_; }
 
  private:
-  channel::HostState objects_;
   model::HostModel model_;
 };
 
