@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Agent resync (issue 10): the agent of a host holding N ports (default 5,000) restarts; how
 long until it is in step with the controller again, what it changed on the switch meanwhile,
-and what a guest's traffic lost.
+what a guest's traffic lost, and the agent's resident memory once in step.
 
 Two simulated hypervisors (tests/integration/multihost.py: their own ovsdb-server and
 ovs-vswitchd on the userspace datapath, a neutrino-agent each) and a real neutrino-controller.
@@ -78,6 +78,13 @@ def flows(host):
             for flow in host.dump_flows(bridge, "--no-stats")}
 
 
+def rss_mib(pid):
+    """Resident memory of process `pid`, MiB."""
+    with open("/proc/%d/status" % pid) as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return round(kib / 1024)
+
+
 def restart(agent, kill):
     """Stops and starts `agent`; returns (stop started, start, in step) as wall-clock times
     (ping -D's clock) and the in-step log line's match."""
@@ -101,6 +108,7 @@ def measure(cloud, h2, pinger, anchor_ip, kill):
     time.sleep(1)
     stopping, started, in_step, match = restart(agent, kill)
     time.sleep(1)
+    agent_rss = rss_mib(agent.pid)
     interrupted = time.time()
     ping.send_signal(signal.SIGINT)
     out, _ = ping.communicate(timeout=10)
@@ -118,7 +126,7 @@ def measure(cloud, h2, pinger, anchor_ip, kill):
     after = flows(h2)
     return {"stop_ms": ms(started - stopping), "in_step_ms": ms(in_step - started),
             "agent_in_step_ms": int(match.group(4)), "ports_wired": int(match.group(2)),
-            "flows": len(after), "flows_changed": len(before ^ after),
+            "flows": len(after), "flows_changed": len(before ^ after), "agent_rss_mib": agent_rss,
             "ping_sent": sent, "ping_lost": len(lost), "lost_at_ms": lost[:20]}
 
 
@@ -154,9 +162,9 @@ def main():
           % (args.ports, len(networks), "SIGKILL" if args.kill else "SIGTERM", setup))
     service_cloud.print_table(
         [("restart", 8), ("stop ms", 9), ("in step ms", 11), ("agent ms", 9), ("wired", 6),
-         ("flows", 7), ("changed", 8), ("pings", 6), ("lost", 5)],
+         ("flows", 7), ("changed", 8), ("pings", 6), ("lost", 5), ("RSS MiB", 8)],
         [[i + 1, r["stop_ms"], r["in_step_ms"], r["agent_in_step_ms"], r["ports_wired"],
-          r["flows"], r["flows_changed"], r["ping_sent"], r["ping_lost"]]
+          r["flows"], r["flows_changed"], r["ping_sent"], r["ping_lost"], r["agent_rss_mib"]]
          for i, r in enumerate(runs)])
     service_cloud.emit_json("agent_resync", {
         "ports": args.ports, "networks": len(networks), "kill": args.kill, "runs": runs,
