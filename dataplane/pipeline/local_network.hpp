@@ -32,9 +32,8 @@ struct LocalPort {
   std::vector<std::string> ipv6;
   // What anti-spoofing admits besides the fixed IPs (secured ports only).
   std::vector<AddressPair> pairs;
-  // Secured ports with security groups: their rules (possibly none: then no new connection
-  // in or out). nullopt: no stateful firewall (port security off, trusted, or a state without
-  // security groups).
+  // Secured ports: their groups' rules (possibly none: then no new connection in or out).
+  // nullopt: no stateful firewall (port security off, trusted, or the noop firewall driver).
   std::optional<std::vector<FirewallRule>> firewall;
   // All of the port's groups are stateless (stateful=false): its rules are enforced without
   // conntrack, and replies pass only where a rule allows them.
