@@ -18,16 +18,13 @@ T in_range(int64_t value, const char* what, int64_t low, int64_t high) {
   return static_cast<T>(value);
 }
 
-std::vector<InstancePort> ports_of(const std::vector<model::InstancePort>& ports) {
-  std::vector<InstancePort> out;
+void check_ports(const std::vector<model::InstancePort>& ports) {
   for (const auto& port : ports) {
     if (port.id.empty() || port.mac_address.empty()) {
       throw std::invalid_argument("a port without id or mac_address");
     }
-    out.push_back({port.id, port.mac_address, port.network_id,
-                   in_range<int>(port.mtu, "a port's mtu", 0, 65535)});
+    in_range<int>(port.mtu, "a port's mtu", 0, 65535);
   }
-  return out;
 }
 
 // The image records are Glance's, kept as JSON in the model: they are checked here.
@@ -61,7 +58,8 @@ DesiredInstance DesiredInstance::from_model(const model::Instance& instance) {
   out.root_gb = in_range<int64_t>(instance.root_gb, "root_gb", 0, int64_t{1} << 20);
   read_images(instance, out);
   out.kernel_cmdline = instance.kernel_cmdline.value_or("");
-  out.ports = ports_of(instance.ports);
+  check_ports(instance.ports);
+  out.ports = instance.ports;
   if (instance.power != "running" && instance.power != "stopped") {
     throw std::invalid_argument("power '" + instance.power + "' is neither running nor stopped");
   }

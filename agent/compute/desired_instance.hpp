@@ -19,13 +19,6 @@
 
 namespace neutrino::agent {
 
-struct InstancePort {
-  std::string id;
-  std::string mac_address;
-  std::string network_id;
-  int mtu = 0;
-};
-
 struct DesiredInstance {
   std::string id;
   std::string name;  // domain name, "instance-0000000a"
@@ -36,9 +29,9 @@ struct DesiredInstance {
   compute::ImageMeta image;
   std::optional<compute::ImageMeta> kernel;
   std::optional<compute::ImageMeta> ramdisk;
-  std::string kernel_cmdline;  // "" unless the image has os_command_line
-  std::vector<InstancePort> ports;
-  bool running = true;  // "power": "running" | "stopped"
+  std::string kernel_cmdline;              // "" unless the image has os_command_line
+  std::vector<model::InstancePort> ports;  // each with an id, a MAC and an MTU in 0..65535
+  bool running = true;                     // "power": "running" | "stopped"
   int64_t reboot_count = 0;
   bool hard_reboot = false;  // "reboot_type": "HARD"
   int64_t start_count = 0;   // the starts the user asked for (server start)

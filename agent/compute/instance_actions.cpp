@@ -30,7 +30,8 @@ compute::DomainSpec domain_spec_of(const DesiredInstance& instance,
         instance.kernel_cmdline.empty() ? kDefaultCmdline : instance.kernel_cmdline;
   }
   for (const auto& port : instance.ports) {
-    spec.vifs.push_back({port.id, port.mac_address, context.integration_bridge, port.mtu,
+    spec.vifs.push_back({port.id, port.mac_address, context.integration_bridge,
+                         static_cast<int>(port.mtu),  // 0..65535 (DesiredInstance)
                          context.checksum_offload});
   }
   return spec;

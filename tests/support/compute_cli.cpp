@@ -128,7 +128,7 @@ agent::DesiredInstance instance_of(const Args& args) {
   const auto [from, to] = args.options.equal_range("--port");
   for (auto it = from; it != to; ++it) {
     std::stringstream in(it->second);
-    agent::InstancePort port;
+    model::InstancePort port;
     std::string mtu;
     std::getline(in, port.id, ',');
     std::getline(in, port.mac_address, ',');
