@@ -253,8 +253,7 @@ std::string agent_usage() {
     out << "  " << o.flag << " VALUE\n      " << o.help << "\n";
   }
   out << "  --config FILE\n      INI file with the same settings ([DEFAULT], [ovs], "
-         "[securitygroup], "
-         "[compute], [libvirt], [glance], [metadata_rate_limiting], [dhcp])\n";
+         "[securitygroup], [compute], [libvirt], [glance], [metadata_rate_limiting], [dhcp])\n";
   return out.str();
 }
 

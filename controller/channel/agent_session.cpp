@@ -13,6 +13,25 @@ namespace neutrino::channel {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// A session's first message: the follower's snapshot or delta, and what the agent needs to
+// stay connected.
+Json first_state_message(fanout::HostSync& sync, const std::string& agent_id,
+                         int heartbeat_seconds) {
+  Json out = sync.snapshot ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
+                           : Json{{"type", "delta"},
+                                  {"set", std::move(sync.state["set"])},
+                                  {"remove", std::move(sync.state["remove"])}};
+  out["revision"] = sync.revision;
+  out["schema"] = kWireSchemaVersion;
+  out["agent_id"] = agent_id;
+  out["heartbeat_seconds"] = heartbeat_seconds;
+  return out;
+}
+
+}  // namespace
+
 AgentSession::AgentSession(std::unique_ptr<ChannelStream> stream, SessionContext& context,
                            std::function<void(AgentSession*)> on_closed)
     : io_thread_(context.io_thread),
@@ -248,30 +267,21 @@ void AgentSession::register_agent(const agents::AgentReport& report, const Json&
 void AgentSession::send_first_state(int64_t last_revision) {
   // The state comes from the journal follower's thread: only what changed since the agent's
   // last revision when it still knows that, else a snapshot.
-  context_.sync(report_.host, last_revision,
-                [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
-                  // Built and encoded there; the I/O thread only queues it. Nothing of the session
-                  // but its context (set before any thread ran) is read here.
-                  Json out = sync.snapshot
-                                 ? Json{{"type", "snapshot"}, {"state", std::move(sync.state)}}
-                                 : Json{{"type", "delta"},
-                                        {"set", std::move(sync.state["set"])},
-                                        {"remove", std::move(sync.state["remove"])}};
-                  out["revision"] = sync.revision;
-                  out["schema"] = kWireSchemaVersion;
-                  // The first state of a session also carries what the agent needs to stay
-                  // connected.
-                  out["agent_id"] = agent_id;
-                  out["heartbeat_seconds"] = self->context_.heartbeat_seconds;
-                  auto frame = std::make_shared<std::string>(encode_frame(out));
-                  // Decoded here too, so the I/O thread gets the few counters, not the objects.
-                  auto reboots = std::make_shared<RebootCounts>(
-                      reboot_counts(sync.snapshot ? out["state"] : out["set"]));
-                  self->context_.post([self, revision = sync.revision, frame, reboots] {
-                    self->io_thread_.assert_current();
-                    self->queue_first_state(revision, std::move(*frame), std::move(*reboots));
-                  });
-                });
+  context_.sync(
+      report_.host, last_revision,
+      [self = shared_from_this(), agent_id = agent_id_](fanout::HostSync sync) {
+        // Built and encoded there; the I/O thread only queues the frame and the few reboot
+        // counters it carries. Nothing of the session but its context (set before any thread
+        // ran) is read here.
+        const Json out = first_state_message(sync, agent_id, self->context_.heartbeat_seconds);
+        auto frame = std::make_shared<std::string>(encode_frame(out));
+        auto reboots =
+            std::make_shared<RebootCounts>(reboot_counts(out.at(sync.snapshot ? "state" : "set")));
+        self->context_.post([self, revision = sync.revision, frame, reboots] {
+          self->io_thread_.assert_current();
+          self->queue_first_state(revision, std::move(*frame), std::move(*reboots));
+        });
+      });
 }
 
 void AgentSession::queue_first_state(int64_t revision, std::string frame, RebootCounts reboots) {
